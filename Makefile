@@ -1,0 +1,47 @@
+# fleetops — top-level driver. CMake builds, ctest tests; this file installs what is
+# missing and strings the steps together. See README.md.
+#   make build   build/fleetops
+#   make test    normal build + ASan/UBSan build, every test through ctest
+#   make run     start the main job
+#   make bench   benchmarks (never timed assertions in tests)
+
+JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE ?= cmake
+CTEST ?= ctest
+
+.PHONY: all build test run bench format clean deps-build deps-test deps-bench
+
+all: build
+
+deps-build:
+	@scripts/deps.sh build
+deps-test:
+	@scripts/deps.sh test
+deps-bench:
+	@scripts/deps.sh bench
+
+build/CMakeCache.txt: | deps-build
+	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release
+
+build-asan/CMakeCache.txt: | deps-build
+	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFO_SANITIZE=ON
+
+build: deps-build build/CMakeCache.txt
+	$(CMAKE) --build build -j $(JOBS)
+
+test: deps-test build build-asan/CMakeCache.txt
+	$(CMAKE) --build build-asan -j $(JOBS)
+	cd build && $(CTEST) --output-on-failure -j $(JOBS)
+	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS)
+
+run: build
+	./build/fleetops lab
+
+bench: deps-bench build
+	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan

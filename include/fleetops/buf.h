@@ -1,0 +1,31 @@
+/* buf.h — a growable text buffer, the one output sink of the api and render layers.
+ *
+ * The buffer never fails loudly: when an allocation fails it sets `oom` and drops every
+ * later write, so a writer can emit a whole document and check once at the end. */
+#ifndef FLEETOPS_BUF_H
+#define FLEETOPS_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct fo_buf {
+    char *data; /* NUL-terminated when len > 0 */
+    size_t len;
+    size_t cap;
+    int oom; /* set once an allocation failed; the content is then incomplete */
+} fo_buf;
+
+void fo_buf_init(fo_buf *b);
+void fo_buf_free(fo_buf *b);
+void fo_buf_reset(fo_buf *b); /* len = 0, keeps the allocation */
+void fo_buf_append(fo_buf *b, const char *s, size_t n);
+void fo_buf_puts(fo_buf *b, const char *s);
+void fo_buf_putc(fo_buf *b, char c);
+void fo_buf_printf(fo_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fo_buf_vprintf(fo_buf *b, const char *fmt, va_list ap);
+const char *fo_buf_str(const fo_buf *b); /* "" when empty */
+
+/* Human-readable numbers for text and figures: 1234567 -> "1,234,567". */
+void fo_buf_grouped(fo_buf *b, double v, int decimals);
+
+#endif

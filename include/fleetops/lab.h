@@ -1,0 +1,51 @@
+/* lab.h — the lab's fixed content: the chapter, the four tracks and the three parts, worded
+ * as in the plan (docs/PLAN.md, a copy of the seed the project's user handed over).
+ *
+ * Everything here is static data; the command table serves it as `fleetops lab` and
+ * `fleetops tracks`, and the page and the report read it from there. */
+#ifndef FLEETOPS_LAB_H
+#define FLEETOPS_LAB_H
+
+#include <stddef.h>
+
+typedef struct fo_track {
+    const char *id;      /* "cloud-titan": the --track value */
+    const char *name;    /* "Cloud Titan" */
+    const char *persona; /* "LLM Architect" */
+    const char *mission; /* the fixed North Star mission */
+    const char *crisis_title;
+    const char *crisis; /* the Ops crisis, as the plan words it */
+} fo_track;
+
+typedef struct fo_lab_part {
+    const char *id; /* "roi", "canary", "ensemble" */
+    int number;
+    const char *title;
+    const char *kind; /* Exploration, Trade-off, Synthesis */
+    int minutes;
+    const char *objective;
+    const char *lock;       /* the prediction question */
+    const char *lock_kind;  /* "number" or "choice" */
+    const char *lock_unit;  /* unit of a numeric answer, or the choices "a|b" */
+    const char *workbench;  /* what the student moves and watches */
+    const char *instrument; /* the named figures */
+    const char *reflect;    /* the reflection prompt */
+    const char *commands;   /* the CLI commands that compute it */
+} fo_lab_part;
+
+typedef struct fo_lab_chapter {
+    const char *title;
+    const char *invariant;
+    const char *struggle;
+    int minutes;
+    const char *math_peek;
+} fo_lab_chapter;
+
+extern const char *const fo_track_ids[]; /* NULL-terminated, in plan order */
+
+const fo_lab_chapter *fo_lab_chapter_info(void);
+const fo_track *fo_lab_tracks(size_t *count);
+const fo_track *fo_lab_track(const char *id); /* NULL when unknown */
+const fo_lab_part *fo_lab_parts(size_t *count);
+
+#endif

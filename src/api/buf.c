@@ -1,0 +1,99 @@
+/* buf.c — the growable text buffer of buf.h. */
+#include "fleetops/buf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fo_buf_init(fo_buf *b) {
+    memset(b, 0, sizeof *b);
+}
+
+void fo_buf_free(fo_buf *b) {
+    free(b->data);
+    fo_buf_init(b);
+}
+
+void fo_buf_reset(fo_buf *b) {
+    b->len = 0;
+    b->oom = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+static int buf_reserve(fo_buf *b, size_t extra) {
+    if (b->oom) return 0;
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap) return 1;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->oom = 1;
+        return 0;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 1;
+}
+
+void fo_buf_append(fo_buf *b, const char *s, size_t n) {
+    if (!buf_reserve(b, n)) return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void fo_buf_puts(fo_buf *b, const char *s) {
+    fo_buf_append(b, s, strlen(s));
+}
+
+void fo_buf_putc(fo_buf *b, char c) {
+    fo_buf_append(b, &c, 1);
+}
+
+void fo_buf_vprintf(fo_buf *b, const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n < 0) {
+        va_end(ap2);
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        fo_buf_append(b, small, (size_t)n);
+    } else if (buf_reserve(b, (size_t)n)) {
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+        b->len += (size_t)n;
+    }
+    va_end(ap2);
+}
+
+void fo_buf_printf(fo_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fo_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+const char *fo_buf_str(const fo_buf *b) {
+    return b->data ? b->data : "";
+}
+
+void fo_buf_grouped(fo_buf *b, double v, int decimals) {
+    if (!isfinite(v)) {
+        fo_buf_puts(b, isnan(v) ? "n/a" : (v > 0 ? "inf" : "-inf"));
+        return;
+    }
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
+    if (strtod(digits, NULL) != 0.0 && v < 0) fo_buf_putc(b, '-');
+    const char *dot = strchr(digits, '.');
+    size_t intlen = dot ? (size_t)(dot - digits) : strlen(digits);
+    for (size_t i = 0; i < intlen; i++) {
+        if (i > 0 && (intlen - i) % 3 == 0) fo_buf_putc(b, ',');
+        fo_buf_putc(b, digits[i]);
+    }
+    if (dot) fo_buf_puts(b, dot);
+}

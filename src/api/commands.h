@@ -1,0 +1,25 @@
+/* commands.h — private to src/api: the command objects the table in command.c lists.
+ * Each lives in its own cmd_*.c file beside the engine module it drives. */
+#ifndef FLEETOPS_API_COMMANDS_H
+#define FLEETOPS_API_COMMANDS_H
+
+#include "fleetops/command.h"
+
+#define FO_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+extern const fo_command fo_cmd_lab;
+extern const fo_command fo_cmd_tracks;
+extern const fo_command fo_cmd_schema;
+extern const fo_command fo_cmd_roi;
+
+/* The --track parameter every track-aware command shares. */
+#define FO_PARAM_TRACK                                                                             \
+    {.name = "track",                                                                              \
+     .type = FO_T_CHOICE,                                                                          \
+     .unit = "track",                                                                              \
+     .choices = fo_track_ids,                                                                      \
+     .flags = FO_P_OPTIONAL,                                                                       \
+     .field = FO_NO_FIELD,                                                                         \
+     .help = "Lab track whose presets fill every parameter not given"}
+
+#endif

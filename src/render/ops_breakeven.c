@@ -1,0 +1,134 @@
+/* ops_breakeven.c — OpsBreakEvenPlot, the plan's primary figure: total cost against the
+ * number of models, the manual-toil line against the platform line (CapEx + platform toil),
+ * the break-even N* and the student's current N marked. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "fleetops/instruments.h"
+#include "fleetops/svg.h"
+
+#define W 760
+#define H 490
+
+static void usd(fo_buf *b, double v) {
+    fo_buf_puts(b, "$");
+    fo_buf_grouped(b, v, 0);
+}
+
+void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r) {
+    size_t n = r->curve_len;
+    double *xs = malloc(n * sizeof *xs), *man = malloc(n * sizeof *man),
+           *plat = malloc(n * sizeof *plat);
+    if (!xs || !man || !plat) {
+        b->oom = 1;
+        free(xs), free(man), free(plat);
+        return;
+    }
+    double ymax = 0;
+    for (size_t i = 0; i < n; i++) {
+        xs[i] = (double)r->curve[i].models;
+        man[i] = r->curve[i].manual_toil_usd;
+        plat[i] = r->curve[i].platform_total_usd;
+        if (man[i] > ymax) ymax = man[i];
+        if (plat[i] > ymax) ymax = plat[i];
+    }
+    double ymin = 0, xmin = 0, xmax = xs[n - 1];
+    fo_nice_range(&ymin, &ymax, 6);
+    fo_nice_range(&xmin, &xmax, 8);
+
+    fo_buf desc;
+    fo_buf_init(&desc);
+    fo_buf_printf(&desc, "Manual toil and platform cost over %g year(s) for 1 to %lld models. ",
+                  p->horizon_years, r->curve[n - 1].models);
+    if (r->break_even_models)
+        fo_buf_printf(&desc, "The platform breaks even at N* = %lld models.", r->break_even_models);
+    else
+        fo_buf_printf(&desc, "No N up to %d breaks even.", FO_ROI_MAX_MODELS);
+    fo_svg_begin(b, W, H, "OpsBreakEvenPlot: total cost vs number of models", fo_buf_str(&desc));
+    fo_buf_free(&desc);
+
+    fo_plot pl = {.b = b, .left = 96, .top = 78, .width = 620, .height = 300,
+                  .xmin = xmin, .xmax = xmax, .ymin = ymin, .ymax = ymax};
+    fo_svg_text(b, 24, 30, "start", "title", "OpsBreakEvenPlot: total cost vs number of models");
+    fo_buf sub;
+    fo_buf_init(&sub);
+    fo_buf_printf(&sub, "Heterogeneity h = %.2f  \xc2\xb7  engineer $%g/h  \xc2\xb7  CapEx ",
+                  p->heterogeneity, p->engineer_cost_usd_per_hour);
+    fo_fmt_usd(&sub, p->capex_usd);
+    fo_buf_printf(&sub, "  \xc2\xb7  horizon %g year%s", p->horizon_years,
+                  p->horizon_years == 1.0 ? "" : "s");
+    fo_svg_text(b, 24, 51, "start", "subtitle", "%s", fo_buf_str(&sub));
+    fo_buf_free(&sub);
+
+    /* Past N* the platform pays off: shade that side lightly. */
+    if (r->break_even_models) {
+        double x0 = fo_plot_px(&pl, (double)r->break_even_models);
+        fo_svg_rect(b, x0, pl.top, pl.left + pl.width - x0, pl.height, "#e8f3fa", NULL);
+    }
+    fo_plot_axes(&pl, "Number of concurrent models (N)",
+                 p->horizon_years == 1.0 ? "Cost over 1 year (USD)" : "Cost over the horizon (USD)",
+                 NULL, fo_fmt_usd);
+
+    /* CapEx floor of the platform line. */
+    double ycap = fo_plot_py(&pl, p->capex_usd);
+    fo_svg_line(b, pl.left, ycap, pl.left + pl.width, ycap, "#9ca3af", 1, "2 4");
+
+    fo_plot_polyline(&pl, xs, plat, n, FO_COLOR_GOOD, 3, NULL);
+    fo_plot_polyline(&pl, xs, man, n, FO_COLOR_BAD, 3, NULL);
+
+    if (r->break_even_models) {
+        double nstar = (double)r->break_even_models;
+        double x = fo_plot_px(&pl, nstar);
+        fo_roi_toil m, t;
+        fo_roi_toil_at(p, r->break_even_models, &m, &t);
+        double yv = p->capex_usd + t.total * p->engineer_cost_usd_per_hour * p->horizon_years;
+        fo_svg_line(b, x, pl.top, x, pl.top + pl.height, "#111827", 1.5, "6 4");
+        fo_svg_circle(b, x, fo_plot_py(&pl, yv), 5.5, "#111827", "#ffffff");
+        fo_svg_text(b, x + 8, pl.top + 16, "start", "strong", "N* = %lld models",
+                    r->break_even_models);
+        fo_svg_text(b, x + 8, pl.top + 32, "start", "note", "platform pays off \xe2\x86\x92");
+    } else {
+        fo_svg_text(b, pl.left + pl.width - 8, pl.top + 16, "end", "strong",
+                    "No break-even up to %d models", FO_ROI_MAX_MODELS);
+    }
+
+    /* The student's N: a thin rule and a dot on each line. */
+    double xn = fo_plot_px(&pl, (double)p->models);
+    if ((double)p->models <= xmax) {
+        fo_svg_line(b, xn, pl.top + pl.height, xn, pl.top + 58, FO_COLOR_MUTED, 1, "1 3");
+        fo_svg_circle(b, xn, fo_plot_py(&pl, r->manual_toil_usd), 4.5, FO_COLOR_BAD, "#ffffff");
+        fo_svg_circle(b, xn, fo_plot_py(&pl, r->platform_total_usd), 4.5, FO_COLOR_GOOD,
+                      "#ffffff");
+        /* Keep the label clear of the N* label, which runs rightwards from N*. */
+        double xs_ = r->break_even_models ? fo_plot_px(&pl, (double)r->break_even_models) : -1e9;
+        int crowded = xn > xs_ - 60 && xn < xs_ + 150;
+        if (!crowded)
+            fo_svg_text(b, xn, pl.top + 52, "middle", "note", "N = %lld (yours)", p->models);
+        else if (xn >= xs_)
+            fo_svg_text(b, xn + 6, pl.top + 52, "start", "note", "N = %lld (yours)", p->models);
+        else
+            fo_svg_text(b, xn - 6, pl.top + 16, "end", "note", "N = %lld (yours)", p->models);
+    }
+
+    const char *labels[] = {"Manual toil (a\xc2\xb7N + b\xc2\xb7N log\xe2\x82\x82N + "
+                            "c\xc2\xb7h\xc2\xb7N(N\xe2\x88\x92" "1)/2)",
+                            "Platform (CapEx + platform toil)", "CapEx alone"};
+    const char *colors[] = {FO_COLOR_BAD, FO_COLOR_GOOD, "#9ca3af"};
+    const char *dashes[] = {NULL, NULL, "2 4"};
+    fo_svg_legend(b, 24, H - 44, labels, colors, dashes, 3);
+
+    fo_buf note;
+    fo_buf_init(&note);
+    fo_buf_printf(&note, "At N = %lld: manual ", p->models);
+    usd(&note, r->manual_toil_usd);
+    fo_buf_puts(&note, ", platform ");
+    usd(&note, r->platform_total_usd);
+    fo_buf_puts(&note, ", ROI ");
+    if (r->roi_usd < 0) fo_buf_puts(&note, "\xe2\x88\x92");
+    usd(&note, fabs(r->roi_usd));
+    fo_buf_printf(&note, "  \xc2\xb7  toil needs %.1f FTE", r->ftes_needed);
+    fo_svg_text(b, 24, H - 16, "start", "note", "%s", fo_buf_str(&note));
+    fo_buf_free(&note);
+    fo_svg_end(b);
+    free(xs), free(man), free(plat);
+}

@@ -1,0 +1,224 @@
+/* svg.c — the shared drawing kit of svg.h. */
+#include "fleetops/svg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char stylesheet[] =
+    "<style>"
+    "text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,"
+    "sans-serif;fill:#1f2937}"
+    ".title{font-size:17px;font-weight:600}"
+    ".subtitle{font-size:12.5px;fill:#4b5563}"
+    ".label{font-size:13px;fill:#374151}"
+    ".tick{font-size:11.5px;fill:#4b5563}"
+    ".note{font-size:12px;fill:#374151}"
+    ".strong{font-size:12.5px;font-weight:600}"
+    ".grid{stroke:#e5e7eb;stroke-width:1}"
+    ".axis{stroke:#374151;stroke-width:1.2}"
+    "</style>";
+
+void fo_svg_escape(fo_buf *b, const char *s) {
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fo_buf_puts(b, "&lt;"); break;
+        case '>': fo_buf_puts(b, "&gt;"); break;
+        case '&': fo_buf_puts(b, "&amp;"); break;
+        case '"': fo_buf_puts(b, "&quot;"); break;
+        case '\'': fo_buf_puts(b, "&#39;"); break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') fo_buf_putc(b, *s);
+        }
+    }
+}
+
+void fo_svg_begin(fo_buf *b, int width, int height, const char *title, const char *desc) {
+    fo_buf_printf(b,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                  "viewBox=\"0 0 %d %d\" role=\"img\">",
+                  width, height, width, height);
+    fo_buf_puts(b, "<title>");
+    fo_svg_escape(b, title);
+    fo_buf_puts(b, "</title><desc>");
+    fo_svg_escape(b, desc);
+    fo_buf_puts(b, "</desc>");
+    fo_buf_puts(b, stylesheet);
+    fo_buf_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>", width, height);
+}
+
+void fo_svg_end(fo_buf *b) {
+    fo_buf_puts(b, "</svg>\n");
+}
+
+void fo_svg_text(fo_buf *b, double x, double y, const char *anchor, const char *cls,
+                 const char *fmt, ...) {
+    fo_buf tmp;
+    fo_buf_init(&tmp);
+    va_list ap;
+    va_start(ap, fmt);
+    fo_buf_vprintf(&tmp, fmt, ap);
+    va_end(ap);
+    fo_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">", x, y,
+                  anchor ? anchor : "start", cls ? cls : "note");
+    fo_svg_escape(b, fo_buf_str(&tmp));
+    fo_buf_puts(b, "</text>");
+    fo_buf_free(&tmp);
+}
+
+void fo_svg_line(fo_buf *b, double x1, double y1, double x2, double y2, const char *stroke,
+                 double width, const char *dash) {
+    fo_buf_printf(b,
+                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                  "stroke-width=\"%.1f\"",
+                  x1, y1, x2, y2, stroke, width);
+    if (dash) fo_buf_printf(b, " stroke-dasharray=\"%s\"", dash);
+    fo_buf_puts(b, "/>");
+}
+
+void fo_svg_rect(fo_buf *b, double x, double y, double w, double h, const char *fill,
+                 const char *stroke) {
+    fo_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"", x,
+                  y, w, h, fill ? fill : "none");
+    if (stroke) fo_buf_printf(b, " stroke=\"%s\"", stroke);
+    fo_buf_puts(b, "/>");
+}
+
+void fo_svg_circle(fo_buf *b, double cx, double cy, double r, const char *fill,
+                   const char *stroke) {
+    fo_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"", cx, cy, r,
+                  fill ? fill : "none");
+    if (stroke) fo_buf_printf(b, " stroke=\"%s\" stroke-width=\"1.5\"", stroke);
+    fo_buf_puts(b, "/>");
+}
+
+static double axis_t(double v, double lo, double hi, int logscale) {
+    if (logscale) return (log10(v) - log10(lo)) / (log10(hi) - log10(lo));
+    return (v - lo) / (hi - lo);
+}
+
+double fo_plot_px(const fo_plot *p, double x) {
+    return p->left + p->width * axis_t(x, p->xmin, p->xmax, p->xlog);
+}
+
+double fo_plot_py(const fo_plot *p, double y) {
+    return p->top + p->height * (1.0 - axis_t(y, p->ymin, p->ymax, p->ylog));
+}
+
+static double nice_step(double span, int target) {
+    double raw = span / (target > 1 ? target : 1);
+    double mag = pow(10.0, floor(log10(raw)));
+    double f = raw / mag;
+    double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0;
+    return nice * mag;
+}
+
+void fo_nice_range(double *lo, double *hi, int target) {
+    if (!(*hi > *lo)) *hi = *lo + 1.0;
+    double step = nice_step(*hi - *lo, target);
+    *lo = floor(*lo / step) * step;
+    *hi = ceil(*hi / step) * step;
+}
+
+int fo_nice_ticks(double lo, double hi, int target, double *ticks, int max) {
+    if (!(hi > lo)) return 0;
+    double step = nice_step(hi - lo, target);
+    int n = 0;
+    for (double t = ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9 && n < max; t += step)
+        ticks[n++] = fabs(t) < step * 1e-9 ? 0.0 : t;
+    return n;
+}
+
+static int log_ticks(double lo, double hi, double *ticks, int max) {
+    int n = 0;
+    for (double t = pow(10.0, floor(log10(lo))); t <= hi * 1.000001 && n < max; t *= 10.0)
+        if (t >= lo * 0.999999) ticks[n++] = t;
+    return n;
+}
+
+void fo_fmt_plain(fo_buf *b, double v) {
+    double a = fabs(v);
+    fo_buf_grouped(b, v, a >= 100 || a == floor(a) ? 0 : a >= 1 ? 1 : 2);
+}
+
+void fo_fmt_usd(fo_buf *b, double v) {
+    double a = fabs(v);
+    const char *sign = v < 0 ? "-" : "";
+    if (a >= 1e9)
+        fo_buf_printf(b, "%s$%.3gB", sign, a / 1e9);
+    else if (a >= 1e6)
+        fo_buf_printf(b, "%s$%.3gM", sign, a / 1e6);
+    else if (a >= 1e3)
+        fo_buf_printf(b, "%s$%.3gk", sign, a / 1e3);
+    else
+        fo_buf_printf(b, "%s$%.3g", sign, a);
+}
+
+void fo_fmt_percent(fo_buf *b, double v) {
+    fo_buf_printf(b, "%g%%", v * 100.0);
+}
+
+void fo_plot_axes(const fo_plot *p, const char *xlabel, const char *ylabel, fo_tick_format fx,
+                  fo_tick_format fy) {
+    fo_buf *b = p->b;
+    double ticks[32], bottom = p->top + p->height;
+    fo_buf label;
+    fo_buf_init(&label);
+    int n = p->ylog ? log_ticks(p->ymin, p->ymax, ticks, 32)
+                    : fo_nice_ticks(p->ymin, p->ymax, 6, ticks, 32);
+    for (int i = 0; i < n; i++) {
+        double y = fo_plot_py(p, ticks[i]);
+        fo_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                      p->left, y, p->left + p->width, y);
+        fo_buf_reset(&label);
+        (fy ? fy : fo_fmt_plain)(&label, ticks[i]);
+        fo_svg_text(b, p->left - 8, y + 4, "end", "tick", "%s", fo_buf_str(&label));
+    }
+    n = p->xlog ? log_ticks(p->xmin, p->xmax, ticks, 32)
+                : fo_nice_ticks(p->xmin, p->xmax, 8, ticks, 32);
+    for (int i = 0; i < n; i++) {
+        double x = fo_plot_px(p, ticks[i]);
+        fo_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                      x, bottom, x, bottom + 5);
+        fo_buf_reset(&label);
+        (fx ? fx : fo_fmt_plain)(&label, ticks[i]);
+        fo_svg_text(b, x, bottom + 19, "middle", "tick", "%s", fo_buf_str(&label));
+    }
+    fo_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                  p->left, bottom, p->left + p->width, bottom);
+    fo_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                  p->left, p->top, p->left, bottom);
+    fo_svg_text(b, p->left + p->width / 2, bottom + 42, "middle", "label", "%s", xlabel);
+    double cx = p->left - 62, cy = p->top + p->height / 2;
+    fo_buf_printf(b,
+                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"label\" "
+                  "transform=\"rotate(-90 %.1f %.1f)\">",
+                  cx, cy, cx, cy);
+    fo_svg_escape(b, ylabel);
+    fo_buf_puts(b, "</text>");
+    fo_buf_free(&label);
+}
+
+void fo_plot_polyline(const fo_plot *p, const double *xs, const double *ys, size_t n,
+                      const char *stroke, double width, const char *dash) {
+    fo_buf_printf(p->b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\" "
+                        "stroke-linejoin=\"round\" stroke-linecap=\"round\"", stroke, width);
+    if (dash) fo_buf_printf(p->b, " stroke-dasharray=\"%s\"", dash);
+    fo_buf_puts(p->b, " points=\"");
+    for (size_t i = 0; i < n; i++)
+        fo_buf_printf(p->b, "%s%.1f,%.1f", i ? " " : "", fo_plot_px(p, xs[i]),
+                      fo_plot_py(p, ys[i]));
+    fo_buf_puts(p->b, "\"/>");
+}
+
+void fo_svg_legend(fo_buf *b, double x, double y, const char *const *labels,
+                   const char *const *colors, const char *const *dashes, size_t n) {
+    /* One row of swatches; ~6.4 px per glyph of the 12 px note font. */
+    for (size_t i = 0; i < n; i++) {
+        fo_svg_line(b, x, y, x + 24, y, colors[i], 3, dashes ? dashes[i] : NULL);
+        fo_svg_text(b, x + 30, y + 4, "start", "note", "%s", labels[i]);
+        size_t glyphs = 0; /* UTF-8 code points, not bytes */
+        for (const char *c = labels[i]; *c; c++) glyphs += ((unsigned char)*c & 0xC0) != 0x80;
+        x += 30 + 6.4 * (double)glyphs + 26;
+    }
+}

@@ -1,0 +1,126 @@
+/* testutil.c — see testutil.h. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fleetops/command.h"
+
+extern char **environ;
+
+const char *fo_test_tmpdir(void) {
+    mkdir(FO_TEST_TMP, 0755);
+    return FO_TEST_TMP;
+}
+
+static char *slurp_fd(int fd) {
+    size_t cap = 4096, len = 0;
+    char *s = malloc(cap);
+    lseek(fd, 0, SEEK_SET);
+    for (;;) {
+        if (len + 4096 > cap) s = realloc(s, cap *= 2);
+        ssize_t n = read(fd, s + len, cap - len - 1);
+        if (n <= 0) break;
+        len += (size_t)n;
+    }
+    s[len] = '\0';
+    return s;
+}
+
+fo_proc fo_run_cliv(const char *const *args) {
+    fo_proc p = {0};
+    char out_path[512], err_path[512];
+    snprintf(out_path, sizeof out_path, "%s/outXXXXXX", fo_test_tmpdir());
+    snprintf(err_path, sizeof err_path, "%s/errXXXXXX", fo_test_tmpdir());
+    int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
+    assert_true(out_fd >= 0 && err_fd >= 0);
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = FLEETOPS_BIN;
+    for (; args[n - 1] && n < 63; n++) argv[n] = args[n - 1];
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+    pid_t pid;
+    int rc = posix_spawn(&pid, FLEETOPS_BIN, &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    assert_int_equal(rc, 0);
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    p.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    p.out = slurp_fd(out_fd);
+    p.err = slurp_fd(err_fd);
+    close(out_fd), close(err_fd);
+    unlink(out_path), unlink(err_path);
+    return p;
+}
+
+fo_proc fo_run_cli(const char *arg, ...) {
+    const char *argv[64];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, arg);
+    for (const char *a = arg; a && n < 63; a = va_arg(ap, const char *)) argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return fo_run_cliv(argv);
+}
+
+void fo_proc_free(fo_proc *p) {
+    free(p->out);
+    free(p->err);
+}
+
+json_t *fo_parse_json(const char *text) {
+    json_error_t e;
+    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &e);
+    if (!j) fail_msg("invalid JSON (%s at line %d col %d): %.300s", e.text, e.line, e.column, text);
+    return j;
+}
+
+json_t *fo_json_path(json_t *root, const char *path) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_t *cur = root;
+    for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
+        cur = json_object_get(cur, tok);
+    return cur;
+}
+
+double fo_json_path_num(json_t *root, const char *path) {
+    json_t *v = fo_json_path(root, path);
+    if (!v || !json_is_number(v)) fail_msg("JSON has no number at \"%s\"", path);
+    return json_number_value(v);
+}
+
+json_t *fo_api_json(const char *command, int *status, ...) {
+    const char *names[FO_MAX_PARAMS * 2], *values[FO_MAX_PARAMS * 2];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, status);
+    for (const char *k = va_arg(ap, const char *); k && n < FO_MAX_PARAMS * 2;
+         k = va_arg(ap, const char *)) {
+        names[n] = k;
+        values[n++] = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    fo_buf out;
+    fo_buf_init(&out);
+    fo_output o = {&out, NULL, NULL};
+    fo_error err;
+    fo_status s = fo_command_run_kv(command, names, values, n, &o, &err);
+    if (status) *status = (int)s;
+    json_t *j = s == FO_OK ? fo_parse_json(fo_buf_str(&out)) : NULL;
+    fo_buf_free(&out);
+    return j;
+}

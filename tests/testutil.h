@@ -1,0 +1,34 @@
+/* testutil.h — helpers shared by the tests: run the built CLI as a user would, capture its
+ * output and exit status, and parse JSON with jansson. */
+#ifndef FLEETOPS_TESTUTIL_H
+#define FLEETOPS_TESTUTIL_H
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+typedef struct fo_proc {
+    int status; /* exit status, or 128 + signal */
+    char *out;  /* stdout, NUL-terminated */
+    char *err;  /* stderr */
+} fo_proc;
+
+/* Runs FLEETOPS_BIN with the given arguments (NULL-terminated). */
+fo_proc fo_run_cli(const char *arg, ...);
+fo_proc fo_run_cliv(const char *const *argv);
+void fo_proc_free(fo_proc *p);
+/* Parses JSON or fails the test with the text. */
+json_t *fo_parse_json(const char *text);
+/* The number at a dotted path ("toil_hours.total"), failing the test when absent. */
+double fo_json_path_num(json_t *root, const char *path);
+json_t *fo_json_path(json_t *root, const char *path);
+/* Runs a command through the command table in-process; returns the parsed JSON (or NULL and
+ * fills *status when it failed). */
+json_t *fo_api_json(const char *command, int *status, ...);
+/* A temporary directory for files tests write (created on demand). */
+const char *fo_test_tmpdir(void);
+
+#endif
