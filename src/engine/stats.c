@@ -23,11 +23,11 @@ void fo_quantiles(double *values, size_t n, const double *qs, size_t nq, double 
 }
 
 double fo_normal_cdf(double z) {
-    return 0.5 * erfc(-z / M_SQRT2);
+    return 0.5 * erfc(-z / 1.41421356237309504880);
 }
 
 double fo_normal_sf(double z) {
-    return 0.5 * erfc(z / M_SQRT2);
+    return 0.5 * erfc(z / 1.41421356237309504880);
 }
 
 /* AS241 (Wichura 1988), PPND16: rational approximations in three regions. */
