@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,13 @@
 #include "fleetops/command.h"
 
 extern char **environ;
+
+void fo_assert_close(double a, double b, double eps, const char *ea, const char *eb,
+                     const char *file, int line) {
+    if (fabs(a - b) <= eps) return; /* false for NaN, so NaN never passes */
+    fail_msg("%s:%d: %s = %.17g, %s = %.17g, |diff| = %.3g > %.3g", file, line, ea, a, eb, b,
+             fabs(a - b), eps);
+}
 
 const char *fo_test_tmpdir(void) {
     mkdir(FO_TEST_TMP, 0755);

@@ -10,6 +10,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+/* cmocka 1.1.5 (Debian 12) compares assert_float_equal in single precision, which silently
+ * passes values that differ in the 8th digit. Every test here means double precision: the
+ * macro is redefined to compare doubles, |a - b| <= epsilon, and to print both to 17 digits. */
+#undef assert_float_equal
+#define assert_float_equal(a, b, epsilon)                                                          \
+    fo_assert_close((double)(a), (double)(b), (double)(epsilon), #a, #b, __FILE__, __LINE__)
+#define assert_double_equal(a, b, epsilon) assert_float_equal(a, b, epsilon)
+void fo_assert_close(double a, double b, double eps, const char *ea, const char *eb,
+                     const char *file, int line);
+
 typedef struct fo_proc {
     int status; /* exit status, or 128 + signal */
     char *out;  /* stdout, NUL-terminated */

@@ -74,20 +74,21 @@ void fo_json_int(fo_json *j, const char *key, long long v) {
 
 void fo_json_quote(fo_buf *b, const char *s) {
     fo_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (; *p; p++) {
+        if (*p >= 0x20 && *p != '"' && *p != '\\') continue;
+        fo_buf_append(b, (const char *)run, (size_t)(p - run));
+        run = p + 1;
         switch (*p) {
         case '"': fo_buf_puts(b, "\\\""); break;
         case '\\': fo_buf_puts(b, "\\\\"); break;
         case '\n': fo_buf_puts(b, "\\n"); break;
         case '\r': fo_buf_puts(b, "\\r"); break;
         case '\t': fo_buf_puts(b, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                fo_buf_printf(b, "\\u%04x", *p);
-            else
-                fo_buf_putc(b, (char)*p);
+        default: fo_buf_printf(b, "\\u%04x", *p);
         }
     }
+    fo_buf_append(b, (const char *)run, (size_t)(p - run));
     fo_buf_putc(b, '"');
 }
 

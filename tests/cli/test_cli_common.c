@@ -1,0 +1,151 @@
+/* test_cli_common.c — the CLI contract every command shares: help, schema, unknown commands and
+ * flags, and every figure well-formed and self-contained for every track. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static int count_lines(const char *s) {
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+static void test_help(void **state) {
+    (void)state;
+    fo_proc p = fo_run_cli("help", NULL);
+    assert_int_equal(p.status, 0);
+    assert_non_null(strstr(p.out, "roi"));
+    assert_non_null(strstr(p.out, "Usage: fleetops COMMAND"));
+    fo_proc_free(&p);
+    p = fo_run_cli(NULL);
+    assert_int_equal(p.status, 0);
+    assert_non_null(strstr(p.out, "Commands:"));
+    fo_proc_free(&p);
+    p = fo_run_cli("--version", NULL);
+    assert_int_equal(p.status, 0);
+    assert_non_null(strstr(p.out, "fleetops "));
+    fo_proc_free(&p);
+}
+
+static void test_unknown_command(void **state) {
+    (void)state;
+    fo_proc p = fo_run_cli("frobnicate", "--json", NULL);
+    assert_int_equal(p.status, 2);
+    assert_string_equal(p.out, "");
+    assert_int_equal(count_lines(p.err), 1);
+    assert_non_null(strstr(p.err, "frobnicate"));
+    fo_proc_free(&p);
+    p = fo_run_cli("help", "frobnicate", NULL);
+    assert_int_equal(p.status, 2);
+    fo_proc_free(&p);
+}
+
+static void test_schema_and_tracks(void **state) {
+    (void)state;
+    fo_proc p = fo_run_cli("schema", NULL);
+    assert_int_equal(p.status, 0);
+    json_t *root = fo_parse_json(p.out);
+    assert_true(json_array_size(json_object_get(root, "commands")) >= 4);
+    json_decref(root);
+    fo_proc_free(&p);
+
+    p = fo_run_cli("tracks", "--json", NULL);
+    assert_int_equal(p.status, 0);
+    root = fo_parse_json(p.out);
+    json_t *tracks = json_object_get(root, "tracks");
+    assert_int_equal(json_array_size(tracks), 4);
+    const char *ids[] = {"cloud-titan", "edge-guardian", "mobile-nomad", "tiny-pioneer"};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *t = json_array_get(tracks, i);
+        assert_string_equal(json_string_value(json_object_get(t, "id")), ids[i]);
+        assert_non_null(json_string_value(json_object_get(t, "persona")));
+        assert_non_null(json_string_value(json_object_get(t, "mission")));
+        assert_non_null(json_string_value(json_object_get(t, "crisis")));
+        assert_true(fo_json_path_num(t, "presets.roi.models") >= 1);
+    }
+    /* the plan: Cloud Titan serves 50 LLM versions */
+    assert_float_equal(fo_json_path_num(json_array_get(tracks, 0), "presets.roi.models"), 50, 0);
+    json_decref(root);
+    fo_proc_free(&p);
+
+    p = fo_run_cli("lab", NULL);
+    assert_int_equal(p.status, 0);
+    assert_non_null(strstr(p.out, "Part 1: The Platform ROI Audit"));
+    assert_non_null(strstr(p.out, "Part 3: The Ensemble Lockdown"));
+    fo_proc_free(&p);
+    p = fo_run_cli("lab", "--json", NULL);
+    assert_int_equal(p.status, 0);
+    root = fo_parse_json(p.out);
+    assert_int_equal(json_array_size(json_object_get(root, "parts")), 3);
+    json_decref(root);
+    fo_proc_free(&p);
+}
+
+static int xml_wellformed(const char *path) {
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s' 2>/dev/null", path);
+    return system(cmd) == 0;
+}
+
+static int self_contained(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    static char buf[1 << 22];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return !strstr(buf, "<script") && !strstr(buf, "<image") && !strstr(buf, "href") &&
+           !strstr(buf, "@import") && !strstr(buf, "url(") && strstr(buf, "<title>") &&
+           strstr(buf, "<desc>");
+}
+
+/* Every command that draws a figure draws a well-formed, self-contained SVG for every track
+ * (and without a track when the track is optional). */
+static void test_every_figure_for_every_track(void **state) {
+    (void)state;
+    fo_proc s = fo_run_cli("schema", NULL);
+    json_t *root = fo_parse_json(s.out);
+    json_t *cmds = json_object_get(root, "commands");
+    const char *tracks[] = {NULL, "cloud-titan", "edge-guardian", "mobile-nomad", "tiny-pioneer"};
+    int figures = 0;
+    for (size_t c = 0; c < json_array_size(cmds); c++) {
+        json_t *cmd = json_array_get(cmds, c);
+        if (!json_is_string(json_object_get(cmd, "figure"))) continue;
+        const char *name = json_string_value(json_object_get(cmd, "name"));
+        for (size_t t = 0; t < 5; t++) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/%s-%s.svg", fo_test_tmpdir(), name,
+                     tracks[t] ? tracks[t] : "default");
+            remove(path);
+            fo_proc p = tracks[t] ? fo_run_cli(name, "--track", tracks[t], "--svg", path, "--json",
+                                               NULL)
+                                  : fo_run_cli(name, "--svg", path, "--json", NULL);
+            if (p.status == 2 && !tracks[t]) { /* a command whose track is required */
+                assert_non_null(strstr(p.err, "--track"));
+                fo_proc_free(&p);
+                continue;
+            }
+            if (p.status != 0) fail_msg("%s %s: exit %d: %s", name, tracks[t], p.status, p.err);
+            json_decref(fo_parse_json(p.out));
+            if (!xml_wellformed(path)) fail_msg("not well-formed: %s", path);
+            if (!self_contained(path)) fail_msg("not self-contained or untitled: %s", path);
+            figures++;
+            fo_proc_free(&p);
+        }
+    }
+    assert_true(figures >= 5);
+    json_decref(root);
+    fo_proc_free(&s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_unknown_command),
+        cmocka_unit_test(test_schema_and_tracks),
+        cmocka_unit_test(test_every_figure_for_every_track),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
