@@ -31,7 +31,8 @@ static void measure(const bench_case *c, bench_stats *st) {
     int per_batch = 1;
     for (;;) {
         double t0 = now_s();
-        for (int i = 0; i < per_batch; i++) c->fn(state);
+        for (int i = 0; i < per_batch; i++)
+            c->fn(state);
         double dt = now_s() - t0;
         if (dt > 2e-3 || per_batch >= (1 << 20)) break;
         per_batch *= 2;
@@ -40,7 +41,8 @@ static void measure(const bench_case *c, bench_stats *st) {
     double t[RUNS];
     for (int r = 0; r < RUNS; r++) {
         double t0 = now_s();
-        for (int i = 0; i < per_batch; i++) c->fn(state);
+        for (int i = 0; i < per_batch; i++)
+            c->fn(state);
         t[r] = (now_s() - t0) / per_batch;
     }
     qsort(t, RUNS, sizeof t[0], cmp_double);
@@ -69,7 +71,8 @@ static void measure_process(const char *const *argv, bench_stats *st) {
     enum { RUNS = 41 };
     double t[RUNS];
     run_process(argv);
-    for (int r = 0; r < RUNS; r++) t[r] = run_process(argv);
+    for (int r = 0; r < RUNS; r++)
+        t[r] = run_process(argv);
     qsort(t, RUNS, sizeof t[0], cmp_double);
     st->median_s = t[RUNS / 2];
     st->p10_s = t[RUNS / 10];
@@ -108,9 +111,12 @@ static void report(FILE *json, int *first, const char *name, const char *target_
 int main(int argc, char **argv) {
     const char *bin = "build/fleetops", *out = NULL, *filter = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--fleetops") == 0) bin = argv[i + 1];
-        else if (strcmp(argv[i], "--out") == 0) out = argv[i + 1];
-        else if (strcmp(argv[i], "--filter") == 0) filter = argv[i + 1];
+        if (strcmp(argv[i], "--fleetops") == 0)
+            bin = argv[i + 1];
+        else if (strcmp(argv[i], "--out") == 0)
+            out = argv[i + 1];
+        else if (strcmp(argv[i], "--filter") == 0)
+            filter = argv[i + 1];
     }
     FILE *json = out ? fopen(out, "w") : NULL;
     if (json) fprintf(json, "[");
@@ -130,7 +136,8 @@ int main(int argc, char **argv) {
         const char *pargv[32];
         size_t k = 0;
         pargv[k++] = bin;
-        for (; procs[i].args[k - 1] && k < 31; k++) pargv[k] = procs[i].args[k - 1];
+        for (; procs[i].args[k - 1] && k < 31; k++)
+            pargv[k] = procs[i].args[k - 1];
         pargv[k] = NULL;
         bench_stats st;
         measure_process(pargv, &st);

@@ -5,10 +5,16 @@
 
 static void bench_roi_evaluate(void *state) {
     (void)state;
-    fo_roi_params p = {.models = 30, .heterogeneity = 0.5, .capex_usd = 500000,
-                       .engineer_cost_usd_per_hour = 100, .horizon_years = 1, .team_size = 4,
-                       .alert_hours_per_model_year = 78, .deploy_hours_per_model_year = 18,
-                       .dependency_hours_per_pair_year = 6, .platform_upkeep_hours_per_year = 1000,
+    fo_roi_params p = {.models = 30,
+                       .heterogeneity = 0.5,
+                       .capex_usd = 500000,
+                       .engineer_cost_usd_per_hour = 100,
+                       .horizon_years = 1,
+                       .team_size = 4,
+                       .alert_hours_per_model_year = 78,
+                       .deploy_hours_per_model_year = 18,
+                       .dependency_hours_per_pair_year = 6,
+                       .platform_upkeep_hours_per_year = 1000,
                        .platform_alert_hours_per_model_year = 8,
                        .platform_deploy_hours_per_model_year = 2,
                        .platform_contract_hours_per_model_year = 4};

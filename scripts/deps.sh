@@ -5,7 +5,7 @@
 # so `make` stops before a confusing compiler error.
 set -euo pipefail
 
-pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev"
+pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev"
 pkgs_test="$pkgs_build libxml2-utils"
 pkgs_bench="$pkgs_build"
 

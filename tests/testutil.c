@@ -52,7 +52,8 @@ fo_proc fo_run_cliv(const char *const *args) {
     const char *argv[64];
     size_t n = 0;
     argv[n++] = FLEETOPS_BIN;
-    for (; args[n - 1] && n < 63; n++) argv[n] = args[n - 1];
+    for (; args[n - 1] && n < 63; n++)
+        argv[n] = args[n - 1];
     argv[n] = NULL;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -78,7 +79,8 @@ fo_proc fo_run_cli(const char *arg, ...) {
     size_t n = 0;
     va_list ap;
     va_start(ap, arg);
-    for (const char *a = arg; a && n < 63; a = va_arg(ap, const char *)) argv[n++] = a;
+    for (const char *a = arg; a && n < 63; a = va_arg(ap, const char *))
+        argv[n++] = a;
     va_end(ap);
     argv[n] = NULL;
     return fo_run_cliv(argv);

@@ -18,12 +18,14 @@
 #include "fleetops/json.h"
 
 #define FO_MAX_PARAMS 32
-#define FO_NO_FIELD ((size_t)-1)
+#define FO_NO_FIELD   ((size_t)-1)
 
 typedef enum fo_type {
-    FO_T_REAL,  /* double field */
-    FO_T_INT,   /* long long field */
-    FO_T_CHOICE /* int field: index into `choices` (engine enums follow the same order) */
+    FO_T_REAL,   /* double field */
+    FO_T_INT,    /* long long field */
+    FO_T_CHOICE, /* int field: index into `choices` (engine enums follow the same order) */
+    FO_T_STRING  /* const char * field: printable text of at most `max` bytes; the value points
+                    into the caller's string, which must outlive the command */
 } fo_type;
 
 enum {
@@ -39,6 +41,7 @@ typedef struct fo_param {
     const char *unit; /* "models", "usd", "fraction", "hours", "requests_per_s", ... */
     double min, max;
     double def;                 /* default for REAL/INT */
+    const char *def_str;        /* default for STRING */
     const char *const *choices; /* NULL-terminated, for CHOICE */
     int def_choice;             /* default index for CHOICE */
     unsigned flags;
@@ -73,7 +76,8 @@ typedef struct fo_error {
 
 typedef struct fo_args {
     const struct fo_command *cmd;
-    double num[FO_MAX_PARAMS]; /* REAL/INT value, or the CHOICE index */
+    double num[FO_MAX_PARAMS];      /* REAL/INT value, or the CHOICE index */
+    const char *str[FO_MAX_PARAMS]; /* STRING value */
     unsigned char given[FO_MAX_PARAMS];
     unsigned char set[FO_MAX_PARAMS]; /* has a value (given, preset or default) */
 } fo_args;
@@ -116,6 +120,7 @@ void fo_args_bind(const fo_args *a, void *params);
 int fo_arg_given(const fo_args *a, const char *name);
 double fo_arg_num(const fo_args *a, const char *name);
 const char *fo_arg_choice(const fo_args *a, const char *name); /* NULL when unset */
+const char *fo_arg_str(const fo_args *a, const char *name);    /* NULL when unset */
 
 /* One call from name=value pairs to output: what the HTTP server and tests use. */
 fo_status fo_command_run_kv(const char *command, const char *const *names,

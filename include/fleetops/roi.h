@@ -13,10 +13,10 @@
 
 #include <stddef.h>
 
-#define FO_ROI_MAX_MODELS 100000 /* N* is searched up to here */
-#define FO_ROI_CURVE_MAX 256     /* points in the cost curve */
+#define FO_ROI_MAX_MODELS     100000 /* N* is searched up to here */
+#define FO_ROI_CURVE_MAX      256    /* points in the cost curve */
 #define FO_HOURS_PER_FTE_YEAR 2000.0
-#define FO_SRE_TOIL_CAP 0.5 /* Google SRE: at most 50% of an engineer's time on toil */
+#define FO_SRE_TOIL_CAP       0.5 /* Google SRE: at most 50% of an engineer's time on toil */
 
 typedef struct fo_roi_params {
     long long models;     /* N, >= 1 */
@@ -30,9 +30,9 @@ typedef struct fo_roi_params {
     double deploy_hours_per_model_year;    /* b, multiplied by log2 N */
     double dependency_hours_per_pair_year; /* c, per heterogeneous pair */
     /* platform coefficients (hours per year) */
-    double platform_upkeep_hours_per_year;        /* U */
-    double platform_alert_hours_per_model_year;   /* a_p */
-    double platform_deploy_hours_per_model_year;  /* b_p, multiplied by log2 N */
+    double platform_upkeep_hours_per_year;         /* U */
+    double platform_alert_hours_per_model_year;    /* a_p */
+    double platform_deploy_hours_per_model_year;   /* b_p, multiplied by log2 N */
     double platform_contract_hours_per_model_year; /* c_p, multiplied by h */
 } fo_roi_params;
 
@@ -47,16 +47,16 @@ typedef struct fo_roi_point {
 } fo_roi_point;
 
 typedef struct fo_roi_result {
-    fo_roi_toil manual;   /* at N */
-    fo_roi_toil platform; /* at N */
-    double manual_toil_usd;   /* over the horizon */
-    double platform_toil_usd; /* over the horizon */
+    fo_roi_toil manual;        /* at N */
+    fo_roi_toil platform;      /* at N */
+    double manual_toil_usd;    /* over the horizon */
+    double platform_toil_usd;  /* over the horizon */
     double platform_total_usd; /* CapEx + platform toil */
     double roi_usd;
-    long long break_even_models; /* N*, or 0 when no N <= FO_ROI_MAX_MODELS breaks even */
-    double ftes_needed;          /* manual toil hours / 2,000 */
-    double ftes_needed_at_toil_cap; /* engineers needed to keep toil at 50% of their time */
-    double team_toil_fraction;      /* manual toil / the team's hours */
+    long long break_even_models;         /* N*, or 0 when no N <= FO_ROI_MAX_MODELS breaks even */
+    double ftes_needed;                  /* manual toil hours / 2,000 */
+    double ftes_needed_at_toil_cap;      /* engineers needed to keep toil at 50% of their time */
+    double team_toil_fraction;           /* manual toil / the team's hours */
     long long max_models_under_toil_cap; /* largest N the team runs within the cap (0: none) */
     size_t curve_len;
     fo_roi_point curve[FO_ROI_CURVE_MAX]; /* models 1 .. at least 2 N* (and past N) */

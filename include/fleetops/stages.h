@@ -11,8 +11,8 @@
 #define FO_STAGE_COUNT 5
 
 typedef struct fo_stage {
-    const char *name;        /* "shadow", "1%", "5%", "25%", "100%" */
-    double traffic_fraction; /* share of users served by the new model (0 in shadow) */
+    const char *name;         /* "shadow", "1%", "5%", "25%", "100%" */
+    double traffic_fraction;  /* share of users served by the new model (0 in shadow) */
     double observed_fraction; /* share of requests the new model sees (shadow: all mirrored) */
     double dwell_hours;       /* default time spent in the stage before promotion */
 } fo_stage;

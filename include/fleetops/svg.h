@@ -9,11 +9,11 @@
 #include "fleetops/buf.h"
 
 /* The palette (colour-blind safe, after Okabe & Ito), named by role. */
-#define FO_COLOR_BAD "#d55e00"   /* manual toil, failures, red banners */
-#define FO_COLOR_GOOD "#0072b2"  /* platform, safe, target reached */
+#define FO_COLOR_BAD    "#d55e00" /* manual toil, failures, red banners */
+#define FO_COLOR_GOOD   "#0072b2" /* platform, safe, target reached */
 #define FO_COLOR_ACCENT "#009e73"
-#define FO_COLOR_WARN "#e69f00"
-#define FO_COLOR_MUTED "#6b7280"
+#define FO_COLOR_WARN   "#e69f00"
+#define FO_COLOR_MUTED  "#6b7280"
 #define FO_COLOR_PURPLE "#cc79a7"
 
 typedef void (*fo_tick_format)(fo_buf *b, double v);

@@ -64,8 +64,8 @@ static fo_status run_tracks(const fo_args *a, fo_output *out, fo_error *err) {
         const fo_track *t = fo_lab_tracks(&n);
         for (size_t i = 0; i < n; i++)
             fo_buf_printf(out->text, "%-14s %s: %s\n%14s North Star: %s\n%14s Crisis: %s. %s\n\n",
-                          t[i].id, t[i].name, t[i].persona, "", t[i].mission, "",
-                          t[i].crisis_title, t[i].crisis);
+                          t[i].id, t[i].name, t[i].persona, "", t[i].mission, "", t[i].crisis_title,
+                          t[i].crisis);
         fo_buf_puts(out->text, "Use one with --track ID on any part's command, e.g. "
                                "fleetops roi --track cloud-titan\n");
     }
@@ -90,8 +90,9 @@ static void text_lab(fo_buf *b) {
         fo_buf_printf(b, "  Workbench: %s\n  Instruments: %s\n  Reflect: %s\n  Run: %s\n",
                       p[i].workbench, p[i].instrument, p[i].reflect, p[i].commands);
     }
-    fo_buf_printf(b, "\nMath Peek: %s\n\nStart with Part 1:  build/fleetops roi --track "
-                     "cloud-titan --predict YOUR_GUESS\nEvery command: build/fleetops help\n",
+    fo_buf_printf(b,
+                  "\nMath Peek: %s\n\nStart with Part 1:  build/fleetops roi --track "
+                  "cloud-titan --predict YOUR_GUESS\nEvery command: build/fleetops help\n",
                   ch->math_peek);
 }
 

@@ -29,43 +29,117 @@
 
 static const fo_param roi_params[] = {
     FO_PARAM_TRACK,
-    {.name = "models", .type = FO_T_INT, .unit = "models", .min = 1, .max = FO_ROI_MAX_MODELS,
-     .def = 20, .field = F(models), .help = "Number of concurrent models N the team runs"},
-    {.name = "heterogeneity", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1,
-     .def = 0.5, .field = F(heterogeneity),
+    {.name = "models",
+     .type = FO_T_INT,
+     .unit = "models",
+     .min = 1,
+     .max = FO_ROI_MAX_MODELS,
+     .def = 20,
+     .field = F(models),
+     .help = "Number of concurrent models N the team runs"},
+    {.name = "heterogeneity",
+     .type = FO_T_REAL,
+     .unit = "fraction",
+     .min = 0,
+     .max = 1,
+     .def = 0.5,
+     .field = F(heterogeneity),
      .help = "Model-type heterogeneity h: share of model pairs of different types (0 = one type)"},
-    {.name = "capex_usd", .type = FO_T_REAL, .unit = "usd", .min = 0, .max = 1e9, .def = 500000,
-     .field = F(capex_usd), .help = "One-time platform investment (the plan's $500k)"},
-    {.name = "engineer_cost_usd_per_hour", .type = FO_T_REAL, .unit = "usd_per_hour", .min = 1,
-     .max = 2000, .def = 100, .field = F(engineer_cost_usd_per_hour),
+    {.name = "capex_usd",
+     .type = FO_T_REAL,
+     .unit = "usd",
+     .min = 0,
+     .max = 1e9,
+     .def = 500000,
+     .field = F(capex_usd),
+     .help = "One-time platform investment (the plan's $500k)"},
+    {.name = "engineer_cost_usd_per_hour",
+     .type = FO_T_REAL,
+     .unit = "usd_per_hour",
+     .min = 1,
+     .max = 2000,
+     .def = 100,
+     .field = F(engineer_cost_usd_per_hour),
      .help = "Loaded cost of an engineer hour ($200k a year / 2,000 h = $100)"},
-    {.name = "horizon_years", .type = FO_T_REAL, .unit = "years", .min = 0.25, .max = 10, .def = 1,
-     .field = F(horizon_years), .help = "Years of toil counted against the one-time CapEx"},
-    {.name = "team_size", .type = FO_T_INT, .unit = "engineers", .min = 1, .max = 10000, .def = 4,
-     .field = F(team_size), .help = "Engineers on the team, for the 50% toil cap (Google SRE)"},
-    {.name = "predict", .type = FO_T_INT, .unit = "models", .min = 1, .max = FO_ROI_MAX_MODELS,
-     .flags = FO_P_OPTIONAL, .field = FO_NO_FIELD,
+    {.name = "horizon_years",
+     .type = FO_T_REAL,
+     .unit = "years",
+     .min = 0.25,
+     .max = 10,
+     .def = 1,
+     .field = F(horizon_years),
+     .help = "Years of toil counted against the one-time CapEx"},
+    {.name = "team_size",
+     .type = FO_T_INT,
+     .unit = "engineers",
+     .min = 1,
+     .max = 10000,
+     .def = 4,
+     .field = F(team_size),
+     .help = "Engineers on the team, for the 50% toil cap (Google SRE)"},
+    {.name = "predict",
+     .type = FO_T_INT,
+     .unit = "models",
+     .min = 1,
+     .max = FO_ROI_MAX_MODELS,
+     .flags = FO_P_OPTIONAL,
+     .field = FO_NO_FIELD,
      .help = "Your locked prediction of N*; the answer says how far off it was"},
-    {.name = "alert_hours_per_model_year", .type = FO_T_REAL, .unit = "hours", .min = 0,
-     .max = 10000, .def = 78, .field = F(alert_hours_per_model_year),
+    {.name = "alert_hours_per_model_year",
+     .type = FO_T_REAL,
+     .unit = "hours",
+     .min = 0,
+     .max = 10000,
+     .def = 78,
+     .field = F(alert_hours_per_model_year),
      .help = "a: alert triage per model (2 alerts a week x 45 min x 52)"},
-    {.name = "deploy_hours_per_model_year", .type = FO_T_REAL, .unit = "hours", .min = 0,
-     .max = 10000, .def = 18, .field = F(deploy_hours_per_model_year),
+    {.name = "deploy_hours_per_model_year",
+     .type = FO_T_REAL,
+     .unit = "hours",
+     .min = 0,
+     .max = 10000,
+     .def = 18,
+     .field = F(deploy_hours_per_model_year),
      .help = "b: release coordination per model per doubling of N (12 releases x 1.5 h)"},
-    {.name = "dependency_hours_per_pair_year", .type = FO_T_REAL, .unit = "hours", .min = 0,
-     .max = 1000, .def = 6, .field = F(dependency_hours_per_pair_year),
+    {.name = "dependency_hours_per_pair_year",
+     .type = FO_T_REAL,
+     .unit = "hours",
+     .min = 0,
+     .max = 1000,
+     .def = 6,
+     .field = F(dependency_hours_per_pair_year),
      .help = "c: interface upkeep per heterogeneous pair (4 reviews a year x 1.5 h)"},
-    {.name = "platform_upkeep_hours_per_year", .type = FO_T_REAL, .unit = "hours", .min = 0,
-     .max = 100000, .def = 1000, .field = F(platform_upkeep_hours_per_year),
+    {.name = "platform_upkeep_hours_per_year",
+     .type = FO_T_REAL,
+     .unit = "hours",
+     .min = 0,
+     .max = 100000,
+     .def = 1000,
+     .field = F(platform_upkeep_hours_per_year),
      .help = "U: running the platform itself (half an engineer)"},
-    {.name = "platform_alert_hours_per_model_year", .type = FO_T_REAL, .unit = "hours", .min = 0,
-     .max = 10000, .def = 8, .field = F(platform_alert_hours_per_model_year),
+    {.name = "platform_alert_hours_per_model_year",
+     .type = FO_T_REAL,
+     .unit = "hours",
+     .min = 0,
+     .max = 10000,
+     .def = 8,
+     .field = F(platform_alert_hours_per_model_year),
      .help = "a_p: alert triage per model with discovered thresholds (~10x fewer pages)"},
-    {.name = "platform_deploy_hours_per_model_year", .type = FO_T_REAL, .unit = "hours", .min = 0,
-     .max = 10000, .def = 2, .field = F(platform_deploy_hours_per_model_year),
+    {.name = "platform_deploy_hours_per_model_year",
+     .type = FO_T_REAL,
+     .unit = "hours",
+     .min = 0,
+     .max = 10000,
+     .def = 2,
+     .field = F(platform_deploy_hours_per_model_year),
      .help = "b_p: release effort per model per doubling of N with CI/CD"},
-    {.name = "platform_contract_hours_per_model_year", .type = FO_T_REAL, .unit = "hours",
-     .min = 0, .max = 1000, .def = 4, .field = F(platform_contract_hours_per_model_year),
+    {.name = "platform_contract_hours_per_model_year",
+     .type = FO_T_REAL,
+     .unit = "hours",
+     .min = 0,
+     .max = 1000,
+     .def = 4,
+     .field = F(platform_contract_hours_per_model_year),
      .help = "c_p: versioned-contract upkeep per model, times h (no pairs)"},
 };
 
@@ -76,14 +150,22 @@ static const fo_param roi_params[] = {
  * h = 0.5), $110/h, 4 engineers. Tiny Pioneer: 6 tiny audio models (noise isolation,
  * wake word, VAD, beamforming, ...; h = 0.7), a startup at $90/h, 2 engineers. */
 static const fo_preset roi_presets[] = {
-    {"cloud-titan", "models", 50},          {"cloud-titan", "heterogeneity", 0.3},
-    {"cloud-titan", "engineer_cost_usd_per_hour", 150}, {"cloud-titan", "team_size", 6},
-    {"edge-guardian", "models", 12},        {"edge-guardian", "heterogeneity", 0.8},
-    {"edge-guardian", "engineer_cost_usd_per_hour", 120}, {"edge-guardian", "team_size", 5},
-    {"mobile-nomad", "models", 30},         {"mobile-nomad", "heterogeneity", 0.5},
-    {"mobile-nomad", "engineer_cost_usd_per_hour", 110}, {"mobile-nomad", "team_size", 4},
-    {"tiny-pioneer", "models", 6},          {"tiny-pioneer", "heterogeneity", 0.7},
-    {"tiny-pioneer", "engineer_cost_usd_per_hour", 90}, {"tiny-pioneer", "team_size", 2},
+    {"cloud-titan", "models", 50},
+    {"cloud-titan", "heterogeneity", 0.3},
+    {"cloud-titan", "engineer_cost_usd_per_hour", 150},
+    {"cloud-titan", "team_size", 6},
+    {"edge-guardian", "models", 12},
+    {"edge-guardian", "heterogeneity", 0.8},
+    {"edge-guardian", "engineer_cost_usd_per_hour", 120},
+    {"edge-guardian", "team_size", 5},
+    {"mobile-nomad", "models", 30},
+    {"mobile-nomad", "heterogeneity", 0.5},
+    {"mobile-nomad", "engineer_cost_usd_per_hour", 110},
+    {"mobile-nomad", "team_size", 4},
+    {"tiny-pioneer", "models", 6},
+    {"tiny-pioneer", "heterogeneity", 0.7},
+    {"tiny-pioneer", "engineer_cost_usd_per_hour", 90},
+    {"tiny-pioneer", "team_size", 2},
 };
 
 static void json_toil(fo_json *j, const char *key, const fo_roi_toil *t, int with_upkeep) {
@@ -112,8 +194,8 @@ static void math_peek(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r)
     double N = (double)p->models;
     fo_buf_printf(b, "alerts = a*N = %g*%lld = ", p->alert_hours_per_model_year, p->models);
     hours(b, r->manual.alerts);
-    fo_buf_printf(b, "\ndeployment = b*N*log2(N) = %g*%lld*%.3f = ",
-                  p->deploy_hours_per_model_year, p->models, log2(N));
+    fo_buf_printf(b, "\ndeployment = b*N*log2(N) = %g*%lld*%.3f = ", p->deploy_hours_per_model_year,
+                  p->models, log2(N));
     hours(b, r->manual.deployment);
     fo_buf_printf(b, "\ndependencies = c*h*N(N-1)/2 = %g*%g*%.0f = ",
                   p->dependency_hours_per_pair_year, p->heterogeneity, N * (N - 1) / 2);
@@ -136,8 +218,8 @@ static void math_peek(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r)
     usd(b, r->roi_usd);
 }
 
-static void write_json(fo_json *j, const fo_args *a, const fo_roi_params *p,
-                       const fo_roi_result *r, const char *peek) {
+static void write_json(fo_json *j, const fo_args *a, const fo_roi_params *p, const fo_roi_result *r,
+                       const char *peek) {
     fo_json_object_begin(j, NULL);
     fo_json_string(j, "command", "roi");
     fo_json_string(j, "track", fo_arg_choice(a, "track"));
@@ -201,8 +283,8 @@ static void row(fo_buf *b, const char *name, const char *formula, double manual,
     fo_buf_free(&h);
 }
 
-static void write_text(fo_buf *b, const fo_args *a, const fo_roi_params *p,
-                       const fo_roi_result *r, const char *peek) {
+static void write_text(fo_buf *b, const fo_args *a, const fo_roi_params *p, const fo_roi_result *r,
+                       const char *peek) {
     const char *track = fo_arg_choice(a, "track");
     fo_buf_puts(b, "Part 1 - The Platform ROI Audit");
     if (track) fo_buf_printf(b, "  (track: %s)", track);
@@ -232,7 +314,8 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_roi_params *p,
         fo_buf_printf(b, "  Break-even N*         none up to %d models\n", FO_ROI_MAX_MODELS);
     fo_buf_printf(b, "  Toil headcount        %.2f FTE (%.2f engineers at the 50%% toil cap)\n",
                   r->ftes_needed, r->ftes_needed_at_toil_cap);
-    fo_buf_printf(b, "  Team of %lld             %.0f%% of its time on toil%s; at most %lld models "
+    fo_buf_printf(b,
+                  "  Team of %lld             %.0f%% of its time on toil%s; at most %lld models "
                   "under the 50%% cap\n",
                   p->team_size, 100 * r->team_toil_fraction,
                   r->team_toil_fraction > FO_SRE_TOIL_CAP ? " (OVER the cap)" : "",
@@ -242,7 +325,8 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_roi_params *p,
         if (r->break_even_models) {
             double act = (double)r->break_even_models;
             double f = (double)pred > act ? (double)pred / act : act / (double)pred;
-            fo_buf_printf(b, "\nYou predicted %lld models; the break-even is %lld (off by %.1fx).\n",
+            fo_buf_printf(b,
+                          "\nYou predicted %lld models; the break-even is %lld (off by %.1fx).\n",
                           pred, r->break_even_models, f);
         } else {
             fo_buf_printf(b, "\nYou predicted %lld models; nothing breaks even up to %d.\n", pred,
@@ -250,7 +334,8 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_roi_params *p,
         }
     }
     fo_buf_puts(b, "\nMath Peek\n  ");
-    for (const char *c = peek; *c; c++) fo_buf_puts(b, *c == '\n' ? "\n  " : (char[2]){*c, 0});
+    for (const char *c = peek; *c; c++)
+        fo_buf_puts(b, *c == '\n' ? "\n  " : (char[2]){*c, 0});
     fo_buf_putc(b, '\n');
 
     double xs[FO_ROI_CURVE_MAX], man[FO_ROI_CURVE_MAX], plat[FO_ROI_CURVE_MAX];
@@ -274,8 +359,8 @@ static fo_status run_roi(const fo_args *a, fo_output *out, fo_error *err) {
     fo_args_bind(a, &p);
     fo_roi_result r;
     if (fo_roi_evaluate(&p, &r) != 0)
-        return fo_error_set(err, FO_EINTERNAL, "roi: parameters outside the model's domain", "",
-                            "", "");
+        return fo_error_set(err, FO_EINTERNAL, "roi: parameters outside the model's domain", "", "",
+                            "");
     fo_buf peek;
     fo_buf_init(&peek);
     math_peek(&peek, &p, &r);

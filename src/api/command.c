@@ -80,6 +80,10 @@ static void fmt_bound(char *out, size_t n, double v) {
 }
 
 void fo_param_allowed(const fo_param *p, char *out, size_t n) {
+    if (p->type == FO_T_STRING) {
+        snprintf(out, n, "printable text of at most %.0f bytes", p->max);
+        return;
+    }
     if (p->type == FO_T_CHOICE) {
         size_t len = (size_t)snprintf(out, n, "one of: ");
         for (size_t i = 0; p->choices[i] && len < n; i++)
@@ -90,7 +94,8 @@ void fo_param_allowed(const fo_param *p, char *out, size_t n) {
     fmt_bound(lo, sizeof lo, p->min);
     fmt_bound(hi, sizeof hi, p->max);
     snprintf(out, n, "%s in %c%s, %s%c", p->type == FO_T_INT ? "integer" : "number",
-             (p->flags & FO_P_MIN_OPEN) ? '(' : '[', lo, hi, (p->flags & FO_P_MAX_OPEN) ? ')' : ']');
+             (p->flags & FO_P_MIN_OPEN) ? '(' : '[', lo, hi,
+             (p->flags & FO_P_MAX_OPEN) ? ')' : ']');
 }
 
 void fo_args_init(fo_args *a, const fo_command *cmd) {
@@ -149,7 +154,17 @@ fo_status fo_args_set(fo_args *a, const char *name, const char *value, fo_error 
     if (!value || !*value) return param_error(err, "empty value", p, value);
 
     double v = 0;
-    if (p->type == FO_T_CHOICE) {
+    if (p->type == FO_T_STRING) {
+        size_t len = strlen(value);
+        int printable = 1;
+        for (size_t k = 0; k < len; k++)
+            if ((unsigned char)value[k] < 0x20 || value[k] == 0x7f) printable = 0;
+        if (!printable) return param_error(err, "control characters in text", p, value);
+        if ((double)len > p->max) return param_error(err, "text too long", p, value);
+        a->str[i] = value;
+        a->given[i] = a->set[i] = 1;
+        return FO_OK;
+    } else if (p->type == FO_T_CHOICE) {
         int found = -1;
         for (int k = 0; p->choices[k]; k++)
             if (strcmp(p->choices[k], value) == 0) found = k;
@@ -191,6 +206,7 @@ fo_status fo_args_finish(fo_args *a, fo_error *err) {
         if (p->flags & FO_P_REQUIRED) return param_error(err, "missing required parameter", p, "");
         if (p->flags & FO_P_OPTIONAL) continue;
         a->num[i] = p->type == FO_T_CHOICE ? p->def_choice : p->def;
+        a->str[i] = p->def_str;
         a->set[i] = 1;
     }
     return FO_OK;
@@ -202,7 +218,9 @@ void fo_args_bind(const fo_args *a, void *params) {
         if (p->field == FO_NO_FIELD || !a->set[i]) continue;
         char *f = (char *)params + p->field;
         switch (p->type) {
-        case FO_T_REAL: memcpy(f, &a->num[i], sizeof(double)); break;
+        case FO_T_REAL:
+            memcpy(f, &a->num[i], sizeof(double));
+            break;
         case FO_T_INT: {
             long long v = (long long)a->num[i];
             memcpy(f, &v, sizeof v);
@@ -213,6 +231,9 @@ void fo_args_bind(const fo_args *a, void *params) {
             memcpy(f, &v, sizeof v);
             break;
         }
+        case FO_T_STRING:
+            memcpy(f, &a->str[i], sizeof a->str[i]);
+            break;
         }
     }
 }
@@ -233,6 +254,11 @@ double fo_arg_num(const fo_args *a, const char *name) {
     return a->num[arg_index(a, name)];
 }
 
+const char *fo_arg_str(const fo_args *a, const char *name) {
+    size_t i = arg_index(a, name);
+    return a->set[i] ? a->str[i] : NULL;
+}
+
 const char *fo_arg_choice(const fo_args *a, const char *name) {
     size_t i;
     const fo_param *p = fo_command_param(a->cmd, name, &i);
@@ -242,8 +268,8 @@ const char *fo_arg_choice(const fo_args *a, const char *name) {
 
 fo_status fo_command_run(const fo_args *a, fo_output *out, fo_error *err) {
     fo_status s = a->cmd->run(a, out, err);
-    if (s == FO_OK && (out->json->oom || (out->svg && out->svg->oom) ||
-                       (out->text && out->text->oom)))
+    if (s == FO_OK &&
+        (out->json->oom || (out->svg && out->svg->oom) || (out->text && out->text->oom)))
         s = fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
     return s;
 }
@@ -263,11 +289,14 @@ fo_status fo_command_run_kv(const char *command, const char *const *names,
 }
 
 static const char *type_name(fo_type t) {
-    return t == FO_T_REAL ? "number" : t == FO_T_INT ? "integer" : "choice";
+    static const char *const names[] = {"number", "integer", "choice", "string"};
+    return names[t];
 }
 
 static void schema_value(fo_json *j, const char *key, const fo_param *p, double v) {
-    if (p->type == FO_T_CHOICE)
+    if (p->type == FO_T_STRING)
+        fo_json_string(j, key, p->def_str);
+    else if (p->type == FO_T_CHOICE)
         fo_json_string(j, key, p->choices[(int)v]);
     else
         fo_json_number(j, key, v);
@@ -286,9 +315,12 @@ static void schema_param(fo_json *j, const fo_command *cmd, const fo_param *p) {
     fo_json_string(j, "unit", p->unit);
     fo_json_string(j, "help", p->help);
     fo_json_string(j, "allowed", allowed);
-    if (p->type == FO_T_CHOICE) {
+    if (p->type == FO_T_STRING) {
+        fo_json_number(j, "max_length", p->max);
+    } else if (p->type == FO_T_CHOICE) {
         fo_json_array_begin(j, "choices");
-        for (int k = 0; p->choices[k]; k++) fo_json_string(j, NULL, p->choices[k]);
+        for (int k = 0; p->choices[k]; k++)
+            fo_json_string(j, NULL, p->choices[k]);
         fo_json_array_end(j);
     } else {
         fo_json_number(j, "min", p->min);
@@ -325,7 +357,8 @@ void fo_schema_json(fo_json *j) {
         fo_json_string(j, "positional", cmd->positional);
         fo_json_string(j, "example", cmd->example);
         fo_json_array_begin(j, "params");
-        for (size_t i = 0; i < cmd->nparams; i++) schema_param(j, cmd, &cmd->params[i]);
+        for (size_t i = 0; i < cmd->nparams; i++)
+            schema_param(j, cmd, &cmd->params[i]);
         fo_json_array_end(j);
         fo_json_object_end(j);
     }

@@ -14,12 +14,10 @@ extern const fo_command fo_cmd_roi;
 
 /* The --track parameter every track-aware command shares. */
 #define FO_PARAM_TRACK                                                                             \
-    {.name = "track",                                                                              \
-     .type = FO_T_CHOICE,                                                                          \
-     .unit = "track",                                                                              \
-     .choices = fo_track_ids,                                                                      \
-     .flags = FO_P_OPTIONAL,                                                                       \
-     .field = FO_NO_FIELD,                                                                         \
-     .help = "Lab track whose presets fill every parameter not given"}
+    {                                                                                              \
+        .name = "track", .type = FO_T_CHOICE, .unit = "track", .choices = fo_track_ids,            \
+        .flags = FO_P_OPTIONAL, .field = FO_NO_FIELD,                                              \
+        .help = "Lab track whose presets fill every parameter not given"                           \
+    }
 
 #endif

@@ -80,12 +80,23 @@ void fo_json_quote(fo_buf *b, const char *s) {
         fo_buf_append(b, (const char *)run, (size_t)(p - run));
         run = p + 1;
         switch (*p) {
-        case '"': fo_buf_puts(b, "\\\""); break;
-        case '\\': fo_buf_puts(b, "\\\\"); break;
-        case '\n': fo_buf_puts(b, "\\n"); break;
-        case '\r': fo_buf_puts(b, "\\r"); break;
-        case '\t': fo_buf_puts(b, "\\t"); break;
-        default: fo_buf_printf(b, "\\u%04x", *p);
+        case '"':
+            fo_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            fo_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            fo_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            fo_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            fo_buf_puts(b, "\\t");
+            break;
+        default:
+            fo_buf_printf(b, "\\u%04x", *p);
         }
     }
     fo_buf_append(b, (const char *)run, (size_t)(p - run));

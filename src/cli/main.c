@@ -11,6 +11,7 @@
 
 #include "fleetops/command.h"
 #include "fleetops/lab.h"
+#include "fleetops/server.h"
 
 #define FO_VERSION "0.1.0"
 
@@ -36,9 +37,21 @@ static void wrap(FILE *f, const char *text, int indent, int width) {
         fwrite(text, 1, w, f);
         col += (int)w;
         text += w;
-        while (*text == ' ') text++;
+        while (*text == ' ')
+            text++;
     }
     fputc('\n', f);
+}
+
+/* Commands of the native build only (not in the HTTP-visible table). */
+static const fo_command *const native[] = {&fo_cmd_serve};
+#define NNATIVE (sizeof native / sizeof native[0])
+
+static const fo_command *find_command(const char *name) {
+    const fo_command *cmd = fo_command_find(name);
+    for (size_t i = 0; !cmd && i < NNATIVE; i++)
+        if (strcmp(native[i]->name, name) == 0) cmd = native[i];
+    return cmd;
 }
 
 static void print_main_help(FILE *f) {
@@ -48,7 +61,10 @@ static void print_main_help(FILE *f) {
     fprintf(f, "Usage: fleetops COMMAND [--flag VALUE]... [--json] [--svg FILE]\n"
                "       fleetops help COMMAND    flags, units, ranges and defaults of a command\n\n"
                "Commands:\n");
-    for (size_t i = 0; i < n; i++) fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+    for (size_t i = 0; i < NNATIVE; i++)
+        fprintf(f, "  %-10s %s\n", native[i]->name, native[i]->summary);
     fprintf(f, "\nOutput: a readable report by default; --json prints one JSON object with the\n"
                "same keys as the HTTP API; --svg FILE writes the command's figure.\n"
                "Rates are fractions (0.95, not 95). Start with: fleetops lab\n");
@@ -90,6 +106,8 @@ static void print_command_help(FILE *f, const fo_command *cmd) {
             snprintf(line, sizeof line, "%s; %s; optional", allowed, p->unit);
         else if (p->type == FO_T_CHOICE)
             snprintf(line, sizeof line, "%s; default %s", allowed, p->choices[p->def_choice]);
+        else if (p->type == FO_T_STRING)
+            snprintf(line, sizeof line, "%s; %s; default %s", allowed, p->unit, p->def_str);
         else
             snprintf(line, sizeof line, "%s; %s; default %g", allowed, p->unit, p->def);
         fprintf(f, "  %-40s %s\n", flag, p->help);
@@ -198,8 +216,8 @@ static int parse_args(const fo_command *cmd, int argc, char **argv, fo_args *a, 
             return cli_error(cmd->name, "missing value", "", arg, "");
         }
         if (strcmp(name, "svg") == 0) {
-            if (!cmd->figure) return cli_error(cmd->name, "this command draws no figure", "svg",
-                                               value, "");
+            if (!cmd->figure)
+                return cli_error(cmd->name, "this command draws no figure", "svg", value, "");
             if (o->svg) return cli_error(cmd->name, "repeated flag", "svg", value, "a file path");
             if (!*value) return cli_error(cmd->name, "empty value", "svg", value, "a file path");
             o->svg = value;
@@ -228,12 +246,12 @@ int main(int argc, char **argv) {
             print_main_help(stdout);
             return 0;
         }
-        const fo_command *cmd = fo_command_find(argv[2]);
+        const fo_command *cmd = find_command(argv[2]);
         if (!cmd) return cli_error(NULL, "unknown command", "", argv[2], "");
         print_command_help(stdout, cmd);
         return 0;
     }
-    const fo_command *cmd = fo_command_find(argv[1]);
+    const fo_command *cmd = find_command(argv[1]);
     if (!cmd) {
         fprintf(stderr, "fleetops: unknown command \"%s\" (fleetops help lists them)\n", argv[1]);
         return 2;

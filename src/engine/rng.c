@@ -17,7 +17,8 @@ static uint64_t splitmix64(uint64_t *x) {
 
 void fo_rng_seed(fo_rng *r, uint64_t seed) {
     uint64_t x = seed;
-    for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&x);
 }
 
 uint64_t fo_rng_u64(fo_rng *r) {

@@ -47,8 +47,15 @@ void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_resul
     fo_svg_begin(b, W, H, "OpsBreakEvenPlot: total cost vs number of models", fo_buf_str(&desc));
     fo_buf_free(&desc);
 
-    fo_plot pl = {.b = b, .left = 96, .top = 78, .width = 620, .height = 300,
-                  .xmin = xmin, .xmax = xmax, .ymin = ymin, .ymax = ymax};
+    fo_plot pl = {.b = b,
+                  .left = 96,
+                  .top = 78,
+                  .width = 620,
+                  .height = 300,
+                  .xmin = xmin,
+                  .xmax = xmax,
+                  .ymin = ymin,
+                  .ymax = ymax};
     fo_svg_text(b, 24, 30, "start", "title", "OpsBreakEvenPlot: total cost vs number of models");
     fo_buf sub;
     fo_buf_init(&sub);
@@ -97,8 +104,7 @@ void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_resul
     if ((double)p->models <= xmax) {
         fo_svg_line(b, xn, pl.top + pl.height, xn, pl.top + 58, FO_COLOR_MUTED, 1, "1 3");
         fo_svg_circle(b, xn, fo_plot_py(&pl, r->manual_toil_usd), 4.5, FO_COLOR_BAD, "#ffffff");
-        fo_svg_circle(b, xn, fo_plot_py(&pl, r->platform_total_usd), 4.5, FO_COLOR_GOOD,
-                      "#ffffff");
+        fo_svg_circle(b, xn, fo_plot_py(&pl, r->platform_total_usd), 4.5, FO_COLOR_GOOD, "#ffffff");
         /* Keep the label clear of the N* label, which runs rightwards from N*. */
         double xs_ = r->break_even_models ? fo_plot_px(&pl, (double)r->break_even_models) : -1e9;
         int crowded = xn > xs_ - 60 && xn < xs_ + 150;
@@ -111,7 +117,8 @@ void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_resul
     }
 
     const char *labels[] = {"Manual toil (a\xc2\xb7N + b\xc2\xb7N log\xe2\x82\x82N + "
-                            "c\xc2\xb7h\xc2\xb7N(N\xe2\x88\x92" "1)/2)",
+                            "c\xc2\xb7h\xc2\xb7N(N\xe2\x88\x92"
+                            "1)/2)",
                             "Platform (CapEx + platform toil)", "CapEx alone"};
     const char *colors[] = {FO_COLOR_BAD, FO_COLOR_GOOD, "#9ca3af"};
     const char *dashes[] = {NULL, NULL, "2 4"};

@@ -22,11 +22,21 @@ static const char stylesheet[] =
 void fo_svg_escape(fo_buf *b, const char *s) {
     for (; *s; s++) {
         switch (*s) {
-        case '<': fo_buf_puts(b, "&lt;"); break;
-        case '>': fo_buf_puts(b, "&gt;"); break;
-        case '&': fo_buf_puts(b, "&amp;"); break;
-        case '"': fo_buf_puts(b, "&quot;"); break;
-        case '\'': fo_buf_puts(b, "&#39;"); break;
+        case '<':
+            fo_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            fo_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            fo_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            fo_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            fo_buf_puts(b, "&#39;");
+            break;
         default:
             if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') fo_buf_putc(b, *s);
         }
@@ -78,8 +88,8 @@ void fo_svg_line(fo_buf *b, double x1, double y1, double x2, double y2, const ch
 
 void fo_svg_rect(fo_buf *b, double x, double y, double w, double h, const char *fill,
                  const char *stroke) {
-    fo_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"", x,
-                  y, w, h, fill ? fill : "none");
+    fo_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"", x, y,
+                  w, h, fill ? fill : "none");
     if (stroke) fo_buf_printf(b, " stroke=\"%s\"", stroke);
     fo_buf_puts(b, "/>");
 }
@@ -201,8 +211,10 @@ void fo_plot_axes(const fo_plot *p, const char *xlabel, const char *ylabel, fo_t
 
 void fo_plot_polyline(const fo_plot *p, const double *xs, const double *ys, size_t n,
                       const char *stroke, double width, const char *dash) {
-    fo_buf_printf(p->b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\" "
-                        "stroke-linejoin=\"round\" stroke-linecap=\"round\"", stroke, width);
+    fo_buf_printf(p->b,
+                  "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\" "
+                  "stroke-linejoin=\"round\" stroke-linecap=\"round\"",
+                  stroke, width);
     if (dash) fo_buf_printf(p->b, " stroke-dasharray=\"%s\"", dash);
     fo_buf_puts(p->b, " points=\"");
     for (size_t i = 0; i < n; i++)
@@ -218,7 +230,8 @@ void fo_svg_legend(fo_buf *b, double x, double y, const char *const *labels,
         fo_svg_line(b, x, y, x + 24, y, colors[i], 3, dashes ? dashes[i] : NULL);
         fo_svg_text(b, x + 30, y + 4, "start", "note", "%s", labels[i]);
         size_t glyphs = 0; /* UTF-8 code points, not bytes */
-        for (const char *c = labels[i]; *c; c++) glyphs += ((unsigned char)*c & 0xC0) != 0x80;
+        for (const char *c = labels[i]; *c; c++)
+            glyphs += ((unsigned char)*c & 0xC0) != 0x80;
         x += 30 + 6.4 * (double)glyphs + 26;
     }
 }

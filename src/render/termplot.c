@@ -45,7 +45,8 @@ void fo_termplot(fo_buf *b, const fo_term_series *s, size_t ns, const fo_term_ma
     for (size_t m = 0; m < nmarks; m++) {
         if (!(marks[m].x >= xlo && marks[m].x <= xhi)) continue;
         int c = COL(marks[m].x);
-        for (int r = 0; r < height; r++) grid[r][c] = marks[m].glyph;
+        for (int r = 0; r < height; r++)
+            grid[r][c] = marks[m].glyph;
     }
     for (size_t k = 0; k < ns; k++) {
         /* Sample each column by linear interpolation so steep lines stay connected. */
@@ -72,7 +73,8 @@ void fo_termplot(fo_buf *b, const fo_term_series *s, size_t ns, const fo_term_ma
         fo_buf_printf(b, "%10s |%s\n", fo_buf_str(&lab), grid[r]);
     }
     fo_buf_printf(b, "%10s +", "");
-    for (int c = 0; c < width; c++) fo_buf_putc(b, '-');
+    for (int c = 0; c < width; c++)
+        fo_buf_putc(b, '-');
     fo_buf hi;
     fo_buf_init(&hi);
     fo_buf_reset(&lab);
@@ -84,8 +86,10 @@ void fo_termplot(fo_buf *b, const fo_term_series *s, size_t ns, const fo_term_ma
     fo_buf_free(&hi);
     fo_buf_printf(b, "%11s %s\n", "", xlabel);
     fo_buf_printf(b, "%11s ", "");
-    for (size_t k = 0; k < ns; k++) fo_buf_printf(b, "%c %s   ", s[k].glyph, s[k].label);
-    for (size_t m = 0; m < nmarks; m++) fo_buf_printf(b, "%c %s   ", marks[m].glyph, marks[m].label);
+    for (size_t k = 0; k < ns; k++)
+        fo_buf_printf(b, "%c %s   ", s[k].glyph, s[k].label);
+    for (size_t m = 0; m < nmarks; m++)
+        fo_buf_printf(b, "%c %s   ", marks[m].glyph, marks[m].label);
     fo_buf_putc(b, '\n');
     fo_buf_free(&lab);
 #undef COL

@@ -8,7 +8,8 @@
 
 static int count_lines(const char *s) {
     int n = 0;
-    for (; *s; s++) n += *s == '\n';
+    for (; *s; s++)
+        n += *s == '\n';
     return n;
 }
 
@@ -119,9 +120,9 @@ static void test_every_figure_for_every_track(void **state) {
             snprintf(path, sizeof path, "%s/%s-%s.svg", fo_test_tmpdir(), name,
                      tracks[t] ? tracks[t] : "default");
             remove(path);
-            fo_proc p = tracks[t] ? fo_run_cli(name, "--track", tracks[t], "--svg", path, "--json",
-                                               NULL)
-                                  : fo_run_cli(name, "--svg", path, "--json", NULL);
+            fo_proc p = tracks[t]
+                            ? fo_run_cli(name, "--track", tracks[t], "--svg", path, "--json", NULL)
+                            : fo_run_cli(name, "--svg", path, "--json", NULL);
             if (p.status == 2 && !tracks[t]) { /* a command whose track is required */
                 assert_non_null(strstr(p.err, "--track"));
                 fo_proc_free(&p);

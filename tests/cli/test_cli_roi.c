@@ -13,13 +13,22 @@ static void test_json_contract(void **state) {
     assert_int_equal(p.status, 0);
     assert_string_equal(p.err, "");
     json_t *r = fo_parse_json(p.out);
-    const char *keys[] = {"models", "heterogeneity", "toil_hours", "manual_toil_usd",
-                          "platform_total_usd", "roi_usd", "break_even_models", "ftes_needed",
-                          "max_models_under_toil_cap", "curve", "math_peek"};
+    const char *keys[] = {"models",
+                          "heterogeneity",
+                          "toil_hours",
+                          "manual_toil_usd",
+                          "platform_total_usd",
+                          "roi_usd",
+                          "break_even_models",
+                          "ftes_needed",
+                          "max_models_under_toil_cap",
+                          "curve",
+                          "math_peek"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!json_object_get(r, keys[i])) fail_msg("missing key %s", keys[i]);
     const char *toil[] = {"alerts", "deployment", "dependencies", "total"};
-    for (size_t i = 0; i < 4; i++) fo_json_path_num(json_object_get(r, "toil_hours"), toil[i]);
+    for (size_t i = 0; i < 4; i++)
+        fo_json_path_num(json_object_get(r, "toil_hours"), toil[i]);
     /* defaults: N* = 32, derived by hand in tests/unit/test_roi.c */
     assert_float_equal(fo_json_path_num(r, "break_even_models"), 32, 0);
     assert_float_equal(fo_json_path_num(r, "models"), 20, 0);
@@ -75,7 +84,8 @@ static void expect_usage_error(const char *const *argv, const char *const *needl
     if (p.status != 2) fail_msg("%s %s: exit %d, want 2 (%s)", argv[0], argv[1], p.status, p.err);
     assert_string_equal(p.out, "");
     int lines = 0;
-    for (const char *c = p.err; *c; c++) lines += *c == '\n';
+    for (const char *c = p.err; *c; c++)
+        lines += *c == '\n';
     if (lines != 1) fail_msg("want one stderr line, got: %s", p.err);
     for (size_t i = 0; needles[i]; i++)
         if (!strstr(p.err, needles[i])) fail_msg("stderr lacks \"%s\": %s", needles[i], p.err);

@@ -20,8 +20,8 @@ static void expect_error(const char *name, const char *value, const char *error,
                          const char *allowed_part) {
     fo_error e;
     assert_int_equal(set_one("roi", name, value, &e), FO_EUSAGE);
-    if (!strstr(e.error, error)) fail_msg("%s=%s: error \"%s\", want \"%s\"", name, value,
-                                          e.error, error);
+    if (!strstr(e.error, error))
+        fail_msg("%s=%s: error \"%s\", want \"%s\"", name, value, e.error, error);
     assert_string_equal(e.param, name);
     if (allowed_part && !strstr(e.allowed, allowed_part))
         fail_msg("allowed \"%s\" lacks \"%s\"", e.allowed, allowed_part);
@@ -87,7 +87,7 @@ static void test_presets_and_defaults(void **state) {
     assert_int_equal(fo_args_set(&a, "track", "cloud-titan", &e), FO_OK);
     assert_int_equal(fo_args_set(&a, "heterogeneity", "0.9", &e), FO_OK);
     assert_int_equal(fo_args_finish(&a, &e), FO_OK);
-    assert_float_equal(fo_arg_num(&a, "models"), 50, 0);       /* the plan's 50 LLM versions */
+    assert_float_equal(fo_arg_num(&a, "models"), 50, 0);         /* the plan's 50 LLM versions */
     assert_float_equal(fo_arg_num(&a, "heterogeneity"), 0.9, 0); /* explicit beats preset */
     assert_float_equal(fo_arg_num(&a, "capex_usd"), 500000, 0);  /* default */
     assert_false(fo_arg_given(&a, "predict"));
@@ -108,10 +108,14 @@ static void test_table_is_consistent(void **state) {
             const fo_param *p = &cmd->params[i];
             assert_non_null(p->help);
             assert_non_null(p->unit);
-            for (size_t k = 0; k < i; k++) assert_string_not_equal(cmd->params[k].name, p->name);
-            if (p->type == FO_T_CHOICE) {
+            for (size_t k = 0; k < i; k++)
+                assert_string_not_equal(cmd->params[k].name, p->name);
+            if (p->type == FO_T_STRING) {
+                assert_true(!p->def_str || strlen(p->def_str) <= p->max);
+            } else if (p->type == FO_T_CHOICE) {
                 int count = 0;
-                while (p->choices[count]) count++;
+                while (p->choices[count])
+                    count++;
                 assert_true(p->def_choice >= 0 && p->def_choice < count);
             } else if (!(p->flags & (FO_P_OPTIONAL | FO_P_REQUIRED))) {
                 char v[64];

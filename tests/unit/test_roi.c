@@ -8,9 +8,14 @@
 /* The defaults of the command table (cmd_roi.c), restated so the pinned arithmetic below is
  * checkable against this file alone. */
 static fo_roi_params defaults(void) {
-    return (fo_roi_params){.models = 20, .heterogeneity = 0.5, .capex_usd = 500000,
-                           .engineer_cost_usd_per_hour = 100, .horizon_years = 1, .team_size = 4,
-                           .alert_hours_per_model_year = 78, .deploy_hours_per_model_year = 18,
+    return (fo_roi_params){.models = 20,
+                           .heterogeneity = 0.5,
+                           .capex_usd = 500000,
+                           .engineer_cost_usd_per_hour = 100,
+                           .horizon_years = 1,
+                           .team_size = 4,
+                           .alert_hours_per_model_year = 78,
+                           .deploy_hours_per_model_year = 18,
                            .dependency_hours_per_pair_year = 6,
                            .platform_upkeep_hours_per_year = 1000,
                            .platform_alert_hours_per_model_year = 8,
@@ -44,13 +49,12 @@ static void test_pinned_n16(void **state) {
 }
 
 /* N* at the defaults. Toil_manual - Toil_platform in hours is
- *   (78-8-4*0.5) N + (18-2) N log2 N + 6*0.5 N(N-1)/2 - 1,000 = 68N + 16 N log2 N + 1.5 N(N-1) - 1000
- * and must reach CapEx / rate = 5,000 h.
- *   N = 32: 2,176 + 2,560 + 1,488 - 1,000 = 5,224 >= 5,000
- *   N = 31: 2,108 + 16*31*4.954196 (= 2,457.28) + 1,395 - 1,000 = 4,960.28 < 5,000   => N* = 32.
- * Toil cap for 4 engineers: 0.5 * 4 * 2,000 = 4,000 h of manual toil.
- *   N = 21: 78*21 + 18*21*log2 21 + 3*210 = 1,638 + 1,660.30 + 630 = 3,928.30 <= 4,000
- *   N = 22: 1,716 + 1,765.93 + 693 = 4,174.93 > 4,000                                => 21. */
+ *   (78-8-4*0.5) N + (18-2) N log2 N + 6*0.5 N(N-1)/2 - 1,000 = 68N + 16 N log2 N + 1.5 N(N-1) -
+ * 1000 and must reach CapEx / rate = 5,000 h. N = 32: 2,176 + 2,560 + 1,488 - 1,000 = 5,224 >=
+ * 5,000 N = 31: 2,108 + 16*31*4.954196 (= 2,457.28) + 1,395 - 1,000 = 4,960.28 < 5,000   => N*
+ * = 32. Toil cap for 4 engineers: 0.5 * 4 * 2,000 = 4,000 h of manual toil. N = 21: 78*21 +
+ * 18*21*log2 21 + 3*210 = 1,638 + 1,660.30 + 630 = 3,928.30 <= 4,000 N = 22: 1,716 + 1,765.93 + 693
+ * = 4,174.93 > 4,000                                => 21. */
 static void test_pinned_break_even_and_cap(void **state) {
     (void)state;
     fo_roi_params p = defaults();

@@ -1,0 +1,40 @@
+/* server.h — `fleetops serve`: the lab over HTTP (libmicrohttpd, its own thread pool).
+ *   GET /                 the page (web/, embedded in the binary at build time)
+ *   GET /api/schema       the command table
+ *   GET /api/<command>?p=v&...[&format=svg]   exactly the CLI's command and JSON
+ * Bad parameters: 400 with {error, param, value, allowed}; unknown path or command: 404;
+ * other methods: 405. Native only (not part of the WebAssembly build). */
+#ifndef FLEETOPS_SERVER_H
+#define FLEETOPS_SERVER_H
+
+#include <signal.h>
+
+#include "fleetops/command.h"
+
+typedef struct fo_server_params {
+    const char *listen; /* IPv4 or IPv6 literal; loopback by default */
+    long long port;     /* 0: any free port (printed) */
+    long long threads;  /* size of the thread pool */
+} fo_server_params;
+
+typedef struct fo_server fo_server;
+
+/* Starts serving; returns NULL and fills err (status, message) on failure. */
+fo_server *fo_server_start(const fo_server_params *p, fo_error *err);
+unsigned fo_server_port(const fo_server *s);
+void fo_server_stop(fo_server *s);
+
+/* The `serve` command (not in the HTTP-visible table: it is the server). */
+extern const fo_command fo_cmd_serve;
+
+/* One embedded static file (generated from web/ at build time). */
+typedef struct fo_asset {
+    const char *path; /* "/index.html" */
+    const char *content_type;
+    const unsigned char *data;
+    size_t size;
+} fo_asset;
+
+const fo_asset *fo_assets(size_t *count);
+
+#endif
