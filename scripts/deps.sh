@@ -7,7 +7,7 @@ set -euo pipefail
 
 pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev"
 pkgs_test="$pkgs_build libxml2-utils"
-pkgs_bench="$pkgs_build"
+pkgs_bench="$pkgs_build wrk curl"
 
 want=()
 for group in "$@"; do
