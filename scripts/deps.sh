@@ -5,8 +5,8 @@
 # so `make` stops before a confusing compiler error.
 set -euo pipefail
 
-pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev"
-pkgs_test="$pkgs_build libxml2-utils"
+pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev"
+pkgs_test="$pkgs_build libxml2-utils libcurl4-openssl-dev"
 pkgs_bench="$pkgs_build wrk curl"
 
 want=()

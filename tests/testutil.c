@@ -1,7 +1,11 @@
 /* testutil.c — see testutil.h. */
 #include "testutil.h"
 
+#include <curl/curl.h>
 #include <errno.h>
+#include <signal.h>
+#include <strings.h>
+#include <time.h>
 #include <fcntl.h>
 #include <math.h>
 #include <spawn.h>
@@ -133,4 +137,138 @@ json_t *fo_api_json(const char *command, int *status, ...) {
     json_t *j = s == FO_OK ? fo_parse_json(fo_buf_str(&out)) : NULL;
     fo_buf_free(&out);
     return j;
+}
+
+void fo_server_spawn(fo_live_server *s, const char *arg, ...) {
+    const char *argv[40];
+    size_t n = 0;
+    argv[n++] = FLEETOPS_BIN;
+    argv[n++] = "serve";
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    va_list ap;
+    va_start(ap, arg);
+    for (const char *a = arg; a && n < 38; a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    memset(s, 0, sizeof *s);
+    snprintf(s->out_path, sizeof s->out_path, "%s/serveXXXXXX", fo_test_tmpdir());
+    int fd = mkstemp(s->out_path);
+    assert_true(fd >= 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd, 1);
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, FLEETOPS_BIN, &fa, NULL, (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    s->pid = pid;
+    for (int i = 0; i < 500 && !s->port; i++) {
+        struct timespec t = {0, 10 * 1000 * 1000};
+        nanosleep(&t, NULL);
+        char *out = slurp_fd(fd);
+        const char *at = strstr(out, "http://127.0.0.1:");
+        if (at) s->port = (unsigned)atoi(at + strlen("http://127.0.0.1:"));
+        free(out);
+    }
+    close(fd);
+    if (!s->port) fail_msg("fleetops serve did not start");
+    snprintf(s->base, sizeof s->base, "http://127.0.0.1:%u", s->port);
+}
+
+void fo_server_kill(fo_live_server *s, int sig) {
+    if (s->pid <= 0) return;
+    kill(s->pid, sig);
+    int st;
+    while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    s->pid = 0;
+    unlink(s->out_path);
+}
+
+typedef struct sink {
+    fo_buf b;
+} sink;
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud) {
+    fo_buf_append(&((sink *)ud)->b, p, size * n);
+    return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud) {
+    fo_http_reply *r = ud;
+    size_t len = strlen(r->headers), add = size * n;
+    if (len + add < sizeof r->headers) {
+        memcpy(r->headers + len, p, add);
+        r->headers[len + add] = '\0';
+    }
+    return size * n;
+}
+
+static fo_http_reply http_do(const char *method, const char *url, const char *body,
+                             const char *cookie, int must) {
+    fo_http_reply r;
+    memset(&r, 0, sizeof r);
+    sink sk;
+    fo_buf_init(&sk.b);
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    struct curl_slist *h = NULL;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (body) {
+        h = curl_slist_append(h, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    if (cookie) curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sk);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK && must) fail_msg("%s %s: %s", method, url, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    char *type = NULL;
+    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+    snprintf(r.content_type, sizeof r.content_type, "%s", type ? type : "");
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    r.body = sk.b.data ? sk.b.data : calloc(1, 1);
+    return r;
+}
+
+fo_http_reply fo_http(const char *method, const char *url, const char *body, const char *cookie) {
+    return http_do(method, url, body, cookie, 1);
+}
+
+fo_http_reply fo_http_try(const char *method, const char *url, const char *body,
+                          const char *cookie) {
+    return http_do(method, url, body, cookie, 0);
+}
+
+void fo_http_free(fo_http_reply *r) {
+    free(r->body);
+    r->body = NULL;
+}
+
+int fo_http_header(const fo_http_reply *r, const char *name, char *out, size_t n) {
+    size_t len = strlen(name);
+    for (const char *line = r->headers; *line;) {
+        const char *end = strstr(line, "\r\n");
+        if (!end) end = line + strlen(line);
+        if (strncasecmp(line, name, len) == 0 && line[len] == ':') {
+            const char *v = line + len + 1;
+            while (*v == ' ')
+                v++;
+            snprintf(out, n, "%.*s", (int)(end - v), v);
+            return 1;
+        }
+        line = *end ? end + 2 : end;
+    }
+    return 0;
 }

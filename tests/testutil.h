@@ -4,6 +4,7 @@
 #define FLEETOPS_TESTUTIL_H
 
 #include <jansson.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -40,5 +41,35 @@ json_t *fo_json_path(json_t *root, const char *path);
 json_t *fo_api_json(const char *command, int *status, ...);
 /* A temporary directory for files tests write (created on demand). */
 const char *fo_test_tmpdir(void);
+
+/* A `fleetops serve --port 0 ...` of its own, on loopback. */
+typedef struct fo_live_server {
+    int pid;
+    unsigned port;
+    char base[64]; /* "http://127.0.0.1:PORT" */
+    char out_path[512];
+} fo_live_server;
+
+/* Starts the server with extra arguments (NULL-terminated) and waits until it listens. */
+void fo_server_spawn(fo_live_server *s, const char *arg, ...);
+/* SIGTERM (clean) or SIGKILL (crash); waits for the process. */
+void fo_server_kill(fo_live_server *s, int sig);
+
+typedef struct fo_http_reply {
+    long status;
+    char *body;
+    char content_type[128];
+    char headers[4096]; /* raw response headers */
+} fo_http_reply;
+
+/* One HTTP request with libcurl. body NULL for no body (JSON content type otherwise); cookie
+ * "name=value" or NULL. */
+fo_http_reply fo_http(const char *method, const char *url, const char *body, const char *cookie);
+/* The same, but a failed connection gives status 0 instead of failing the test. */
+fo_http_reply fo_http_try(const char *method, const char *url, const char *body,
+                          const char *cookie);
+void fo_http_free(fo_http_reply *r);
+/* The value of a response header (case-insensitive name), copied into out; 0 if absent. */
+int fo_http_header(const fo_http_reply *r, const char *name, char *out, size_t n);
 
 #endif

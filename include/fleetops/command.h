@@ -59,10 +59,13 @@ typedef struct fo_preset {
 
 typedef enum fo_status {
     FO_OK = 0,
-    FO_EUSAGE = 2, /* bad parameter: the caller's fault (CLI exit 2, HTTP 400) */
-    FO_ENOTFOUND,  /* unknown command (HTTP 404) */
-    FO_ENOMEM,     /* out of memory */
-    FO_EINTERNAL   /* a model failed to compute: our fault */
+    FO_EUSAGE = 2,    /* bad parameter: the caller's fault (CLI exit 2, HTTP 400) */
+    FO_ENOTFOUND,     /* unknown command (HTTP 404) */
+    FO_ENOMEM,        /* out of memory */
+    FO_EINTERNAL,     /* a model failed to compute: our fault */
+    FO_ECONFLICT,     /* the ledger refuses: a prediction already locked, an 11th attempt (409) */
+    FO_EUNAUTHORIZED, /* no session (401) */
+    FO_EFORBIDDEN     /* a session that is not yours, a wrong instructor token (403) */
 } fo_status;
 
 /* Everything a user needs to fix a bad parameter; the HTTP body is exactly these fields. */

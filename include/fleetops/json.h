@@ -26,6 +26,8 @@ void fo_json_int(fo_json *j, const char *key, long long v);
 void fo_json_string(fo_json *j, const char *key, const char *s);
 void fo_json_bool(fo_json *j, const char *key, int v);
 void fo_json_null(fo_json *j, const char *key);
+/* Inserts an already-serialised JSON value (one the project wrote itself) as a member. */
+void fo_json_raw(fo_json *j, const char *key, const char *json);
 
 /* Writes `s` as a quoted JSON string (also used by the SVG/HTML layers for data attributes). */
 void fo_json_quote(fo_buf *b, const char *s);

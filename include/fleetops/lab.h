@@ -48,4 +48,20 @@ const fo_track *fo_lab_tracks(size_t *count);
 const fo_track *fo_lab_track(const char *id); /* NULL when unknown */
 const fo_lab_part *fo_lab_parts(size_t *count);
 
+/* The reveal after a locked prediction, computed by the engine for the student's track (never
+ * taken from the page), so the ledger's "how far off" cannot be edited. */
+typedef struct fo_reveal {
+    char predicted[64];   /* as validated */
+    char actual[64];      /* the answer, as text ("32", "2995", "drop") */
+    double off_by_factor; /* max(p/a, a/p) for numeric answers; 0 for choices */
+    int correct;          /* choices: 1 or 0; numeric: 1 when within a factor of 1.5 */
+    char sentence[256];   /* "You predicted 40 models; the break-even is 32 (off by 1.3x)." */
+} fo_reveal;
+
+struct fo_error;
+/* part: "roi", "canary", "ensemble". Validates `predicted` with the part's command's own
+ * predict parameter; FO_EUSAGE for a bad value, FO_ENOTFOUND for a part not built yet. */
+int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo_reveal *r,
+                  struct fo_error *err);
+
 #endif

@@ -2,6 +2,8 @@
  *   GET /                 the page (web/, embedded in the binary at build time)
  *   GET /api/schema       the command table
  *   GET /api/<command>?p=v&...[&format=svg]   exactly the CLI's command and JSON
+ *   the ledger (ledger_api.c): POST /api/session, GET /api/ledger, POST /api/ledger/<kind>,
+ *   GET /api/report, GET /api/class and /instructor (instructor token)
  * Bad parameters: 400 with {error, param, value, allowed}; unknown path or command: 404;
  * other methods: 405. Native only (not part of the WebAssembly build). */
 #ifndef FLEETOPS_SERVER_H
@@ -10,17 +12,21 @@
 #include <signal.h>
 
 #include "fleetops/command.h"
+#include "fleetops/store.h"
 
 typedef struct fo_server_params {
-    const char *listen; /* IPv4 or IPv6 literal; loopback by default */
-    long long port;     /* 0: any free port (printed) */
-    long long threads;  /* size of the thread pool */
+    const char *listen;           /* IPv4 or IPv6 literal; loopback by default */
+    long long port;               /* 0: any free port (printed) */
+    long long threads;            /* size of the thread pool */
+    const char *db;               /* the ledger's SQLite file */
+    const char *instructor_token; /* enables /instructor; NULL or "" disables it */
 } fo_server_params;
 
 typedef struct fo_server fo_server;
 
-/* Starts serving; returns NULL and fills err (status, message) on failure. */
-fo_server *fo_server_start(const fo_server_params *p, fo_error *err);
+/* Starts serving (the store may be NULL: no ledger routes); returns NULL and fills err on
+ * failure. The store stays the caller's. */
+fo_server *fo_server_start(const fo_server_params *p, fo_store *store, fo_error *err);
 unsigned fo_server_port(const fo_server *s);
 void fo_server_stop(fo_server *s);
 

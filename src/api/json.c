@@ -288,3 +288,8 @@ void fo_json_null(fo_json *j, const char *key) {
     json_member(j, key);
     fo_buf_puts(j->out, "null");
 }
+
+void fo_json_raw(fo_json *j, const char *key, const char *json) {
+    json_member(j, key);
+    fo_buf_puts(j->out, json && *json ? json : "null");
+}

@@ -11,6 +11,7 @@
 
 #include "fleetops/command.h"
 #include "fleetops/lab.h"
+#include "fleetops/report.h"
 #include "fleetops/server.h"
 
 #define FO_VERSION "0.1.0"
@@ -44,7 +45,7 @@ static void wrap(FILE *f, const char *text, int indent, int width) {
 }
 
 /* Commands of the native build only (not in the HTTP-visible table). */
-static const fo_command *const native[] = {&fo_cmd_serve};
+static const fo_command *const native[] = {&fo_cmd_serve, &fo_cmd_report, &fo_cmd_class};
 #define NNATIVE (sizeof native / sizeof native[0])
 
 static const fo_command *find_command(const char *name) {

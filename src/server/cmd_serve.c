@@ -36,26 +36,51 @@ static const fo_param serve_params[] = {
      .def = 2,
      .field = F(threads),
      .help = "Worker threads (the machine's cores is a good choice)"},
+    {.name = "db",
+     .type = FO_T_STRING,
+     .unit = "path",
+     .max = 4096,
+     .def_str = "fleetops.db",
+     .field = F(db),
+     .help = "The ledger's SQLite file (created if missing)"},
+    {.name = "instructor_token",
+     .type = FO_T_STRING,
+     .unit = "token",
+     .max = 90,
+     .flags = FO_P_OPTIONAL,
+     .field = F(instructor_token),
+     .help = "Enables /instructor, the class view, for whoever has this token"},
 };
 
 static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
     (void)out;
-    fo_server_params p;
+    fo_server_params p = {0};
     fo_args_bind(a, &p);
+    if (p.instructor_token && strlen(p.instructor_token) < 12)
+        return fo_error_set(err, FO_EUSAGE, "instructor token too short", "instructor_token",
+                            "(hidden)", "at least 12 characters");
+    fo_store *store;
+    if (fo_store_open(p.db, &store, err) != FO_OK) return err->status;
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* the server's threads inherit the mask */
-    fo_server *s = fo_server_start(&p, err);
-    if (!s) return err->status;
+    fo_server *s = fo_server_start(&p, store, err);
+    if (!s) {
+        fo_store_close(store);
+        return err->status;
+    }
     int v6 = p.listen[0] != '\0' && strchr(p.listen, ':');
     printf("fleetops: serving the lab at http://%s%s%s:%u/  (Ctrl-C stops)\n", v6 ? "[" : "",
            p.listen, v6 ? "]" : "", fo_server_port(s));
+    printf("fleetops: ledger in %s%s\n", p.db,
+           p.instructor_token ? "; class view at /instructor?token=..." : "");
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     fo_server_stop(s);
+    fo_store_close(store);
     printf("fleetops: stopped (%s)\n", sig == SIGINT ? "Ctrl-C" : "SIGTERM");
     return FO_OK;
 }

@@ -1,0 +1,98 @@
+/* cmd_ledger.c — `fleetops report` and `fleetops class`: the ledger from the command line,
+ * with their parameters validated by the same command-table machinery as every command. */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "fleetops/report.h"
+
+static const char *const formats[] = {"md", "html", "json", NULL};
+
+typedef struct report_params {
+    const char *db;
+    long long session;
+    int format;
+} report_params;
+
+static const fo_param report_params_spec[] = {
+    {.name = "db",
+     .type = FO_T_STRING,
+     .unit = "path",
+     .max = 4096,
+     .def_str = "fleetops.db",
+     .field = offsetof(report_params, db),
+     .help = "The ledger database `fleetops serve` wrote"},
+    {.name = "session",
+     .type = FO_T_INT,
+     .unit = "session",
+     .min = 1,
+     .max = 1e15,
+     .flags = FO_P_REQUIRED,
+     .field = offsetof(report_params, session),
+     .help = "The student's session number (in the page's ledger and the class view)"},
+    {.name = "format",
+     .type = FO_T_CHOICE,
+     .unit = "format",
+     .choices = formats,
+     .def_choice = 0,
+     .field = offsetof(report_params, format),
+     .help = "md (Markdown), html (one self-contained file) or json"},
+};
+
+static fo_status open_existing(const char *path, fo_store **s, fo_error *err) {
+    FILE *f = fopen(path, "rb"); /* never create an empty ledger by asking for a report */
+    if (!f)
+        return fo_error_set(err, FO_EUSAGE, "no such ledger database", "db", path,
+                            "the file `fleetops serve --db PATH` wrote");
+    fclose(f);
+    return fo_store_open(path, s, err);
+}
+
+static fo_status run_report(const fo_args *a, fo_output *out, fo_error *err) {
+    report_params p;
+    fo_args_bind(a, &p);
+    fo_store *s;
+    if (open_existing(p.db, &s, err) != FO_OK) return err->status;
+    fo_buf *dst = out->text ? out->text : out->json;
+    fo_status st = fo_report_render(
+        s, p.session, out->text ? (fo_report_format)p.format : FO_REPORT_JSON, dst, err);
+    if (st == FO_ENOTFOUND) st = err->status = FO_EUSAGE; /* an unknown --session is bad usage */
+    fo_store_close(s);
+    return st;
+}
+
+static fo_status run_class(const fo_args *a, fo_output *out, fo_error *err) {
+    report_params p = {0};
+    fo_args_bind(a, &p);
+    fo_store *s;
+    if (open_existing(p.db, &s, err) != FO_OK) return err->status;
+    fo_status st = fo_store_class_json(s, out->json, err);
+    fo_store_close(s);
+    if (st == FO_OK && out->text) {
+        fo_buf_puts(out->text, fo_buf_str(out->json));
+        fo_buf_putc(out->text, '\n');
+    }
+    return st;
+}
+
+const fo_command fo_cmd_report = {
+    .name = "report",
+    .summary = "A student's lab report from the ledger (md, html or json)",
+    .description = "Renders one session's ledger: track and crisis; per part the prediction, the "
+                   "answer and how far off, the evidence with its figures, the attempts and the "
+                   "reflections; the governance decision; and what is still missing.",
+    .params = report_params_spec,
+    .nparams = sizeof report_params_spec / sizeof report_params_spec[0],
+    .example = "fleetops report --db fleetops.db --session 1 --format html > report.html",
+    .run = run_report,
+};
+
+const fo_command fo_cmd_class = {
+    .name = "class",
+    .summary = "The instructor's class view: predictions vs answers, completion, governance",
+    .description = "Per part, the class's predictions against the true answer for each track, "
+                   "how many locked and reflected, and the governance split. No student text.",
+    .params = report_params_spec, /* db only: session and format are not used */
+    .nparams = 1,
+    .example = "fleetops class --db fleetops.db --json",
+    .run = run_class,
+};
