@@ -40,6 +40,7 @@ run: build
 bench: deps-bench build
 	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json
 	bench/server_load.sh ./build/fleetops /api/roi
+	bench/ledger_load.sh ./build/fleetops
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

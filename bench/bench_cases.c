@@ -36,6 +36,9 @@ static void bench_roi_api_json(void *state) {
     fo_buf_free(&out);
 }
 
+extern const bench_case bench_ledger_cases[];
+extern const size_t bench_ledger_count;
+
 static const bench_case cases[] = {
     {"roi: evaluate (toil, N*, cap, curve)", 0, bench_roi_evaluate, 0, 100e-6, "< 100 us"},
     {"roi: command table + JSON", 0, bench_roi_api_json, 0, 0, ""},
@@ -45,9 +48,16 @@ static const bench_process processes[] = {
     {"process: fleetops roi --json", {"roi", "--json", 0}, 5e-3, "< 5 ms"},
 };
 
+/* Every group's cases, gathered once into one array (the groups live in bench_*.c). */
 const bench_case *bench_cases(size_t *n) {
-    *n = sizeof cases / sizeof cases[0];
-    return cases;
+    static bench_case all[64];
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        all[k++] = cases[i];
+    for (size_t i = 0; i < bench_ledger_count; i++)
+        all[k++] = bench_ledger_cases[i];
+    *n = k;
+    return all;
 }
 
 const bench_process *bench_processes(size_t *n) {

@@ -40,9 +40,11 @@ fo_status fo_store_session_track(fo_store *s, long long id, char *track, size_t 
 fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_reveal *r,
                         fo_error *err);
 /* Appends an entry whose body is JSON the server wrote. Attempts beyond FO_MAX_ATTEMPTS per
- * part are refused with FO_ECONFLICT. */
+ * part are refused with FO_ECONFLICT. On success *entry is the new entry's id and *count the
+ * number of entries of this kind and part so far (the revision or attempt number). */
 fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const char *part,
-                          const char *body_json, const char *fingerprint, fo_error *err);
+                          const char *body_json, const char *fingerprint, long long *entry,
+                          long long *count, fo_error *err);
 
 /* The whole ledger of one session as JSON: {session, track, predictions[], entries[],
  * missing[]}. FO_ENOTFOUND for an unknown session. */

@@ -3,7 +3,7 @@
  * Bodies are JSON (jansson), validated completely before anything is written, and every
  * write is one transaction in the store. Numbers the student did not type (reveals, evidence
  * results, attempt verdicts) are computed here through the command table, never taken from
- * the page. Every POST answers 201 with the whole ledger, the page's single source of truth.
+ * the page. Every POST answers 201 with what it wrote; GET /api/ledger is the whole ledger.
  *
  *   POST /api/session                {"track"}                      -> sets the cookie
  *   GET  /api/ledger
@@ -67,6 +67,39 @@ static enum MHD_Result send_ledger(const fo_http_ctx *ctx, struct MHD_Connection
         return fo_http_error(c, 0, &e);
     }
     return fo_http_body(c, status, "application/json", &b, cookie ? "Set-Cookie" : NULL, cookie);
+}
+
+static const char *const kind_names[] = {"evidence", "attempt", "reflection", "governance"};
+
+/* Appends one entry and answers 201 with it: {id, kind, part, count, fingerprint, body}; count
+ * is the revision (reflections, governance) or the attempt number. The whole ledger is GET
+ * /api/ledger; a write answers with what it wrote, so its cost does not grow with the ledger. */
+static enum MHD_Result append_and_reply(const fo_http_ctx *ctx, struct MHD_Connection *c,
+                                        long long sid, fo_entry_kind kind, const char *part,
+                                        fo_buf *body, const char *fingerprint) {
+    fo_error e;
+    long long id = 0, count = 0;
+    fo_status st = fo_store_append(ctx->store, sid, kind, part, fo_buf_str(body), fingerprint, &id,
+                                   &count, &e);
+    if (st != FO_OK) {
+        fo_buf_free(body);
+        return fo_http_error(c, 0, &e);
+    }
+    fo_buf out;
+    fo_buf_init(&out);
+    fo_json j;
+    fo_json_init(&j, &out);
+    fo_json_object_begin(&j, NULL);
+    fo_json_int(&j, "id", id);
+    fo_json_string(&j, "kind", kind_names[kind]);
+    fo_json_string(&j, "part", part);
+    fo_json_int(&j, "count", count);
+    if (kind == FO_ENTRY_ATTEMPT) fo_json_int(&j, "attempts_left", FO_MAX_ATTEMPTS - count);
+    fo_json_string(&j, "fingerprint", fingerprint);
+    fo_json_raw(&j, "body", fo_buf_str(body));
+    fo_json_object_end(&j);
+    fo_buf_free(body);
+    return fo_http_json(c, MHD_HTTP_CREATED, &out);
 }
 
 /* The session of the request's cookie, or an error response (returns 0 then). */
@@ -213,7 +246,24 @@ static enum MHD_Result post_prediction(const fo_http_ctx *ctx, struct MHD_Connec
     fo_reveal r;
     if (fo_lab_reveal(part, track, value, &r, &e) != FO_OK) return fo_http_error(c, 0, &e);
     if (fo_store_lock(ctx->store, sid, part, &r, &e) != FO_OK) return fo_http_error(c, 0, &e);
-    return send_ledger(ctx, c, MHD_HTTP_CREATED, sid, NULL);
+    fo_buf out;
+    fo_buf_init(&out);
+    fo_json j;
+    fo_json_init(&j, &out);
+    fo_json_object_begin(&j, NULL);
+    fo_json_object_begin(&j, "prediction");
+    fo_json_string(&j, "part", part);
+    fo_json_string(&j, "predicted", r.predicted);
+    fo_json_string(&j, "actual", r.actual);
+    if (r.off_by_factor > 0)
+        fo_json_number(&j, "off_by_factor", r.off_by_factor);
+    else
+        fo_json_null(&j, "off_by_factor");
+    fo_json_bool(&j, "correct", r.correct);
+    fo_json_string(&j, "sentence", r.sentence);
+    fo_json_object_end(&j);
+    fo_json_object_end(&j);
+    return fo_http_json(c, MHD_HTTP_CREATED, &out);
 }
 
 static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connection *c,
@@ -260,11 +310,8 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
     free(result);
     char fp[20];
     snprintf(fp, sizeof fp, "%016llx", (unsigned long long)rp.fingerprint);
-    fo_status st = fo_store_append(ctx->store, sid, attempt ? FO_ENTRY_ATTEMPT : FO_ENTRY_EVIDENCE,
-                                   part, fo_buf_str(&b), fp, &e);
-    fo_buf_free(&b);
-    if (st != FO_OK) return fo_http_error(c, 0, &e);
-    return send_ledger(ctx, c, MHD_HTTP_CREATED, sid, NULL);
+    return append_and_reply(ctx, c, sid, attempt ? FO_ENTRY_ATTEMPT : FO_ENTRY_EVIDENCE, part, &b,
+                            fp);
 }
 
 static enum MHD_Result post_text(const fo_http_ctx *ctx, struct MHD_Connection *c, long long sid,
@@ -292,12 +339,8 @@ static enum MHD_Result post_text(const fo_http_ctx *ctx, struct MHD_Connection *
     if (policy) fo_json_string(&j, "policy", policy);
     fo_json_string(&j, field, text);
     fo_json_object_end(&j);
-    fo_status st =
-        fo_store_append(ctx->store, sid, governance ? FO_ENTRY_GOVERNANCE : FO_ENTRY_REFLECTION,
-                        part, fo_buf_str(&b), NULL, &e);
-    fo_buf_free(&b);
-    if (st != FO_OK) return fo_http_error(c, 0, &e);
-    return send_ledger(ctx, c, MHD_HTTP_CREATED, sid, NULL);
+    return append_and_reply(ctx, c, sid, governance ? FO_ENTRY_GOVERNANCE : FO_ENTRY_REFLECTION,
+                            part, &b, NULL);
 }
 
 static enum MHD_Result post_session(const fo_http_ctx *ctx, struct MHD_Connection *c,

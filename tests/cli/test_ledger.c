@@ -83,7 +83,7 @@ static void test_lock_once_and_reveal(void **state) {
         call("POST", "/api/ledger/predictions", "{\"part\":\"roi\",\"value\":54}", cookie);
     assert_int_equal(r.status, 201);
     json_t *j = fo_parse_json(r.body);
-    json_t *p = json_array_get(json_object_get(j, "predictions"), 0);
+    json_t *p = json_object_get(j, "prediction");
     /* Cloud Titan's N* is 27 (fleetops roi --track cloud-titan): 54 is off by exactly 2.0x */
     assert_string_equal(json_string_value(json_object_get(p, "actual")), "27");
     assert_float_equal(json_number_value(json_object_get(p, "off_by_factor")), 2.0, 1e-12);
