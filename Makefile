@@ -4,12 +4,13 @@
 #   make test    normal build + ASan/UBSan build, every test through ctest
 #   make run     start the main job
 #   make bench   benchmarks (never timed assertions in tests)
+#   make web     dist/: the static lab (page + fleetops.wasm)
 
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 CTEST ?= ctest
 
-.PHONY: all build test run bench format clean deps-build deps-test deps-bench
+.PHONY: all build test run bench web format clean deps-build deps-test deps-bench deps-wasm
 
 all: build
 
@@ -19,6 +20,8 @@ deps-test:
 	@scripts/deps.sh test
 deps-bench:
 	@scripts/deps.sh bench
+deps-wasm:
+	@scripts/deps.sh wasm
 
 build/CMakeCache.txt: | deps-build
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release
@@ -29,7 +32,11 @@ build-asan/CMakeCache.txt: | deps-build
 build: deps-build build/CMakeCache.txt
 	$(CMAKE) --build build -j $(JOBS)
 
-test: deps-test build build-asan/CMakeCache.txt
+# The static lab: web/ plus the engine as WebAssembly, servable by any static host.
+web: deps-wasm
+	scripts/build_wasm.sh dist
+
+test: deps-test build web build-asan/CMakeCache.txt
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build && $(CTEST) --output-on-failure -j $(JOBS)
 	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS)
@@ -46,4 +53,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan dist

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, when they are missing.
-# Usage: scripts/deps.sh GROUP...   (groups: build test bench)
+# Usage: scripts/deps.sh GROUP...   (groups: build test bench wasm)
 # As root it runs apt-get; otherwise it prints the exact install line and fails,
 # so `make` stops before a confusing compiler error.
 set -euo pipefail
@@ -8,6 +8,7 @@ set -euo pipefail
 pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev"
 pkgs_test="$pkgs_build libxml2-utils libcurl4-openssl-dev"
 pkgs_bench="$pkgs_build wrk curl"
+pkgs_wasm="clang lld wasi-libc libclang-rt-14-dev-wasm32 nodejs"
 
 want=()
 for group in "$@"; do

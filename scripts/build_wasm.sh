@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# build_wasm.sh — `make web`: the static lab in OUTDIR (default dist/): the page from web/ plus
+# fleetops.wasm, the engine, the command table and the figures compiled for wasm32-wasi from the
+# same sources as the native build (src/engine, src/api, src/render, src/lab) and the small
+# front in src/wasm. Any static file host can serve OUTDIR; no server process is needed.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$root/dist}
+mkdir -p "$out"
+clang --target=wasm32-wasi --sysroot=/usr -isystem /usr/include/wasm32-wasi \
+    -std=c17 -Oz -flto -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
+    -I"$root/include" -I"$root/src" -mexec-model=reactor \
+    -L/usr/lib/wasm32-wasi -Wl,--gc-sections -Wl,--strip-all \
+    -o "$out/fleetops.wasm.tmp" \
+    "$root"/src/engine/*.c "$root"/src/api/*.c "$root"/src/render/*.c "$root"/src/lab/*.c \
+    "$root"/src/wasm/*.c -lm
+mv "$out/fleetops.wasm.tmp" "$out/fleetops.wasm"
+cp -R "$root"/web/. "$out"/
+size=$(stat -c %s "$out/fleetops.wasm")
+echo "fleetops: built $out (fleetops.wasm: $((size / 1024)) KB)"

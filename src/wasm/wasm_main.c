@@ -1,0 +1,92 @@
+/* wasm_main.c — the WebAssembly front (wasm32-wasi, a reactor: no main). The page calls the
+ * same command table as the CLI and the server, with the same parameter names, and gets the
+ * same bytes back. One call in, one block out:
+ *
+ *   fo_wasm_run(command, pairs, want_svg) -> block
+ *     pairs: "name\0value\0name\0value\0\0" (the page builds it; no URL decoding needed)
+ *     block: int32 HTTP-like status (200, 400, 404, 500), int32 length, then the bytes:
+ *            the command's JSON, its SVG when want_svg, or the error body
+ *            {error, param, value, allowed} exactly as the server sends it.
+ *   fo_wasm_alloc / fo_wasm_free: memory the page writes arguments into and frees blocks with. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleetops/command.h"
+#include "fleetops/json.h"
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+EXPORT("fo_wasm_alloc") void *fo_wasm_alloc(size_t n) {
+    return malloc(n ? n : 1);
+}
+
+EXPORT("fo_wasm_free") void fo_wasm_free(void *p) {
+    free(p);
+}
+
+static int32_t http_status(fo_status s) {
+    switch (s) {
+    case FO_OK:
+        return 200;
+    case FO_EUSAGE:
+        return 400;
+    case FO_ENOTFOUND:
+        return 404;
+    default:
+        return 500;
+    }
+}
+
+static void *block(int32_t status, const char *data, size_t len) {
+    char *b = malloc(8 + len + 1);
+    if (!b) return NULL;
+    int32_t n = (int32_t)len;
+    memcpy(b, &status, 4);
+    memcpy(b + 4, &n, 4);
+    memcpy(b + 8, data, len);
+    b[8 + len] = '\0';
+    return b;
+}
+
+EXPORT("fo_wasm_run") void *fo_wasm_run(const char *command, const char *pairs, int want_svg) {
+    const char *names[FO_MAX_PARAMS * 2], *values[FO_MAX_PARAMS * 2];
+    size_t n = 0;
+    for (const char *p = pairs; p && *p && n < FO_MAX_PARAMS * 2;) {
+        names[n] = p;
+        p += strlen(p) + 1;
+        values[n++] = p;
+        p += strlen(p) + 1;
+    }
+    fo_buf json, svg;
+    fo_buf_init(&json);
+    fo_buf_init(&svg);
+    fo_error e;
+    fo_status s;
+    const fo_command *cmd = fo_command_find(command);
+    if (want_svg && cmd && !cmd->figure)
+        s = fo_error_set(&e, FO_EUSAGE, "this command draws no figure", "format", "svg", "json");
+    else {
+        fo_output out = {&json, want_svg ? &svg : NULL, NULL};
+        s = fo_command_run_kv(command, names, values, n, &out, &e);
+    }
+    void *result;
+    if (s == FO_OK) {
+        const fo_buf *b = want_svg ? &svg : &json;
+        result = block(200, fo_buf_str(b), b->len);
+    } else {
+        fo_buf_reset(&json);
+        fo_json j;
+        fo_json_init(&j, &json);
+        fo_json_object_begin(&j, NULL);
+        fo_json_string(&j, "error", e.error);
+        fo_json_string(&j, "param", e.param);
+        fo_json_string(&j, "value", e.value);
+        fo_json_string(&j, "allowed", e.allowed);
+        fo_json_object_end(&j);
+        result = block(http_status(s), fo_buf_str(&json), json.len);
+    }
+    fo_buf_free(&json);
+    fo_buf_free(&svg);
+    return result;
+}
