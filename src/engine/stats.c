@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "fleetops/rng.h"
+
 double fo_quantile_sorted(const double *s, size_t n, double q) {
     if (n == 1) return s[0];
     double h = (double)(n - 1) * q;
@@ -19,7 +21,8 @@ static int cmp_double(const void *a, const void *b) {
 
 void fo_quantiles(double *values, size_t n, const double *qs, size_t nq, double *out) {
     qsort(values, n, sizeof *values, cmp_double);
-    for (size_t i = 0; i < nq; i++) out[i] = fo_quantile_sorted(values, n, qs[i]);
+    for (size_t i = 0; i < nq; i++)
+        out[i] = fo_quantile_sorted(values, n, qs[i]);
 }
 
 double fo_normal_cdf(double z) {
@@ -37,36 +40,84 @@ double fo_normal_quantile(double p) {
         r = 0.180625 - q * q;
         return q *
                (((((((2509.0809287301226727 * r + 33430.575583588128105) * r +
-                     67265.770927008700853) * r + 45921.953931549871457) * r +
-                   13731.693765509461125) * r + 1971.5909503065514427) * r +
-                 133.14166789178437745) * r + 3.387132872796366608) /
+                     67265.770927008700853) *
+                        r +
+                    45921.953931549871457) *
+                       r +
+                   13731.693765509461125) *
+                      r +
+                  1971.5909503065514427) *
+                     r +
+                 133.14166789178437745) *
+                    r +
+                3.387132872796366608) /
                (((((((5226.495278852545925 * r + 28729.085735721942674) * r +
-                     39307.89580009271061) * r + 21213.794301586595867) * r +
-                   5394.1960214247511077) * r + 687.1870074920579083) * r +
-                 42.313330701600911252) * r + 1.0);
+                     39307.89580009271061) *
+                        r +
+                    21213.794301586595867) *
+                       r +
+                   5394.1960214247511077) *
+                      r +
+                  687.1870074920579083) *
+                     r +
+                 42.313330701600911252) *
+                    r +
+                1.0);
     }
     r = q < 0 ? p : 1.0 - p;
     r = sqrt(-log(r));
     if (r <= 5.0) {
         r -= 1.6;
         x = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r +
-                  0.24178072517745061177) * r + 1.27045825245236838258) * r +
-                3.64784832476320460504) * r + 5.7694972214606914055) * r +
-              4.6303378461565452959) * r + 1.42343711074968357734) /
+                  0.24178072517745061177) *
+                     r +
+                 1.27045825245236838258) *
+                    r +
+                3.64784832476320460504) *
+                   r +
+               5.7694972214606914055) *
+                  r +
+              4.6303378461565452959) *
+                 r +
+             1.42343711074968357734) /
             (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r +
-                  0.0151986665636164571966) * r + 0.14810397642748007459) * r +
-                0.68976733498510000455) * r + 1.6763848301838038494) * r +
-              2.05319162663775882187) * r + 1.0);
+                  0.0151986665636164571966) *
+                     r +
+                 0.14810397642748007459) *
+                    r +
+                0.68976733498510000455) *
+                   r +
+               1.6763848301838038494) *
+                  r +
+              2.05319162663775882187) *
+                 r +
+             1.0);
     } else {
         r -= 5.0;
         x = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r +
-                  0.0012426609473880784386) * r + 0.026532189526576123093) * r +
-                0.29656057182850489123) * r + 1.7848265399172913358) * r +
-              5.4637849111641143699) * r + 6.6579046435011037772) /
+                  0.0012426609473880784386) *
+                     r +
+                 0.026532189526576123093) *
+                    r +
+                0.29656057182850489123) *
+                   r +
+               1.7848265399172913358) *
+                  r +
+              5.4637849111641143699) *
+                 r +
+             6.6579046435011037772) /
             (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r +
-                  1.8463183175100546818e-5) * r + 7.868691311456132591e-4) * r +
-                0.0148753612908506148525) * r + 0.13692988092273580531) * r +
-              0.59983220655588793769) * r + 1.0);
+                  1.8463183175100546818e-5) *
+                     r +
+                 7.868691311456132591e-4) *
+                    r +
+                0.0148753612908506148525) *
+                   r +
+               0.13692988092273580531) *
+                  r +
+              0.59983220655588793769) *
+                 r +
+             1.0);
     }
     return q < 0 ? -x : x;
 }
@@ -88,8 +139,10 @@ static void sift_down(const double *pv, size_t *h, size_t root, size_t n) {
 
 /* Heap sort of indices by p-value: no globals, no allocation (qsort has no context). */
 static void sort_indices(const double *pv, size_t *idx, size_t n) {
-    for (size_t i = 0; i < n; i++) idx[i] = i;
-    for (size_t i = n / 2; i > 0; i--) sift_down(pv, idx, i - 1, n);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    for (size_t i = n / 2; i > 0; i--)
+        sift_down(pv, idx, i - 1, n);
     for (size_t end = n; end > 1; end--) {
         size_t t = idx[0];
         idx[0] = idx[end - 1];
@@ -101,10 +154,12 @@ static void sort_indices(const double *pv, size_t *idx, size_t n) {
 size_t fo_multiple_test(const double *pv, size_t n, double alpha, fo_correction method,
                         unsigned char *rejected, size_t *order) {
     size_t count = 0;
-    for (size_t i = 0; i < n; i++) rejected[i] = 0;
+    for (size_t i = 0; i < n; i++)
+        rejected[i] = 0;
     if (method != FO_CORRECTION_BH) {
         double level = method == FO_CORRECTION_BONFERRONI ? alpha / (double)n : alpha;
-        for (size_t i = 0; i < n; i++) count += rejected[i] = pv[i] <= level;
+        for (size_t i = 0; i < n; i++)
+            count += rejected[i] = pv[i] <= level;
         return count;
     }
     /* BH step-up: the largest k with p_(k) <= k alpha / n; reject the k smallest. */
@@ -116,6 +171,97 @@ size_t fo_multiple_test(const double *pv, size_t n, double alpha, fo_correction 
             break;
         }
     }
-    for (size_t i = 0; i < k; i++) rejected[order[i]] = 1;
+    for (size_t i = 0; i < k; i++)
+        rejected[order[i]] = 1;
     return k;
+}
+
+/* ---- Added for the track crises (issue 5): CUSUM, binomial sampling and tail ---------------- */
+
+int fo_cusum_update(fo_cusum *c, double z, double k, double h) {
+    c->upper = fmax(0.0, c->upper + z - k);
+    c->lower = fmax(0.0, c->lower - z - k);
+    if (c->upper > h) {
+        c->upper = 0.0;
+        return 1;
+    }
+    if (c->lower > h) {
+        c->lower = 0.0;
+        return -1;
+    }
+    return 0;
+}
+
+size_t fo_cusum_run(const double *x, size_t n, double mean, double sd, double k, double h,
+                    signed char *signals) {
+    fo_cusum c = {0.0, 0.0};
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        int s = fo_cusum_update(&c, (x[i] - mean) / sd, k, h);
+        signals[i] = (signed char)s;
+        count += s != 0;
+    }
+    return count;
+}
+
+/* log P(X = k), X ~ Binomial(n, p), 0 < p < 1. */
+static double binomial_log_pmf(long long k, long long n, double p) {
+    double nk = (double)(n - k), kk = (double)k;
+    return lgamma((double)n + 1.0) - lgamma(kk + 1.0) - lgamma(nk + 1.0) + kk * log(p) +
+           nk * log1p(-p);
+}
+
+long long fo_binomial_sample(fo_rng *r, long long n, double p) {
+    if (n <= 0 || p <= 0.0) return 0;
+    if (p >= 1.0) return n;
+    if (p > 0.5) return n - fo_binomial_sample(r, n, 1.0 - p);
+    long long mode = (long long)floor(((double)n + 1.0) * p);
+    if (mode > n) mode = n;
+    double odds = p / (1.0 - p);
+    double pm = exp(binomial_log_pmf(mode, n, p));
+    double u = fo_rng_uniform(r), acc = pm;
+    long long lo = mode, hi = mode;
+    double plo = pm, phi = pm; /* pmf at lo and hi */
+    while (u >= acc) {
+        /* pmf one step further out on each side (0 past the support). */
+        double next_hi = hi < n ? phi * (double)(n - hi) / (double)(hi + 1) * odds : 0.0;
+        double next_lo = lo > 0 ? plo * (double)lo / ((double)(n - lo + 1) * odds) : 0.0;
+        if (next_hi <= 0.0 && next_lo <= 0.0) break; /* mass exhausted by rounding: rare */
+        if (next_hi >= next_lo) {
+            phi = next_hi;
+            acc += phi;
+            if (u < acc) return ++hi;
+            hi++;
+        } else {
+            plo = next_lo;
+            acc += plo;
+            if (u < acc) return --lo;
+            lo--;
+        }
+    }
+    return mode;
+}
+
+double fo_binomial_sf(long long k, long long n, double p) {
+    if (k <= 0) return 1.0;
+    if (k > n) return 0.0;
+    if (p <= 0.0) return 0.0;
+    if (p >= 1.0) return 1.0;
+    double odds = p / (1.0 - p);
+    if ((double)k >= (double)n * p) {
+        double term = exp(binomial_log_pmf(k, n, p)), sum = 0.0;
+        for (long long i = k; i <= n && term > 0.0; i++) {
+            sum += term;
+            if (term < sum * 1e-17) break;
+            term *= (double)(n - i) / (double)(i + 1) * odds;
+        }
+        return sum > 1.0 ? 1.0 : sum;
+    }
+    double term = exp(binomial_log_pmf(k - 1, n, p)), sum = 0.0;
+    for (long long i = k - 1; i >= 0 && term > 0.0; i--) {
+        sum += term;
+        if (term < sum * 1e-17) break;
+        term *= (double)i / ((double)(n - i + 1) * odds);
+    }
+    return sum > 1.0 ? 0.0 : 1.0 - sum;
 }
