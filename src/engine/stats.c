@@ -21,8 +21,7 @@ static int cmp_double(const void *a, const void *b) {
 
 void fo_quantiles(double *values, size_t n, const double *qs, size_t nq, double *out) {
     qsort(values, n, sizeof *values, cmp_double);
-    for (size_t i = 0; i < nq; i++)
-        out[i] = fo_quantile_sorted(values, n, qs[i]);
+    for (size_t i = 0; i < nq; i++) out[i] = fo_quantile_sorted(values, n, qs[i]);
 }
 
 double fo_normal_cdf(double z) {
@@ -40,84 +39,36 @@ double fo_normal_quantile(double p) {
         r = 0.180625 - q * q;
         return q *
                (((((((2509.0809287301226727 * r + 33430.575583588128105) * r +
-                     67265.770927008700853) *
-                        r +
-                    45921.953931549871457) *
-                       r +
-                   13731.693765509461125) *
-                      r +
-                  1971.5909503065514427) *
-                     r +
-                 133.14166789178437745) *
-                    r +
-                3.387132872796366608) /
+                     67265.770927008700853) * r + 45921.953931549871457) * r +
+                   13731.693765509461125) * r + 1971.5909503065514427) * r +
+                 133.14166789178437745) * r + 3.387132872796366608) /
                (((((((5226.495278852545925 * r + 28729.085735721942674) * r +
-                     39307.89580009271061) *
-                        r +
-                    21213.794301586595867) *
-                       r +
-                   5394.1960214247511077) *
-                      r +
-                  687.1870074920579083) *
-                     r +
-                 42.313330701600911252) *
-                    r +
-                1.0);
+                     39307.89580009271061) * r + 21213.794301586595867) * r +
+                   5394.1960214247511077) * r + 687.1870074920579083) * r +
+                 42.313330701600911252) * r + 1.0);
     }
     r = q < 0 ? p : 1.0 - p;
     r = sqrt(-log(r));
     if (r <= 5.0) {
         r -= 1.6;
         x = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r +
-                  0.24178072517745061177) *
-                     r +
-                 1.27045825245236838258) *
-                    r +
-                3.64784832476320460504) *
-                   r +
-               5.7694972214606914055) *
-                  r +
-              4.6303378461565452959) *
-                 r +
-             1.42343711074968357734) /
+                  0.24178072517745061177) * r + 1.27045825245236838258) * r +
+                3.64784832476320460504) * r + 5.7694972214606914055) * r +
+              4.6303378461565452959) * r + 1.42343711074968357734) /
             (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r +
-                  0.0151986665636164571966) *
-                     r +
-                 0.14810397642748007459) *
-                    r +
-                0.68976733498510000455) *
-                   r +
-               1.6763848301838038494) *
-                  r +
-              2.05319162663775882187) *
-                 r +
-             1.0);
+                  0.0151986665636164571966) * r + 0.14810397642748007459) * r +
+                0.68976733498510000455) * r + 1.6763848301838038494) * r +
+              2.05319162663775882187) * r + 1.0);
     } else {
         r -= 5.0;
         x = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r +
-                  0.0012426609473880784386) *
-                     r +
-                 0.026532189526576123093) *
-                    r +
-                0.29656057182850489123) *
-                   r +
-               1.7848265399172913358) *
-                  r +
-              5.4637849111641143699) *
-                 r +
-             6.6579046435011037772) /
+                  0.0012426609473880784386) * r + 0.026532189526576123093) * r +
+                0.29656057182850489123) * r + 1.7848265399172913358) * r +
+              5.4637849111641143699) * r + 6.6579046435011037772) /
             (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r +
-                  1.8463183175100546818e-5) *
-                     r +
-                 7.868691311456132591e-4) *
-                    r +
-                0.0148753612908506148525) *
-                   r +
-               0.13692988092273580531) *
-                  r +
-              0.59983220655588793769) *
-                 r +
-             1.0);
+                  1.8463183175100546818e-5) * r + 7.868691311456132591e-4) * r +
+                0.0148753612908506148525) * r + 0.13692988092273580531) * r +
+              0.59983220655588793769) * r + 1.0);
     }
     return q < 0 ? -x : x;
 }
@@ -139,10 +90,8 @@ static void sift_down(const double *pv, size_t *h, size_t root, size_t n) {
 
 /* Heap sort of indices by p-value: no globals, no allocation (qsort has no context). */
 static void sort_indices(const double *pv, size_t *idx, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    for (size_t i = n / 2; i > 0; i--)
-        sift_down(pv, idx, i - 1, n);
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    for (size_t i = n / 2; i > 0; i--) sift_down(pv, idx, i - 1, n);
     for (size_t end = n; end > 1; end--) {
         size_t t = idx[0];
         idx[0] = idx[end - 1];
@@ -154,12 +103,10 @@ static void sort_indices(const double *pv, size_t *idx, size_t n) {
 size_t fo_multiple_test(const double *pv, size_t n, double alpha, fo_correction method,
                         unsigned char *rejected, size_t *order) {
     size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        rejected[i] = 0;
+    for (size_t i = 0; i < n; i++) rejected[i] = 0;
     if (method != FO_CORRECTION_BH) {
         double level = method == FO_CORRECTION_BONFERRONI ? alpha / (double)n : alpha;
-        for (size_t i = 0; i < n; i++)
-            count += rejected[i] = pv[i] <= level;
+        for (size_t i = 0; i < n; i++) count += rejected[i] = pv[i] <= level;
         return count;
     }
     /* BH step-up: the largest k with p_(k) <= k alpha / n; reject the k smallest. */
@@ -171,8 +118,7 @@ size_t fo_multiple_test(const double *pv, size_t n, double alpha, fo_correction 
             break;
         }
     }
-    for (size_t i = 0; i < k; i++)
-        rejected[order[i]] = 1;
+    for (size_t i = 0; i < k; i++) rejected[order[i]] = 1;
     return k;
 }
 
