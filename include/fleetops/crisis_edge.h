@@ -45,10 +45,18 @@ typedef struct fo_edge_params {
     double ota_mean_hours;   /* mean wait for a vehicle's next update opportunity */
 } fo_edge_params;
 
+/* A frame's latency: lognormal(median, sigma), except with probability tail_probability
+ * lognormal(tail_median_ms, tail_sigma). */
+typedef struct fo_edge_latency {
+    double median_ms, sigma;
+    double tail_probability, tail_median_ms, tail_sigma;
+} fo_edge_latency;
+
 typedef struct fo_edge_generation {
     const char *name;
     double share;
     long long vehicles;
+    fo_edge_latency old_model, new_model;
     /* exact, from the latency distributions */
     double old_p50_ms, old_p99_ms, old_p999_ms, old_deadline_miss_rate;
     double p50_ms, p99_ms, p999_ms, deadline_miss_rate; /* the new model */

@@ -40,19 +40,16 @@ static const gen_spec generations[FO_EDGE_GENERATIONS] = {
 #define TAIL_SIGMA  0.25
 #define MAX_BUCKETS (2 * FO_STAGE_COUNT)
 
-/* A latency distribution: a lognormal body and, with probability tail_p, a lognormal tail. */
-typedef struct latency_dist {
-    double body_median, body_sigma;
-    double tail_p, tail_median, tail_sigma;
-} latency_dist;
+typedef fo_edge_latency latency_dist;
 
 static double lognormal_sf(double x, double median, double sigma) {
     return fo_normal_sf((log(x) - log(median)) / sigma);
 }
 
 static double dist_sf(const latency_dist *d, double x) {
-    double s = (1.0 - d->tail_p) * lognormal_sf(x, d->body_median, d->body_sigma);
-    if (d->tail_p > 0.0) s += d->tail_p * lognormal_sf(x, d->tail_median, d->tail_sigma);
+    double s = (1.0 - d->tail_probability) * lognormal_sf(x, d->median_ms, d->sigma);
+    if (d->tail_probability > 0.0)
+        s += d->tail_probability * lognormal_sf(x, d->tail_median_ms, d->tail_sigma);
     return s;
 }
 
@@ -161,9 +158,9 @@ static void run_rollout(const fo_edge_params *p, const ladder *l, const fleet *f
     run->detected_stage = run->detected_generation = -1;
     run->detected_hours = run->hours_to_full_rollback = NAN;
     int rollback = 0;
-    size_t t;
+    size_t t, s = 0;
     for (t = 0; t < FO_EDGE_MAX_HOURS; t++) {
-        size_t s = stage_at(l, (double)t);
+        if (!rollback) s = stage_at(l, (double)t); /* a rollback freezes the ladder */
         long long installed = 0, serving = 0, per_gen[FO_EDGE_GENERATIONS] = {0};
         for (size_t g = 0; g < f->ngen; g++) {
             for (size_t b = 0; b < f->nbuckets; b++) {
@@ -259,6 +256,8 @@ int fo_edge_simulate(const fo_edge_params *p, fo_rng *rng, fo_edge_result *r) {
         fo_edge_generation *o = &r->gen[g];
         o->name = gs->name;
         o->share = share[g];
+        o->old_model = old_d[g];
+        o->new_model = new_d[g];
         o->old_p50_ms = mixture_quantile(&old_d[g], &one, 1, 0.50);
         o->old_p99_ms = mixture_quantile(&old_d[g], &one, 1, 0.99);
         o->old_p999_ms = mixture_quantile(&old_d[g], &one, 1, 0.999);
