@@ -52,14 +52,15 @@ int fo_cusum_update(fo_cusum *c, double z, double k, double h);
 size_t fo_cusum_run(const double *x, size_t n, double mean, double sd, double k, double h,
                     signed char *signals);
 
-/* A Binomial(n, p) variate by exact inversion: the pmf is evaluated at the mode (lgamma) and the
- * search walks outwards, taking the likelier neighbour first, until the accumulated mass passes
- * one uniform. Expected work O(sqrt(n p (1 - p))). n >= 0, p in [0, 1]. */
+/* A Binomial(n, p) variate, exact: while the variance n p (1 - p) exceeds 256, n is halved by
+ * an order-statistic split (Knuth, TAOCP 3.4.1: a Beta variate from two Marsaglia-Tsang
+ * gammas); then inversion walks out from the mode, likelier neighbour first. O(log n) work.
+ * n >= 0, p in [0, 1]. */
 long long fo_binomial_sample(struct fo_rng *r, long long n, double p);
 /* P(X >= k) for X ~ Binomial(n, p), by summing the pmf outward from k (upward when k is above
- * the mean, else 1 - P(X <= k - 1) summed downward). The pmf at k comes from lgamma, whose
- * absolute rounding (~1e-16 * n log n) makes the relative error ~1e-5 at n = 1e9, 1e-10 at 1e4.
- * The same holds for fo_binomial_sample's probabilities. */
+ * the mean, else 1 - P(X <= k - 1) summed downward); the pmf in Loader's saddle-point form,
+ * accurate to ~1e-13 relative for any n. Work grows with the distance of k from the tail
+ * (a few standard deviations of terms at most). */
 double fo_binomial_sf(long long k, long long n, double p);
 
 #endif

@@ -150,17 +150,64 @@ size_t fo_cusum_run(const double *x, size_t n, double mean, double sd, double k,
     return count;
 }
 
-/* log P(X = k), X ~ Binomial(n, p), 0 < p < 1. */
-static double binomial_log_pmf(long long k, long long n, double p) {
-    double nk = (double)(n - k), kk = (double)k;
-    return lgamma((double)n + 1.0) - lgamma(kk + 1.0) - lgamma(nk + 1.0) + kk * log(p) +
-           nk * log1p(-p);
+/* Stirling's error, log(n!) - (n + 1/2) log n + n - log sqrt(2 pi), for integer n >= 1: by
+ * lgamma for small n (no cancellation there), by its asymptotic series beyond. */
+static double stirling_error(double n) {
+    if (n <= 15.0) return lgamma(n + 1.0) - (n + 0.5) * log(n) + n - 0.91893853320467274178;
+    const double s0 = 1.0 / 12, s1 = 1.0 / 360, s2 = 1.0 / 1260, s3 = 1.0 / 1680, s4 = 1.0 / 1188;
+    double nn = n * n;
+    if (n > 500) return (s0 - s1 / nn) / n;
+    if (n > 80) return (s0 - (s1 - s2 / nn) / nn) / n;
+    if (n > 35) return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / n;
+    return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n;
 }
 
-long long fo_binomial_sample(fo_rng *r, long long n, double p) {
+/* x log(x / m) + m - x without cancellation when x is near m (a series in v = (x-m)/(x+m)). */
+static double deviance_term(double x, double m) {
+    if (fabs(x - m) < 0.1 * (x + m)) {
+        double v = (x - m) / (x + m), s = (x - m) * v, ej = 2.0 * x * v;
+        v *= v;
+        for (int j = 1; j < 1000; j++) {
+            ej *= v;
+            double s1 = s + ej / (2 * j + 1);
+            if (s1 == s) return s1;
+            s = s1;
+        }
+        return s;
+    }
+    return x * log(x / m) + m - x;
+}
+
+/* log P(X = k), X ~ Binomial(n, p), 0 < p < 1, in Loader's saddle-point form (C. Loader,
+ * "Fast and accurate computation of binomial probabilities", 2000): relative accuracy near
+ * machine precision for any n, where lgamma(n+1) - lgamma(k+1) - ... would lose ~1e-5 at
+ * n = 1e9 to cancellation. */
+static double binomial_log_pmf(long long k, long long n, double p) {
+    double q = 1.0 - p, nn = (double)n, kk = (double)k;
+    if (k == 0) return nn * log1p(-p);
+    if (k == n) return nn * log(p);
+    double lc = stirling_error(nn) - stirling_error(kk) - stirling_error(nn - kk) -
+                deviance_term(kk, nn * p) - deviance_term(nn - kk, nn * q);
+    return lc - 0.5 * (1.83787706640934548356 + log(kk) + log1p(-kk / nn));
+}
+
+/* Gamma(shape, 1) for shape >= 1: Marsaglia & Tsang (2000), exact rejection from a normal. */
+static double gamma_sample(fo_rng *r, double shape) {
+    double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double x = fo_rng_normal(r), v = 1.0 + c * x;
+        if (v <= 0.0) continue;
+        v = v * v * v;
+        double u = fo_rng_uniform_pos(r);
+        if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
+        if (log(u) < 0.5 * x * x + d * (1.0 - v + log(v))) return d * v;
+    }
+}
+
+/* Small variance: exact inversion, walking out from the mode (see stats.h). */
+static long long binomial_by_mode_walk(fo_rng *r, long long n, double p) {
     if (n <= 0 || p <= 0.0) return 0;
     if (p >= 1.0) return n;
-    if (p > 0.5) return n - fo_binomial_sample(r, n, 1.0 - p);
     long long mode = (long long)floor(((double)n + 1.0) * p);
     if (mode > n) mode = n;
     double odds = p / (1.0 - p);
@@ -186,6 +233,30 @@ long long fo_binomial_sample(fo_rng *r, long long n, double p) {
         }
     }
     return mode;
+}
+
+long long fo_binomial_sample(fo_rng *r, long long n, double p) {
+    long long total = 0;
+    if (n <= 0 || p <= 0.0) return 0;
+    if (p >= 1.0) return n;
+    /* Large variance: split by an order statistic (Knuth, TAOCP 3.4.1). Of n uniforms, the a-th
+     * smallest X is Beta(a, n + 1 - a); the count below p is then Bin(a - 1, p / X) when X >= p,
+     * else a + Bin(n - a, (p - X) / (1 - X)). Each step halves n; exact at every step. */
+    while ((double)n * p * (1.0 - p) > 256.0) {
+        long long a = 1 + n / 2, b = n + 1 - a;
+        double ga = gamma_sample(r, (double)a), gb = gamma_sample(r, (double)b);
+        double x = ga / (ga + gb);
+        if (x >= p) {
+            n = a - 1;
+            p = p / x;
+        } else {
+            total += a;
+            n = b - 1;
+            p = (p - x) / (1.0 - x);
+        }
+    }
+    if (p > 0.5) return total + n - binomial_by_mode_walk(r, n, 1.0 - p);
+    return total + binomial_by_mode_walk(r, n, p);
 }
 
 double fo_binomial_sf(long long k, long long n, double p) {

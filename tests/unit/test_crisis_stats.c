@@ -190,6 +190,57 @@ static void binomial_sample_distribution(void **state) {
     }
 }
 
+/* The order-statistic split (variance > 256) against the exact CDF: for Binomial(10^6, 0.3) and
+ * Binomial(10^9, 0.003), the share of 40,000 draws at or below mean + c sd matches
+ * P(X <= k) = 1 - fo_binomial_sf(k + 1) within 5 standard errors. */
+static void binomial_sample_split_path(void **state) {
+    (void)state;
+    fo_rng r;
+    fo_rng_seed(&r, 77);
+    const long long ns[2] = {1000000, 1000000000};
+    const double ps[2] = {0.3, 0.003};
+    const double cs[5] = {-2.0, -0.7, 0.0, 0.7, 2.0};
+    enum { M = 40000 };
+    for (int c = 0; c < 2; c++) {
+        double mean = (double)ns[c] * ps[c], sd = sqrt(mean * (1 - ps[c]));
+        long long k[5], below[5] = {0};
+        for (int j = 0; j < 5; j++)
+            k[j] = (long long)floor(mean + cs[j] * sd);
+        double s = 0, s2 = 0;
+        for (int i = 0; i < M; i++) {
+            long long x = fo_binomial_sample(&r, ns[c], ps[c]);
+            for (int j = 0; j < 5; j++)
+                below[j] += x <= k[j];
+            s += (double)x, s2 += (double)x * (double)x;
+        }
+        for (int j = 0; j < 5; j++) {
+            double cdf = 1.0 - fo_binomial_sf(k[j] + 1, ns[c], ps[c]);
+            double se = sqrt(cdf * (1 - cdf) / M);
+            if (fabs((double)below[j] / M - cdf) > 5 * se)
+                fail_msg("n %lld: P(X <= %lld) empirical %.4f exact %.4f", ns[c], k[j],
+                         (double)below[j] / M, cdf);
+        }
+        double m = s / M, v = s2 / M - m * m;
+        assert_true(fabs(m - mean) < 5 * sd / sqrt(M));
+        assert_true(fabs(v / (sd * sd) - 1) < 0.05);
+    }
+}
+
+/* At n = 10^9 the pmf must still be accurate: sf(k) - sf(k + 1) is P(X = k) only if the
+ * upward (k + 1 >= mean) and downward (k < mean) sums agree, i.e. if the pmf sums to 1. The
+ * reference pmf uses long double lgammal (~1e-9 relative here). */
+static void binomial_pmf_accurate_at_huge_n(void **state) {
+    (void)state;
+    long long n = 1000000000, k = 99;
+    double p = 1e-7;
+    long double lp = lgammal((long double)n + 1) - lgammal((long double)k + 1) -
+                     lgammal((long double)(n - k) + 1) + (long double)k * logl((long double)p) +
+                     (long double)(n - k) * log1pl(-(long double)p);
+    double pmf = (double)expl(lp);
+    double diff = fo_binomial_sf(k, n, p) - fo_binomial_sf(k + 1, n, p);
+    assert_close(diff / pmf, 1.0, 1e-7);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cusum_ten_values_by_hand),
@@ -201,6 +252,8 @@ int main(void) {
         cmocka_unit_test(binomial_tail_matches_direct_sum),
         cmocka_unit_test(binomial_sample_edges),
         cmocka_unit_test(binomial_sample_distribution),
+        cmocka_unit_test(binomial_sample_split_path),
+        cmocka_unit_test(binomial_pmf_accurate_at_huge_n),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
