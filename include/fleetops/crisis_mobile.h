@@ -44,7 +44,8 @@ typedef struct fo_mobile_region {
     double adoption_end;  /* share of its devices updated at the end */
     int affected;         /* true drop > min_drop_fps at some hour */
     int flagged;
-    double flagged_at_hours;                  /* NaN when never */
+    double flagged_at_hours; /* NaN when never */
+    double flag_z, flag_p;   /* the region's test when it was flagged (NaN when never) */
     double observed[FO_MOBILE_MAX_HOURS + 1]; /* hourly mean FPS, [1..monitor_hours] */
 } fo_mobile_region;
 
@@ -56,6 +57,7 @@ typedef struct fo_mobile_result {
     double aggregate_true_drop_end;
     int aggregate_detected;
     double aggregate_detection_hours; /* NaN when never */
+    double aggregate_z, aggregate_p;  /* the aggregate test at detection, or at the last hour */
     double slice_detection_hours;     /* first flag on an affected region; NaN when none */
     int regions_affected, regions_flagged, false_alarms, missed;
 } fo_mobile_result;

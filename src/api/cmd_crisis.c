@@ -527,8 +527,8 @@ static void cloud_text(fo_buf *b, const fo_cloud_params *p, const fo_cloud_resul
             fo_buf_printf(b, "%14s\n", "-");
     }
     fo_buf_printf(b,
-                  "\n  Static: quality < %g or latency > %g ms for every model. Discovered: "
-                  "%s, k = %g per model. CUSUM: k = %g, h = %g.\n",
+                  "\n  Static: quality < %g or latency > %g ms for every model.\n  Discovered: "
+                  "%s, k = %g, per model and metric. CUSUM: k = %g, h = %g.\n",
                   p->static_quality_min, p->static_latency_max_ms,
                   p->discovery == FO_DISCOVERY_QUANTILE ? "median -/+ k IQR/1.349"
                                                         : "mean -/+ k sd",
@@ -592,31 +592,32 @@ static void edge_summary(fo_buf *b, const fo_edge_params *p, const fo_edge_resul
     if (g->detected && g->detected_generation >= 0) {
         const fo_edge_generation *gen = &r->gen[g->detected_generation];
         fo_buf_printf(b,
-                      "The per-generation gate caught the new model's tail on %s (p99.9 %.0f ms, "
-                      "%.2f%% of frames over the %g ms deadline) in the %s stage after %.0f h, "
-                      "with %s vehicles running the new model (%s driving on it); the fleet was "
-                      "rolled back in %.0f h.",
-                      gen->name, gen->p999_ms, 100.0 * gen->deadline_miss_rate, p->deadline_ms,
+                      "The per-generation gate caught the new model's %.0f ms p99.9 on %s "
+                      "(%.2f%% of frames over the %g ms deadline) in the %s stage after %.0f h, "
+                      "with %s vehicles running the new model and %s driving on it, and rolled "
+                      "the fleet back in %.0f h; ",
+                      gen->p999_ms, gen->name, 100.0 * gen->deadline_miss_rate, p->deadline_ms,
                       stage_name(r, g->detected_stage), g->detected_hours,
                       fmt_count(n1, sizeof n1, (double)g->vehicles_exposed),
                       fmt_count(n2, sizeof n2, (double)g->vehicles_serving),
                       g->hours_to_full_rollback);
     } else {
         fo_buf_printf(b,
-                      "No per-generation gate fired: every generation's p%g stayed within the "
-                      "%g ms deadline, and the rollout reached %s vehicles.",
+                      "No per-generation gate fired (every generation's p%g stayed within the "
+                      "%g ms deadline) and the rollout reached %s vehicles; ",
                       100.0 * p->gate_quantile, p->deadline_ms,
                       fmt_count(n1, sizeof n1, (double)g->vehicles_exposed));
     }
     if (f->detected)
         fo_buf_printf(b,
-                      " The fleet-wide p99 check (fleet p99 %.1f ms) fired too, in the %s stage "
-                      "after %.0f h%s.",
-                      r->fleet_p99_ms, stage_name(r, f->detected_stage), f->detected_hours,
-                      g->detected && f->detected_hours > g->detected_hours ? ", later" : "");
+                      "the fleet-wide p99 check (fleet p99 %.1f ms) fired %s, in the %s stage "
+                      "after %.0f h.",
+                      r->fleet_p99_ms,
+                      g->detected && f->detected_hours > g->detected_hours ? "later" : "too",
+                      stage_name(r, f->detected_stage), f->detected_hours);
     else
         fo_buf_printf(b,
-                      " The fleet-wide p99 check (fleet p99 %.1f ms) never fired and put all %s "
+                      "the fleet-wide p99 check (fleet p99 %.1f ms) never fired and put all %s "
                       "vehicles on the new model, %s of them on %s.",
                       r->fleet_p99_ms, fmt_count(n1, sizeof n1, (double)f->vehicles_exposed),
                       fmt_count(n3, sizeof n3, (double)f->oldest_serving), r->gen[0].name);
@@ -629,9 +630,11 @@ static void edge_peek(fo_buf *b, const fo_edge_params *p, const fo_edge_result *
                   "(1 - %g) LN(%.1f ms) + %g LN(%g ms, 0.25)\n",
                   g0->name, p->tail_probability, g0->p50_ms, p->tail_probability, p->tail_ms);
     fo_buf_printf(b,
-                  "miss rate %s = (1 - p) Phi((ln m - ln d)/s) + p Phi((ln m_t - ln d)/0.25) "
-                  "= %.3g; p99.9 solves sf(x) = 0.001: %.1f ms (exact, by bisection)\n",
-                  g0->name, g0->deadline_miss_rate, g0->p999_ms);
+                  "miss rate %s = (1 - %g) Phi((ln %.2f - ln %g)/%.2f) + %g Phi((ln %g - ln "
+                  "%g)/%.2f) = %.3g; p99.9 solves sf(x) = 0.001: %.1f ms (exact, by bisection)\n",
+                  g0->name, g0->new_model.tail_probability, g0->new_model.median_ms, p->deadline_ms,
+                  g0->new_model.sigma, g0->new_model.tail_probability, g0->new_model.tail_median_ms,
+                  p->deadline_ms, g0->new_model.tail_sigma, g0->deadline_miss_rate, g0->p999_ms);
     fo_buf_printf(b,
                   "per-generation gate: X_g misses in F_g frames; fire when P(X >= X_g | F_g, "
                   "1 - %g) <= alpha/G = %g/%zu (exact binomial tail)\n",
@@ -742,20 +745,22 @@ static void edge_text(fo_buf *b, const fo_edge_params *p, const fo_edge_result *
                   fmt_count(n1, sizeof n1, (double)p->fleet_size), p->deadline_ms, r->loop_hz);
     for (size_t s = 0; s < r->nstages; s++)
         fo_buf_printf(b, " %s%s", r->stages[s].name, s + 1 < r->nstages ? " ->" : "");
-    fo_buf_printf(b, "\n\n  %-12s %6s %9s | %-26s | %-26s\n", "", "", "",
-                  "old model p50/p99/p99.9 ms", "new model p50/p99/p99.9 ms");
-    fo_buf_printf(b, "  %-12s %6s %9s | %-26s | %-26s %12s\n", "generation", "share", "vehicles",
-                  "", "", "miss rate");
+    fo_buf_printf(b, "\n\n  %-12s %6s %10s   %-24s %-24s %13s\n", "generation", "share", "vehicles",
+                  "old model p50/p99/p99.9", "new model p50/p99/p99.9", "new miss rate");
     for (size_t i = 0; i < r->ngen; i++) {
         const fo_edge_generation *x = &r->gen[i];
         char o[40], nw[40];
-        snprintf(o, sizeof o, "%.1f / %.1f / %.1f", x->old_p50_ms, x->old_p99_ms, x->old_p999_ms);
-        snprintf(nw, sizeof nw, "%.1f / %.1f / %.1f", x->p50_ms, x->p99_ms, x->p999_ms);
-        fo_buf_printf(b, "  %-12s %5.1f%% %9s | %-26s | %-26s %12.2e\n", x->name, 100 * x->share,
+        snprintf(o, sizeof o, "%.1f / %.1f / %.1f ms", x->old_p50_ms, x->old_p99_ms,
+                 x->old_p999_ms);
+        snprintf(nw, sizeof nw, "%.1f / %.1f / %.1f ms", x->p50_ms, x->p99_ms, x->p999_ms);
+        fo_buf_printf(b, "  %-12s %5.1f%% %10s   %-24s %-24s %13.2e\n", x->name, 100 * x->share,
                       fmt_count(n1, sizeof n1, (double)x->vehicles), o, nw, x->deadline_miss_rate);
     }
-    fo_buf_printf(b, "  %-12s %6s %9s | %-26s | fleet p99 %.1f ms %17.2e\n", "whole fleet", "", "",
-                  "", r->fleet_p99_ms, r->fleet_deadline_miss_rate);
+    char fl[40];
+    snprintf(fl, sizeof fl, "p99 %.1f ms", r->fleet_p99_ms);
+    fo_buf_printf(b, "  %-12s %6s %10s   %-24s %-24s %13.2e\n", "whole fleet", "100.0%",
+                  fmt_count(n1, sizeof n1, (double)p->fleet_size), "", fl,
+                  r->fleet_deadline_miss_rate);
     const fo_edge_run *runs[2] = {&r->per_generation, &r->fleetwide};
     const char *names[2] = {"per-generation p99.9 gate", "fleet-wide p99 check"};
     fo_buf_printf(b, "\n  %-26s %9s %8s %10s %10s %12s\n", "gate", "detected", "stage", "after",
@@ -872,14 +877,24 @@ static void mobile_peek(fo_buf *b, const fo_mobile_params *p, const fo_mobile_re
         fo_buf_printf(b, "no correction: reject every p <= %g (10 tests an hour)\n", p->alpha);
     fo_buf_printf(b, "aggregate: the same z-test on all %lld sessions pooled, p <= %g\n",
                   p->sessions_per_hour, p->alpha);
-    if (x)
+    if (x) {
+        long long h = (long long)x->flagged_at_hours;
+        double n = (double)llround((double)p->sessions_per_hour * x->share);
         fo_buf_printf(b,
-                      "%s: before %.2f FPS, last day %.2f FPS, true drop %.2f FPS; flagged at "
-                      "%.0f h\n",
-                      x->name, x->fps_before, x->fps_after, x->true_drop_fps, x->flagged_at_hours);
+                      "%s at %lld h: z = (%.2f - %.2f - %g) / sqrt(%g^2/%.0f + %g^2/%.0f) = %.2f, "
+                      "p = %.2g; its true drop by the end %.2f FPS\n",
+                      x->name, h, x->fps_before, x->observed[h], p->min_drop_fps,
+                      FO_MOBILE_SESSION_FPS_SD, n * ceil(p->reference_hours),
+                      FO_MOBILE_SESSION_FPS_SD, n, x->flag_z, x->flag_p, x->true_drop_fps);
+    }
+    if (r->aggregate_detected)
+        fo_buf_printf(b, "aggregate at %.0f h: z = %.2f, p = %.2g; ", r->aggregate_detection_hours,
+                      r->aggregate_z, r->aggregate_p);
+    else
+        fo_buf_printf(b, "aggregate at the last hour: z = %.2f, p = %.2g (never <= %g); ",
+                      r->aggregate_z, r->aggregate_p, p->alpha);
     fo_buf_printf(b,
-                  "aggregate: before %.2f FPS, true drop at the end %.2f FPS = sum share_r * "
-                  "drop_r * a_r(t)",
+                  "before %.2f FPS, true drop by the end %.2f FPS = sum share_r * drop_r * a_r(t)",
                   r->aggregate_before, r->aggregate_true_drop_end);
 }
 
@@ -918,11 +933,12 @@ static void mobile_json(fo_json *j, const fo_mobile_params *p, const fo_mobile_r
 static void mobile_text(fo_buf *b, const fo_mobile_params *p, const fo_mobile_result *r,
                         const char *summary) {
     fo_buf_printf(b, "Mobile Nomad crisis - The App-OS Skew\n");
+    char ns[32];
     fo_buf_printf(b,
-                  "10 regions, %lld AR sessions an hour, %lld h watched after the OS update; "
+                  "10 regions, %s AR sessions an hour, %lld h watched after the OS update; "
                   "a drop of more than %g FPS matters; %s at alpha %g.\n\n",
-                  p->sessions_per_hour, p->monitor_hours, p->min_drop_fps,
-                  correction_names[p->correction], p->alpha);
+                  fmt_count(ns, sizeof ns, (double)p->sessions_per_hour), p->monitor_hours,
+                  p->min_drop_fps, correction_names[p->correction], p->alpha);
     fo_buf_printf(b, "  %-16s %6s %10s %10s %10s %9s %10s\n", "region", "share", "FPS before",
                   "FPS after", "true drop", "adopted", "flagged");
     for (size_t i = 0; i < r->nregions; i++) {

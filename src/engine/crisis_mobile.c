@@ -42,12 +42,15 @@ static double hour_mean(fo_rng *rng, const region_spec *s, long long n, double t
     return level + FO_MOBILE_SESSION_FPS_SD / sqrt((double)n) * fo_rng_normal(rng);
 }
 
-/* One-sided p-value for "the drop exceeds min_drop": z = (before - now - min_drop) / se. */
-static double drop_p_value(double before, double n_before, double now, double n_now,
-                           double min_drop) {
+/* One-sided test of "the drop exceeds min_drop": z = (before - now - min_drop) / se; returns z,
+ * and the p-value 1 - Phi(z) in *p. */
+static double drop_z(double before, double n_before, double now, double n_now, double min_drop,
+                     double *p) {
     double sd = FO_MOBILE_SESSION_FPS_SD;
     double se = sqrt(sd * sd / n_before + sd * sd / n_now);
-    return fo_normal_sf((before - now - min_drop) / se);
+    double z = (before - now - min_drop) / se;
+    *p = fo_normal_sf(z);
+    return z;
 }
 
 int fo_mobile_simulate(const fo_mobile_params *p, fo_rng *rng, fo_mobile_result *r) {
@@ -77,13 +80,13 @@ int fo_mobile_simulate(const fo_mobile_params *p, fo_rng *rng, fo_mobile_result 
         o->name = regions[i].name;
         o->share = regions[i].share;
         o->fps_before = ref_sum[i] / (double)ref_hours;
-        o->flagged_at_hours = NAN;
+        o->flagged_at_hours = o->flag_z = o->flag_p = NAN;
         agg_before += o->fps_before * (double)n[i];
     }
     r->aggregate_before = agg_before / (double)total;
     r->aggregate_detection_hours = r->slice_detection_hours = NAN;
 
-    double pv[FO_MOBILE_REGIONS];
+    double pv[FO_MOBILE_REGIONS], zv[FO_MOBILE_REGIONS];
     unsigned char reject[FO_MOBILE_REGIONS];
     size_t order[FO_MOBILE_REGIONS];
     double last_day[FO_MOBILE_REGIONS] = {0};
@@ -94,16 +97,18 @@ int fo_mobile_simulate(const fo_mobile_params *p, fo_rng *rng, fo_mobile_result 
             r->region[i].observed[h] = m;
             if (h > p->monitor_hours - 24) last_day[i] += m / 24.0;
             agg += m * (double)n[i];
-            pv[i] = drop_p_value(r->region[i].fps_before, (double)(n[i] * ref_hours), m,
-                                 (double)n[i], p->min_drop_fps);
+            zv[i] = drop_z(r->region[i].fps_before, (double)(n[i] * ref_hours), m, (double)n[i],
+                           p->min_drop_fps, &pv[i]);
         }
         agg /= (double)total;
         r->aggregate[h] = agg;
-        double pagg = drop_p_value(r->aggregate_before, (double)(total * ref_hours), agg,
-                                   (double)total, p->min_drop_fps);
-        if (!r->aggregate_detected && pagg <= p->alpha) {
-            r->aggregate_detected = 1;
-            r->aggregate_detection_hours = t;
+        if (!r->aggregate_detected) {
+            r->aggregate_z = drop_z(r->aggregate_before, (double)(total * ref_hours), agg,
+                                    (double)total, p->min_drop_fps, &r->aggregate_p);
+            if (r->aggregate_p <= p->alpha) {
+                r->aggregate_detected = 1;
+                r->aggregate_detection_hours = t;
+            }
         }
         fo_multiple_test(pv, r->nregions, p->alpha, (fo_correction)p->correction, reject, order);
         for (size_t i = 0; i < r->nregions; i++) {
@@ -113,6 +118,8 @@ int fo_mobile_simulate(const fo_mobile_params *p, fo_rng *rng, fo_mobile_result 
             if (reject[i] && !o->flagged) {
                 o->flagged = 1;
                 o->flagged_at_hours = t;
+                o->flag_z = zv[i];
+                o->flag_p = pv[i];
             }
         }
     }

@@ -145,11 +145,15 @@ static void waves_panel(fo_buf *b, const fo_edge_params *p, const fo_edge_result
                   .ylog = 1};
     fo_svg_text(b, pl.left, pl.top - 28, "start", "strong",
                 "Rollout waves: vehicles running the new model, by stage");
-    /* Stage bands, alternating shades, names on top. */
+    /* Stage bands, alternating shades, names on top: only as far as the ladder ran (a rollback
+     * freezes it), i.e. to the end of the longest run that never fired. */
+    double ladder_end = fmax(g->detected ? g->detected_hours : (double)g->hours,
+                             f->detected ? f->detected_hours : (double)f->hours);
     for (size_t s = 0; s < r->nstages; s++) {
+        if (r->stage_start_hours[s] >= ladder_end) break;
         double x0 = fo_plot_px(&pl, r->stage_start_hours[s]);
         double t1 = s + 1 < r->nstages ? r->stage_start_hours[s + 1] : xmax;
-        double x1 = fo_plot_px(&pl, fmin(t1, xmax));
+        double x1 = fo_plot_px(&pl, fmin(fmin(t1, xmax), ladder_end));
         if (s % 2 == 0) fo_svg_rect(b, x0, pl.top, x1 - x0, pl.height, "#f3f4f6", NULL);
         if (x1 - x0 > 12)
             fo_svg_text(b, (x0 + x1) / 2, pl.top - 6, "middle", "tick", "%s", r->stages[s].name);
@@ -203,8 +207,12 @@ static void waves_panel(fo_buf *b, const fo_edge_params *p, const fo_edge_result
             fo_svg_line(b, x, yb, xe, yb, "#111827", 1, NULL);
             fo_svg_line(b, xe, yb - 4, xe, yb + 4, "#111827", 1, NULL);
             fo_svg_line(b, x, yb - 4, x, yb + 4, "#111827", 1, NULL);
-            fo_svg_text(b, xe + 6, yb + 4, "start", "tick", "full rollback: %.0f h",
-                        g->hours_to_full_rollback);
+            if (xe + 120 < pl.left + pl.width)
+                fo_svg_text(b, xe + 6, yb + 4, "start", "tick", "full rollback: %.0f h",
+                            g->hours_to_full_rollback);
+            else
+                fo_svg_text(b, (x + xe) / 2, yb - 6, "middle", "tick", "full rollback: %.0f h",
+                            g->hours_to_full_rollback);
         }
     }
     if (f->detected) {
@@ -213,9 +221,10 @@ static void waves_panel(fo_buf *b, const fo_edge_params *p, const fo_edge_result
         fo_svg_circle(b, x, y, 5, FO_COLOR_BAD, "#ffffff");
     } else {
         double y = fo_plot_py(&pl, (double)f->vehicles_exposed);
-        fo_svg_text(b, pl.left + pl.width - 6, y + 18, "end", "note",
-                    "fleet-wide p99 never fires:");
-        fo_svg_text(b, pl.left + pl.width - 6, y + 33, "end", "note", "the whole fleet gets it");
+        fo_svg_text(b, pl.left + pl.width - 6, y + 18, "end", "note", "%s",
+                    g->detected ? "fleet-wide p99 never fires:" : "no gate fires:");
+        fo_svg_text(b, pl.left + pl.width - 6, y + 33, "end", "note", "%s",
+                    g->detected ? "the whole fleet gets it" : "the rollout completes");
     }
 }
 
@@ -256,7 +265,7 @@ void fo_draw_edge_rollout(fo_buf *b, const fo_edge_params *p, const fo_edge_resu
     const char *dashes[] = {NULL, NULL, "2 2"};
     fo_svg_legend(b, 550, 110 + 316 + 62, labels, colors, dashes, 2);
     fo_svg_legend(b, 550, 110 + 316 + 80, labels + 2, colors + 2, dashes + 2, 1);
-    char n1[32] = "", n2[32] = "";
+    char n1[32] = "", n2[32] = "", n3[32] = "";
     fo_buf t;
     fo_buf_init(&t);
     fo_buf_grouped(&t, (double)g->vehicles_exposed, 0);
@@ -264,6 +273,9 @@ void fo_draw_edge_rollout(fo_buf *b, const fo_edge_params *p, const fo_edge_resu
     fo_buf_reset(&t);
     fo_buf_grouped(&t, (double)f->oldest_serving, 0);
     snprintf(n2, sizeof n2, "%s", fo_buf_str(&t));
+    fo_buf_reset(&t);
+    fo_buf_grouped(&t, (double)f->vehicles_exposed, 0);
+    snprintf(n3, sizeof n3, "%s", fo_buf_str(&t));
     fo_buf_free(&t);
     if (g->detected)
         fo_svg_text(b, 24, H - 34, "start", "note",
@@ -277,9 +289,9 @@ void fo_draw_edge_rollout(fo_buf *b, const fo_edge_params *p, const fo_edge_resu
                     "generation.");
     if (f->detected)
         fo_svg_text(b, 24, H - 16, "start", "note",
-                    "Fleet-wide p99 check: fired after %.0f h in %s, with %lld vehicles on the new "
+                    "Fleet-wide p99 check: fired after %.0f h in %s, with %s vehicles on the new "
                     "model.",
-                    f->detected_hours, r->stages[f->detected_stage].name, f->vehicles_exposed);
+                    f->detected_hours, r->stages[f->detected_stage].name, n3);
     else
         fo_svg_text(b, 24, H - 16, "start", "note",
                     "Fleet-wide p99 check: never fired; %s %s vehicles end up serving the new "

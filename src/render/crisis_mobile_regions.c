@@ -131,11 +131,12 @@ void fo_draw_mobile_regions(fo_buf *b, const fo_mobile_params *p, const fo_mobil
     double bottom = TOP + 2 * PANEL_H + GAP_Y;
     fo_svg_text(b, LEFT + (COLS * PANEL_W + (COLS - 1) * GAP_X) / 2.0, bottom + 40, "middle",
                 "label", "Hours since the OS update was released");
-    const char *labels[] = {"region FPS", "flagged region", "aggregate FPS (all regions)",
+    const char *labels[] = {"region FPS", "flagged region", "false alarm",
+                            "aggregate FPS (all regions)",
                             "FPS before \xe2\x88\x92 drop that matters"};
-    const char *colors[] = {FO_COLOR_GOOD, FO_COLOR_BAD, "#9ca3af", "#9ca3af"};
-    const char *dashes[] = {NULL, NULL, NULL, "5 3"};
-    fo_svg_legend(b, 24, 82, labels, colors, dashes, 4);
+    const char *colors[] = {FO_COLOR_GOOD, FO_COLOR_BAD, FO_COLOR_PURPLE, "#9ca3af", "#9ca3af"};
+    const char *dashes[] = {NULL, NULL, NULL, NULL, "5 3"};
+    fo_svg_legend(b, 24, 82, labels, colors, dashes, 5);
     if (r->aggregate_detected)
         fo_svg_text(b, 24, H - 16, "start", "note",
                     "Dotted grey line: the aggregate test fires at %.0f h; first region flagged "
