@@ -400,8 +400,7 @@ static void cloud_summary(fo_buf *b, const fo_cloud_result *r) {
 }
 
 static void cloud_peek(fo_buf *b, const fo_cloud_params *p, const fo_cloud_result *r) {
-    const fo_cloud_method *s = &r->method[FO_CLOUD_STATIC], *d = &r->method[FO_CLOUD_DISCOVERED],
-                          *c = &r->method[FO_CLOUD_CUSUM];
+    const fo_cloud_method *s = &r->method[FO_CLOUD_STATIC], *d = &r->method[FO_CLOUD_DISCOVERED];
     fo_buf_printf(b,
                   "chunk value x_c = mean of m = %lld minutes, drawn exactly: signal averaged "
                   "over the chunk + N(0, s^2/m) noise\n",
@@ -443,7 +442,6 @@ static void cloud_peek(fo_buf *b, const fo_cloud_params *p, const fo_cloud_resul
     fo_buf_printf(b, "false-alert reduction = static false / discovered false = %lld / %lld",
                   s->false_alerts, d->false_alerts);
     if (isfinite(r->false_alert_reduction)) fo_buf_printf(b, " = %.1fx", r->false_alert_reduction);
-    (void)c;
 }
 
 static void cloud_json(fo_json *j, const fo_cloud_params *p, const fo_cloud_result *r) {
@@ -649,6 +647,10 @@ static void edge_peek(fo_buf *b, const fo_edge_params *p, const fo_edge_result *
                   "per hour: installs ~ Bin(pending, 1 - exp(-1/%g h)), drivers ~ Bin(on new, "
                   "%.4f), frames = drivers * 3600 * %g Hz, misses ~ Bin(frames, miss_g)\n",
                   p->ota_mean_hours, FO_EDGE_DRIVING_FRACTION, r->loop_hz);
+    fo_buf_printf(b,
+                  "per vehicle: its generation, rollout bucket, install and revert hours, "
+                  "hours driven and frame misses, drawn as exact binomial counts over the "
+                  "vehicles of a generation and bucket (they are exchangeable), not one by one\n");
     if (r->per_generation.detected)
         fo_buf_printf(b,
                       "%s at the decision: %lld misses in %lld frames (%.3g); exposed = "
@@ -764,7 +766,6 @@ static void edge_text(fo_buf *b, const fo_edge_params *p, const fo_edge_result *
                   fmt_count(n1, sizeof n1, (double)p->fleet_size), "", fl,
                   r->fleet_deadline_miss_rate);
     const fo_edge_run *runs[2] = {&r->per_generation, &r->fleetwide};
-    const char *names[2] = {"per-generation p99.9 gate", "fleet-wide p99 check"};
     fo_buf_printf(b, "\n  %-26s %9s %8s %10s %10s %12s\n", "gate", "detected", "stage", "after",
                   "exposed", "rollback");
     for (int k = 0; k < 2; k++) {
@@ -773,7 +774,7 @@ static void edge_text(fo_buf *b, const fo_edge_params *p, const fo_edge_result *
         if (k == 0)
             snprintf(name, sizeof name, "per-generation p%g gate", 100 * p->gate_quantile);
         else
-            snprintf(name, sizeof name, "%s", names[1]);
+            snprintf(name, sizeof name, "fleet-wide p99 check");
         fo_buf_printf(b, "  %-26s %9s %8s ", name, u->detected ? "yes" : "no",
                       u->detected ? stage_name(r, u->detected_stage) : "-");
         if (u->detected)
