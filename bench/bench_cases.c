@@ -1,5 +1,6 @@
 /* bench_cases.c — every benchmark of `make bench`, with the speed target of its issue. */
 #include "bench.h"
+#include "bench_crisis.h"
 #include "fleetops/command.h"
 #include "fleetops/roi.h"
 
@@ -42,10 +43,19 @@ extern const size_t bench_ledger_count;
 static const bench_case cases[] = {
     {"roi: evaluate (toil, N*, cap, curve)", 0, bench_roi_evaluate, 0, 100e-6, "< 100 us"},
     {"roi: command table + JSON", 0, bench_roi_api_json, 0, 0, ""},
+    {"crisis: cloud-titan 50 models x 30 days", bench_crisis_setup, bench_crisis_cloud,
+     bench_crisis_teardown, 50e-3, "< 50 ms"},
+    {"crisis: edge-guardian 500,000 vehicles", bench_crisis_setup, bench_crisis_edge,
+     bench_crisis_teardown, 20e-3, "< 20 ms"},
+    {"crisis: mobile-nomad 10 regions x 168 h", bench_crisis_setup, bench_crisis_mobile,
+     bench_crisis_teardown, 10e-3, "< 10 ms"},
+    {"crisis: cloud-titan command table + JSON", 0, bench_crisis_cloud_api, 0, 0, ""},
 };
 
 static const bench_process processes[] = {
     {"process: fleetops roi --json", {"roi", "--json", 0}, 5e-3, "< 5 ms"},
+    {"process: fleetops crisis edge-guardian --json", {"crisis", "edge-guardian", "--json", 0}, 0,
+     ""},
 };
 
 /* Every group's cases, gathered once into one array (the groups live in bench_*.c). */

@@ -30,4 +30,37 @@ typedef enum fo_correction {
 size_t fo_multiple_test(const double *pvalues, size_t n, double alpha, fo_correction method,
                         unsigned char *rejected, size_t *scratch);
 
+/* ---- Added for the track crises (issue 5): CUSUM, binomial sampling and tail ---------------- */
+
+struct fo_rng;
+
+/* Two one-sided tabular CUSUMs (Page 1954, in Montgomery's tabular form) on a standardized
+ * value z = (x - mu0) / sigma0:
+ *   S+_t = max(0, S+_{t-1} + z_t - k)   (upward shift)
+ *   S-_t = max(0, S-_{t-1} - z_t - k)   (downward shift)
+ * A side signals when its sum exceeds h (strictly) and then restarts from 0; the other side
+ * carries on. k is the slack (half the shift to detect, in sigmas), h the decision interval. */
+typedef struct fo_cusum {
+    double upper, lower; /* S+ and S-, both >= 0 */
+} fo_cusum;
+
+/* Feeds one value; returns +1 when the upper side signals, -1 for the lower side, 0 else (both
+ * sides cannot signal on one value when k >= 0). */
+int fo_cusum_update(fo_cusum *c, double z, double k, double h);
+/* Runs a fresh CUSUM over x[0..n) standardized by mean and sd (> 0); signals[i] gets the return
+ * of fo_cusum_update for x[i]. Returns the number of signals. */
+size_t fo_cusum_run(const double *x, size_t n, double mean, double sd, double k, double h,
+                    signed char *signals);
+
+/* A Binomial(n, p) variate, exact: while the variance n p (1 - p) exceeds 256, n is halved by
+ * an order-statistic split (Knuth, TAOCP 3.4.1: a Beta variate from two Marsaglia-Tsang
+ * gammas); then inversion walks out from the mode, likelier neighbour first. O(log n) work.
+ * n >= 0, p in [0, 1]. */
+long long fo_binomial_sample(struct fo_rng *r, long long n, double p);
+/* P(X >= k) for X ~ Binomial(n, p), by summing the pmf outward from k (upward when k is above
+ * the mean, else 1 - P(X <= k - 1) summed downward); the pmf in Loader's saddle-point form,
+ * accurate to ~1e-13 relative for any n. Work grows with the distance of k from the tail
+ * (a few standard deviations of terms at most). */
+double fo_binomial_sf(long long k, long long n, double p);
+
 #endif

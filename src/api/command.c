@@ -19,6 +19,7 @@ static const fo_command *const table[] = {
     &fo_cmd_lab,
     &fo_cmd_tracks,
     &fo_cmd_roi,
+    &fo_cmd_crisis,
     &fo_cmd_schema,
 };
 

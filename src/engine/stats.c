@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "fleetops/rng.h"
+
 double fo_quantile_sorted(const double *s, size_t n, double q) {
     if (n == 1) return s[0];
     double h = (double)(n - 1) * q;
@@ -172,4 +174,165 @@ size_t fo_multiple_test(const double *pv, size_t n, double alpha, fo_correction 
     for (size_t i = 0; i < k; i++)
         rejected[order[i]] = 1;
     return k;
+}
+
+/* ---- Added for the track crises (issue 5): CUSUM, binomial sampling and tail ---------------- */
+
+int fo_cusum_update(fo_cusum *c, double z, double k, double h) {
+    c->upper = fmax(0.0, c->upper + z - k);
+    c->lower = fmax(0.0, c->lower - z - k);
+    if (c->upper > h) {
+        c->upper = 0.0;
+        return 1;
+    }
+    if (c->lower > h) {
+        c->lower = 0.0;
+        return -1;
+    }
+    return 0;
+}
+
+size_t fo_cusum_run(const double *x, size_t n, double mean, double sd, double k, double h,
+                    signed char *signals) {
+    fo_cusum c = {0.0, 0.0};
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        int s = fo_cusum_update(&c, (x[i] - mean) / sd, k, h);
+        signals[i] = (signed char)s;
+        count += s != 0;
+    }
+    return count;
+}
+
+/* Stirling's error, log(n!) - (n + 1/2) log n + n - log sqrt(2 pi), for integer n >= 1: by
+ * lgamma for small n (no cancellation there), by its asymptotic series beyond. */
+static double stirling_error(double n) {
+    if (n <= 15.0) return lgamma(n + 1.0) - (n + 0.5) * log(n) + n - 0.91893853320467274178;
+    const double s0 = 1.0 / 12, s1 = 1.0 / 360, s2 = 1.0 / 1260, s3 = 1.0 / 1680, s4 = 1.0 / 1188;
+    double nn = n * n;
+    if (n > 500) return (s0 - s1 / nn) / n;
+    if (n > 80) return (s0 - (s1 - s2 / nn) / nn) / n;
+    if (n > 35) return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / n;
+    return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n;
+}
+
+/* x log(x / m) + m - x without cancellation when x is near m (a series in v = (x-m)/(x+m)). */
+static double deviance_term(double x, double m) {
+    if (fabs(x - m) < 0.1 * (x + m)) {
+        double v = (x - m) / (x + m), s = (x - m) * v, ej = 2.0 * x * v;
+        v *= v;
+        for (int j = 1; j < 1000; j++) {
+            ej *= v;
+            double s1 = s + ej / (2 * j + 1);
+            if (s1 == s) return s1;
+            s = s1;
+        }
+        return s;
+    }
+    return x * log(x / m) + m - x;
+}
+
+/* log P(X = k), X ~ Binomial(n, p), 0 < p < 1, in Loader's saddle-point form (C. Loader,
+ * "Fast and accurate computation of binomial probabilities", 2000): relative accuracy near
+ * machine precision for any n, where lgamma(n+1) - lgamma(k+1) - ... would lose ~1e-5 at
+ * n = 1e9 to cancellation. */
+static double binomial_log_pmf(long long k, long long n, double p) {
+    double q = 1.0 - p, nn = (double)n, kk = (double)k;
+    if (k == 0) return nn * log1p(-p);
+    if (k == n) return nn * log(p);
+    double lc = stirling_error(nn) - stirling_error(kk) - stirling_error(nn - kk) -
+                deviance_term(kk, nn * p) - deviance_term(nn - kk, nn * q);
+    return lc - 0.5 * (1.83787706640934548356 + log(kk) + log1p(-kk / nn));
+}
+
+/* Gamma(shape, 1) for shape >= 1: Marsaglia & Tsang (2000), exact rejection from a normal. */
+static double gamma_sample(fo_rng *r, double shape) {
+    double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double x = fo_rng_normal(r), v = 1.0 + c * x;
+        if (v <= 0.0) continue;
+        v = v * v * v;
+        double u = fo_rng_uniform_pos(r);
+        if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
+        if (log(u) < 0.5 * x * x + d * (1.0 - v + log(v))) return d * v;
+    }
+}
+
+/* Small variance: exact inversion, walking out from the mode (see stats.h). */
+static long long binomial_by_mode_walk(fo_rng *r, long long n, double p) {
+    if (n <= 0 || p <= 0.0) return 0;
+    if (p >= 1.0) return n;
+    long long mode = (long long)floor(((double)n + 1.0) * p);
+    if (mode > n) mode = n;
+    double odds = p / (1.0 - p);
+    double pm = exp(binomial_log_pmf(mode, n, p));
+    double u = fo_rng_uniform(r), acc = pm;
+    long long lo = mode, hi = mode;
+    double plo = pm, phi = pm; /* pmf at lo and hi */
+    while (u >= acc) {
+        /* pmf one step further out on each side (0 past the support). */
+        double next_hi = hi < n ? phi * (double)(n - hi) / (double)(hi + 1) * odds : 0.0;
+        double next_lo = lo > 0 ? plo * (double)lo / ((double)(n - lo + 1) * odds) : 0.0;
+        if (next_hi <= 0.0 && next_lo <= 0.0) break; /* mass exhausted by rounding: rare */
+        if (next_hi >= next_lo) {
+            phi = next_hi;
+            acc += phi;
+            if (u < acc) return ++hi;
+            hi++;
+        } else {
+            plo = next_lo;
+            acc += plo;
+            if (u < acc) return --lo;
+            lo--;
+        }
+    }
+    return mode;
+}
+
+long long fo_binomial_sample(fo_rng *r, long long n, double p) {
+    long long total = 0;
+    if (n <= 0 || p <= 0.0) return 0;
+    if (p >= 1.0) return n;
+    /* Large variance: split by an order statistic (Knuth, TAOCP 3.4.1). Of n uniforms, the a-th
+     * smallest X is Beta(a, n + 1 - a); the count below p is then Bin(a - 1, p / X) when X >= p,
+     * else a + Bin(n - a, (p - X) / (1 - X)). Each step halves n; exact at every step. */
+    while ((double)n * p * (1.0 - p) > 256.0) {
+        long long a = 1 + n / 2, b = n + 1 - a;
+        double ga = gamma_sample(r, (double)a), gb = gamma_sample(r, (double)b);
+        double x = ga / (ga + gb);
+        if (x >= p) {
+            n = a - 1;
+            p = p / x;
+        } else {
+            total += a;
+            n = b - 1;
+            p = (p - x) / (1.0 - x);
+        }
+    }
+    if (p > 0.5) return total + n - binomial_by_mode_walk(r, n, 1.0 - p);
+    return total + binomial_by_mode_walk(r, n, p);
+}
+
+double fo_binomial_sf(long long k, long long n, double p) {
+    if (k <= 0) return 1.0;
+    if (k > n) return 0.0;
+    if (p <= 0.0) return 0.0;
+    if (p >= 1.0) return 1.0;
+    double odds = p / (1.0 - p);
+    if ((double)k >= (double)n * p) {
+        double term = exp(binomial_log_pmf(k, n, p)), sum = 0.0;
+        for (long long i = k; i <= n && term > 0.0; i++) {
+            sum += term;
+            if (term < sum * 1e-17) break;
+            term *= (double)(n - i) / (double)(i + 1) * odds;
+        }
+        return sum > 1.0 ? 1.0 : sum;
+    }
+    double term = exp(binomial_log_pmf(k - 1, n, p)), sum = 0.0;
+    for (long long i = k - 1; i >= 0 && term > 0.0; i--) {
+        sum += term;
+        if (term < sum * 1e-17) break;
+        term *= (double)i / ((double)(n - i + 1) * odds);
+    }
+    return sum > 1.0 ? 0.0 : 1.0 - sum;
 }

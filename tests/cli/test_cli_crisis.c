@@ -1,0 +1,330 @@
+/* test_cli_crisis.c — `fleetops crisis TRACK` as a user runs it: the JSON keys of issue 5 per
+ * track, the musts seen through the JSON, bad input (exit 2, one stderr line naming the flag,
+ * the value and what is allowed), parameters given for the wrong track, tiny-pioneer's "not
+ * yet available", the readable report and the --svg figures (checked with xmllint). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleetops/command.h"
+#include "testutil.h"
+
+static const char *const ready_tracks[] = {"cloud-titan", "edge-guardian", "mobile-nomad"};
+
+static json_t *run_json(fo_proc *pr, const char *track, const char *flag, const char *value) {
+    if (flag)
+        *pr = fo_run_cli("crisis", track, flag, value, "--json", NULL);
+    else
+        *pr = fo_run_cli("crisis", track, "--json", NULL);
+    if (pr->status != 0) fail_msg("exit %d: %s", pr->status, pr->err);
+    return fo_parse_json(pr->out);
+}
+
+static int count_lines(const char *s) {
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* One stderr line, exit 2, mentioning every needle; nothing on stdout. */
+static void expect_usage_error(fo_proc *pr, const char *const *needles, size_t n) {
+    if (pr->status != 2) fail_msg("exit %d (want 2); stderr: %s", pr->status, pr->err);
+    assert_int_equal(count_lines(pr->err), 1);
+    assert_string_equal(pr->out, "");
+    for (size_t i = 0; i < n; i++)
+        if (!strstr(pr->err, needles[i])) fail_msg("stderr lacks \"%s\": %s", needles[i], pr->err);
+}
+
+static void expect_common_keys(json_t *j, const char *track) {
+    assert_string_equal(json_string_value(json_object_get(j, "track")), track);
+    const char *summary = json_string_value(json_object_get(j, "summary"));
+    assert_non_null(summary);
+    assert_true(strlen(summary) > 40);
+    assert_non_null(strchr(summary, '.'));
+    const char *peek = json_string_value(json_object_get(j, "math_peek"));
+    assert_non_null(peek);
+    assert_true(strlen(peek) > 100);
+}
+
+static void expect_number_or_null(json_t *j, const char *key) {
+    json_t *v = json_object_get(j, key);
+    if (!v || !(json_is_number(v) || json_is_null(v)))
+        fail_msg("\"%s\" is not a number or null", key);
+}
+
+static void cloud_titan_json(void **state) {
+    (void)state;
+    fo_proc pr;
+    json_t *j = run_json(&pr, "cloud-titan", NULL, NULL);
+    expect_common_keys(j, "cloud-titan");
+    assert_int_equal((int)fo_json_path_num(j, "models"), 50);
+    const char *methods[] = {"static_threshold", "discovered_threshold", "cusum"};
+    for (int m = 0; m < 3; m++) {
+        json_t *o = json_object_get(j, methods[m]);
+        assert_true(json_is_object(o));
+        assert_true(json_is_number(json_object_get(o, "alerts_per_day")));
+        expect_number_or_null(o, "precision");
+        expect_number_or_null(o, "recall");
+        expect_number_or_null(o, "mean_detection_delay_minutes");
+    }
+    /* The must, read from the JSON: >= 10x fewer false alerts at equal or better recall. */
+    double fs = fo_json_path_num(j, "static_threshold.false_alerts");
+    double fd = fo_json_path_num(j, "discovered_threshold.false_alerts");
+    assert_true(fs >= 10 * fd);
+    assert_true(fo_json_path_num(j, "discovered_threshold.recall") >=
+                fo_json_path_num(j, "static_threshold.recall"));
+    assert_true(json_is_array(json_object_get(j, "drift_events")));
+    assert_int_equal(json_array_size(json_object_get(j, "drift_events")), 20);
+    json_decref(j);
+    fo_proc_free(&pr);
+}
+
+static void edge_guardian_json(void **state) {
+    (void)state;
+    fo_proc pr;
+    json_t *j = run_json(&pr, "edge-guardian", NULL, NULL);
+    expect_common_keys(j, "edge-guardian");
+    assert_int_equal((long long)fo_json_path_num(j, "fleet_size"), 500000);
+    assert_true(fo_json_path_num(j, "deadline_ms") == 10);
+    json_t *gens = json_object_get(j, "generations");
+    assert_true(json_is_array(gens));
+    assert_int_equal(json_array_size(gens), 4);
+    double share = 0;
+    for (size_t i = 0; i < json_array_size(gens); i++) {
+        json_t *g = json_array_get(gens, i);
+        assert_true(json_is_string(json_object_get(g, "name")));
+        const char *keys[] = {"share", "p50_ms", "p99_ms", "p999_ms", "deadline_miss_rate"};
+        for (int k = 0; k < 5; k++)
+            assert_true(json_is_number(json_object_get(g, keys[k])));
+        share += fo_json_path_num(g, "share");
+        assert_true(fo_json_path_num(g, "p50_ms") < fo_json_path_num(g, "p99_ms"));
+        assert_true(fo_json_path_num(g, "p99_ms") < fo_json_path_num(g, "p999_ms"));
+    }
+    assert_true(fabs(share - 1) < 1e-9);
+    assert_true(json_is_true(json_object_get(j, "detected")));
+    assert_string_equal(json_string_value(json_object_get(j, "detected_at_stage")), "shadow");
+    assert_true(json_is_integer(json_object_get(j, "vehicles_exposed")));
+    assert_true(fo_json_path_num(j, "hours_to_full_rollback") > 0);
+    assert_true(json_is_false(json_object_get(j, "fleetwide_check_detected")));
+    /* The track preset: a safety gate at alpha 0.001. */
+    assert_true(fo_json_path_num(j, "alpha") == 0.001);
+    json_decref(j);
+    fo_proc_free(&pr);
+}
+
+static void mobile_nomad_json(void **state) {
+    (void)state;
+    fo_proc pr;
+    json_t *j = run_json(&pr, "mobile-nomad", NULL, NULL);
+    expect_common_keys(j, "mobile-nomad");
+    json_t *regions = json_object_get(j, "regions");
+    assert_int_equal(json_array_size(regions), 10);
+    for (size_t i = 0; i < 10; i++) {
+        json_t *r = json_array_get(regions, i);
+        assert_true(json_is_string(json_object_get(r, "name")));
+        assert_true(json_is_number(json_object_get(r, "share")));
+        assert_true(json_is_number(json_object_get(r, "fps_before")));
+        assert_true(json_is_number(json_object_get(r, "fps_after")));
+        assert_true(json_is_boolean(json_object_get(r, "flagged")));
+    }
+    assert_true(json_is_boolean(json_object_get(j, "aggregate_detected")));
+    expect_number_or_null(j, "aggregate_detection_hours");
+    assert_true(json_is_integer(json_object_get(j, "false_alarms")));
+    assert_string_equal(json_string_value(json_object_get(j, "correction")), "bh");
+    /* The must: slices first, the aggregate later or never. */
+    double slice = fo_json_path_num(j, "slice_detection_hours");
+    json_t *agg = json_object_get(j, "aggregate_detection_hours");
+    assert_true(json_is_null(agg) || json_number_value(agg) > slice);
+    assert_int_equal((int)fo_json_path_num(j, "regions_missed"), 0);
+    json_decref(j);
+    fo_proc_free(&pr);
+
+    j = run_json(&pr, "mobile-nomad", "--correction", "bonferroni");
+    assert_string_equal(json_string_value(json_object_get(j, "correction")), "bonferroni");
+    json_decref(j);
+    fo_proc_free(&pr);
+}
+
+/* `crisis TRACK` and `crisis --track TRACK` are the same request; a seed fixes the output. */
+static void positional_flag_and_seed(void **state) {
+    (void)state;
+    fo_proc a = fo_run_cli("crisis", "mobile-nomad", "--seed", "7", "--json", NULL);
+    fo_proc b = fo_run_cli("crisis", "--track", "mobile-nomad", "--seed", "7", "--json", NULL);
+    fo_proc c = fo_run_cli("crisis", "mobile-nomad", "--seed", "8", "--json", NULL);
+    assert_int_equal(a.status, 0);
+    assert_string_equal(a.out, b.out);
+    assert_true(strcmp(a.out, c.out) != 0);
+    fo_proc_free(&a), fo_proc_free(&b), fo_proc_free(&c);
+}
+
+static void tiny_pioneer_not_yet(void **state) {
+    (void)state;
+    fo_proc pr = fo_run_cli("crisis", "tiny-pioneer", NULL);
+    const char *n[] = {"--track", "tiny-pioneer", "not yet available", "cloud-titan"};
+    expect_usage_error(&pr, n, 4);
+    fo_proc_free(&pr);
+    pr = fo_run_cli("crisis", "--track", "tiny-pioneer", "--json", NULL);
+    expect_usage_error(&pr, n, 3);
+    fo_proc_free(&pr);
+}
+
+static void track_is_required_and_checked(void **state) {
+    (void)state;
+    fo_proc pr = fo_run_cli("crisis", "--json", NULL);
+    const char *n1[] = {"--track", "missing required parameter", "cloud-titan"};
+    expect_usage_error(&pr, n1, 3);
+    fo_proc_free(&pr);
+    pr = fo_run_cli("crisis", "moon-base", NULL);
+    const char *n2[] = {"--track", "\"moon-base\"", "one of: cloud-titan, edge-guardian"};
+    expect_usage_error(&pr, n2, 3);
+    fo_proc_free(&pr);
+}
+
+/* A parameter of another track is refused, naming it, its value and where it belongs. */
+static void parameter_of_another_track(void **state) {
+    (void)state;
+    static const struct {
+        const char *track, *flag, *value, *belongs;
+    } cases[] = {
+        {"cloud-titan", "--correction", "bh", "mobile-nomad"},
+        {"cloud-titan", "--alpha", "0.01", "edge-guardian or mobile-nomad"},
+        {"edge-guardian", "--models", "10", "cloud-titan"},
+        {"edge-guardian", "--reference-hours", "48", "cloud-titan or mobile-nomad"},
+        {"mobile-nomad", "--threshold-k", "2", "cloud-titan"},
+        {"mobile-nomad", "--shadow", "off", "edge-guardian"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fo_proc pr = fo_run_cli("crisis", cases[i].track, cases[i].flag, cases[i].value, NULL);
+        char applies[96], value[40];
+        snprintf(applies, sizeof applies, "does not apply to track %s", cases[i].track);
+        snprintf(value, sizeof value, "\"%s\"", cases[i].value);
+        const char *n[] = {cases[i].flag, applies, value, cases[i].belongs};
+        expect_usage_error(&pr, n, 4);
+        fo_proc_free(&pr);
+    }
+}
+
+static void out_of_range_values(void **state) {
+    (void)state;
+    static const struct {
+        const char *track, *flag, *value, *allowed;
+    } cases[] = {
+        {"cloud-titan", "--models", "0", "integer in [1, 100]"},
+        {"cloud-titan", "--models", "2.5", "integer in [1, 100]"},
+        {"cloud-titan", "--threshold-k", "0", "number in (0, 10]"},
+        {"cloud-titan", "--chunk-minutes", "50", "divisor of 1440"},
+        {"cloud-titan", "--reference-hours", "24", "[48, 336]"},
+        {"cloud-titan", "--discovery", "median", "one of: sigma, quantile"},
+        {"edge-guardian", "--oldest-share", "1", "number in (0, 1)"},
+        {"edge-guardian", "--tail-probability", "3", "a fraction, not a percent"},
+        {"edge-guardian", "--fleet-size", "6000000", "integer in [1000, 5000000]"},
+        {"edge-guardian", "--deadline-ms", "nan", "number in [1, 1000]"},
+        {"mobile-nomad", "--alpha", "0.9", "number in (0, 0.5]"},
+        {"mobile-nomad", "--correction", "holm", "one of: bh, bonferroni, none"},
+        {"mobile-nomad", "--monitor-hours", "1000", "integer in [24, 336]"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fo_proc pr = fo_run_cli("crisis", cases[i].track, cases[i].flag, cases[i].value, NULL);
+        char value[40];
+        snprintf(value, sizeof value, "\"%s\"", cases[i].value);
+        const char *n[] = {cases[i].flag, value, cases[i].allowed};
+        expect_usage_error(&pr, n, 3);
+        fo_proc_free(&pr);
+    }
+}
+
+static void readable_report(void **state) {
+    (void)state;
+    static const char *const heads[] = {"Cloud Titan crisis", "Edge Guardian crisis",
+                                        "Mobile Nomad crisis"};
+    for (int t = 0; t < 3; t++) {
+        fo_proc pr = fo_run_cli("crisis", ready_tracks[t], NULL);
+        assert_int_equal(pr.status, 0);
+        assert_non_null(strstr(pr.out, heads[t]));
+        assert_non_null(strstr(pr.out, "Math Peek"));
+        assert_string_equal(pr.err, "");
+        fo_proc_free(&pr);
+    }
+    fo_proc pr = fo_run_cli("help", "crisis", NULL);
+    assert_int_equal(pr.status, 0);
+    assert_non_null(strstr(pr.out, "--correction"));
+    assert_non_null(strstr(pr.out, "[track]"));
+    fo_proc_free(&pr);
+}
+
+static void svg_figures(void **state) {
+    (void)state;
+    for (int t = 0; t < 3; t++) {
+        char path[512], cmd[700];
+        snprintf(path, sizeof path, "%s/crisis-%s.svg", fo_test_tmpdir(), ready_tracks[t]);
+        remove(path);
+        fo_proc pr = fo_run_cli("crisis", ready_tracks[t], "--svg", path, "--json", NULL);
+        assert_int_equal(pr.status, 0);
+        json_decref(fo_parse_json(pr.out));
+        fo_proc_free(&pr);
+        snprintf(cmd, sizeof cmd, "xmllint --noout '%s' 2>/dev/null", path);
+        assert_int_equal(system(cmd), 0);
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        char head[400] = {0};
+        size_t n = fread(head, 1, sizeof head - 1, f);
+        fclose(f);
+        assert_true(n > 100);
+        assert_non_null(strstr(head, "<title>"));
+        assert_non_null(strstr(head, "<desc>"));
+    }
+}
+
+/* Every parameter of the table belongs to at least one ready track, and is refused with
+ * "does not apply" (never anything else) on the others. Checked in-process. */
+static void every_parameter_has_a_track(void **state) {
+    (void)state;
+    const fo_command *cmd = fo_command_find("crisis");
+    assert_non_null(cmd);
+    for (size_t i = 0; i < cmd->nparams; i++) {
+        const fo_param *p = &cmd->params[i];
+        if (strcmp(p->name, "track") == 0) continue;
+        char value[64];
+        if (p->type == FO_T_CHOICE)
+            snprintf(value, sizeof value, "%s", p->choices[p->def_choice]);
+        else
+            snprintf(value, sizeof value, "%.17g", p->def);
+        int ok = 0;
+        for (int t = 0; t < 3; t++) {
+            const char *names[2] = {"track", p->name}, *values[2] = {ready_tracks[t], value};
+            fo_buf out;
+            fo_buf_init(&out);
+            fo_output o = {&out, NULL, NULL};
+            fo_error err;
+            fo_status s = fo_command_run_kv("crisis", names, values, 2, &o, &err);
+            fo_buf_free(&out);
+            if (s == FO_OK) {
+                ok++;
+            } else {
+                assert_int_equal(s, FO_EUSAGE);
+                if (!strstr(err.error, "does not apply"))
+                    fail_msg("--%s with %s: %s", p->name, ready_tracks[t], err.error);
+            }
+        }
+        if (!ok) fail_msg("parameter %s applies to no track", p->name);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cloud_titan_json),
+        cmocka_unit_test(edge_guardian_json),
+        cmocka_unit_test(mobile_nomad_json),
+        cmocka_unit_test(positional_flag_and_seed),
+        cmocka_unit_test(tiny_pioneer_not_yet),
+        cmocka_unit_test(track_is_required_and_checked),
+        cmocka_unit_test(parameter_of_another_track),
+        cmocka_unit_test(out_of_range_values),
+        cmocka_unit_test(readable_report),
+        cmocka_unit_test(svg_figures),
+        cmocka_unit_test(every_parameter_has_a_track),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
