@@ -2,14 +2,14 @@
 # missing and strings the steps together. See README.md.
 #   make build   build/fleetops
 #   make test    normal build + ASan/UBSan build, every test through ctest
-#   make run     start the main job
+#   make run     build and start the lab in the browser (fleetops serve prints the address)
 #   make bench   benchmarks (never timed assertions in tests)
 
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 CTEST ?= ctest
 
-.PHONY: all build test run bench format clean deps-build deps-test deps-bench
+.PHONY: all build test run bench format clean deps-build deps-test deps-bench deps-web
 
 all: build
 
@@ -19,6 +19,8 @@ deps-test:
 	@scripts/deps.sh test
 deps-bench:
 	@scripts/deps.sh bench
+deps-web:
+	@scripts/deps.sh web
 
 build/CMakeCache.txt: | deps-build
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release
@@ -29,13 +31,13 @@ build-asan/CMakeCache.txt: | deps-build
 build: deps-build build/CMakeCache.txt
 	$(CMAKE) --build build -j $(JOBS)
 
-test: deps-test build build-asan/CMakeCache.txt
+test: deps-test deps-web build build-asan/CMakeCache.txt
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build && $(CTEST) --output-on-failure -j $(JOBS)
 	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS)
 
 run: build
-	./build/fleetops lab
+	./build/fleetops serve
 
 bench: deps-bench build
 	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, when they are missing.
-# Usage: scripts/deps.sh GROUP...   (groups: build test bench)
+# Usage: scripts/deps.sh GROUP...   (groups: build test bench web)
 # As root it runs apt-get; otherwise it prints the exact install line and fails,
 # so `make` stops before a confusing compiler error.
 set -euo pipefail
@@ -8,6 +8,20 @@ set -euo pipefail
 pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev"
 pkgs_test="$pkgs_build libxml2-utils"
 pkgs_bench="$pkgs_build"
+# The web tests: Node.js and npm (playwright-core comes from npm, see tests/web) and Debian's
+# Chromium for the browser (never a browser downloaded by a test tool).
+pkgs_web="nodejs npm chromium"
+
+# A package counts as present when its command is: this machine's Node.js may come from another
+# source than Debian (with npm bundled), and Debian's npm package would conflict with it.
+provided_by() {
+    case "$1" in
+        nodejs) command -v node >/dev/null ;;
+        npm) command -v npm >/dev/null ;;
+        chromium) [ -x /usr/bin/chromium ] ;;
+        *) return 1 ;;
+    esac
+}
 
 want=()
 for group in "$@"; do
@@ -18,6 +32,7 @@ done
 
 missing=()
 for p in $(printf '%s\n' "${want[@]}" | sort -u); do
+    provided_by "$p" && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

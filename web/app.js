@@ -296,7 +296,7 @@
   const UNIT_SUFFIX = [
     [/_usd$/, '', 'usd'], [/_usd_per_hour$/, '$/h', null], [/_hours$/, 'h', null], [/_ms$/, 'ms', null],
     [/_minutes$/, 'min', null], [/_days$/, 'days', null], [/_weeks$/, 'weeks', null],
-    [/_per_s$/, '/s', null], [/_per_day$/, '/day', null], [/_years$/, 'years', null],
+    [/_per_s$/, '/s', null], [/_years$/, 'years', null],
   ];
   const PCT_KEY = /(^|_)(share|fraction|precision|recall|accuracy|confidence|alpha|beta|p0|p1|miss_rate|failure_rate|achieved_confidence|error_rate)$/;
   function humanize(key) {
