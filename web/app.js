@@ -299,7 +299,12 @@
     [/_per_s$/, '/s', null], [/_years$/, 'years', null],
   ];
   const PCT_KEY = /(^|_)(share|fraction|precision|recall|accuracy|confidence|alpha|beta|p0|p1|miss_rate|failure_rate|achieved_confidence|error_rate)$/;
+  const KEY_LABELS = {
+    cusum: 'CUSUM', psi: 'PSI', linf: 'L∞', js_distance: 'Jensen-Shannon distance', llr: 'Log-likelihood ratio',
+    p50_ms: 'p50 (ms)', p99_ms: 'p99 (ms)', p999_ms: 'p99.9 (ms)', fps_before: 'FPS before', fps_after: 'FPS after',
+  };
   function humanize(key) {
+    if (KEY_LABELS[key]) return KEY_LABELS[key];
     let k = String(key);
     let unit = '';
     for (const [re, u] of UNIT_SUFFIX) {

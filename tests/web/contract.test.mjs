@@ -75,7 +75,7 @@ test('crisis panels (issue 5): every track shows its summary, its figure and its
       const d = await ctx.answer('crisis', { track });
       const text = await textOf(page, '#crisis .table-view');
       if (track === 'cloud-titan') {
-        for (const row of ['Static threshold', 'Discovered threshold', 'Cusum']) assert.ok(text.includes(row), row);
+        for (const row of ['Static threshold', 'Discovered threshold', 'CUSUM']) assert.ok(text.includes(row), row);
         assert.ok(text.includes('Alerts per day'));
       } else if (track === 'edge-guardian') {
         for (const g of d.generations) assert.ok(text.includes(g.name), g.name);
