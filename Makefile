@@ -2,7 +2,7 @@
 # missing and strings the steps together. See README.md.
 #   make build   build/fleetops
 #   make test    normal build + ASan/UBSan build, every test through ctest
-#   make run     start the main job
+#   make run     build and start the lab in the browser (fleetops serve prints the address)
 #   make bench   benchmarks (never timed assertions in tests)
 #   make web     dist/: the static lab (page + fleetops.wasm)
 
@@ -10,7 +10,7 @@ JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 CTEST ?= ctest
 
-.PHONY: all build test run bench web format clean deps-build deps-test deps-bench deps-wasm
+.PHONY: all build test run bench web format clean deps-build deps-test deps-bench deps-wasm deps-web
 
 all: build
 
@@ -22,6 +22,8 @@ deps-bench:
 	@scripts/deps.sh bench
 deps-wasm:
 	@scripts/deps.sh wasm
+deps-web:
+	@scripts/deps.sh web
 
 build/CMakeCache.txt: | deps-build
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release
@@ -36,13 +38,13 @@ build: deps-build build/CMakeCache.txt
 web: deps-wasm
 	scripts/build_wasm.sh dist
 
-test: deps-test build web build-asan/CMakeCache.txt
+test: deps-test deps-web build web build-asan/CMakeCache.txt
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build && $(CTEST) --output-on-failure -j $(JOBS)
 	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS)
 
 run: build
-	./build/fleetops lab
+	./build/fleetops serve
 
 bench: deps-bench build
 	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, when they are missing.
-# Usage: scripts/deps.sh GROUP...   (groups: build test bench wasm)
+# Usage: scripts/deps.sh GROUP...   (groups: build test bench wasm web)
 # As root it runs apt-get; otherwise it prints the exact install line and fails,
 # so `make` stops before a confusing compiler error.
 set -euo pipefail
@@ -9,6 +9,20 @@ pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev libmicrohttpd
 pkgs_test="$pkgs_build libxml2-utils libcurl4-openssl-dev"
 pkgs_bench="$pkgs_build wrk curl"
 pkgs_wasm="clang lld wasi-libc libclang-rt-14-dev-wasm32 nodejs"
+# The web tests: Node.js and npm (playwright-core comes from npm, see tests/web) and Debian's
+# Chromium for the browser (never a browser downloaded by a test tool).
+pkgs_web="nodejs npm chromium"
+
+# A package counts as present when its command is: this machine's Node.js may come from another
+# source than Debian (with npm bundled), and Debian's npm package would conflict with it.
+provided_by() {
+    case "$1" in
+        nodejs) command -v node >/dev/null ;;
+        npm) command -v npm >/dev/null ;;
+        chromium) [ -x /usr/bin/chromium ] ;;
+        *) return 1 ;;
+    esac
+}
 
 want=()
 for group in "$@"; do
@@ -19,6 +33,7 @@ done
 
 missing=()
 for p in $(printf '%s\n' "${want[@]}" | sort -u); do
+    provided_by "$p" && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

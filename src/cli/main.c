@@ -287,7 +287,7 @@ int main(int argc, char **argv) {
         rc = 1;
     } else if (!(o.svg && strcmp(o.svg, "-") == 0)) {
         const fo_buf *b = o.json ? &json : &text;
-        fwrite(b->data, 1, b->len, stdout);
+        if (b->len) fwrite(b->data, 1, b->len, stdout); /* `serve` writes nothing: data is NULL */
         if (o.json) fputc('\n', stdout);
     }
     fo_buf_free(&json), fo_buf_free(&svg), fo_buf_free(&text);

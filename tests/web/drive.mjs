@@ -1,0 +1,301 @@
+// drive.mjs: a student's moves on the page, part by part, with the checks that go with them.
+// page.test.mjs runs these against the real server; contract.test.mjs runs the Part 2, Part 3 and
+// crisis drivers against the stand-ins of contract.mjs until the real commands land. Expected
+// numbers never come from the page: `ctx.answer(cmd, params)` asks the API (or the stand-in)
+// directly, so a page that shows a different number than the engine fails.
+import assert from 'node:assert/strict';
+import { PART_COMMANDS, shotPath } from './lib.mjs';
+
+const nf = (opts) => new Intl.NumberFormat('en-US', opts);
+export const fmtInt = (v) => nf({ maximumFractionDigits: 0 }).format(v);
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/* Opens the page with everything a test wants to watch: console errors, page errors, CSP
+ * violations and every /api/ request (with the time it was sent). */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const problems = [];
+  const api = [];
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.sourceFile}:${e.lineNumber} ${e.sample}`));
+    window.__firstCard = null;
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('.track-card')) {
+        window.__firstCard = performance.now();
+        obs.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (req) => {
+    const u = new URL(req.url());
+    if (u.pathname.startsWith('/api/')) {
+      api.push({ cmd: u.pathname.slice(5), params: Object.fromEntries(u.searchParams), url: req.url() });
+    }
+  });
+  await page.goto(url);
+  await page.waitForSelector('.track-card');
+  return { page, problems, api };
+}
+
+export async function textOf(page, sel) {
+  return page.evaluate((s) => { const e = document.querySelector(s); return e ? e.textContent : null; }, sel);
+}
+
+/* Waits until the element's text matches; fails with the text it saw. */
+export async function waitText(page, sel, re, timeout = 10000) {
+  const rx = re instanceof RegExp ? re : new RegExp(esc(String(re)));
+  try {
+    await page.waitForFunction(([s, src, flags]) => {
+      const e = document.querySelector(s);
+      return !!e && new RegExp(src, flags).test(e.textContent);
+    }, [sel, rx.source, rx.flags], { timeout });
+  } catch (e) {
+    throw new Error(`waiting for ${sel} to match ${rx}; it says: ${JSON.stringify(await textOf(page, sel))}`);
+  }
+}
+
+/* Screenshot of one section as it sits in the page (scrolled to the top first, so the sticky
+ * header is not painted over the section). */
+export async function shoot(page, sel, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const box = await page.locator(sel).boundingBox();
+  const scroll = await page.evaluate(() => window.scrollY);
+  await page.screenshot({ path: shotPath(name), fullPage: true, clip: { ...box, y: box.y + scroll }, animations: 'disabled', caret: 'initial' });
+}
+
+/* Waits until a channel's result is in and was computed for these parameters. */
+export async function waitResult(page, ch, params, timeout = 10000) {
+  try {
+    await page.waitForFunction(([c, want]) => {
+      const r = window.fleetops.state().server.results[c];
+      return !!r && r.status === 'ok' && Object.entries(want).every(([k, v]) => String(r.params[k]) === String(v));
+    }, [ch, params], { timeout });
+  } catch (e) {
+    const r = await page.evaluate((c) => window.fleetops.state().server.results[c], ch);
+    throw new Error(`waiting for ${ch} with ${JSON.stringify(params)}; have ${JSON.stringify(r && { status: r.status, params: r.params })}`);
+  }
+}
+
+export async function chooseTrack(page, track) {
+  await page.click(`.track-card[data-track="${track}"]`);
+  await page.waitForSelector(`.track-card[data-track="${track}"][aria-pressed="true"]`);
+}
+
+/* The lock rule, checked before a part is locked: its workbench is disabled, no answer is in
+ * the DOM, and not one of its answer-bearing commands has been requested for this track. */
+export async function assertNothingBeforeLock(page, api, part, track, forbidden = []) {
+  const sel = `#part-${part}`;
+  await page.waitForSelector(`${sel} .lock`);
+  const dom = await page.evaluate((s) => {
+    const el = document.querySelector(s);
+    return {
+      answers: el.querySelectorAll('.reveal, .results, .instrument, .stats, .banner, pre.peek, img').length,
+      enabled: [...el.querySelectorAll('input[type=range], input.exact')].filter((i) => !i.matches(':disabled')).length,
+      inputs: el.querySelectorAll('input[type=range], input.exact').length,
+      html: document.documentElement.outerHTML,
+    };
+  }, sel);
+  assert.equal(dom.answers, 0, `${track}/${part}: no reveal, result, instrument or Math Peek before the lock`);
+  assert.equal(dom.enabled, 0, `${track}/${part}: every workbench control is disabled before the lock (${dom.inputs} controls)`);
+  for (const s of forbidden) assert.ok(!dom.html.includes(s), `${track}/${part}: "${s}" must not be in the page before the lock`);
+  const asked = api.filter((r) => PART_COMMANDS[part].includes(r.cmd) && (r.params.track === track || !r.params.track));
+  assert.deepEqual(asked.map((r) => r.url), [], `${track}/${part}: no answer-bearing request before the lock`);
+}
+
+/* ---------------------------------------------------------------- Part 1 */
+
+export async function driveRoi(page, ctx, track, shotName) {
+  await assertNothingBeforeLock(page, ctx.api, 'roi', track, ['Break-even N*', 'N* =']);
+  const predicted = 10;
+  await page.fill('#lock-roi', String(predicted));
+  await page.press('#lock-roi', 'Enter');
+  const truth = await ctx.answer('roi', { track, predict: predicted });
+  const pr = truth.prediction;
+  assert.equal(pr.predicted, predicted);
+  await waitText(page, '#reveal-roi',
+    `You predicted ${fmtInt(predicted)} models; the answer is ${fmtInt(pr.actual)}: off by ${pr.off_by_factor.toFixed(1)}x`);
+  assert.equal(pr.actual, truth.break_even_models);
+  await waitText(page, '#results-roi .stats', `Break-even N*${fmtInt(truth.break_even_models)} models`);
+  await page.waitForSelector('#results-roi .instrument img[src^="data:image/svg+xml"]');
+  const alt = await page.getAttribute('#results-roi .instrument img', 'alt');
+  assert.match(alt, /OpsBreakEvenPlot/, 'the figure has its SVG title as alt text');
+  const figBefore = await page.getAttribute('#results-roi .instrument img', 'src');
+  assert.match(decodeURIComponent(figBefore), new RegExp(`N\\* = ${truth.break_even_models} models`), 'the figure marks N*');
+
+  /* Heterogeneity slider (a range input): N* moves as the engine says. */
+  await page.fill('#p-roi-roi-heterogeneity', '0.9');
+  await waitResult(page, 'roi', { heterogeneity: 0.9 });
+  const h9 = await ctx.answer('roi', { track, heterogeneity: 0.9 });
+  await waitText(page, '#results-roi .stats', `Break-even N*${h9.break_even_models === null ? 'never' : fmtInt(h9.break_even_models) + ' models'}`);
+  await waitText(page, '#p-roi-roi-heterogeneity-out', '90%');
+  const figAfter = await page.getAttribute('#results-roi .instrument img', 'src');
+  assert.ok(figAfter !== figBefore, 'the figure is redrawn when a slider moves');
+  assert.match(decodeURIComponent(figAfter), /Heterogeneity h = 0\.90/, 'the new figure is for h = 0.9');
+
+  /* Number of models, through the exact box: the toil breakdown, N marked, the cap banner. */
+  for (const n of [2, 200]) {
+    await page.fill('#p-roi-roi-models-exact', String(n));
+    await waitResult(page, 'roi', { models: n, heterogeneity: 0.9 });
+    const d = await ctx.answer('roi', { track, heterogeneity: 0.9, models: n });
+    await waitText(page, '#results-roi .stats', `ROI at N = ${fmtInt(n)}`);
+    await waitText(page, '#results-roi', `Toil breakdown at N = ${fmtInt(n)}`);
+    const total = await textOf(page, '#results-roi tr.total');
+    assert.ok(total.includes(fmtInt(Math.round(d.toil_hours.total))), `toil total ${d.toil_hours.total} h shown: ${total}`);
+    if (d.over_toil_cap) await waitText(page, '#results-roi .banner-fail', /over the 50% cap/);
+    else await waitText(page, '#results-roi .banner-ok', /under the 50% cap/);
+    const marked = await textOf(page, '#results-roi tr.mark-n');
+    if (n <= 75) assert.match(marked || '', new RegExp(`^${n}\\$`), `row N = ${n} marked in the curve table`);
+  }
+  assert.equal((await ctx.answer('roi', { track, heterogeneity: 0.9, models: 200 })).over_toil_cap, true,
+    'at 200 models the cap banner must be red (checked above)');
+
+  /* Math Peek: the engine's own text with the live numbers. */
+  assert.equal(await page.isVisible('#peek-roi'), false);
+  await page.click('#peek-btn-roi');
+  await page.waitForSelector('#peek-roi', { state: 'visible' });
+  assert.equal(await page.getAttribute('#peek-btn-roi', 'aria-expanded'), 'true');
+  const peek = await ctx.answer('roi', { track, heterogeneity: 0.9, models: 200, predict: predicted });
+  await waitText(page, '#peek-roi', peek.math_peek.split('\n')[0]);
+  assert.equal(await textOf(page, '#peek-roi'), peek.math_peek);
+
+  await page.fill('#reflect-roi', `Heterogeneity makes pairs (${track}).`);
+  if (shotName) await shoot(page, '#part-roi', shotName);
+  return { predicted, actual: pr.actual };
+}
+
+/* ---------------------------------------------------------------- Part 2 */
+
+export async function driveCanary(page, ctx, track, shotName) {
+  await assertNothingBeforeLock(page, ctx.api, 'canary', track, ['2,995', '2995']);
+  await page.fill('#lock-canary', '1000');
+  await page.press('#lock-canary', 'Enter');
+  await waitText(page, '#reveal-canary', 'You predicted 1,000 requests; the answer is 2,995: off by 3.0x');
+  const base = await ctx.answer('canary', { track });
+  await waitText(page, '#results-canary .stats', `Requests needed (exact)${fmtInt(base.requests_needed)}`);
+  await page.waitForSelector('#results-canary .instrument img[src^="data:image/svg+xml"]');
+  const axes = await page.locator('#results-canary .fig-radar + .table-view tbody tr').count();
+  assert.equal(axes, 5, 'the Risk-vs-Velocity Radar table has the five axes');
+  assert.equal(await page.locator('#results-canary .fig-radar svg .radar-dot').count(), 5);
+
+  /* Failure-rate slider, through its exact box in percent: 0.01% = 1e-4. */
+  await page.fill('#p-canary-canary-failure_rate-exact', '0.01');
+  const p4 = await ctx.answer('canary', { track, failure_rate: 0.0001 });
+  await waitText(page, '#results-canary .stats', `Requests needed (exact)${fmtInt(p4.requests_needed)}`);
+  assert.ok(p4.requests_needed > base.requests_needed || base.failure_rate <= 0.0001);
+
+  /* The one-week constraint: a slow fleet breaks it (red), the track's own rate is judged as
+   * the engine judges it. */
+  const rate = (await ctx.param('canary', 'request_rate_per_s'));
+  await page.fill('#p-canary-canary-request_rate_per_s-exact', String(rate.min));
+  const slow = await ctx.answer('canary', { track, failure_rate: 0.0001, request_rate_per_s: rate.min });
+  assert.equal(slow.meets_release_limit, false, 'the slowest fleet cannot prove 1-in-10,000 within a week');
+  await waitText(page, '#results-canary .banner-fail', /over the one-week limit of 168 h/);
+  await page.fill('#p-canary-canary-failure_rate-exact', '0.1');
+  const presetRate = rate.presets[track] ?? rate.default;
+  await page.fill('#p-canary-canary-request_rate_per_s-exact', String(presetRate));
+  const back = await ctx.answer('canary', { track, failure_rate: 0.001, request_rate_per_s: presetRate });
+  await waitText(page, '#results-canary .stats', `Requests needed (exact)${fmtInt(back.requests_needed)}`);
+  await waitText(page, back.meets_release_limit ? '#results-canary .banner-ok' : '#results-canary .banner-fail', /one-week limit/);
+
+  /* Math Peek */
+  await page.click('#peek-btn-canary');
+  await page.waitForSelector('#peek-canary', { state: 'visible' });
+  const mp = await ctx.answer('canary', { track, failure_rate: 0.001, request_rate_per_s: presetRate });
+  await waitText(page, '#peek-canary', String(mp.math_peek).split('\n')[0]);
+
+  /* The 10-Iteration Rule: ten attempts, each judged by the engine's `attempt`, the 11th refused. */
+  const hoursList = [0.01, 0.1, 1, 2, 5, 10, 24, 48, 100, 160];
+  for (let i = 0; i < hoursList.length; i++) {
+    await page.fill('#attempt-hours', String(hoursList[i]));
+    await page.click('#attempt-submit');
+    await waitText(page, '#attempt-counter', `Attempts used: ${i + 1} of 10`);
+    const judged = (await ctx.answer('canary', { track, failure_rate: 0.001, request_rate_per_s: presetRate, attempt_hours: hoursList[i] })).attempt;
+    const li = await textOf(page, `#attempt-list li:nth-child(${i + 1})`);
+    assert.match(li, new RegExp(`Safety Lead: ${judged.safety_ok ? 'satisfied' : 'not satisfied'}`), `attempt ${i + 1}: ${li}`);
+    assert.match(li, new RegExp(`Release: ${judged.release_ok ? 'within a week' : 'over a week'}`), `attempt ${i + 1}: ${li}`);
+  }
+  const sent = ctx.api.filter((r) => r.params.attempt_hours !== undefined).length;
+  await page.fill('#attempt-hours', '30');
+  await page.click('#attempt-submit');
+  await page.waitForSelector('#attempt-refused', { state: 'visible' });
+  await waitText(page, '#attempt-refused', /Refused: the 10-Iteration Rule allows 10 attempts/);
+  await page.waitForTimeout(200);
+  assert.equal(ctx.api.filter((r) => r.params.attempt_hours !== undefined).length, sent, 'the 11th attempt sends no request');
+  assert.equal(await page.locator('#attempt-list li').count(), 10);
+
+  /* Sequential validation and the ShadowModeDashboard, when their commands exist. */
+  if (await ctx.has('sprt')) {
+    await waitText(page, '#sprt-result', /Fixed-n test, same α and β/);
+    const s = await ctx.answer('sprt', await sprtQuery(page));
+    await waitText(page, '#sprt-result', `${fmtInt(s.fixed_n)} requests`);
+  } else {
+    await waitText(page, '#sprt', 'not built yet');
+  }
+  if (await ctx.has('rollout')) {
+    const r = await ctx.answer('rollout', { track });
+    await waitText(page, '#rollout-result', /Decision: /);
+    const rows = await page.locator('#rollout-result .table-view tbody tr').count();
+    assert.equal(rows, r.stages.length, 'one table row per rollout stage');
+  } else {
+    await waitText(page, '#rollout', 'not built yet');
+  }
+  await page.fill('#reflect-canary', 'Use SPRT: stop as soon as the evidence is in.');
+  if (shotName) await shoot(page, '#part-canary', shotName);
+}
+async function sprtQuery(page) {
+  const st = await page.evaluate(() => window.fleetops.state());
+  const last = st.server.results.sprt;
+  return last ? last.params : {};
+}
+
+/* ---------------------------------------------------------------- Part 3 */
+
+export async function driveEnsemble(page, ctx, track, shotName) {
+  await assertNothingBeforeLock(page, ctx.api, 'ensemble', track, ['Silent failure:', 'Feature Store Consistency Check</h4>']);
+  await page.click('#part-ensemble [data-choice="drop"]');
+  await waitText(page, '#reveal-ensemble', /You predicted “accuracy drops”; the answer is “accuracy drops”: .* Right\./);
+  await page.check('#part-ensemble input[value="v2"]');
+  await page.check('#part-ensemble input[value="no"]');
+  const v2 = await ctx.answer('ensemble', { track, upstream: 'v2', retrain: 'no' });
+  assert.equal(v2.silent_failure, true, 'v2 without retraining is a silent failure (issue 4)');
+  await waitText(page, '#results-ensemble .banner-fail', /Silent failure: accuracy fell/);
+  await page.waitForSelector('#results-ensemble .instrument img[src^="data:image/svg+xml"]');
+  const feats = await page.locator('#results-ensemble > .table-scroll tbody tr').count();
+  assert.equal(feats, v2.skew.features.length, 'one consistency-check row per feature');
+  const trace = await page.locator('#results-ensemble .instrument .table-view tbody tr').count();
+  assert.equal(trace, v2.trace.length, 'one trace row per traced request');
+  await page.check('#part-ensemble input[value="yes"]');
+  await waitText(page, '#results-ensemble .banner-ok', /No silent failure/);
+  await page.check('#part-ensemble input[value="no"]');
+  await waitText(page, '#results-ensemble .banner-fail', /Silent failure/);
+  await page.click('#peek-btn-ensemble');
+  await page.waitForSelector('#peek-ensemble', { state: 'visible' });
+  if (await ctx.has('governance')) {
+    await page.click('.policy-btn[data-policy="strict"]');
+    const g = await ctx.answer('governance', { track, policy: 'strict' });
+    assert.equal(g.silent_failure_weeks, 0, 'strict contracts: no silent-failure week (issue 4)');
+    await waitText(page, '#gov-result', /Weeks in silent failure0/);
+    assert.equal(await page.getAttribute('.policy-btn[data-policy="strict"]', 'aria-pressed'), 'true');
+  }
+  await page.fill('#reflect-ensemble', 'Strict Immutable Contracts: a view version is a contract.');
+  if (shotName) await shoot(page, '#part-ensemble', shotName);
+}
+
+/* ---------------------------------------------------------------- crisis */
+
+export async function driveCrisis(page, ctx, track, shotName) {
+  if (!(await ctx.has('crisis'))) {
+    await waitText(page, '#crisis .not-built', '(this part’s model is not built yet)');
+  } else {
+    const d = await ctx.answer('crisis', { track });
+    await waitText(page, '#crisis .summary', d.summary);
+    await page.waitForSelector('#crisis .instrument img[src^="data:image/svg+xml"]');
+    assert.ok((await page.getAttribute('#crisis .instrument img', 'alt')).length > 0, 'the crisis figure has alt text');
+    assert.ok(await page.locator('#crisis .table-view table').count() >= 1, 'the crisis numbers are in a table');
+  }
+  if (shotName) await shoot(page, '#crisis', shotName);
+}

@@ -1,0 +1,234 @@
+// page.test.mjs: the lab page in Debian's Chromium (playwright-core), against a real
+// `fleetops serve`. A new user goes through every track; the lock rule, request ordering,
+// debouncing, keyboard use, phone width and the dark theme are checked on their own.
+// Screenshots go to build/screenshots/ (FO_SCREENSHOTS).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, shotPath, startServer, TRACKS } from './lib.mjs';
+import {
+  chooseTrack, driveCanary, driveCrisis, driveEnsemble, driveRoi, openPage, shoot, textOf, waitText,
+} from './drive.mjs';
+
+let srv;
+let schema;
+before(async () => {
+  srv = await startServer();
+  schema = await (await fetch(srv.url + 'api/schema')).json();
+});
+after(async () => {
+  assert.equal(await srv.stop(), 0);
+});
+
+const has = (name) => schema.commands.some((c) => c.name === name);
+function context(api) {
+  return {
+    api,
+    has: async (name) => has(name),
+    param: async (cmd, name) => schema.commands.find((c) => c.name === cmd).params.find((p) => p.name === name),
+    answer: async (cmd, params) => {
+      const r = await fetch(`${srv.url}api/${cmd}?${new URLSearchParams(params)}`);
+      assert.equal(r.status, 200, `${cmd} ${JSON.stringify(params)}`);
+      return r.json();
+    },
+  };
+}
+
+test('a new user walks every track: crisis, locks, reveals, sliders, Math Peek, reflections, ledger', async (t) => {
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const { page, problems, api } = await openPage(browser, srv.url);
+    const ctx = context(api);
+    t.diagnostic(`page interactive (first track card) ${await page.evaluate(() => Math.round(window.__firstCard))} ms after navigation start`);
+    await shoot(page, '#start', 'start.png');
+    /* Before any track: no answer-bearing request at all, only the schema and the plan. */
+    assert.deepEqual([...new Set(api.map((r) => r.cmd))].sort(), ['lab', 'schema']);
+    for (const track of TRACKS) {
+      await chooseTrack(page, track);
+      await waitText(page, '#track-badge', (await textOf(page, `.track-card[data-track="${track}"] .track-name`)));
+      await driveCrisis(page, ctx, track, `${track}-crisis.png`);
+      if (has('roi')) await driveRoi(page, ctx, track, `${track}-part1.png`);
+      if (has('canary')) await driveCanary(page, ctx, track, `${track}-part2.png`);
+      else {
+        await waitText(page, '#part-canary .not-built', '(this part’s model is not built yet)');
+        await waitText(page, '#part-canary .plan', 'The Lock: If you want to be 95% confident');
+      }
+      if (has('ensemble')) await driveEnsemble(page, ctx, track, `${track}-part3.png`);
+      else await waitText(page, '#part-ensemble .not-built', '(this part’s model is not built yet)');
+      await waitText(page, '#ledger', /You predicted/);
+      const ledger = await textOf(page, '#ledger');
+      assert.ok(ledger.includes(`Heterogeneity makes pairs (${track}).`), 'the reflection is in the ledger');
+      await shoot(page, '#ledger', `${track}-ledger.png`);
+    }
+    /* Every track's notebook is kept, and a reload restores all of it (localStorage). */
+    const ledger = await textOf(page, '#ledger');
+    for (const track of TRACKS) assert.ok(ledger.includes(`Heterogeneity makes pairs (${track}).`), `${track} in the ledger`);
+    const before = await page.evaluate(() => window.fleetops.state());
+    assert.doesNotThrow(() => JSON.stringify(before), 'the state is one serialisable object');
+    await page.reload();
+    await page.waitForSelector('#reveal-roi.ready');
+    const afterReload = await page.evaluate(() => window.fleetops.state());
+    assert.deepEqual(afterReload.work, before.work, 'a reload restores every lock, reveal, attempt and reflection');
+    assert.equal(afterReload.track, TRACKS[TRACKS.length - 1]);
+    assert.equal(await page.inputValue('#reflect-roi'), `Heterogeneity makes pairs (${TRACKS[TRACKS.length - 1]}).`);
+    await page.waitForSelector('#results-roi .instrument img');
+    await page.screenshot({ path: shotPath('full-page.png'), fullPage: true });
+    assert.deepEqual(problems, [], 'no console error, page error or CSP violation');
+  } finally {
+    await close();
+  }
+});
+
+test('a late response never overwrites a newer one (first of two requests delayed)', async () => {
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const { page, problems, api } = await openPage(browser, srv.url);
+    await chooseTrack(page, 'cloud-titan');
+    await page.fill('#lock-roi', '30');
+    await page.press('#lock-roi', 'Enter');
+    await page.waitForSelector('#results-roi .stats');
+    let delayed = 0;
+    await page.route(/\/api\/roi\?.*models=7(&|$)/, async (route) => {
+      delayed++;
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue().catch(() => {}); /* the page may have aborted it: that is the point */
+    });
+    await page.fill('#p-roi-roi-models-exact', '7');
+    await page.waitForRequest(/\/api\/roi\?.*models=7(&|$)/);
+    await page.fill('#p-roi-roi-models-exact', '9');
+    await waitText(page, '#results-roi .stats', 'ROI at N = 9');
+    await page.waitForTimeout(2000); /* the delayed answer for N = 7 has come and gone */
+    assert.ok(delayed >= 1, 'the first request was delayed');
+    await waitText(page, '#results-roi .stats', 'ROI at N = 9', 100);
+    await waitText(page, '#results-roi', 'Toil breakdown at N = 9 (per year)', 100);
+    const st = await page.evaluate(() => window.fleetops.state());
+    assert.equal(st.server.results.roi.params.models, 9, 'the stored result is the newer request');
+    assert.equal(st.server.results.roi.data.models, 9);
+    assert.match(decodeURIComponent(st.server.results.roi.svg), /N = 9 \(yours\)/, 'the figure is the newer one too');
+    assert.ok(api.some((r) => r.params.models === '7'));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('slider moves are debounced: a burst of input events sends one request, for the last value', async () => {
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const { page, problems, api } = await openPage(browser, srv.url);
+    await chooseTrack(page, 'edge-guardian');
+    await page.fill('#lock-roi', '12');
+    await page.press('#lock-roi', 'Enter');
+    await page.waitForSelector('#results-roi .stats');
+    await page.waitForTimeout(200);
+    const n0 = api.length;
+    await page.evaluate(() => {
+      const r = document.querySelector('#p-roi-roi-heterogeneity');
+      for (const v of ['0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7']) {
+        r.value = v;
+        r.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+    await waitText(page, '#p-roi-roi-heterogeneity-out', '70%');
+    await page.waitForTimeout(500);
+    const burst = api.slice(n0).filter((r) => r.cmd === 'roi');
+    assert.ok(burst.length >= 1 && burst.length <= 2, `one request (JSON, plus its SVG): got ${burst.length}`);
+    for (const r of burst) assert.equal(r.params.heterogeneity, '0.7');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('keyboard only: a student goes through Part 1 without a mouse', async () => {
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const { page, problems } = await openPage(browser, srv.url);
+    const focused = () => page.evaluate(() => {
+      const e = document.activeElement;
+      return e ? `${e.tagName.toLowerCase()}#${e.id}|${e.dataset.track || ''}` : '';
+    });
+    async function tabTo(want, max = 80) {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press('Tab');
+        if ((await focused()).includes(want)) return;
+      }
+      throw new Error(`Tab never reached ${want}; focus is on ${await focused()}`);
+    }
+    await tabTo('|tiny-pioneer');
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(ring, 'none', 'a keyboard-focused control shows a focus ring');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.track-card[data-track="tiny-pioneer"][aria-pressed="true"]');
+    await tabTo('input#lock-roi');
+    await page.keyboard.type('15');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#reveal-roi.ready');
+    assert.equal(await focused(), 'div#reveal-roi|', 'focus moves to the reveal after the lock');
+    await tabTo('input#p-roi-roi-models');
+    const before = await page.evaluate(() => window.fleetops.state().work['tiny-pioneer'].roi.params.roi.models);
+    assert.equal(before, undefined, 'the slider starts at the track preset');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await waitText(page, '#results-roi .stats', 'ROI at N = 9'); /* preset 6, three steps up */
+    await tabTo('input#p-roi-roi-heterogeneity');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
+    await waitText(page, '#p-roi-roi-heterogeneity-out', '65%'); /* preset 70%, five 1% steps down */
+    await tabTo('button#peek-btn-roi');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#peek-roi', { state: 'visible' });
+    await waitText(page, '#peek-roi', /N\(N-1\)\/2 = .*0\.65/);
+    await tabTo('textarea#reflect-roi');
+    await page.keyboard.type('Pairs grow as N squared.');
+    const st = await page.evaluate(() => window.fleetops.state().work['tiny-pioneer'].roi);
+    assert.equal(st.params.roi.models, 9);
+    assert.equal(st.params.roi.heterogeneity, 0.65);
+    assert.equal(st.peek, true);
+    assert.equal(st.reflection, 'Pairs grow as N squared.');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('phone width (390 px): nothing wider than the screen; screenshots', async () => {
+  const { context: browser, close } = await launchBrowser({ width: 390, height: 844 });
+  try {
+    const { page, problems } = await openPage(browser, srv.url);
+    await page.screenshot({ path: shotPath('phone-start.png') });
+    await chooseTrack(page, 'mobile-nomad');
+    await page.fill('#lock-roi', '20');
+    await page.press('#lock-roi', 'Enter');
+    await page.waitForSelector('#results-roi .instrument img');
+    await page.click('#peek-btn-roi');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `the page is ${wide} px wide at a 390 px viewport`);
+    const overflow = await page.evaluate(() => [...document.querySelectorAll('main *')]
+      .filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.table-scroll, pre, .fig'))
+      .map((e) => `${e.tagName}.${e.className}`).slice(0, 5));
+    assert.deepEqual(overflow, [], 'no element sticks out of the screen');
+    await shoot(page, '#part-roi', 'phone-part1.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('dark theme follows the system; the white figures sit in a frame', async () => {
+  const { context: browser, close } = await launchBrowser({ width: 1280, height: 800 }, { colorScheme: 'dark' });
+  try {
+    const { page, problems } = await openPage(browser, srv.url);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = bg.match(/\d+/g).map(Number);
+    assert.ok(0.2126 * r + 0.7152 * g + 0.0722 * b < 60, `dark background: ${bg}`);
+    await chooseTrack(page, 'cloud-titan');
+    await page.fill('#lock-roi', '40');
+    await page.press('#lock-roi', 'Enter');
+    await page.waitForSelector('#results-roi .instrument img');
+    const frame = await page.evaluate(() => getComputedStyle(document.querySelector('#results-roi .fig')).backgroundColor);
+    const [fr, fg, fb] = frame.match(/\d+/g).map(Number);
+    assert.ok(Math.min(fr, fg, fb) >= 235, `the white figure sits in a light frame in dark mode: ${frame}`);
+    await shoot(page, '#part-roi', 'dark-part1.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});

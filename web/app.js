@@ -1,0 +1,1677 @@
+/* app.js: the fleetops lab page. Plain JavaScript: no framework, no build step, no eval, no
+ * inline styles (the page's Content-Security-Policy forbids them).
+ *
+ * How it is put together:
+ *  - ONE store. `store.state` is all of the page's state and is JSON-serialisable; change it only
+ *    through `store.update(fn)`, which saves the persistent part (everything but `server`) to
+ *    localStorage and schedules one render. A later ledger issue can persist or export the same
+ *    object. (Plumbing that is not state, such as timers and AbortControllers, lives in `net`.)
+ *  - The server is the only source of numbers: /api/schema (the command table: parameters,
+ *    ranges, units, defaults, track presets), /api/lab (the plan's words) and /api/<command>
+ *    (the answers: the same JSON as `fleetops <command> --json`). A part's panel appears when
+ *    its command is in the schema; until then the page shows the plan's text for it.
+ *  - The lock rule: a part's answer-bearing commands (PARTS[id].commands) are never requested
+ *    before that part's prediction is locked, and its workbench stays disabled until then.
+ *  - Ordering: every result channel has a sequence number and an AbortController. Slider moves
+ *    are debounced (60 ms); a new request aborts the channel's older one, and a response that
+ *    is not the channel's newest is dropped, so a late answer never overwrites a newer one.
+ *
+ * state = {
+ *   version, track,                       // chosen track id or null
+ *   work: { [track]: {                    // one notebook per track (presets differ per track)
+ *     crisis:   { params: {crisis: {}} },
+ *     roi:      { lock, reveal, params: {roi: {}}, peek, reflection },
+ *     canary:   { lock, reveal, params: {canary: {}, sprt: {}, rollout: {}}, peek, reflection,
+ *                 attempts: [{hours, achieved_confidence, safety_ok, release_ok, advice, at}],
+ *                 refused, attemptDraft },
+ *     ensemble: { lock, reveal, params: {ensemble: {}, governance: {}}, peek, reflection,
+ *                 policy } } },           // lock = {value, at}; reveal = {text, predicted, actual, ...}
+ *   server: { schema, lab, loadError,     // not saved: rebuilt from the API on load
+ *             results: { [channel]: {status, seq, data, svg, alt, error} } }
+ * }
+ */
+'use strict';
+
+(() => {
+  const SAVE_KEY = 'fleetops.lab.v1';
+  const DEBOUNCE_MS = 60;
+  const MAX_ATTEMPTS = 10;
+  const RELEASE_LIMIT_HOURS = 168;
+
+  /* The parts in plan order: which commands bear their answers, and which parameters are the
+   * workbench's sliders. These are display choices only; every range, unit, default and
+   * preset comes from /api/schema. */
+  const PARTS = {
+    roi: {
+      commands: ['roi'],
+      sliders: { roi: ['models', 'heterogeneity'] },
+      more: { roi: ['engineer_cost_usd_per_hour', 'team_size', 'capex_usd', 'horizon_years'] },
+    },
+    canary: {
+      commands: ['canary', 'bound', 'sprt', 'rollout'],
+      sliders: { canary: ['confidence', 'failure_rate', 'request_rate_per_s'] },
+      more: {
+        canary: ['allowed_failures', 'shadow_fraction', 'slice_share', 'pipeline_overhead_hours'],
+        sprt: ['p0', 'p1', 'alpha', 'beta'],
+        rollout: ['seed'],
+      },
+    },
+    ensemble: {
+      commands: ['ensemble', 'governance'],
+      sliders: { ensemble: ['severity'] },
+      more: { ensemble: ['seed'], governance: ['weeks', 'release_every_weeks'] },
+    },
+  };
+  const PART_ORDER = ['roi', 'canary', 'ensemble'];
+
+  /* Labels and slider shapes for parameters the page puts in front of students. */
+  const LABELS = {
+    models: 'Number of models (N)',
+    heterogeneity: 'Model-type heterogeneity (h)',
+    confidence: 'Target confidence',
+    failure_rate: 'Expected failure rate',
+    request_rate_per_s: 'Fleet request rate',
+    allowed_failures: 'Allowed failures (k)',
+    shadow_fraction: 'Shadow fraction',
+    slice_share: 'Edge-case slice share',
+    pipeline_overhead_hours: 'Pipeline overhead',
+    engineer_cost_usd_per_hour: 'Engineer cost',
+    team_size: 'Team size',
+    capex_usd: 'Platform CapEx',
+    horizon_years: 'Horizon',
+    severity: 'v2 feature-space shift (severity)',
+    upstream: 'Upstream Version Selector',
+    retrain: 'Downstream Retrain Toggle',
+    p0: 'Acceptable failure rate p0',
+    p1: 'Regressed failure rate p1',
+    alpha: 'False alarm rate α',
+    beta: 'Miss rate β',
+    weeks: 'Weeks simulated',
+    release_every_weeks: 'Upstream release every',
+  };
+  const HINTS = {
+    heterogeneity: { pct: true, step: 0.01 },
+    confidence: { scale: 'clog', lo: 0.5, hi: 0.99999, pct: true },
+    failure_rate: { scale: 'log', lo: 1e-6, hi: 0.1, pct: true, oneIn: true },
+    request_rate_per_s: { scale: 'log' },
+    shadow_fraction: { pct: true },
+    slice_share: { pct: true },
+    p0: { pct: true, oneIn: true },
+    p1: { pct: true, oneIn: true },
+    alpha: { pct: true },
+    beta: { pct: true },
+    severity: {},
+  };
+  const CHOICE_LABELS = {
+    drop: 'Yes: accuracy drops',
+    'no-drop': 'No: accuracy holds',
+    v1: 'v1 (current)',
+    v2: 'v2 (the “better” extractor)',
+    yes: 'Retrained on v2',
+    no: 'Not retrained',
+    loose: 'Loose Versioning',
+    strict: 'Strict Immutable Contracts',
+  };
+  const SHORT = { drop: 'accuracy drops', 'no-drop': 'accuracy holds' };
+  /* The crises' contract keys (issue 5): a missing key shows "—". */
+  const CRISIS_LAYOUT = {
+    'cloud-titan': {
+      scalars: ['models'],
+      matrix: {
+        rows: ['static_threshold', 'discovered_threshold', 'cusum'],
+        cols: ['alerts_per_day', 'precision', 'recall', 'mean_detection_delay_minutes'],
+      },
+    },
+    'edge-guardian': {
+      scalars: ['fleet_size', 'deadline_ms', 'detected', 'detected_at_stage', 'vehicles_exposed',
+        'hours_to_full_rollback', 'fleetwide_check_detected'],
+      list: { key: 'generations', cols: ['name', 'share', 'p50_ms', 'p99_ms', 'p999_ms', 'deadline_miss_rate'] },
+    },
+    'mobile-nomad': {
+      scalars: ['aggregate_detected', 'aggregate_detection_hours', 'slice_detection_hours',
+        'false_alarms', 'correction'],
+      list: { key: 'regions', cols: ['name', 'share', 'fps_before', 'fps_after', 'flagged'] },
+    },
+    'tiny-pioneer': {
+      matrix: {
+        rows: ['unpinned', 'pinned'],
+        cols: ['accuracy', 'skew_flagged', 'deploy_blocked', 'silent_failure'],
+      },
+    },
+  };
+
+  /* ------------------------------------------------------------------ the store */
+
+  function freshState() {
+    return {
+      version: 1,
+      track: null,
+      work: {},
+      server: { schema: null, lab: null, loadError: null, results: {} },
+    };
+  }
+  function freshWork() {
+    return {
+      crisis: { params: { crisis: {} } },
+      roi: { lock: null, reveal: null, params: { roi: {} }, peek: false, reflection: '' },
+      canary: {
+        lock: null, reveal: null, params: { canary: {}, sprt: {}, rollout: {} }, peek: false,
+        reflection: '', attempts: [], refused: false, attemptDraft: '',
+      },
+      ensemble: {
+        lock: null, reveal: null, params: { ensemble: {}, governance: {} }, peek: false,
+        reflection: '', policy: null,
+      },
+    };
+  }
+
+  const store = {
+    state: freshState(),
+    update(fn) {
+      fn(this.state);
+      save();
+      scheduleRender();
+    },
+  };
+
+  function save() {
+    const { server, ...keep } = store.state;
+    void server;
+    try {
+      localStorage.setItem(SAVE_KEY, JSON.stringify(keep));
+    } catch (e) {
+      /* private mode or full: the page still works, it just forgets on reload */
+    }
+  }
+  function restore() {
+    let saved = null;
+    try {
+      saved = JSON.parse(localStorage.getItem(SAVE_KEY) || 'null');
+    } catch (e) {
+      saved = null;
+    }
+    if (!saved || saved.version !== 1 || typeof saved.work !== 'object') return;
+    const s = store.state;
+    s.track = typeof saved.track === 'string' ? saved.track : null;
+    for (const [id, w] of Object.entries(saved.work || {})) {
+      const base = freshWork();
+      for (const part of Object.keys(base)) {
+        if (w && typeof w[part] === 'object') {
+          base[part] = Object.assign(base[part], w[part]);
+          base[part].params = Object.assign(freshWork()[part].params, w[part].params || {});
+        }
+      }
+      s.work[id] = base;
+    }
+  }
+
+  const work = () => (store.state.track ? store.state.work[store.state.track] : null);
+  const result = (ch) => store.state.server.results[ch] || null;
+
+  /* ------------------------------------------------------------------ DOM helpers */
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const PROPS = new Set(['value', 'checked', 'disabled', 'hidden', 'htmlFor', 'tabIndex']);
+  function h(tag, props, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+      else if (PROPS.has(k)) e[k] = v;
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    append(e, kids);
+    return e;
+  }
+  function append(e, kids) {
+    for (const k of kids.flat(Infinity)) {
+      if (k === null || k === undefined || k === false) continue;
+      e.append(k instanceof Node ? k : String(k));
+    }
+    return e;
+  }
+  const SVGNS = 'http://www.w3.org/2000/svg';
+  function s(tag, attrs, ...kids) {
+    const e = document.createElementNS(SVGNS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined) e.setAttribute(k, String(v));
+    for (const k of kids.flat(Infinity)) if (k !== null && k !== undefined) e.append(k instanceof Node ? k : String(k));
+    return e;
+  }
+  /* Rebuilds `el` from build() only when `key` changed: inputs keep focus and caret. */
+  function keyed(el, key, build) {
+    if (el.dataset.key === key) return false;
+    el.dataset.key = key;
+    el.replaceChildren(...[build()].flat(Infinity).filter(Boolean));
+    return true;
+  }
+  /* Rebuilds `el` when any of `deps` changed by identity (result objects are replaced whole). */
+  function memo(el, deps, build) {
+    const old = el.__deps;
+    if (old && old.length === deps.length && old.every((d, i) => d === deps[i])) return;
+    el.__deps = deps;
+    el.replaceChildren(...[build()].flat(Infinity).filter(Boolean));
+  }
+  function setText(el, text) {
+    if (el && el.textContent !== text) el.textContent = text;
+  }
+
+  /* ------------------------------------------------------------------ formatting */
+
+  const NF = {};
+  function nf(opts) {
+    const k = JSON.stringify(opts);
+    return NF[k] || (NF[k] = new Intl.NumberFormat('en-US', opts));
+  }
+  function fmtNum(v, digits = 0) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+    return nf({ maximumFractionDigits: digits }).format(v);
+  }
+  function fmtSig(v, sig = 3) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+    if (v === 0) return '0';
+    if (Math.abs(v) >= 10 ** sig) return fmtNum(v, 0);
+    return nf({ maximumSignificantDigits: sig }).format(v);
+  }
+  function fmtPct(v) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+    let sig = 3;
+    let text = nf({ maximumSignificantDigits: sig }).format(v * 100);
+    while (v < 1 && v > 0.9 && text === '100' && sig < 8) text = nf({ maximumSignificantDigits: ++sig }).format(v * 100);
+    return text + '%';
+  }
+  function fmtUsd(v) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+    return (v < 0 ? '−$' : '$') + fmtNum(Math.abs(v), 0);
+  }
+  function fmtHours(v) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+    if (v > 0 && v < 1 / 60) return `${fmtSig(v * 3600, 3)} s`;
+    if (v > 0 && v < 1) return `${fmtSig(v * 60, 3)} min`;
+    const hStr = fmtSig(v, v >= 100 ? 4 : 3) + ' h';
+    if (v >= 48) return `${hStr} (${fmtSig(v / 24, 3)} days)`;
+    return hStr;
+  }
+  const UNIT_SUFFIX = [
+    [/_usd$/, '', 'usd'], [/_usd_per_hour$/, '$/h', null], [/_hours$/, 'h', null], [/_ms$/, 'ms', null],
+    [/_minutes$/, 'min', null], [/_days$/, 'days', null], [/_weeks$/, 'weeks', null],
+    [/_per_s$/, '/s', null], [/_years$/, 'years', null],
+  ];
+  const PCT_KEY = /(^|_)(share|fraction|precision|recall|accuracy|confidence|alpha|beta|p0|p1|miss_rate|failure_rate|achieved_confidence|error_rate)$/;
+  const KEY_LABELS = {
+    cusum: 'CUSUM', psi: 'PSI', linf: 'L∞', js_distance: 'Jensen-Shannon distance', llr: 'Log-likelihood ratio',
+    p50_ms: 'p50 (ms)', p99_ms: 'p99 (ms)', p999_ms: 'p99.9 (ms)', fps_before: 'FPS before', fps_after: 'FPS after',
+  };
+  function humanize(key) {
+    if (KEY_LABELS[key]) return KEY_LABELS[key];
+    let k = String(key);
+    let unit = '';
+    for (const [re, u] of UNIT_SUFFIX) {
+      if (re.test(k)) {
+        k = k.replace(re, '');
+        unit = u || (re.source.includes('usd') ? '$' : '');
+        break;
+      }
+    }
+    k = k.replace(/_/g, ' ').replace(/\bp(\d{2,3})\b/, 'p$1');
+    k = k.charAt(0).toUpperCase() + k.slice(1);
+    return unit ? `${k} (${unit})` : k;
+  }
+  function fmtKey(key, v) {
+    if (v === null || v === undefined) return '—';
+    if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v)) return v.length <= 6 && v.every((x) => typeof x !== 'object') ? v.map((x) => fmtKey(key, x)).join(', ') : `${v.length} items`;
+    if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${humanize(k)}: ${fmtKey(k, x)}`).join(' · ');
+    if (typeof v !== 'number') return String(v);
+    const k = String(key);
+    if (/_usd(_per_hour)?$/.test(k)) return fmtUsd(v) + (/_per_hour$/.test(k) ? '/h' : '');
+    if (PCT_KEY.test(k)) return fmtPct(v);
+    if (/_hours$/.test(k)) return fmtSig(v, 4);
+    if (Number.isInteger(v)) return fmtNum(v);
+    return fmtSig(v, 4);
+  }
+  function oneIn(v) {
+    return v > 0 && v < 0.02 ? ` (1 in ${fmtNum(Math.round(1 / v))})` : '';
+  }
+
+  /* ------------------------------------------------------------------ schema */
+
+  function command(name) {
+    const sc = store.state.server.schema;
+    return sc ? sc.commands.find((c) => c.name === name) || null : null;
+  }
+  const has = (name) => !!command(name);
+  function param(cmd, name) {
+    const c = command(cmd);
+    return c ? c.params.find((p) => p.name === name) || null : null;
+  }
+  /* The value a parameter has now: the student's, else the track's preset, else the default. */
+  function paramValue(part, cmd, name) {
+    const w = work();
+    const mine = w && w[part].params[cmd] ? w[part].params[cmd][name] : undefined;
+    if (mine !== undefined) return mine;
+    const p = param(cmd, name);
+    if (!p) return undefined;
+    const t = store.state.track;
+    if (t && p.presets && p.presets[t] !== undefined) return p.presets[t];
+    return p.default === null ? undefined : p.default;
+  }
+  /* Query parameters for a command: the track and the student's values, only those the
+   * command's table declares (so a drift in a contract can never cause a 400). */
+  function query(part, cmd, extra) {
+    const c = command(cmd);
+    if (!c) return null;
+    const names = new Set(c.params.map((p) => p.name));
+    const out = {};
+    if (names.has('track') && store.state.track) out.track = store.state.track;
+    const w = work();
+    const mine = (w && w[part].params[cmd]) || {};
+    for (const [k, v] of Object.entries(mine)) if (names.has(k)) out[k] = v;
+    for (const [k, v] of Object.entries(extra || {})) if (names.has(k) && v !== undefined && v !== null) out[k] = v;
+    for (const p of c.params) {
+      if (p.required && out[p.name] === undefined) {
+        const v = paramValue(part, cmd, p.name);
+        if (v !== undefined) out[p.name] = v;
+      }
+    }
+    return out;
+  }
+  /* The track and the given values only: what the lock question itself asks. */
+  function bare(cmd, extra) {
+    const c = command(cmd);
+    const names = new Set(c.params.map((p) => p.name));
+    const out = {};
+    if (names.has('track') && store.state.track) out.track = store.state.track;
+    for (const [k, v] of Object.entries(extra)) if (names.has(k) && v !== undefined && v !== null) out[k] = v;
+    return out;
+  }
+  function apiUrl(cmd, params, svg) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params || {})) q.append(k, String(v));
+    if (svg) q.append('format', 'svg');
+    const qs = q.toString();
+    return `/api/${encodeURIComponent(cmd)}${qs ? '?' + qs : ''}`;
+  }
+
+  /* ------------------------------------------------------------------ network */
+
+  const net = { chans: {}, timers: {} };
+  function chan(name) {
+    return net.chans[name] || (net.chans[name] = { seq: 0, ctrl: null });
+  }
+  function abortAll() {
+    for (const c of Object.values(net.chans)) {
+      c.seq++;
+      if (c.ctrl) c.ctrl.abort();
+      c.ctrl = null;
+    }
+    for (const t of Object.values(net.timers)) clearTimeout(t);
+    net.timers = {};
+  }
+  function debounce(name, fn) {
+    clearTimeout(net.timers[name]);
+    net.timers[name] = setTimeout(() => {
+      delete net.timers[name];
+      fn();
+    }, DEBOUNCE_MS);
+  }
+  async function getJSON(url, signal) {
+    const r = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+    let body = null;
+    try {
+      body = await r.json();
+    } catch (e) {
+      body = null;
+    }
+    if (!r.ok) {
+      const err = new Error((body && body.error) || `HTTP ${r.status}`);
+      err.body = body;
+      err.status = r.status;
+      throw err;
+    }
+    return body;
+  }
+  /* The figure's <title> and <desc> as its alt text. (Not DOMParser: parsing the SVG's own
+   * <style> inside the page would be checked against the page's style-src.) */
+  function svgAlt(text) {
+    const grab = (tag) => {
+      const m = new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`).exec(text);
+      return m ? decodeEntities(m[1].replace(/<[^>]*>/g, '')) : '';
+    };
+    return [grab('title'), grab('desc')].filter(Boolean).join('. ');
+  }
+  function decodeEntities(t) {
+    const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+    return t.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e) => {
+      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      return named[e.toLowerCase()] ?? m;
+    });
+  }
+  /* Loads one channel: the JSON and, when the command draws a figure, its SVG, committed
+   * together so the figure and its table always show the same request. */
+  async function load(ch, cmd, params, opts = {}) {
+    const c = chan(ch);
+    const seq = ++c.seq;
+    if (c.ctrl) c.ctrl.abort();
+    const ctrl = new AbortController();
+    c.ctrl = ctrl;
+    const wantSvg = opts.svg !== false && !!(command(cmd) && command(cmd).figure);
+    store.update((st) => {
+      const old = st.server.results[ch];
+      st.server.results[ch] = Object.assign({}, old || {}, { status: 'loading', seq });
+    });
+    try {
+      const [data, svg] = await Promise.all([
+        getJSON(apiUrl(cmd, params), ctrl.signal),
+        wantSvg
+          ? fetch(apiUrl(cmd, params, true), { signal: ctrl.signal }).then((r) => (r.ok ? r.text() : null))
+          : Promise.resolve(null),
+      ]);
+      if (seq !== c.seq) return null; /* a newer request owns this channel */
+      c.ctrl = null;
+      store.update((st) => {
+        st.server.results[ch] = {
+          status: 'ok', seq, data, params,
+          svg: svg ? 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg) : null,
+          alt: svg ? svgAlt(svg) : '',
+          error: null,
+        };
+        if (opts.onData) opts.onData(st, data);
+      });
+      return data;
+    } catch (e) {
+      if (e.name === 'AbortError' || seq !== c.seq) return null;
+      c.ctrl = null;
+      store.update((st) => {
+        const old = st.server.results[ch] || {};
+        st.server.results[ch] = Object.assign({}, old, {
+          status: 'error', seq,
+          error: { message: e.message, body: e.body || null, status: e.status || 0 },
+        });
+      });
+      return null;
+    }
+  }
+
+  /* What each channel asks for. Only called for locked parts (see refresh*). */
+  function locked(part) {
+    const w = work();
+    return !!(w && w[part].lock);
+  }
+  function refreshCrisis() {
+    if (!store.state.track || !has('crisis')) return;
+    load('crisis', 'crisis', query('crisis', 'crisis', { track: store.state.track }));
+  }
+  function refreshCmd(part, cmd) {
+    if (!locked(part) || !has(cmd)) return; /* the lock rule */
+    const w = work();
+    if (cmd === 'roi') load('roi', 'roi', query('roi', 'roi', { predict: w.roi.lock.value }));
+    else if (cmd === 'canary') load('canary', 'canary', query('canary', 'canary'));
+    else if (cmd === 'sprt') load('sprt', 'sprt', query('canary', 'sprt', sprtDefaults()));
+    else if (cmd === 'rollout') load('rollout', 'rollout', query('canary', 'rollout'));
+    else if (cmd === 'ensemble') load('ensemble', 'ensemble', query('ensemble', 'ensemble'));
+    else if (cmd === 'governance') {
+      if (!w.ensemble.policy) return;
+      load('governance', 'governance', query('ensemble', 'governance', { policy: w.ensemble.policy }));
+    }
+  }
+  function refreshPart(part) {
+    if (!locked(part)) return;
+    for (const cmd of PARTS[part].commands) refreshCmd(part, cmd);
+    if (!work()[part].reveal) fetchReveal(part);
+  }
+  function refreshAll() {
+    refreshCrisis();
+    for (const p of PART_ORDER) refreshPart(p);
+  }
+  /* sprt's p0 follows the canary's failure rate and p1 doubles it, unless the student set them. */
+  function sprtDefaults() {
+    const out = {};
+    const p = paramValue('canary', 'canary', 'failure_rate');
+    const mine = work().canary.params.sprt;
+    if (param('sprt', 'p0') && mine.p0 === undefined && typeof p === 'number') out.p0 = p;
+    if (param('sprt', 'p1') && mine.p1 === undefined && typeof p === 'number') out.p1 = Math.min(2 * (mine.p0 ?? p), 0.5);
+    if (param('sprt', 'alpha') && param('sprt', 'alpha').default === null && mine.alpha === undefined) out.alpha = 0.05;
+    if (param('sprt', 'beta') && param('sprt', 'beta').default === null && mine.beta === undefined) out.beta = 0.2;
+    return out;
+  }
+
+  /* ------------------------------------------------------------------ the reveal */
+
+  function offBy(predicted, actual) {
+    if (!(predicted > 0) || !(actual > 0)) return null;
+    return Math.max(predicted / actual, actual / predicted);
+  }
+  function numberReveal(unit, predicted, actual, factor) {
+    const f = factor ?? offBy(predicted, actual);
+    const dir = predicted < actual ? 'too low' : predicted > actual ? 'too high' : 'exactly right';
+    const text = `You predicted ${fmtNum(predicted, 6)} ${unit}; the answer is ${fmtNum(actual, 6)}: ` +
+      `off by ${f === null ? '—' : f.toFixed(1) + 'x'} (${dir}).`;
+    return { kind: 'number', unit, predicted, actual, factor: f, direction: dir, text };
+  }
+  function fetchReveal(part) {
+    const w = work();
+    const lock = w[part].lock;
+    const track = store.state.track;
+    const onData = (fill) => (st, data) => {
+      const ww = st.work[track];
+      if (ww && ww[part].lock && !ww[part].reveal) ww[part].reveal = fill(data, ww[part].lock.value);
+    };
+    if (part === 'roi' && has('roi')) {
+      load('roi-reveal', 'roi', bare('roi', { predict: lock.value }), {
+        svg: false,
+        onData: onData((d, v) => {
+          const pr = d.prediction || {};
+          return numberReveal(unitOf('roi'), pr.predicted ?? v, pr.actual ?? d.break_even_models, pr.off_by_factor);
+        }),
+      });
+    } else if (part === 'canary' && has('canary')) {
+      /* The question fixes 95% and 1-in-1,000 (and no failures allowed): ask exactly that. */
+      load('canary-reveal', 'canary', bare('canary', {
+        confidence: 0.95, failure_rate: 0.001, allowed_failures: 0, predict: lock.value,
+      }), {
+        svg: false,
+        onData: onData((d, v) => {
+          const pr = d.prediction || {};
+          const r = numberReveal(unitOf('canary'), pr.predicted ?? v, pr.actual ?? d.requests_needed, pr.off_by_factor);
+          if (typeof d.shadow_hours === 'number') r.text += ` At your fleet's rate that is ${fmtHours(d.shadow_hours)} of shadow traffic.`;
+          return r;
+        }),
+      });
+    } else if (part === 'ensemble' && has('ensemble')) {
+      load('ensemble-reveal', 'ensemble', bare('ensemble', {
+        upstream: 'v2', retrain: 'no', predict: lock.value,
+      }), {
+        svg: false,
+        onData: onData((d, v) => {
+          const pr = d.prediction || {};
+          const drops = pr.actual ?? (d.silent_failure === true ||
+            (typeof d.accuracy === 'number' && typeof d.baseline_accuracy === 'number' && d.accuracy < d.baseline_accuracy) ? 'drop' : 'no-drop');
+          const right = drops === v;
+          const text = `You predicted “${SHORT[v] || v}”; the answer is “${SHORT[drops] || drops}”: ` +
+            `with v2 upstream and the classifier not retrained, accuracy is ${fmtKey('accuracy', d.accuracy)} ` +
+            `against ${fmtKey('accuracy', d.baseline_accuracy)} before, with ${fmtKey('errors_raised', d.errors_raised)} errors raised. ` +
+            (right ? 'Right.' : 'Not this time.');
+          return { kind: 'choice', predicted: v, actual: drops, correct: right, text };
+        }),
+      });
+    }
+  }
+  function unitOf(part) {
+    const lab = store.state.server.lab;
+    const p = lab && lab.parts.find((x) => x.id === part);
+    return (p && p.lock_unit) || '';
+  }
+  function choiceLabel(v) {
+    return CHOICE_LABELS[v] || String(v);
+  }
+
+  /* ------------------------------------------------------------------ actions */
+
+  function chooseTrack(id) {
+    if (store.state.track === id) return;
+    abortAll();
+    store.update((st) => {
+      st.track = id;
+      if (!st.work[id]) st.work[id] = freshWork();
+      st.server.results = {};
+    });
+    refreshAll();
+  }
+  function setParam(part, cmd, name, value) {
+    store.update((st) => {
+      st.work[st.track][part].params[cmd][name] = value;
+    });
+    debounce(`${part}:${cmd}`, () => {
+      refreshCmd(part, cmd);
+      if (cmd === 'canary' && name === 'failure_rate') refreshCmd(part, 'sprt');
+    });
+  }
+  function setCrisisParam(name, value) {
+    store.update((st) => {
+      st.work[st.track].crisis.params.crisis[name] = value;
+    });
+    debounce('crisis', refreshCrisis);
+  }
+  function lockPrediction(part, value) {
+    store.update((st) => {
+      const w = st.work[st.track];
+      if (!w[part].lock) w[part].lock = { value, at: new Date().toISOString() };
+    });
+    refreshPart(part);
+    requestAnimationFrame(() => {
+      const r = document.getElementById(`reveal-${part}`);
+      if (r) r.focus({ preventScroll: false });
+    });
+  }
+  async function tryAttempt(hours) {
+    const w = work();
+    if (w.canary.attempts.length >= MAX_ATTEMPTS) {
+      store.update((st) => {
+        st.work[st.track].canary.refused = true;
+      });
+      return;
+    }
+    const track = store.state.track;
+    await load('canary-attempt', 'canary', query('canary', 'canary', { attempt_hours: hours }), {
+      svg: false,
+      onData: (st, d) => {
+        const ww = st.work[track];
+        if (!ww || ww.canary.attempts.length >= MAX_ATTEMPTS) return;
+        const a = d.attempt || {};
+        ww.canary.attempts.push({
+          hours: a.hours ?? hours,
+          achieved_confidence: a.achieved_confidence ?? null,
+          safety_ok: a.safety_ok ?? null,
+          release_ok: a.release_ok ?? null,
+          advice: a.advice ?? null,
+          release_cycle_hours: typeof d.release_cycle_hours === 'number' && typeof d.shadow_hours === 'number'
+            ? d.release_cycle_hours - d.shadow_hours + (a.hours ?? hours) : null,
+          at: new Date().toISOString(),
+        });
+        ww.canary.attemptDraft = '';
+      },
+    });
+  }
+  function choosePolicy(policy) {
+    store.update((st) => {
+      st.work[st.track].ensemble.policy = policy;
+    });
+    refreshCmd('ensemble', 'governance');
+  }
+
+  /* ------------------------------------------------------------------ controls */
+
+  /* A slider maps a position 0..STEPS to a value on a linear, log or log(1 - v) scale. */
+  const STEPS = 1000;
+  function sliderShape(p) {
+    const hint = HINTS[p.name] || {};
+    let lo = hint.lo ?? p.min;
+    let hi = hint.hi ?? p.max;
+    if (typeof p.min === 'number') lo = Math.max(lo, p.min);
+    if (typeof p.max === 'number') hi = Math.min(hi, p.max);
+    const int = p.type === 'integer';
+    let scale = hint.scale;
+    if (!scale) scale = lo > 0 && hi / lo >= 1000 ? 'log' : 'linear';
+    if (scale === 'log' && !(lo > 0)) lo = hi * 1e-6;
+    const pct = hint.pct ?? p.unit === 'fraction';
+    let step = hint.step ?? (int ? 1 : niceStep((hi - lo) / 100));
+    if (scale === 'linear') {
+      if (p.min_exclusive && lo === p.min) lo += step;
+      if (p.max_exclusive && hi === p.max) hi -= step;
+    }
+    return { lo, hi, int, scale, pct, step, oneIn: !!hint.oneIn };
+  }
+  function niceStep(x) {
+    const e = 10 ** Math.floor(Math.log10(x));
+    const m = x / e;
+    return (m < 2 ? 1 : m < 5 ? 2 : 5) * e;
+  }
+  function roundSig(v, sig) {
+    if (v === 0) return 0;
+    const d = sig - 1 - Math.floor(Math.log10(Math.abs(v)));
+    const f = 10 ** d;
+    return Math.round(v * f) / f;
+  }
+  function posToValue(sh, pos) {
+    const t = pos / STEPS;
+    let v;
+    if (sh.scale === 'log') v = Math.exp(Math.log(sh.lo) + t * (Math.log(sh.hi) - Math.log(sh.lo)));
+    else if (sh.scale === 'clog') {
+      const a = Math.log(1 - sh.lo);
+      const b = Math.log(1 - sh.hi);
+      v = 1 - roundSig(Math.exp(a + t * (b - a)), 2);
+      return Math.min(sh.hi, Math.max(sh.lo, +v.toPrecision(12)));
+    } else v = sh.lo + t * (sh.hi - sh.lo);
+    if (sh.int) return Math.round(v);
+    if (sh.scale === 'log') return roundSig(v, 3);
+    return +(Math.round(v / sh.step) * sh.step).toPrecision(12);
+  }
+  function valueToPos(sh, v) {
+    let t;
+    if (sh.scale === 'log') t = (Math.log(v) - Math.log(sh.lo)) / (Math.log(sh.hi) - Math.log(sh.lo));
+    else if (sh.scale === 'clog') t = (Math.log(1 - v) - Math.log(1 - sh.lo)) / (Math.log(1 - sh.hi) - Math.log(1 - sh.lo));
+    else t = (v - sh.lo) / (sh.hi - sh.lo);
+    if (!Number.isFinite(t)) t = 0;
+    return Math.round(Math.min(1, Math.max(0, t)) * STEPS);
+  }
+  function displayValue(p, sh, v) {
+    if (typeof v !== 'number') return '—';
+    if (sh.pct) return fmtPct(v) + (sh.oneIn ? oneIn(v) : '');
+    const u = unitText(p.unit, v);
+    if (p.unit === 'usd') return fmtUsd(v);
+    return `${sh.int ? fmtNum(v) : fmtSig(v, 4)}${u ? ' ' + u : ''}`;
+  }
+  function unitText(unit, v) {
+    const map = {
+      usd_per_hour: '$/h', hours: 'h', requests_per_s: 'requests/s', per_s: '/s', years: v === 1 ? 'year' : 'years',
+      engineers: v === 1 ? 'engineer' : 'engineers', models: v === 1 ? 'model' : 'models', weeks: 'weeks',
+      fraction: '', count: '', seed: '',
+    };
+    return unit in map ? map[unit] : (unit || '').replace(/_/g, ' ');
+  }
+
+  /* A labelled control for one schema parameter: a slider with an exact-value box, or a
+   * number box (`box`), or a radio group for a choice. */
+  function control(part, cmd, name, opts = {}) {
+    const p = param(cmd, name);
+    if (!p) return null;
+    const id = `p-${part}-${cmd}-${name}`;
+    const label = opts.label || LABELS[name] || humanize(name);
+    const onValue = opts.onValue || ((v) => setParam(part, cmd, name, v));
+    if (p.type === 'choice') {
+      const group = h('fieldset', { class: 'control choice', id, 'data-param': name },
+        h('legend', { text: label }),
+        h('div', { class: 'segmented' }, (p.choices || []).map((c) => h('label', { class: 'seg' },
+          h('input', {
+            type: 'radio', name: id, value: c,
+            onchange: (e) => { if (e.target.checked) onValue(c); },
+          }),
+          h('span', { text: choiceLabel(c) })))),
+        p.help ? h('p', { class: 'help', text: p.help }) : null);
+      group.__get = opts.get || (() => paramValue(part, cmd, name));
+      group.__sync = (v) => {
+        for (const r of group.querySelectorAll('input')) r.checked = r.value === v;
+      };
+      return group;
+    }
+    const sh = sliderShape(p);
+    const wrap = h('div', { class: 'control', 'data-param': name });
+    const out = h('output', { class: 'readout', for: id, id: `${id}-out` });
+    const numId = `${id}-exact`;
+    const num = h('input', {
+      type: 'number', id: numId, class: 'exact', inputmode: 'decimal', step: 'any',
+      'aria-label': `${label}, exact value${sh.pct ? ' in percent' : p.unit && unitText(p.unit, 2) ? ' in ' + unitText(p.unit, 2) : ''}`,
+      min: typeof p.min === 'number' ? (sh.pct ? p.min * 100 : p.min) : null,
+      max: typeof p.max === 'number' ? (sh.pct ? p.max * 100 : p.max) : null,
+    });
+    const err = h('p', { class: 'param-error', role: 'alert', hidden: true });
+    const commit = (v) => {
+      err.hidden = true;
+      onValue(v);
+    };
+    num.addEventListener('input', () => {
+      let v = num.valueAsNumber;
+      if (!Number.isFinite(v)) return;
+      if (sh.pct) v = +(v / 100).toPrecision(12);
+      if (sh.int && !Number.isInteger(v)) {
+        err.hidden = false;
+        err.textContent = `${label}: a whole number, please (${p.allowed || ''}).`;
+        return;
+      }
+      const bad = (typeof p.min === 'number' && (v < p.min || (p.min_exclusive && v === p.min))) ||
+        (typeof p.max === 'number' && (v > p.max || (p.max_exclusive && v === p.max)));
+      if (bad) {
+        err.hidden = false;
+        err.textContent = `${label}: ${p.allowed || 'out of range'}.`;
+        return;
+      }
+      commit(v);
+    });
+    let range = null;
+    if (!opts.box) {
+      range = h('input', {
+        type: 'range', id, min: sh.scale === 'linear' ? sh.lo : 0, max: sh.scale === 'linear' ? sh.hi : STEPS,
+        step: sh.scale === 'linear' ? sh.step : 1, 'aria-describedby': `${id}-help`,
+      });
+      range.addEventListener('input', () => {
+        const v = sh.scale === 'linear' ? (sh.int ? Math.round(range.valueAsNumber) : +range.valueAsNumber.toPrecision(12)) : posToValue(sh, range.valueAsNumber);
+        commit(v);
+      });
+      if (sh.int && sh.scale !== 'linear') {
+        /* Arrow keys on a log slider of whole numbers: the next whole value, not a position. */
+        range.addEventListener('keydown', (e) => {
+          const up = e.key === 'ArrowUp' || e.key === 'ArrowRight';
+          const down = e.key === 'ArrowDown' || e.key === 'ArrowLeft';
+          if (!up && !down) return;
+          e.preventDefault();
+          const cur = paramValueOf(wrap) ?? sh.lo;
+          let v = up ? Math.max(cur + 1, Math.round(cur * 1.02)) : Math.min(cur - 1, Math.round(cur / 1.02));
+          v = Math.min(sh.hi, Math.max(sh.lo, v));
+          commit(v);
+        });
+      }
+    }
+    wrap.__get = opts.get || (() => paramValue(part, cmd, name));
+    wrap.__sync = (v) => {
+      const text = displayValue(p, sh, v);
+      setText(out, text);
+      if (range && typeof v === 'number') {
+        const pos = sh.scale === 'linear' ? v : valueToPos(sh, v);
+        /* While a log slider is being dragged its position and the rounded value may differ
+         * by a step: leave the thumb where the hand put it. */
+        const tol = document.activeElement === range && sh.scale !== 'linear' ? 1 : 0;
+        if (Math.abs(range.valueAsNumber - pos) > tol) range.value = String(pos);
+        range.setAttribute('aria-valuetext', text);
+      }
+      if (document.activeElement !== num && typeof v === 'number') {
+        const shown = sh.pct ? +(v * 100).toPrecision(10) : v;
+        if (num.valueAsNumber !== shown) num.value = String(shown);
+      }
+    };
+    append(wrap, [
+      h('div', { class: 'control-head' },
+        h('label', { for: range ? id : numId, text: label }), out),
+      h('div', { class: 'control-row' }, range, h('span', { class: 'exact-wrap' }, num,
+        h('span', { class: 'unit', text: sh.pct ? '%' : unitText(p.unit, 2) }))),
+      p.help ? h('p', { class: 'help', id: `${id}-help`, text: p.help }) : null,
+      err,
+    ]);
+    return wrap;
+  }
+  function paramValueOf(wrap) {
+    return wrap.__get ? wrap.__get() : undefined;
+  }
+  function syncControls(root) {
+    for (const c of root.querySelectorAll('.control')) if (c.__sync && c.__get) c.__sync(c.__get());
+  }
+
+  /* ------------------------------------------------------------------ tables and figures */
+
+  function kvTable(caption, rows) {
+    return h('table', { class: 'kv' }, caption ? h('caption', { text: caption }) : null,
+      h('tbody', {}, rows.filter(Boolean).map(([k, v, cls]) => h('tr', { class: cls || null },
+        h('th', { scope: 'row', text: k }), h('td', { text: v })))));
+  }
+  function gridTable(caption, cols, rows, opts = {}) {
+    return h('div', { class: 'table-scroll' + (opts.tall ? ' tall' : ''), tabindex: opts.tall ? 0 : null, role: opts.tall ? 'region' : null, 'aria-label': opts.tall ? caption : null },
+      h('table', { class: 'grid' }, caption ? h('caption', { text: caption }) : null,
+        h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: c.label ?? humanize(c.key) })))),
+        h('tbody', {}, rows.map((r, i) => h('tr', { class: opts.rowClass ? opts.rowClass(r, i) : null },
+          cols.map((c, j) => h(j === 0 ? 'th' : 'td', { scope: j === 0 ? 'row' : null, text: c.fmt ? c.fmt(r[c.key], r) : fmtKey(c.key, r[c.key]) })))))));
+  }
+  /* A table of an array of objects whose keys are not fixed by a contract. */
+  function autoTable(caption, arr, opts) {
+    if (!Array.isArray(arr) || arr.length === 0) return h('p', { class: 'muted', text: `${caption}: —` });
+    const rows = arr.map((o) => flatten(o));
+    const keys = [];
+    for (const o of rows.slice(0, 20)) for (const k of Object.keys(o)) if (!keys.includes(k)) keys.push(k);
+    return gridTable(caption, keys.map((k) => ({ key: k, label: k.split('.').map((x, i) => (i ? x.replace(/_/g, ' ') : humanize(x))).join(': ') })), rows, opts);
+  }
+  /* {latency_ms: {gen1: {p50: 8}}} -> {'latency_ms.gen1.p50': 8}: nested numbers become columns. */
+  function flatten(o, prefix = '', depth = 0, out = {}) {
+    for (const [k, v] of Object.entries(o || {})) {
+      if (v && typeof v === 'object' && !Array.isArray(v) && depth < 2) flatten(v, `${prefix}${k}.`, depth + 1, out);
+      else out[prefix + k] = v;
+    }
+    return out;
+  }
+  function figure(res, caption) {
+    if (!res || !res.svg) return h('div', { class: 'fig fig-empty', text: res && res.status === 'loading' ? 'Drawing…' : 'Figure not available.' });
+    return h('figure', { class: 'fig' },
+      h('img', { src: res.svg, alt: res.alt || caption, loading: 'eager', decoding: 'async' }),
+      h('figcaption', { text: caption }));
+  }
+  function instrument(res, caption, tableView) {
+    return h('div', { class: 'instrument' }, figure(res, caption),
+      h('div', { class: 'table-view' }, h('h4', { class: 'tv-title', text: `${caption}: the numbers` }), tableView));
+  }
+  function banner(kind, text) {
+    return h('p', { class: `banner banner-${kind}`, role: kind === 'fail' ? 'alert' : 'status' },
+      h('strong', { text: kind === 'fail' ? 'Constraint broken: ' : kind === 'ok' ? 'Constraint holds: ' : '' }), text);
+  }
+  function errorNote(res) {
+    if (!res || res.status !== 'error') return null;
+    const b = res.error.body;
+    const text = b && b.param ? `The server refused ${b.param} = ${b.value}: ${b.error} (allowed: ${b.allowed}).`
+      : `The server could not answer: ${res.error.message}.`;
+    return h('p', { class: 'banner banner-fail', role: 'alert', text });
+  }
+  function statCards(items) {
+    return h('dl', { class: 'stats' }, items.filter(Boolean).map(([k, v, cls]) =>
+      h('div', { class: 'stat' + (cls ? ' ' + cls : '') }, h('dt', { text: k }), h('dd', { text: v }))));
+  }
+  function mathPeekBox(part) {
+    const id = `peek-${part}`;
+    return h('div', { class: 'mathpeek' },
+      h('button', {
+        type: 'button', class: 'toggle', id: `peek-btn-${part}`, 'aria-expanded': 'false', 'aria-controls': id,
+        onclick: () => store.update((st) => { st.work[st.track][part].peek = !st.work[st.track][part].peek; }),
+        text: 'Math Peek',
+      }),
+      h('pre', { id, class: 'peek', hidden: true, tabindex: 0, 'aria-label': 'Math Peek: the formulas with your numbers' }));
+  }
+  function syncMathPeek(el, part, res) {
+    const open = !!work()[part].peek;
+    const btn = $(`#peek-btn-${part}`, el);
+    const pre = $(`#peek-${part}`, el);
+    if (!btn || !pre) return;
+    btn.setAttribute('aria-expanded', String(open));
+    setText(btn, open ? 'Hide Math Peek' : 'Show Math Peek: the formulas with your numbers');
+    pre.hidden = !open;
+    setText(pre, res && res.data && typeof res.data.math_peek === 'string' ? res.data.math_peek : '—');
+  }
+  function busy(res) {
+    return !!res && res.status === 'loading';
+  }
+
+  /* ------------------------------------------------------------------ render: start */
+
+  let renderQueued = false;
+  function scheduleRender() {
+    if (renderQueued) return;
+    renderQueued = true;
+    queueMicrotask(() => {
+      renderQueued = false;
+      render();
+    });
+  }
+  function render() {
+    const st = store.state;
+    renderStart(st);
+    renderCrisis(st);
+    renderParts(st);
+    renderLedger(st);
+    document.body.classList.toggle('has-track', !!st.track);
+  }
+
+  function labTrack(id) {
+    const lab = store.state.server.lab;
+    return lab ? lab.tracks.find((t) => t.id === id) || null : null;
+  }
+
+  function renderStart(st) {
+    const lab = st.server.lab;
+    const errEl = $('#load-error');
+    if (st.server.loadError) {
+      errEl.hidden = false;
+      setText(errEl, st.server.loadError);
+    } else errEl.hidden = true;
+    if (!lab) return;
+    setText($('#chapter-title'), lab.chapter.title);
+    setText($('#chapter-invariant'), lab.chapter.invariant);
+    setText($('#chapter-struggle'), lab.chapter.struggle);
+    const box = $('#tracks');
+    keyed(box, 'tracks', () => lab.tracks.map((t) => h('button', {
+      type: 'button', class: 'track-card', 'data-track': t.id, 'aria-pressed': 'false',
+      onclick: () => chooseTrack(t.id),
+    },
+    h('span', { class: 'track-name', text: t.name }),
+    h('span', { class: 'track-persona', text: t.persona }),
+    h('span', { class: 'track-field' }, h('span', { class: 'field-label', text: 'North star: ' }), t.mission),
+    h('span', { class: 'track-field' }, h('span', { class: 'field-label', text: 'Ops crisis: ' }), t.crisis_title),
+    h('span', { class: 'track-chosen', text: 'Your track' }))));
+    for (const b of box.querySelectorAll('.track-card')) b.setAttribute('aria-pressed', String(b.dataset.track === st.track));
+    const t = labTrack(st.track);
+    setText($('#track-badge'), t ? `${t.name} · ${t.persona}` : 'No track chosen yet');
+  }
+
+  /* ------------------------------------------------------------------ render: crisis */
+
+  function renderCrisis(st) {
+    const el = $('#crisis');
+    const t = labTrack(st.track);
+    const built = has('crisis');
+    keyed(el, `${st.track}|${built}|${!!st.server.lab}`, () => {
+      if (!t) {
+        return [h('h2', { id: 'crisis-title', text: 'The Ops crisis' }),
+          h('p', { class: 'muted', text: 'Choose a track above: its crisis opens here.' })];
+      }
+      const head = [h('p', { class: 'kicker', text: `Ops crisis · ${t.name}` }),
+        h('h2', { id: 'crisis-title', text: t.crisis_title }),
+        h('p', { class: 'story', text: t.crisis })];
+      if (!built) return [...head, h('p', { class: 'not-built', text: '(this part’s model is not built yet)' })];
+      const c = command('crisis');
+      const ctrls = c.params.filter((p) => p.name !== 'track' && p.name !== 'seed' && p.presets && p.presets[t.id] !== undefined)
+        .map((p) => control('crisis', 'crisis', p.name, {
+          onValue: (v) => setCrisisParam(p.name, v),
+        }));
+      return [...head,
+        ctrls.length ? h('div', { class: 'controls crisis-controls' }, ctrls) : null,
+        h('div', { class: 'crisis-result', id: 'crisis-result', 'aria-live': 'polite' })];
+    });
+    syncControls(el);
+    const out = $('#crisis-result', el);
+    if (!out) return;
+    const res = result('crisis');
+    out.setAttribute('aria-busy', String(busy(res)));
+    memo(out, [res && res.data, res && res.svg, res && res.status === 'error'], () => {
+      if (!res || (!res.data && res.status !== 'error')) return h('p', { class: 'muted', text: 'Running the crisis simulation…' });
+      if (!res.data) return errorNote(res);
+      const d = res.data;
+      return [h('p', { class: 'summary', text: d.summary ?? '—' }),
+        instrument(res, t.crisis_title, crisisTables(st.track, d))];
+    });
+  }
+  function crisisTables(track, d) {
+    const lay = CRISIS_LAYOUT[track] || {};
+    const parts = [];
+    const known = new Set(['track', 'summary', 'math_peek', 'command']);
+    if (lay.scalars) {
+      parts.push(kvTable('Key numbers', lay.scalars.map((k) => [humanize(k), fmtKey(k, d[k])])));
+      lay.scalars.forEach((k) => known.add(k));
+    }
+    if (lay.matrix) {
+      const rows = lay.matrix.rows.map((r) => Object.assign({ __name: humanize(r) }, d[r] || {}));
+      parts.push(gridTable('Side by side', [{ key: '__name', label: '', fmt: (v) => v }, ...lay.matrix.cols.map((c) => ({ key: c }))], rows));
+      lay.matrix.rows.forEach((k) => known.add(k));
+    }
+    if (lay.list) {
+      parts.push(gridTable(humanize(lay.list.key), lay.list.cols.map((c) => ({ key: c })), Array.isArray(d[lay.list.key]) ? d[lay.list.key] : []));
+      known.add(lay.list.key);
+    }
+    const extra = Object.entries(d).filter(([k, v]) => !known.has(k) && (v === null || typeof v !== 'object'));
+    if (extra.length) parts.push(kvTable('More numbers', extra.map(([k, v]) => [humanize(k), fmtKey(k, v)])));
+    return parts;
+  }
+
+  /* ------------------------------------------------------------------ render: parts */
+
+  function renderParts(st) {
+    const lab = st.server.lab;
+    const root = $('#parts');
+    if (!lab) return;
+    keyed(root, 'parts', () => lab.parts.map((p) => h('section', {
+      class: 'panel part', id: `part-${p.id}`, 'aria-labelledby': `title-${p.id}`,
+    })));
+    for (const p of lab.parts) renderPart(st, p, $(`#part-${p.id}`));
+  }
+
+  function renderPart(st, p, el) {
+    const w = work();
+    const built = has(p.id);
+    const lockState = w && w[p.id] && w[p.id].lock ? 'locked' : 'open';
+    keyed(el, `${st.track}|${built}|${lockState}`, () => {
+      const head = [
+        h('p', { class: 'kicker', text: `Part ${p.number} · ${p.kind} · ${p.minutes} min` }),
+        h('h2', { id: `title-${p.id}`, text: p.title }),
+        h('p', { class: 'objective', text: p.objective }),
+      ];
+      if (!built) {
+        return [...head, h('div', { class: 'plan' },
+          h('p', {}, h('strong', { text: 'The Lock: ' }), p.lock),
+          h('p', {}, h('strong', { text: 'The Workbench: ' }), p.workbench),
+          h('p', {}, h('strong', { text: 'Instruments: ' }), p.instrument),
+          h('p', {}, h('strong', { text: 'Reflect: ' }), p.reflect)),
+        h('p', { class: 'not-built', text: '(this part’s model is not built yet)' })];
+      }
+      return [...head, lockBox(p), ...(lockState === 'locked' ? workbench(p) : [closedWorkbench(p)])];
+    });
+    if (built) syncControls(el);
+    if (built && lockState === 'locked') syncPart(st, p, el);
+  }
+
+  function lockBox(p) {
+    const w = work();
+    const lock = w && w[p.id].lock;
+    const box = h('div', { class: 'lock' + (lock ? ' is-locked' : '') },
+      h('h3', { text: lock ? 'Your locked prediction' : 'Lock your prediction' }),
+      h('p', { class: 'question', id: `q-${p.id}`, text: p.lock }));
+    if (!w) {
+      append(box, [h('p', { class: 'muted', text: 'Choose a track above first: the answer depends on it.' })]);
+      return box;
+    }
+    if (lock) {
+      const shown = p.lock_kind === 'choice' ? `“${choiceLabel(lock.value)}”` : `${fmtNum(lock.value, 6)} ${p.lock_unit}`;
+      append(box, [h('p', { class: 'locked-value', text: `Locked: ${shown}` })]);
+      return box;
+    }
+    if (p.lock_kind === 'choice') {
+      const choices = String(p.lock_unit || '').split('|').filter(Boolean);
+      append(box, [h('div', { class: 'choice-lock', role: 'group', 'aria-labelledby': `q-${p.id}` },
+        choices.map((c) => h('button', {
+          type: 'button', class: 'btn choice-btn', 'data-choice': c,
+          onclick: () => lockPrediction(p.id, c), text: `Lock: ${choiceLabel(c)}`,
+        })))]);
+      return box;
+    }
+    const pp = param(p.id, 'predict');
+    const inputId = `lock-${p.id}`;
+    const err = h('p', { class: 'param-error', role: 'alert', id: `lock-err-${p.id}`, hidden: true });
+    const input = h('input', {
+      type: 'number', id: inputId, name: 'prediction', required: true, inputmode: 'numeric',
+      min: pp && typeof pp.min === 'number' ? pp.min : 0, max: pp && typeof pp.max === 'number' ? pp.max : null,
+      step: pp && pp.type === 'integer' ? 1 : 'any', 'aria-describedby': `q-${p.id} lock-err-${p.id}`,
+    });
+    const form = h('form', {
+      class: 'lock-form', novalidate: true,
+      onsubmit: (e) => {
+        e.preventDefault();
+        const v = input.valueAsNumber;
+        let problem = null;
+        if (!Number.isFinite(v) || v <= 0) problem = `Enter a positive number of ${p.lock_unit}.`;
+        else if (pp && pp.type === 'integer' && !Number.isInteger(v)) problem = `Enter a whole number of ${p.lock_unit}.`;
+        else if (pp && typeof pp.max === 'number' && v > pp.max) problem = `At most ${fmtNum(pp.max)} ${p.lock_unit}.`;
+        else if (pp && typeof pp.min === 'number' && v < pp.min) problem = `At least ${fmtNum(pp.min)} ${p.lock_unit}.`;
+        if (problem) {
+          err.hidden = false;
+          err.textContent = problem;
+          input.setAttribute('aria-invalid', 'true');
+          input.focus();
+          return;
+        }
+        lockPrediction(p.id, v);
+      },
+    },
+    h('label', { for: inputId, text: 'Your prediction' }),
+    h('span', { class: 'lock-row' }, input, h('span', { class: 'unit', text: p.lock_unit }),
+      h('button', { type: 'submit', class: 'btn primary', text: 'Lock it' })),
+    err);
+    append(box, [form]);
+    return box;
+  }
+
+  function closedWorkbench(p) {
+    return h('div', { class: 'workbench closed' },
+      h('h3', { text: 'Workbench' }),
+      h('p', { class: 'muted' }, 'The workbench opens when your prediction is locked. ', h('em', { text: p.workbench })),
+      h('fieldset', { class: 'closed-controls', disabled: true, 'aria-label': 'Workbench (locked until you predict)' },
+        Object.entries(PARTS[p.id].sliders).flatMap(([cmd, names]) => names.map((n) => control(p.id, cmd, n)))),
+      h('p', { class: 'muted' }, h('strong', { text: 'Reflect (after the lock): ' }), p.reflect));
+  }
+
+  function workbench(p) {
+    const sliders = Object.entries(PARTS[p.id].sliders).flatMap(([cmd, names]) => names.map((n) => control(p.id, cmd, n)));
+    const more = (PARTS[p.id].more[p.id] || []).map((n) => control(p.id, p.id, n, { box: true })).filter(Boolean);
+    const blocks = [
+      h('div', { class: 'reveal', id: `reveal-${p.id}`, tabindex: -1, role: 'status', 'aria-live': 'polite' }),
+      h('div', { class: 'workbench open' },
+        h('h3', { text: 'Workbench' }),
+        h('p', { class: 'muted', text: p.workbench }),
+        p.id === 'ensemble' ? ensembleSelectors() : null,
+        h('div', { class: 'controls' }, sliders),
+        more.length ? h('details', { class: 'more' }, h('summary', { text: 'More parameters' }), h('div', { class: 'controls boxes' }, more)) : null),
+      h('div', { class: 'results', id: `results-${p.id}`, 'aria-live': 'polite' }),
+    ];
+    blocks.push(mathPeekBox(p.id));
+    if (p.id === 'canary') blocks.push(iterationBox(), sprtBox(), rolloutBox());
+    if (p.id === 'ensemble') blocks.push(governanceBox(p));
+    if (p.id !== 'ensemble') blocks.push(reflectBox(p.id, p.reflect));
+    return blocks;
+  }
+  function ensembleSelectors() {
+    return h('div', { class: 'controls selectors' },
+      control('ensemble', 'ensemble', 'upstream'),
+      control('ensemble', 'ensemble', 'retrain'));
+  }
+  function reflectBox(part, prompt, label) {
+    const id = `reflect-${part}`;
+    const w = work();
+    const ta = h('textarea', {
+      id, rows: 4, class: 'reflect-text', 'data-part': part,
+      oninput: (e) => {
+        const v = e.target.value;
+        store.update((st) => { st.work[st.track][part].reflection = v; });
+      },
+    });
+    ta.value = (w && w[part].reflection) || '';
+    return h('div', { class: 'reflect' },
+      h('h3', { text: label || 'Reflect' }),
+      h('label', { for: id, class: 'prompt', text: prompt }),
+      ta,
+      h('p', { class: 'help', text: 'Saved in this browser as you type; it goes into your ledger below.' }));
+  }
+
+  function syncPart(st, p, el) {
+    const w = work()[p.id];
+    const reveal = $(`#reveal-${p.id}`, el);
+    if (reveal) {
+      const rres = result(`${p.id}-reveal`);
+      const text = w.reveal ? w.reveal.text : rres && rres.status === 'error' ? `Could not compute the answer: ${rres.error.message}` : 'Computing the answer…';
+      setText(reveal, text);
+      reveal.classList.toggle('ready', !!w.reveal);
+    }
+    const out = $(`#results-${p.id}`, el);
+    if (p.id === 'roi') syncRoi(out);
+    if (p.id === 'canary') syncCanary(el, out);
+    if (p.id === 'ensemble') syncEnsemble(el, out);
+    syncMathPeek(el, p.id, result(p.id));
+    const ta = $(`#reflect-${p.id}`, el);
+    if (ta && document.activeElement !== ta && ta.value !== w.reflection) ta.value = w.reflection || '';
+  }
+
+  /* Part 1 */
+  function syncRoi(out) {
+    const res = result('roi');
+    out.setAttribute('aria-busy', String(busy(res)));
+    out.classList.toggle('is-busy', busy(res));
+    memo(out, [res && res.data, res && res.svg, res && res.status === 'error'], () => {
+      if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Computing…' });
+      const d = res.data;
+      const t = d.toil_hours || {};
+      const pt = d.platform_toil_hours || {};
+      const rate = (d.engineer_cost_usd_per_hour ?? 0) * (d.horizon_years ?? 1);
+      const over = d.over_toil_cap === true;
+      const cap = d.toil_cap_fraction ?? 0.5;
+      const curve = Array.isArray(d.curve) ? d.curve : [];
+      return [
+        errorNote(res),
+        statCards([
+          ['Break-even N*', d.break_even_models === null || d.break_even_models === undefined ? 'never in range' : `${fmtNum(d.break_even_models)} models`, 'key'],
+          [`ROI at N = ${fmtNum(d.models)}`, fmtUsd(d.roi_usd), d.roi_usd >= 0 ? 'good' : 'bad'],
+          ['Toil needs', `${fmtSig(d.ftes_needed, 3)} FTE`],
+          ['Team time on toil', fmtPct(d.team_toil_fraction), over ? 'bad' : 'good'],
+        ]),
+        over
+          ? banner('fail', `Toil takes ${fmtPct(d.team_toil_fraction)} of a ${fmtNum(d.team_size)}-engineer team: over the ${fmtPct(cap)} cap (Google SRE). By hand, this team can run at most ${fmtNum(d.max_models_under_toil_cap)} models under the cap.`)
+          : banner('ok', `Toil takes ${fmtPct(d.team_toil_fraction)} of a ${fmtNum(d.team_size)}-engineer team, under the ${fmtPct(cap)} cap; the cap allows up to ${fmtNum(d.max_models_under_toil_cap)} models by hand.`),
+        instrument(res, 'OpsBreakEvenPlot: total cost vs number of models',
+          [gridTable('Cost curve (N* and your N marked)', [
+            { key: 'models', label: 'N (models)', fmt: (v) => fmtNum(v) },
+            { key: 'manual_toil_usd', label: 'Manual toil ($)', fmt: fmtUsd },
+            { key: 'platform_total_usd', label: 'Platform total ($)', fmt: fmtUsd },
+          ], curve, {
+            tall: true,
+            rowClass: (r) => [r.models === d.break_even_models ? 'mark-nstar' : '', r.models === d.models ? 'mark-n' : ''].join(' ').trim() || null,
+          })]),
+        h('h4', { text: `Toil breakdown at N = ${fmtNum(d.models)} (per year)` }),
+        gridTable('Toil breakdown', [
+          { key: 'name', label: 'Source', fmt: (v) => v },
+          { key: 'manual', label: 'Manual (h)', fmt: (v) => fmtNum(v) },
+          { key: 'manual_usd', label: 'Manual ($)', fmt: fmtUsd },
+          { key: 'platform', label: 'Platform (h)', fmt: (v) => fmtNum(v) },
+          { key: 'platform_usd', label: 'Platform ($)', fmt: fmtUsd },
+        ], [
+          ['Alerts: a·N', 'alerts'], ['Deployment: b·N·log₂N', 'deployment'], ['Dependencies: c·h·N(N−1)/2', 'dependencies'],
+          ['Platform upkeep: U', 'upkeep'], ['Total', 'total'],
+        ].map(([name, k]) => ({
+          name, manual: t[k], platform: pt[k],
+          manual_usd: typeof t[k] === 'number' ? t[k] * rate : null,
+          platform_usd: typeof pt[k] === 'number' ? pt[k] * rate : null,
+        })), { rowClass: (r) => (r.name === 'Total' ? 'total' : null) }),
+      ];
+    });
+  }
+
+  /* Part 2 */
+  function syncCanary(el, out) {
+    const res = result('canary');
+    out.setAttribute('aria-busy', String(busy(res)));
+    out.classList.toggle('is-busy', busy(res));
+    memo(out, [res && res.data, res && res.svg, res && res.status === 'error'], () => {
+      if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Computing…' });
+      const d = res.data;
+      const cycle = d.release_cycle_hours;
+      const fails = d.meets_release_limit === false || (typeof cycle === 'number' && cycle > RELEASE_LIMIT_HOURS);
+      const curve = Array.isArray(d.confidence_curve) ? d.confidence_curve : [];
+      return [
+        errorNote(res),
+        statCards([
+          ['Requests needed (exact)', fmtNum(d.requests_needed), 'key'],
+          ['Rule of three (approximation)', fmtNum(d.rule_of_three_requests)],
+          ['Shadow duration', fmtHours(d.shadow_hours)],
+          ['Release cycle', fmtHours(cycle), fails ? 'bad' : 'good'],
+        ]),
+        fails
+          ? banner('fail', `The release cycle is ${fmtHours(cycle)}: over the one-week limit of ${RELEASE_LIMIT_HOURS} h.`)
+          : banner('ok', `The release cycle is ${fmtHours(cycle)}, within the one-week limit of ${RELEASE_LIMIT_HOURS} h.`),
+        instrument(res, 'Confidence Clock: confidence reached vs shadow hours',
+          gridTable('Confidence over time', [
+            { key: 'hours', label: 'Shadow time', fmt: fmtHours },
+            { key: 'confidence', label: 'Confidence', fmt: fmtPct },
+          ], curve, { tall: true })),
+        h('div', { class: 'instrument' },
+          radarFigure(d.radar),
+          h('div', { class: 'table-view' }, h('h4', { class: 'tv-title', text: 'Risk-vs-Velocity Radar: the numbers' }),
+            gridTable('Radar axes (score 0 to 1, higher is better)', [
+              { key: 'name', label: 'Axis', fmt: (v) => v },
+              { key: 'value', label: 'Value', fmt: (v, r) => fmtKey(r.name, v) },
+              { key: 'unit', label: 'Unit', fmt: (v) => (v ? String(v).replace(/_/g, ' ') : '—') },
+              { key: 'score', label: 'Score', fmt: (v) => fmtSig(v, 2) },
+            ], radarAxes(d.radar)))),
+      ];
+    });
+    syncIteration(el);
+    syncSprt(el);
+    syncRollout(el);
+  }
+  function radarAxes(radar) {
+    if (!radar) return [];
+    if (Array.isArray(radar)) return radar.map((a, i) => Object.assign({ name: a.name ?? a.axis ?? `axis ${i + 1}` }, a));
+    if (typeof radar === 'object') {
+      if (Array.isArray(radar.axes)) return radarAxes(radar.axes);
+      return Object.entries(radar).filter(([, v]) => v && typeof v === 'object').map(([k, v]) => Object.assign({ name: humanize(k) }, v));
+    }
+    return [];
+  }
+  function radarFigure(radar) {
+    const axes = radarAxes(radar);
+    if (axes.length < 3) return h('div', { class: 'fig fig-empty', text: 'Risk-vs-Velocity Radar: —' });
+    const W = 420;
+    const H = 340;
+    const cx = W / 2;
+    const cy = H / 2 + 6;
+    const R = 120;
+    const pt = (i, r) => {
+      const a = -Math.PI / 2 + (2 * Math.PI * i) / axes.length;
+      return [cx + r * Math.cos(a), cy + r * Math.sin(a)];
+    };
+    const rings = [0.25, 0.5, 0.75, 1].map((f) => s('polygon', {
+      class: 'radar-ring', points: axes.map((_, i) => pt(i, R * f).join(',')).join(' '),
+    }));
+    const spokes = axes.map((_, i) => s('line', { class: 'radar-spoke', x1: cx, y1: cy, x2: pt(i, R)[0], y2: pt(i, R)[1] }));
+    const score = (a) => Math.min(1, Math.max(0, typeof a.score === 'number' ? a.score : 0));
+    const poly = s('polygon', { class: 'radar-area', points: axes.map((a, i) => pt(i, R * score(a)).join(',')).join(' ') });
+    const dots = axes.map((a, i) => s('circle', { class: 'radar-dot', cx: pt(i, R * score(a))[0], cy: pt(i, R * score(a))[1], r: 4 }));
+    const labels = axes.map((a, i) => {
+      const [x, y] = pt(i, R + 18);
+      const anchor = Math.abs(x - cx) < 8 ? 'middle' : x > cx ? 'start' : 'end';
+      return s('text', { class: 'radar-label', x, y: y + (y > cy ? 10 : 0), 'text-anchor': anchor }, String(a.name), s('tspan', { x, dy: 14, class: 'radar-sub' }, `score ${fmtSig(score(a), 2)}`));
+    });
+    const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Risk-vs-Velocity Radar: ' + axes.map((a) => `${a.name} ${fmtSig(score(a), 2)}`).join(', ') },
+      s('title', {}, 'Risk-vs-Velocity Radar'), rings, spokes, poly, dots, labels);
+    return h('figure', { class: 'fig fig-radar' }, svg, h('figcaption', { text: 'Risk-vs-Velocity Radar: each axis scored 0 (worst) to 1 (best)' }));
+  }
+
+  function iterationBox() {
+    const w = work();
+    const c = w.canary;
+    const p = param('canary', 'attempt_hours');
+    const id = 'attempt-hours';
+    const input = h('input', {
+      type: 'number', id, min: p && typeof p.min === 'number' ? p.min : 0, max: p && typeof p.max === 'number' ? p.max : null,
+      step: 'any', inputmode: 'decimal', value: c.attemptDraft || '',
+      oninput: (e) => { const v = e.target.value; store.update((st) => { st.work[st.track].canary.attemptDraft = v; }); },
+    });
+    const err = h('p', { class: 'param-error', role: 'alert', hidden: true, id: 'attempt-err' });
+    return h('div', { class: 'iteration', id: 'iteration' },
+      h('h3', { text: 'The 10-Iteration Rule' }),
+      h('p', { text: `Find the shadow duration that satisfies the Safety Lead (the target confidence is reached) without letting the release cycle exceed one week (${RELEASE_LIMIT_HOURS} h). You have ${MAX_ATTEMPTS} tries.` }),
+      p ? h('form', {
+        class: 'attempt-form', novalidate: true,
+        onsubmit: (e) => {
+          e.preventDefault();
+          const v = input.valueAsNumber;
+          if (work().canary.attempts.length >= MAX_ATTEMPTS) {
+            tryAttempt(v);
+            return;
+          }
+          const bad = !Number.isFinite(v) || (typeof p.min === 'number' && (v < p.min || (p.min_exclusive && v === p.min))) ||
+            (typeof p.max === 'number' && v > p.max);
+          if (bad) {
+            err.hidden = false;
+            err.textContent = `Proposed shadow hours: ${p.allowed || 'a positive number'}.`;
+            return;
+          }
+          err.hidden = true;
+          tryAttempt(v);
+        },
+      },
+      h('label', { for: id, text: 'Proposed shadow duration' }),
+      h('span', { class: 'lock-row' }, input, h('span', { class: 'unit', text: 'hours' }),
+        h('button', { type: 'submit', class: 'btn primary', id: 'attempt-submit', text: 'Try it' })),
+      err) : h('p', { class: 'not-built', text: 'The canary command does not take attempt_hours yet.' }),
+      h('p', { class: 'counter', id: 'attempt-counter', 'aria-live': 'polite' }),
+      h('p', { class: 'banner banner-fail', id: 'attempt-refused', role: 'alert', hidden: true }),
+      h('ol', { class: 'attempts', id: 'attempt-list' }));
+  }
+  function syncIteration(el) {
+    const c = work().canary;
+    const n = c.attempts.length;
+    const solved = c.attempts.findIndex((a) => a.safety_ok === true && a.release_ok === true);
+    setText($('#attempt-counter', el), `Attempts used: ${n} of ${MAX_ATTEMPTS}` +
+      (solved >= 0 ? ` · solved at attempt ${solved + 1} (${fmtHours(c.attempts[solved].hours)})` : n >= MAX_ATTEMPTS ? ' · out of tries' : ''));
+    const btn = $('#attempt-submit', el);
+    if (btn) setText(btn, n >= MAX_ATTEMPTS ? 'Try again (no tries left)' : `Try it (attempt ${n + 1} of ${MAX_ATTEMPTS})`);
+    const refused = $('#attempt-refused', el);
+    if (refused) {
+      refused.hidden = !c.refused;
+      setText(refused, `Refused: the 10-Iteration Rule allows ${MAX_ATTEMPTS} attempts and you have used them all. Look at your attempts below and write what you learned in the reflection.`);
+    }
+    const list = $('#attempt-list', el);
+    memo(list, [n, result('canary-attempt') && result('canary-attempt').status], () => {
+      const items = c.attempts.map((a, i) => h('li', { class: a.safety_ok && a.release_ok ? 'ok' : 'no' },
+        h('strong', { text: `Attempt ${i + 1}: ${fmtHours(a.hours)} of shadow mode. ` }),
+        `Confidence reached ${fmtPct(a.achieved_confidence)}. `,
+        h('span', { class: a.safety_ok ? 'verdict ok' : 'verdict no', text: `Safety Lead: ${a.safety_ok === null ? '—' : a.safety_ok ? 'satisfied' : 'not satisfied'}.` }), ' ',
+        h('span', { class: a.release_ok ? 'verdict ok' : 'verdict no', text: `Release: ${a.release_ok === null ? '—' : a.release_ok ? 'within a week' : 'over a week'}.` }), ' ',
+        a.advice ? h('span', { class: 'advice', text: `Advice: ${a.advice}` }) : null));
+      const r = result('canary-attempt');
+      if (r && r.status === 'error') items.push(h('li', { class: 'no' }, errorNote(r)));
+      return items;
+    });
+  }
+
+  function sprtBox() {
+    if (!has('sprt')) {
+      return h('div', { class: 'subpanel', id: 'sprt' }, h('h3', { text: 'Sequential validation (SPRT vs fixed n)' }),
+        h('p', { text: 'Wald’s sequential probability ratio test stops as soon as the evidence is strong enough, instead of waiting for a fixed number of requests.' }),
+        h('p', { class: 'not-built', text: '(this part’s model is not built yet)' }));
+    }
+    const boxes = (PARTS.canary.more.sprt || []).map((n) => control('canary', 'sprt', n, {
+      box: true, get: () => { const v = paramValue('canary', 'sprt', n); return v !== undefined ? v : sprtDefaults()[n]; },
+    })).filter(Boolean);
+    return h('div', { class: 'subpanel', id: 'sprt' },
+      h('h3', { text: 'Sequential validation: SPRT vs a fixed n' }),
+      h('p', { class: 'muted', text: 'Jeff Dean’s 3-month window: a sequential test watches failures as they come and stops early. p0 follows your failure rate and p1 doubles it unless you set them.' }),
+      h('div', { class: 'controls boxes' }, boxes),
+      h('div', { class: 'sprt-result', id: 'sprt-result', 'aria-live': 'polite' }));
+  }
+  function syncSprt(el) {
+    const out = $('#sprt-result', el);
+    if (!out) return;
+    const res = result('sprt');
+    out.setAttribute('aria-busy', String(busy(res)));
+    memo(out, [res && res.data, res && res.svg, res && res.status === 'error'], () => {
+      if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Computing…' });
+      const d = res.data;
+      const saving = typeof d.fixed_n === 'number' && typeof d.exact_asn_h0 === 'number' && d.fixed_n > 0 ? 1 - d.exact_asn_h0 / d.fixed_n : null;
+      const table = [
+        kvTable('SPRT vs fixed n', [
+          ['Upper boundary ln((1−β)/α)', fmtKey('x', d.log_upper_boundary)],
+          ['Lower boundary ln(β/(1−α))', fmtKey('x', d.log_lower_boundary)],
+          ['Expected requests under H0 (Wald)', fmtNum(d.asn_h0)],
+          ['Expected requests under H1 (Wald)', fmtNum(d.asn_h1)],
+          ['Expected requests under H0 (exact)', fmtNum(d.exact_asn_h0)],
+          ['Expected requests under H1 (exact)', fmtNum(d.exact_asn_h1)],
+          ['Exact α (false alarms)', fmtPct(d.exact_alpha)],
+          ['Exact β (misses)', fmtPct(d.exact_beta)],
+          ['Fixed-n test, same α and β', `${fmtNum(d.fixed_n)} requests`, 'key'],
+          ['SPRT saves under H0', saving === null ? '—' : fmtPct(saving)],
+        ]),
+        autoTable('Operating characteristic (OC curve)', Array.isArray(d.oc_curve) ? d.oc_curve : [], { tall: true }),
+      ];
+      return [errorNote(res), command('sprt').figure ? instrument(res, 'Sequential validation', table) : h('div', { class: 'table-view' }, table)];
+    });
+  }
+
+  function rolloutBox() {
+    if (!has('rollout')) {
+      return h('div', { class: 'subpanel', id: 'rollout' }, h('h3', { text: 'ShadowModeDashboard' }),
+        h('p', { text: 'A staged rollout replayed: shadow, 1%, 5%, 25%, 100%, each with its confidence and decision.' }),
+        h('p', { class: 'not-built', text: '(this part’s model is not built yet)' }));
+    }
+    return h('div', { class: 'subpanel', id: 'rollout' },
+      h('h3', { text: 'ShadowModeDashboard: a staged rollout' }),
+      h('div', { class: 'controls boxes' }, (PARTS.canary.more.rollout || []).map((n) => control('canary', 'rollout', n, { box: true })).filter(Boolean)),
+      h('div', { class: 'rollout-result', id: 'rollout-result', 'aria-live': 'polite' }));
+  }
+  function syncRollout(el) {
+    const out = $('#rollout-result', el);
+    if (!out) return;
+    const res = result('rollout');
+    out.setAttribute('aria-busy', String(busy(res)));
+    memo(out, [res && res.data, res && res.svg, res && res.status === 'error'], () => {
+      if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Replaying the rollout…' });
+      const d = res.data;
+      return [errorNote(res),
+        h('p', { class: 'summary' }, h('strong', { text: `Decision: ${fmtKey('decision', d.decision)}. ` }), d.reason ?? '—'),
+        instrument(res, 'ShadowModeDashboard', autoTable('Stages', Array.isArray(d.stages) ? d.stages : []))];
+    });
+  }
+
+  /* Part 3 */
+  function syncEnsemble(el, out) {
+    const res = result('ensemble');
+    out.setAttribute('aria-busy', String(busy(res)));
+    out.classList.toggle('is-busy', busy(res));
+    memo(out, [res && res.data, res && res.svg, res && res.status === 'error'], () => {
+      if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Training and serving…' });
+      const d = res.data;
+      const skew = d.skew || {};
+      const feats = Array.isArray(skew.features) ? skew.features : [];
+      return [
+        errorNote(res),
+        statCards([
+          ['System accuracy now', fmtKey('accuracy', d.accuracy), d.silent_failure ? 'bad' : 'key'],
+          ['Baseline (v1 → v1)', fmtKey('accuracy', d.baseline_accuracy)],
+          ['Retrained on v2', fmtKey('accuracy', d.retrained_accuracy)],
+          ['Requests served / errors raised', `${fmtKey('requests_served', d.requests_served)} / ${fmtKey('errors_raised', d.errors_raised)}`],
+        ]),
+        d.silent_failure === true
+          ? banner('fail', `Silent failure: accuracy fell from ${fmtKey('accuracy', d.baseline_accuracy)} to ${fmtKey('accuracy', d.accuracy)} while ${fmtKey('errors_raised', d.errors_raised)} errors were raised. Every request was answered; nothing alerted.`)
+          : banner('ok', `No silent failure in this configuration (accuracy ${fmtKey('accuracy', d.accuracy)}).`),
+        h('h4', { text: 'Feature Store Consistency Check' }),
+        h('p', { class: 'summary' }, `Version contract: ${d.contract_ok === undefined ? '—' : d.contract_ok ? 'the served view matches the one the classifier was trained on' : 'BROKEN: the classifier is served a view it was not trained on'}. ` +
+          `Skew flagged: ${fmtKey('flagged', skew.flagged)}.`),
+        gridTable('Served vs training statistics per feature', [
+          { key: 'name', label: 'Feature', fmt: (v) => v ?? '—' },
+          { key: 'psi', label: 'PSI', fmt: (v) => fmtSig(v, 3) },
+          { key: 'js_distance', label: 'Jensen-Shannon', fmt: (v) => fmtSig(v, 3) },
+          { key: 'linf', label: 'L∞', fmt: (v) => fmtSig(v, 3) },
+          { key: 'flagged', label: 'Flagged', fmt: (v) => fmtKey('flagged', v) },
+        ], feats, { tall: feats.length > 12, rowClass: (r) => (r.flagged ? 'flagged' : null) }),
+        instrument(res, 'Ensemble Trace: requests followed stage by stage', autoTable('Trace', Array.isArray(d.trace) ? d.trace : [], { tall: true })),
+      ];
+    });
+    syncGovernance(el);
+  }
+  function governanceBox(p) {
+    const w = work();
+    const has3 = has('governance');
+    const choices = (param('governance', 'policy') && param('governance', 'policy').choices) || ['loose', 'strict'];
+    return h('div', { class: 'subpanel governance', id: 'governance' },
+      h('h3', { text: 'The Ledger: your governance policy' }),
+      h('p', { text: 'The Software Lead wants to ship the new extractor tonight. Choose the policy your fleet will live by.' }),
+      h('div', { class: 'choice-lock', role: 'group', 'aria-label': 'Governance policy' },
+        choices.map((c) => h('button', {
+          type: 'button', class: 'btn choice-btn policy-btn', 'data-policy': c, 'aria-pressed': String(w.ensemble.policy === c),
+          onclick: () => choosePolicy(c), text: choiceLabel(c),
+        }))),
+      has3 ? h('div', { class: 'gov-result', id: 'gov-result', 'aria-live': 'polite' })
+        : h('p', { class: 'not-built', text: '(this part’s model is not built yet)' }),
+      reflectBox('ensemble', p.reflect, 'Justify it'));
+  }
+  function syncGovernance(el) {
+    const w = work().ensemble;
+    for (const b of el.querySelectorAll('.policy-btn')) b.setAttribute('aria-pressed', String(b.dataset.policy === w.policy));
+    const out = $('#gov-result', el);
+    if (!out) return;
+    const res = result('governance');
+    memo(out, [res && res.data, w.policy, res && res.status === 'error'], () => {
+      if (!w.policy) return h('p', { class: 'muted', text: 'Choose a policy to simulate a year under it.' });
+      if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Simulating a year…' });
+      const d = res.data;
+      const silent = typeof d.silent_failure_weeks === 'number' && d.silent_failure_weeks > 0;
+      return [errorNote(res),
+        silent ? banner('fail', `${fmtNum(d.silent_failure_weeks)} weeks of silent failure under ${choiceLabel(w.policy)}.`)
+          : banner('ok', `No week in silent failure under ${choiceLabel(w.policy)}.`),
+        kvTable(`A simulated year under ${choiceLabel(w.policy)}`, [
+          ['Weeks in silent failure', fmtKey('silent_failure_weeks', d.silent_failure_weeks)],
+          ['Incidents', fmtKey('incidents', d.incidents)],
+          ['Mean accuracy', fmtKey('mean_accuracy', d.mean_accuracy)],
+          ['Upgrade delay', d.upgrade_delay_days === undefined ? '—' : `${fmtSig(d.upgrade_delay_days, 3)} days`],
+        ])];
+    });
+  }
+
+  /* ------------------------------------------------------------------ render: ledger */
+
+  function renderLedger(st) {
+    const el = $('#ledger');
+    keyed(el, 'ledger', () => [
+      h('p', { class: 'kicker', text: 'Synthesis' }),
+      h('h2', { id: 'ledger-title', text: 'Your ledger so far' }),
+      h('div', { id: 'ledger-body' }),
+      h('p', { class: 'ledger-actions' },
+        h('button', { type: 'button', class: 'btn', id: 'erase', onclick: eraseClick, text: 'Erase my saved work' })),
+    ]);
+    const body = $('#ledger-body', el);
+    const lab = st.server.lab;
+    memo(body, [JSON.stringify(st.work), !!lab, st.track], () => {
+      const ids = Object.keys(st.work).filter((id) => ledgerHasContent(st.work[id]));
+      if (!lab || ids.length === 0) return h('p', { class: 'muted', text: 'Nothing yet: your predictions, attempts, decisions and reflections collect here.' });
+      return ids.map((id) => ledgerTrack(lab, id, st.work[id]));
+    });
+  }
+  function ledgerHasContent(w) {
+    return PART_ORDER.some((p) => w[p].lock || (w[p].reflection || '').trim()) || w.canary.attempts.length > 0 || w.ensemble.policy;
+  }
+  function ledgerTrack(lab, id, w) {
+    const t = lab.tracks.find((x) => x.id === id);
+    const rows = lab.parts.map((p) => {
+      const part = w[p.id];
+      const lock = part && part.lock;
+      const r = part && part.reveal;
+      let pred = '—';
+      let ans = '—';
+      let off = '—';
+      if (lock) pred = p.lock_kind === 'choice' ? choiceLabel(lock.value) : `${fmtNum(lock.value, 6)} ${p.lock_unit}`;
+      if (r && r.kind === 'number') {
+        ans = `${fmtNum(r.actual, 6)} ${p.lock_unit}`;
+        off = r.factor === null ? '—' : `${r.factor.toFixed(1)}x (${r.direction})`;
+      } else if (r && r.kind === 'choice') {
+        ans = choiceLabel(r.actual);
+        off = r.correct ? 'right' : 'wrong';
+      }
+      return { part: `Part ${p.number}: ${p.title}`, pred, ans, off };
+    });
+    const attempts = w.canary.attempts;
+    const solved = attempts.findIndex((a) => a.safety_ok && a.release_ok);
+    const refl = lab.parts.filter((p) => (w[p.id].reflection || '').trim());
+    return h('article', { class: 'ledger-track' },
+      h('h3', { text: `${t ? t.name : id}${t ? ' · ' + t.persona : ''}${store.state.track === id ? ' (current)' : ''}` }),
+      gridTable('Predictions', [
+        { key: 'part', label: 'Part', fmt: (v) => v },
+        { key: 'pred', label: 'You predicted', fmt: (v) => v },
+        { key: 'ans', label: 'The answer', fmt: (v) => v },
+        { key: 'off', label: 'How far off', fmt: (v) => v },
+      ], rows),
+      h('ul', { class: 'ledger-facts' },
+        h('li', {}, h('strong', { text: '10-Iteration Rule: ' }), attempts.length === 0 ? 'no attempts yet.'
+          : `${attempts.length} of ${MAX_ATTEMPTS} attempts` + (solved >= 0 ? `; solved at attempt ${solved + 1} with ${fmtHours(attempts[solved].hours)} of shadow mode.` : '; not solved yet.')),
+        h('li', {}, h('strong', { text: 'Governance policy: ' }), w.ensemble.policy ? choiceLabel(w.ensemble.policy) : 'not chosen yet.')),
+      refl.length ? h('dl', { class: 'reflections' }, refl.flatMap((p) => [
+        h('dt', { text: `Part ${p.number}: ${p.reflect}` }), h('dd', { text: w[p.id].reflection })])) : null);
+  }
+  let eraseArmed = null;
+  function eraseClick(e) {
+    const btn = e.currentTarget;
+    if (!eraseArmed) {
+      btn.textContent = 'Click again to erase every track’s work';
+      eraseArmed = setTimeout(() => {
+        eraseArmed = null;
+        btn.textContent = 'Erase my saved work';
+      }, 5000);
+      return;
+    }
+    clearTimeout(eraseArmed);
+    eraseArmed = null;
+    btn.textContent = 'Erase my saved work';
+    abortAll();
+    store.update((st) => {
+      st.track = null;
+      st.work = {};
+      st.server.results = {};
+    });
+  }
+
+  /* ------------------------------------------------------------------ boot */
+
+  async function boot() {
+    restore();
+    render();
+    try {
+      const [schema, lab] = await Promise.all([getJSON('/api/schema'), getJSON('/api/lab')]);
+      store.update((st) => {
+        st.server.schema = schema;
+        st.server.lab = lab;
+        if (st.track && !lab.tracks.some((t) => t.id === st.track)) st.track = null;
+      });
+    } catch (e) {
+      store.update((st) => {
+        st.server.loadError = `Could not reach the fleetops server (${e.message}). Is \`fleetops serve\` still running?`;
+      });
+      return;
+    }
+    if (store.state.track) refreshAll();
+  }
+
+  /* For tests and the future ledger: read-only access to the one state object. */
+  window.fleetops = Object.freeze({ state: () => JSON.parse(JSON.stringify(store.state)) });
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+  else boot();
+})();
