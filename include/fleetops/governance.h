@@ -16,9 +16,11 @@
  * retrain on the then-latest view, live `retrain_days` later.
  * Strict Immutable Contracts: consumers pin a view version; old versions stay readable. A
  * release starts an upgrade: retrain on the new view, then bump the contract, live
- * `retrain_days + contract_bump_days` later (one upgrade at a time; a release arriving
- * meanwhile is taken by the next upgrade, which targets the latest version). Served and
- * trained versions always agree, so no week is a silent failure; the price is the delay.
+ * `retrain_days + contract_bump_days` later. One upgrade at a time: the next starts when it is
+ * live (or at the next release), on the newest version released by then, so releases that
+ * arrive meanwhile are adopted together. A retrained classifier goes live at the first week
+ * boundary after it is ready. Served and trained versions always agree, so no week is a silent
+ * failure; the price is the delay.
  *
  * Reported per policy: silent-failure weeks, incidents, mean weekly accuracy and the mean
  * upgrade delay (days from a release until consumers read that version or a later one: 0 under

@@ -149,10 +149,15 @@ static void simulate_week(cache *c, policy_state *s, fo_gov_outcome *o, fo_gover
             continue;
         }
         if (s->policy == FO_GOV_STRICT && !s->busy && latest > s->trained) {
-            double released = 7.0 * (double)r->release[latest].week;
-            double start = released > s->live_day ? released : s->live_day;
+            /* The team starts as soon as both a newer release exists and the last upgrade is
+             * live, and trains on the newest version released by then. */
+            double first = 7.0 * (double)r->release[s->trained + 1].week;
+            double start = first > s->live_day ? first : s->live_day;
+            int target = s->trained + 1;
+            while (target < latest && 7.0 * (double)r->release[target + 1].week <= start)
+                target++;
             s->busy = 1;
-            s->target = latest;
+            s->target = target;
             s->live_day = start + p->retrain_days + p->contract_bump_days;
             if (live_week(s->live_day) <= w) continue;
         }
