@@ -23,7 +23,7 @@
 #define FO_ENS_RAW_DIMS 32
 #define FO_ENS_TRACE    6     /* requests followed through the pipeline */
 #define FO_ENS_MIN_ROWS 500   /* train and evaluation split sizes: at least ... */
-#define FO_ENS_MAX_ROWS 20000 /* ... and at most (about 30 ms at the maximum) */
+#define FO_ENS_MAX_ROWS 10000 /* ... and at most (about 40 ms at the maximum) */
 
 /* Choice orders follow the command table's (v1|v2, yes|no). */
 typedef enum fo_ens_upstream { FO_ENS_UPSTREAM_V1 = 0, FO_ENS_UPSTREAM_V2 = 1 } fo_ens_upstream;

@@ -35,7 +35,7 @@
 
 #define FO_GOV_MAX_WEEKS    156 /* three years */
 #define FO_GOV_MAX_VERSIONS (FO_GOV_MAX_WEEKS / 2 + 1)
-#define FO_GOV_TRAIN_ROWS   2000 /* training split of every version's classifier */
+#define FO_GOV_TRAIN_ROWS   1000 /* training split of every version's classifier */
 #define FO_GOV_POOL_ROWS    2000 /* held-out pool the weekly requests are drawn from */
 
 /* Choice order follows the command table's (loose|strict). */

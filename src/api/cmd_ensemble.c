@@ -6,12 +6,17 @@
  *               Contracts (figure: weekly accuracy)
  *
  * Defaults are the plan's crisis: the Software Lead ships extractor v2 tonight without
- * retraining the downstream classifier. Severity 0.75 rotates v2's basis by 67.5 degrees
- * (3/4 of a quarter turn), rescales features by up to e^(0.75 x 0.7) ~ 1.7x and shifts them by up
- * to 1.1 sd: a new model trained from scratch with a new normalisation. At the default seed
- * that costs about 18 accuracy points with no error raised. The silent-failure margin is 5
- * accuracy points: at 2,000 requests the standard error of an accuracy near 80% is 0.9 points,
- * so a 5-point drop is never sampling noise.
+ * retraining the downstream classifier. Severity 0.85 rotates v2's basis by 76.5 degrees
+ * (0.85 of a quarter turn), rescales features by up to e^(0.85 x 0.7) ~ 1.8x and shifts them by
+ * up to 1.3 sd: a new model trained from scratch with a new normalisation. At the default seed
+ * that costs about 30 accuracy points with no error raised (the detector becomes a coin flip);
+ * over seeds 1-100 it costs at least 8 points in every one and at least 10 in 98.
+ * The silent-failure margin is 5 accuracy points: at 1,000 requests the standard error of one
+ * accuracy near 80% is 1.3 points, and both accuracies are measured on the same requests, so a
+ * 5-point drop is not sampling noise. Splits of 1,000 requests keep a full evaluation, two
+ * trainings included, at a few milliseconds; below about 1,000 served requests the check's
+ * fixed 0.1 thresholds start to flag sampling noise (at 500, v1 -> v1 is flagged for 15 seeds
+ * in 100): the known weakness of fixed PSI thresholds.
  *
  * Governance defaults: a release every 6 weeks (about 8 a year, a common cadence for a model
  * that is retrained every sprint or two), 10 days to retrain, validate and redeploy the
@@ -92,6 +97,7 @@ static const char *const policy_choices[] = {"loose", "strict", NULL};
 
 #define E(field) offsetof(fo_ensemble_params, field)
 
+/* clang-format off: one parameter per paragraph, as in cmd_roi.c */
 static const fo_param ensemble_params[] = {
     FO_PARAM_TRACK,
     {.name = "upstream",
@@ -113,7 +119,7 @@ static const fo_param ensemble_params[] = {
      .unit = "fraction",
      .min = 0,
      .max = 1,
-     .def = 0.75,
+     .def = 0.85,
      .field = E(severity),
      .help = "How far v2 moves the feature space: basis rotated severity x 90 deg, rescaled, "
              "shifted (0: v1's space)"},
@@ -130,17 +136,18 @@ static const fo_param ensemble_params[] = {
      .unit = "requests",
      .min = FO_ENS_MIN_ROWS,
      .max = FO_ENS_MAX_ROWS,
-     .def = 2000,
+     .def = 1000,
      .field = E(train_size),
-     .help = "Training split (capped so one evaluation stays under ~50 ms)"},
+     .help = "Training split (capped at 10,000: one evaluation stays under ~40 ms)"},
     {.name = "requests",
      .type = FO_T_INT,
      .unit = "requests",
      .min = FO_ENS_MIN_ROWS,
      .max = FO_ENS_MAX_ROWS,
-     .def = 2000,
+     .def = 1000,
      .field = E(requests),
-     .help = "Held-out requests served and scored (capped so one evaluation stays under ~50 ms)"},
+     .help = "Held-out requests served and scored (capped at 10,000; below ~1,000 the check's "
+             "fixed thresholds start flagging sampling noise)"},
     {.name = "silent_failure_margin",
      .type = FO_T_REAL,
      .unit = "fraction",
@@ -158,28 +165,30 @@ static const fo_param ensemble_params[] = {
      .help = "Your locked prediction: does accuracy drop in this scenario? The answer says if "
              "you were right"},
 };
+/* clang-format on */
 
-/* Ensemble presets. Tiny Pioneer (the canonical story): 0.75, the default: the new noise-
+/* Ensemble presets. Tiny Pioneer (the canonical story): 0.85, the default: the new noise-
  * isolation network is trained from scratch, so its learned basis is unrelated to v1's beyond
  * what the shared training data pins down, and it changes the front end's normalisation.
  * Cloud Titan: 1.0: two embedding models trained separately share no basis at all (a vector
  * index must be rebuilt when the embedding model changes); margin 0.02, a safety filter whose
  * 2-point regression is already a policy incident, measured on 5,000 requests (LLM traffic is
- * plentiful; the accuracy's standard error falls to 0.6 points). Edge Guardian: 0.5: AV
+ * plentiful; the accuracy's standard error falls to 0.6 points). Edge Guardian: 0.7: AV
  * backbones are upgraded with the heads' compatibility in mind (backward-compatible
- * representation learning, Shen et al., CVPR 2020) but still move; margin 0.02, because a
- * safety case tolerates no measurable regression. Mobile Nomad: 0.6: the OS update changes the
- * NPU's numerics (precision and power policy), which rescales and shifts features more than it
- * rotates them. */
+ * representation learning, Shen et al., CVPR 2020), so the space moves less, but not nothing;
+ * margin 0.02, because a safety case tolerates no measurable regression. Mobile Nomad: 0.75:
+ * the OS update changes the NPU's numerics (precision and power policy), which rescales and
+ * shifts features as much as it rotates them. Each preset is a silent failure for at least 97
+ * of seeds 1-100. */
 static const fo_preset ensemble_presets[] = {
-    {"tiny-pioneer", "severity", 0.75},
+    {"tiny-pioneer", "severity", 0.85},
     {"tiny-pioneer", "silent_failure_margin", 0.05},
     {"cloud-titan", "severity", 1.0},
     {"cloud-titan", "silent_failure_margin", 0.02},
     {"cloud-titan", "requests", 5000},
-    {"edge-guardian", "severity", 0.5},
+    {"edge-guardian", "severity", 0.7},
     {"edge-guardian", "silent_failure_margin", 0.02},
-    {"mobile-nomad", "severity", 0.6},
+    {"mobile-nomad", "severity", 0.75},
     {"mobile-nomad", "silent_failure_margin", 0.05},
 };
 
@@ -566,90 +575,40 @@ const fo_command fo_cmd_ensemble = {
 
 #define G(field) offsetof(fo_governance_params, field)
 
+/* clang-format off */
 static const fo_param governance_params[] = {
     FO_PARAM_TRACK,
-    {.name = "policy",
-     .type = FO_T_CHOICE,
-     .unit = "policy",
-     .choices = policy_choices,
-     .flags = FO_P_REQUIRED,
-     .field = G(policy),
+    {.name = "policy", .type = FO_T_CHOICE, .unit = "policy", .choices = policy_choices,
+     .flags = FO_P_REQUIRED, .field = G(policy),
      .help = "loose: consumers read the latest view; strict: consumers pin a version and upgrade "
              "by retrain + contract bump"},
-    {.name = "weeks",
-     .type = FO_T_INT,
-     .unit = "weeks",
-     .min = 4,
-     .max = FO_GOV_MAX_WEEKS,
-     .def = 52,
-     .field = G(weeks),
-     .help = "Weeks simulated (at most 3 years)"},
-    {.name = "release_every_weeks",
-     .type = FO_T_INT,
-     .unit = "weeks",
-     .min = 2,
-     .max = FO_GOV_MAX_WEEKS,
-     .def = 6,
-     .field = G(release_every_weeks),
+    {.name = "weeks", .type = FO_T_INT, .unit = "weeks", .min = 4, .max = FO_GOV_MAX_WEEKS,
+     .def = 52, .field = G(weeks), .help = "Weeks simulated (at most 3 years)"},
+    {.name = "release_every_weeks", .type = FO_T_INT, .unit = "weeks", .min = 2,
+     .max = FO_GOV_MAX_WEEKS, .def = 6, .field = G(release_every_weeks),
      .help = "Upstream cadence: a new extractor version every K weeks (at least 2: caps the "
-             "versions trained per run)"},
-    {.name = "severity",
-     .type = FO_T_REAL,
-     .unit = "fraction",
-     .min = 0,
-     .max = 1,
-     .def = 0.6,
+             "versions trained per run at 78)"},
+    {.name = "severity", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.6,
      .field = G(severity),
      .help = "Mean drift of a release's feature space (each release: severity x U(0.5, 1.5))"},
-    {.name = "retrain_days",
-     .type = FO_T_REAL,
-     .unit = "days",
-     .min = 0,
-     .max = 90,
-     .def = 10,
-     .field = G(retrain_days),
-     .help = "Retrain, validate and redeploy the classifier"},
-    {.name = "contract_bump_days",
-     .type = FO_T_REAL,
-     .unit = "days",
-     .min = 0,
-     .max = 30,
-     .def = 3,
-     .field = G(contract_bump_days),
+    {.name = "retrain_days", .type = FO_T_REAL, .unit = "days", .min = 0, .max = 90, .def = 10,
+     .field = G(retrain_days), .help = "Retrain, validate and redeploy the classifier"},
+    {.name = "contract_bump_days", .type = FO_T_REAL, .unit = "days", .min = 0, .max = 30,
+     .def = 3, .field = G(contract_bump_days),
      .help = "Strict only: review and publish the new view contract"},
-    {.name = "detection_weeks",
-     .type = FO_T_INT,
-     .unit = "weeks",
-     .min = 1,
-     .max = 26,
-     .def = 2,
+    {.name = "detection_weeks", .type = FO_T_INT, .unit = "weeks", .min = 1, .max = 26, .def = 2,
      .field = G(detection_weeks),
      .help = "Loose only: silent-failure weeks before someone notices and opens an incident"},
-    {.name = "requests_per_week",
-     .type = FO_T_INT,
-     .unit = "requests",
-     .min = 100,
-     .max = FO_GOV_POOL_ROWS,
-     .def = 500,
-     .field = G(requests_per_week),
+    {.name = "requests_per_week", .type = FO_T_INT, .unit = "requests", .min = 100,
+     .max = FO_GOV_POOL_ROWS, .def = 500, .field = G(requests_per_week),
      .help = "Requests scored each week to measure its accuracy"},
-    {.name = "silent_failure_margin",
-     .type = FO_T_REAL,
-     .unit = "fraction",
-     .min = 0.01,
-     .max = 0.5,
-     .def = 0.05,
-     .field = G(silent_failure_margin),
+    {.name = "silent_failure_margin", .type = FO_T_REAL, .unit = "fraction", .min = 0.01,
+     .max = 0.5, .def = 0.05, .field = G(silent_failure_margin),
      .help = "Accuracy below the classifier's validation accuracy that counts as failing"},
-    {.name = "seed",
-     .type = FO_T_INT,
-     .unit = "seed",
-     .min = 0,
-     .max = SEED_MAX,
-     .def = 1,
-     .field = FO_NO_FIELD,
-     .help = "Seed of the data, the releases and the weekly traffic"},
+    {.name = "seed", .type = FO_T_INT, .unit = "seed", .min = 0, .max = SEED_MAX, .def = 1,
+     .field = FO_NO_FIELD, .help = "Seed of the data, the releases and the weekly traffic"},
 };
+/* clang-format on */
 
 /* Governance presets. Cloud Titan: a model refresh every 4 weeks (monthly), retrained in 3 days
  * on an automated pipeline, 1 day to publish a contract, noticed within a week (50 models'

@@ -147,7 +147,7 @@ int fo_ensemble_run(const fo_ensemble_params *p, fo_rng *rng, void *work, size_t
         fo_pl_extract(&ext[v], l.p_eval, ne, fev[v]);
         describe_view(&view[v], p, &ext[v], &drift);
         fo_fs_view_publish(&view[v], ftr[v], nt, l.scratch);
-        fo_pl_logreg_train(&clf[v], ftr[v], l.y_train, nt, l.scratch);
+        fo_pl_logreg_train(&clf[v], ftr[v], l.y_train, nt);
     }
     r->baseline_accuracy = fo_pl_accuracy(&clf[0], fev[0], l.y_eval, ne);
     r->retrained_accuracy = fo_pl_accuracy(&clf[1], fev[1], l.y_eval, ne);

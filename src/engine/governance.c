@@ -20,13 +20,13 @@ typedef struct cache {
     const fo_governance_params *p;
     int versions;
     fo_pl_world world;
-    fo_pl_extractor *ext;     /* [versions] */
-    fo_pl_logreg *clf;        /* [versions] */
-    double *val_acc;          /* [versions]: accuracy of clf[v] on pool features of v */
-    double *pool_f;           /* [versions][NP][F] */
-    unsigned char *have_clf;  /* [versions] */
-    unsigned char *have_pool; /* [versions] */
-    double *p_train, *p_pool, *f_train, *eta; /* projections (pipeline.h), features, scratch */
+    fo_pl_extractor *ext;               /* [versions] */
+    fo_pl_logreg *clf;                  /* [versions] */
+    double *val_acc;                    /* [versions]: accuracy of clf[v] on pool features of v */
+    double *pool_f;                     /* [versions][NP][F] */
+    unsigned char *have_clf;            /* [versions] */
+    unsigned char *have_pool;           /* [versions] */
+    double *p_train, *p_pool, *f_train; /* projections (pipeline.h), training features */
     unsigned char *y_train, *y_pool;
     size_t *batch; /* [requests_per_week] pool indices of this week's requests */
 } cache;
@@ -54,7 +54,6 @@ static size_t carve(cache *c, const fo_governance_params *p, unsigned char *base
     TAKE(p_train, double, (size_t)NT *FO_PL_PROJ);
     TAKE(p_pool, double, (size_t)NP *FO_PL_PROJ);
     TAKE(f_train, double, (size_t)NT *F);
-    TAKE(eta, double, NT);
     TAKE(batch, size_t, (size_t)p->requests_per_week);
     TAKE(have_clf, unsigned char, V);
     TAKE(have_pool, unsigned char, V);
@@ -92,7 +91,7 @@ static const double *pool_features(cache *c, int v) {
 static const fo_pl_logreg *classifier(cache *c, int v) {
     if (!c->have_clf[v]) {
         fo_pl_extract(&c->ext[v], c->p_train, NT, c->f_train);
-        fo_pl_logreg_train(&c->clf[v], c->f_train, c->y_train, NT, c->eta);
+        fo_pl_logreg_train(&c->clf[v], c->f_train, c->y_train, NT);
         c->val_acc[v] = fo_pl_accuracy(&c->clf[v], pool_features(c, v), c->y_pool, NP);
         c->have_clf[v] = 1;
     }

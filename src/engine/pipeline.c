@@ -73,24 +73,50 @@ static void normals(fo_rng *rng, double *out, size_t n) {
     }
 }
 
+/* x = S^T a + N^T b + sigma_w e with S, N orthonormal and orthogonal to each other, so its
+ * projections follow from the latents: S x = a + sigma_w S e and N x = b + sigma_w N e.
+ * When x itself is wanted, e is drawn in full (32 normals) and x is built; when only the
+ * projections are, S e and N e are drawn directly: for e ~ N(0, I_32) they are independent
+ * N(0, I_8) vectors, so the projections have the same distribution (test_ensemble checks
+ * fo_pl_project against the built x). */
 void fo_pl_sample(const fo_pl_world *w, fo_rng *rng, size_t n, double *x, double *proj,
                   unsigned char *y) {
     for (size_t r = 0; r < n; r++) {
-        double raw[D], z[D + 2 * F];
+        double z[D + 2 * F], a[F], b[F], nx[F], *p = proj + r * FO_PL_PROJ;
         unsigned char label = (unsigned char)(fo_rng_u64(rng) >> 63);
         double sign = label ? 1.0 : -1.0;
         y[r] = label;
-        normals(rng, z, D + 2 * F);
-        for (int d = 0; d < D; d++)
-            raw[d] = FO_PL_WHITE_SD * z[d];
+        /* z: the latents a, b (2 x 8), then the sensor noise: S e, N e (2 x 8) or e (32). */
+        normals(rng, z, x ? 2 * F + D : 4 * F);
+        const double *e = z + 2 * F;
         for (int i = 0; i < F; i++) {
-            double a = sign * 0.5 * FO_PL_SEPARATION * w->class_dir[i] + z[D + i];
-            double b = FO_PL_NOISE_SD * z[D + F + i];
-            for (int d = 0; d < D; d++)
-                raw[d] += a * w->signal[i][d] + b * w->noise[i][d];
+            double se = 0, ne = 0;
+            if (x) {
+                for (int d = 0; d < D; d++) {
+                    se += w->signal[i][d] * e[d];
+                    ne += w->noise[i][d] * e[d];
+                }
+            } else {
+                se = e[i], ne = e[F + i];
+            }
+            a[i] = sign * 0.5 * FO_PL_SEPARATION * w->class_dir[i] + z[i];
+            b[i] = FO_PL_NOISE_SD * z[F + i];
+            p[i] = a[i] + FO_PL_WHITE_SD * se;
+            nx[i] = b[i] + FO_PL_WHITE_SD * ne;
         }
-        if (x) memcpy(x + r * D, raw, sizeof raw);
-        fo_pl_project(w, raw, proj + r * FO_PL_PROJ);
+        for (int i = 0; i < F; i++) {
+            double v = 0;
+            for (int j = 0; j < F; j++)
+                v += w->leak[i][j] * nx[j];
+            p[F + i] = v;
+        }
+        if (!x) continue;
+        double *raw = x + r * D;
+        for (int d = 0; d < D; d++)
+            raw[d] = FO_PL_WHITE_SD * e[d];
+        for (int i = 0; i < F; i++)
+            for (int d = 0; d < D; d++)
+                raw[d] += a[i] * w->signal[i][d] + b[i] * w->noise[i][d];
     }
 }
 
@@ -226,30 +252,48 @@ void fo_pl_extract(const fo_pl_extractor *e, const double *proj, size_t n, doubl
 
 /* ---- logistic regression ------------------------------------------------------------- */
 
-#define P (F + 1) /* weights and bias */
-
 static double sigmoid(double t) {
     if (t >= 0) return 1.0 / (1.0 + exp(-t));
     double e = exp(t);
     return e / (1.0 + e);
 }
 
-/* Fills prob (n) with P(y = 1) under theta and returns the penalised negative log-likelihood:
- * one exp and one log1p a row, e = exp(-|t|), softplus(t) = max(t, 0) + log1p(e). */
+#define P (F + 1) /* weights and bias */
+
+/* The penalised negative log-likelihood at theta, and in the same pass over the rows its
+ * gradient g and Hessian h (lower triangle) for the next Newton step: one exp and one log1p a
+ * row, e = exp(-|t|), softplus(t) = max(t, 0) + log1p(e), sigmoid from e. */
 static double objective(const double *theta, const double *f, const unsigned char *y, size_t n,
-                        double *prob) {
+                        double *g, double h[P][P]) {
     double loss = 0;
+    memset(g, 0, P * sizeof *g);
+    memset(h, 0, P * sizeof *h);
     for (size_t r = 0; r < n; r++) {
         const double *row = f + r * F;
         double t = theta[F];
         for (int k = 0; k < F; k++)
             t += theta[k] * row[k];
-        double e = exp(-fabs(t));
-        prob[r] = t >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        double e = exp(-fabs(t)), p = t >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
         loss += (t > 0 ? t : 0.0) + log1p(e) - (y[r] ? t : 0.0);
+        double wgt = p * (1.0 - p), resid = p - y[r];
+        for (int i = 0; i < F; i++) {
+            double wv = wgt * row[i];
+            g[i] += resid * row[i];
+            for (int j = 0; j <= i; j++)
+                h[i][j] += wv * row[j];
+            h[F][i] += wv;
+        }
+        g[F] += resid;
+        h[F][F] += wgt;
     }
-    for (int k = 0; k < F; k++)
+    for (int k = 0; k < F; k++) {
         loss += 0.5 * FO_PL_RIDGE * theta[k] * theta[k];
+        g[k] += FO_PL_RIDGE * theta[k];
+        h[k][k] += FO_PL_RIDGE;
+    }
+    for (int i = 0; i < P; i++)
+        for (int j = i + 1; j < P; j++)
+            h[i][j] = h[j][i];
     return loss;
 }
 
@@ -285,42 +329,20 @@ static int cholesky_solve(double h[P][P], const double *g, double *x) {
     return 0;
 }
 
-int fo_pl_logreg_train(fo_pl_logreg *m, const double *f, const unsigned char *y, size_t n,
-                       double *scratch) {
-    double theta[P] = {0}, *prob = scratch;
-    double loss = objective(theta, f, y, n, prob);
+int fo_pl_logreg_train(fo_pl_logreg *m, const double *f, const unsigned char *y, size_t n) {
+    double theta[P] = {0}, g[P], h[P][P];
+    double loss = objective(theta, f, y, n, g, h);
     int it = 0, converged = 0;
     for (; it < FO_PL_NEWTON_MAX_ITER && !converged; it++) {
-        double g[P] = {0}, h[P][P] = {{0}};
-        for (size_t r = 0; r < n; r++) {
-            const double *row = f + r * F;
-            double p = prob[r], wgt = p * (1.0 - p), resid = p - y[r];
-            double v[P];
-            for (int k = 0; k < F; k++)
-                v[k] = row[k];
-            v[F] = 1.0;
-            for (int i = 0; i < P; i++) {
-                g[i] += resid * v[i];
-                double wv = wgt * v[i];
-                for (int j = 0; j <= i; j++)
-                    h[i][j] += wv * v[j];
-            }
-        }
-        for (int k = 0; k < F; k++) {
-            g[k] += FO_PL_RIDGE * theta[k];
-            h[k][k] += FO_PL_RIDGE;
-        }
-        for (int i = 0; i < P; i++)
-            for (int j = i + 1; j < P; j++)
-                h[i][j] = h[j][i];
         double step[P];
         if (cholesky_solve(h, g, step) != 0) break;
-        /* Backtracking: halve the Newton step until the objective does not increase. */
+        /* Backtracking: halve the Newton step until the objective does not increase (the
+         * candidate's pass also leaves its gradient and Hessian in g, h). */
         double t = 1.0, cand[P], cand_loss = loss;
         for (int halvings = 0; halvings < 30; halvings++, t *= 0.5) {
             for (int i = 0; i < P; i++)
                 cand[i] = theta[i] - t * step[i];
-            cand_loss = objective(cand, f, y, n, prob);
+            cand_loss = objective(cand, f, y, n, g, h);
             if (cand_loss <= loss + 1e-12 * fabs(loss)) break;
         }
         double biggest = 0;

@@ -91,10 +91,9 @@ void fo_pl_extractor_next(fo_pl_extractor *e, const fo_pl_extractor *prev, const
 /* Features of n requests (from their projections) into out (n x 8). */
 void fo_pl_extract(const fo_pl_extractor *e, const double *proj, size_t n, double *out);
 
-/* Trains on n rows of f (n x 8). scratch holds n doubles. Returns 0, or -1 when Newton did
- * not converge within FO_PL_NEWTON_MAX_ITER steps (the model is still the last iterate). */
-int fo_pl_logreg_train(fo_pl_logreg *m, const double *f, const unsigned char *y, size_t n,
-                       double *scratch);
+/* Trains on n rows of f (n x 8). Returns 0, or -1 when Newton did not converge within
+ * FO_PL_NEWTON_MAX_ITER steps (the model is then the last iterate). */
+int fo_pl_logreg_train(fo_pl_logreg *m, const double *f, const unsigned char *y, size_t n);
 /* P(y = 1 | f). */
 double fo_pl_logreg_prob(const fo_pl_logreg *m, const double *f);
 /* Share of n rows classified correctly at threshold 1/2. */

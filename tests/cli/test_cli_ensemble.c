@@ -58,7 +58,7 @@ static void test_json_contract(void **state) {
            retr = fo_json_path_num(j, "retrained_accuracy");
     /* The defaults are the crisis: v2 shipped without retraining. */
     assert_true(base - acc >= 0.10 && retr > base);
-    assert_true(fo_json_path_num(j, "requests_served") == 2000);
+    assert_true(fo_json_path_num(j, "requests_served") == 1000);
     assert_true(fo_json_path_num(j, "errors_raised") == 0);
     assert_true(json_is_true(fo_json_path(j, "silent_failure")));
     assert_true(json_is_false(fo_json_path(j, "contract_ok")));
