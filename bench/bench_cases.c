@@ -1,5 +1,6 @@
 /* bench_cases.c — every benchmark of `make bench`, with the speed target of its issue. */
 #include "bench.h"
+#include "bench_part3.h"
 #include "fleetops/command.h"
 #include "fleetops/roi.h"
 
@@ -33,10 +34,19 @@ static void bench_roi_api_json(void *state) {
 static const bench_case cases[] = {
     {"roi: evaluate (toil, N*, cap, curve)", 0, bench_roi_evaluate, 0, 100e-6, "< 100 us"},
     {"roi: command table + JSON", 0, bench_roi_api_json, 0, 0, ""},
+    {"ensemble: full evaluation, 2 trainings", bench_ensemble_setup, bench_ensemble_run,
+     bench_ensemble_teardown, 20e-3, "< 20 ms"},
+    {"ensemble: command table + JSON + SVG", 0, bench_ensemble_api, 0, 0, ""},
+    {"governance: 52 weeks, both policies", bench_governance_setup, bench_governance_run,
+     bench_governance_teardown, 50e-3, "< 50 ms"},
+    {"governance: command table + JSON + SVG", 0, bench_governance_api, 0, 0, ""},
 };
 
 static const bench_process processes[] = {
     {"process: fleetops roi --json", {"roi", "--json", 0}, 5e-3, "< 5 ms"},
+    {"process: fleetops ensemble --json", {"ensemble", "--json", 0}, 0, ""},
+    {"process: fleetops governance --json", {"governance", "--policy", "strict", "--json", 0}, 0,
+     ""},
 };
 
 const bench_case *bench_cases(size_t *n) {
