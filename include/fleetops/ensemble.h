@@ -21,7 +21,9 @@
 
 #define FO_ENS_FEATURES 8
 #define FO_ENS_RAW_DIMS 32
-#define FO_ENS_TRACE    6     /* requests followed through the pipeline */
+#define FO_ENS_TRACE                                                                               \
+    6                         /* requests followed through the pipeline, chosen so their mix of    \
+                               * outcomes matches the whole evaluation's (ensemble.c) */
 #define FO_ENS_MIN_ROWS 500   /* train and evaluation split sizes: at least ... */
 #define FO_ENS_MAX_ROWS 10000 /* ... and at most (about 40 ms at the maximum) */
 
@@ -72,6 +74,9 @@ typedef struct fo_ensemble_result {
     long long errors_raised; /* requests the serving path rejected (shape or non-finite) */
     int silent_failure;      /* accuracy_drop > margin while errors_raised == 0 */
     long long tp, fp, tn, fn;
+    /* Requests by outcome, index 2 (v1 pipeline right) + (served pipeline right): [3] both
+     * right, [2] broken by the scenario, [1] fixed by it, [0] both wrong. */
+    long long outcomes[4];
     double false_accept_rate; /* fp / (fp + tn) */
     double false_reject_rate; /* fn / (fn + tp) */
     int served_version, trained_version;

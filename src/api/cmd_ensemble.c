@@ -388,6 +388,12 @@ static void ensemble_json(fo_json *j, const fo_args *a, const story *st,
     fo_json_number(j, "false_accept_rate", r->false_accept_rate);
     fo_json_number(j, "false_reject_rate", r->false_reject_rate);
     fo_json_object_end(j);
+    fo_json_object_begin(j, "outcomes_vs_baseline");
+    fo_json_int(j, "both_right", r->outcomes[3]);
+    fo_json_int(j, "broken", r->outcomes[2]);
+    fo_json_int(j, "fixed", r->outcomes[1]);
+    fo_json_int(j, "both_wrong", r->outcomes[0]);
+    fo_json_object_end(j);
     fo_json_int(j, "served_version", r->served_version);
     fo_json_int(j, "trained_version", r->trained_version);
     fo_json_bool(j, "contract_ok", r->check.contract_ok);
@@ -474,6 +480,10 @@ static void ensemble_text(fo_buf *b, const fo_args *a, const story *st, const fo
                       100 * p->silent_failure_margin);
     fo_buf_printf(b, "  Missed %s (false rejects) %.1f%%, false alarms (false accepts) %.1f%%\n",
                   st->words.positive, 100 * r->false_reject_rate, 100 * r->false_accept_rate);
+    fo_buf_printf(b,
+                  "  Against the v1 pipeline, request by request: %lld broken (v1 right, now "
+                  "wrong), %lld fixed, %lld right in both, %lld wrong in both\n",
+                  r->outcomes[2], r->outcomes[1], r->outcomes[3], r->outcomes[0]);
 
     fo_buf_printf(b, "\nFeature Store Consistency Check: %s\n", c->verdict);
     for (int k = 0; k < c->nreasons; k++)
@@ -489,8 +499,8 @@ static void ensemble_text(fo_buf *b, const fo_args *a, const story *st, const fo
     fo_buf_puts(b, "  (thresholds 0.1 each; natural log; empty-bin share 1e-4 in PSI)\n");
 
     fo_buf_printf(b,
-                  "\nEnsemble Trace (%d requests; served %s@v%d %.8s, classifier expects "
-                  "@v%d %.8s)\n",
+                  "\nEnsemble Trace (%d requests, their outcomes mixed as in the whole "
+                  "evaluation; served %s@v%d %.8s, classifier expects @v%d %.8s)\n",
                   r->trace_len, r->served_view.name, r->served_version, r->served_view.hash_hex,
                   r->trained_version, r->trained_view.hash_hex);
     fo_buf_printf(b, "  %-5s %-18s %7s %8s %5s %8s  %-20s %-8s | %s\n", "req", "truth", "raw rms",

@@ -96,16 +96,30 @@ static int serve_error(int served_dims, int expected_dims, const double *f) {
     return 0;
 }
 
-/* The trace follows the first FO_ENS_TRACE / 2 requests of each class, in request order. */
-static int pick_trace(const unsigned char *y, size_t n, long long *idx) {
-    int pos = 0, neg = 0, k = 0;
-    for (size_t i = 0; i < n && k < FO_ENS_TRACE; i++) {
-        if (y[i] && pos < FO_ENS_TRACE / 2)
-            pos++, idx[k++] = (long long)i;
-        else if (!y[i] && neg < FO_ENS_TRACE / 2)
-            neg++, idx[k++] = (long long)i;
+/* The trace: FO_ENS_TRACE requests whose mix of outcomes matches the whole evaluation's.
+ * Outcome c = 2 (v1 pipeline right) + (served pipeline right); each gets a quota of
+ * FO_ENS_TRACE x its share by largest remainder (ties to the higher c), filled with its first
+ * requests in order; the picks are then sorted by request. So a trace of a silent failure shows
+ * as many requests the upgrade broke as the aggregate says it should, and no more. */
+static int pick_trace(const unsigned char *outcome, size_t n, const long long counts[4],
+                      long long *idx) {
+    long long quota[4], rem = FO_ENS_TRACE, frac[4];
+    for (int c = 0; c < 4; c++) {
+        quota[c] = FO_ENS_TRACE * counts[c] / (long long)n;
+        frac[c] = FO_ENS_TRACE * counts[c] % (long long)n;
+        rem -= quota[c];
     }
-    return k;
+    for (; rem > 0; rem--) {
+        int best = 3;
+        for (int c = 2; c >= 0; c--)
+            if (frac[c] > frac[best]) best = c;
+        quota[best]++;
+        frac[best] = -1;
+    }
+    int k = 0;
+    for (size_t i = 0; i < n && k < FO_ENS_TRACE; i++)
+        if (quota[outcome[i]] > 0) quota[outcome[i]]--, idx[k++] = (long long)i;
+    return k; /* already in request order: one pass over the requests */
 }
 
 int fo_ensemble_run(const fo_ensemble_params *p, fo_rng *rng, void *work, size_t work_bytes,
@@ -160,13 +174,20 @@ int fo_ensemble_run(const fo_ensemble_params *p, fo_rng *rng, void *work, size_t
     r->served_version = sv + 1;
     r->trained_version = cv + 1;
     r->requests_served = (long long)ne;
+    unsigned char *outcome = (unsigned char *)l.scratch; /* ne bytes, after the views are built */
     for (size_t i = 0; i < ne; i++) {
         const double *f = fev[sv] + i * F;
+        int truth = l.y_eval[i];
+        int base_ok = (fo_pl_logreg_prob(&clf[0], fev[0] + i * F) > 0.5) == truth;
         if (serve_error(view[sv].dims, view[cv].dims, f)) {
             r->errors_raised++;
+            outcome[i] = (unsigned char)(2 * base_ok);
+            r->outcomes[outcome[i]]++;
             continue;
         }
-        int pred = fo_pl_logreg_prob(m, f) > 0.5, truth = l.y_eval[i];
+        int pred = fo_pl_logreg_prob(m, f) > 0.5;
+        outcome[i] = (unsigned char)(2 * base_ok + (pred == truth));
+        r->outcomes[outcome[i]]++;
         r->tp += pred && truth;
         r->fp += pred && !truth;
         r->tn += !pred && !truth;
@@ -194,7 +215,7 @@ int fo_ensemble_run(const fo_ensemble_params *p, fo_rng *rng, void *work, size_t
     fo_fs_check(&view[cv], &view[sv], fev[sv], ne, &r->check);
 
     long long idx[FO_ENS_TRACE];
-    r->trace_len = pick_trace(l.y_eval, ne, idx);
+    r->trace_len = pick_trace(outcome, ne, r->outcomes, idx);
     for (int k = 0; k < r->trace_len; k++) {
         fo_ens_trace *t = &r->trace[k];
         size_t i = (size_t)idx[k];

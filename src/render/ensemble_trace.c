@@ -193,6 +193,9 @@ static void accuracy_bars(fo_buf *b, const fo_ensemble_params *p, const fo_ensem
                 "missed \xe2\x80\x9c%s\xe2\x80\x9d (false rejects) %.1f%%  \xc2\xb7  false "
                 "alarms (false accepts) %.1f%%",
                 s->positive, 100 * r->false_reject_rate, 100 * r->false_accept_rate);
+    fo_svg_text(b, 24, bottom + 82, "start", "note",
+                "request by request against v1: %lld broken, %lld fixed, %lld right in both",
+                r->outcomes[2], r->outcomes[1], r->outcomes[3]);
 }
 
 static void verdict_panel(fo_buf *b, const fo_ensemble_result *r) {
@@ -283,9 +286,16 @@ void fo_draw_ensemble_trace(fo_buf *b, const fo_ensemble_params *p, const fo_ens
     trace_rows(b, r, s);
     accuracy_bars(b, p, r, s);
     verdict_panel(b, r);
-    fo_svg_text(b, 24, H - 14, "start", "note",
-                "Vermilion: a version mismatch, a wrong label or a feature > 3 sd from its "
-                "training mean; blue: as the classifier expects. \xe2\x9c\x93 right, "
-                "\xe2\x9c\x97 wrong.");
+    fo_buf n2;
+    fo_buf_init(&n2);
+    fo_buf_grouped(&n2, (double)r->requests_served, 0);
+    fo_svg_text(b, 24, H - 34, "start", "note",
+                "Rows: %d of the %s requests, picked so that their mix of outcomes (right or "
+                "wrong here, right or wrong under v1) matches the whole evaluation.",
+                r->trace_len, fo_buf_str(&n2));
+    fo_buf_free(&n2);
+    fo_svg_text(b, 24, H - 16, "start", "note",
+                "Vermilion: a version mismatch, a wrong label, or a feature more than 3 sd from "
+                "its training mean. \xe2\x9c\x93 right, \xe2\x9c\x97 wrong.");
     fo_svg_end(b);
 }

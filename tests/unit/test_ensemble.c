@@ -159,34 +159,65 @@ static void test_monotone_in_severity(void **state) {
     free(r);
 }
 
+/* Largest-remainder quotas of FO_ENS_TRACE rows over the four outcomes, ties to the higher
+ * outcome: a second implementation of the trace's sampling plan. */
+static void quotas(const long long counts[4], long long n, int q[4]) {
+    double exact[4];
+    int given = 0;
+    for (int c = 0; c < 4; c++) {
+        exact[c] = (double)FO_ENS_TRACE * (double)counts[c] / (double)n;
+        q[c] = (int)floor(exact[c]);
+        given += q[c];
+    }
+    int used[4] = {0};
+    for (; given < FO_ENS_TRACE; given++) {
+        int best = -1;
+        for (int c = 3; c >= 0; c--)
+            if (!used[c] && (best < 0 || exact[c] - q[c] > exact[best] - q[best])) best = c;
+        q[best]++, used[best] = 1;
+    }
+}
+
 static void test_trace(void **state) {
     (void)state;
     fo_ensemble_params p = defaults();
     fo_ensemble_result *r = malloc(sizeof *r);
-    run(&p, 1, r);
-    assert_int_equal(r->trace_len, FO_ENS_TRACE);
-    int pos = 0;
-    for (int k = 0; k < r->trace_len; k++) {
-        const fo_ens_trace *t = &r->trace[k];
-        pos += t->truth;
-        if (k) assert_true(t->request > r->trace[k - 1].request);
-        assert_int_equal(t->extractor_version, 2);
-        assert_int_equal(t->view_version, 2);
-        assert_int_equal(t->expects_version, 1);
-        assert_string_equal(t->view_hash, r->served_view.hash_hex);
-        assert_string_equal(t->expects_hash, r->trained_view.hash_hex);
-        assert_false(t->contract_match);
-        assert_int_equal(t->label, t->score > 0.5);
-        assert_int_equal(t->correct, t->label == t->truth);
-        assert_int_equal(t->baseline_correct, t->baseline_label == t->truth);
-        assert_true(t->raw_rms > 0 && isfinite(t->raw_snr_db) && t->max_abs_z >= 0);
-        /* The served features are what the classifier scored. */
-        double z = r->bias;
-        for (int f = 0; f < FO_ENS_FEATURES; f++)
-            z += r->weights[f] * t->features[f];
-        assert_true(fabs(1.0 / (1.0 + exp(-z)) - t->score) < 1e-12);
+    for (int scenario = 0; scenario < 3; scenario++) {
+        p.upstream = scenario == 0 ? FO_ENS_UPSTREAM_V1 : FO_ENS_UPSTREAM_V2;
+        p.retrain = scenario == 2 ? FO_ENS_RETRAIN_YES : FO_ENS_RETRAIN_NO;
+        run(&p, 1, r);
+        assert_int_equal(r->trace_len, FO_ENS_TRACE);
+        assert_int_equal(r->outcomes[0] + r->outcomes[1] + r->outcomes[2] + r->outcomes[3], 1000);
+        /* The outcome counts agree with the accuracies they come from. */
+        assert_true((double)(r->outcomes[3] + r->outcomes[1]) / 1000 == r->accuracy);
+        assert_true((double)(r->outcomes[3] + r->outcomes[2]) / 1000 == r->baseline_accuracy);
+        int want[4], got[4] = {0};
+        quotas(r->outcomes, 1000, want);
+        for (int k = 0; k < r->trace_len; k++) {
+            const fo_ens_trace *t = &r->trace[k];
+            got[2 * t->baseline_correct + t->correct]++;
+            if (k) assert_true(t->request > r->trace[k - 1].request);
+            assert_int_equal(t->extractor_version, r->served_version);
+            assert_int_equal(t->view_version, r->served_version);
+            assert_int_equal(t->expects_version, r->trained_version);
+            assert_string_equal(t->view_hash, r->served_view.hash_hex);
+            assert_string_equal(t->expects_hash, r->trained_view.hash_hex);
+            assert_int_equal(t->contract_match, r->served_version == r->trained_version);
+            assert_int_equal(t->label, t->score > 0.5);
+            assert_int_equal(t->correct, t->label == t->truth);
+            assert_int_equal(t->baseline_correct, t->baseline_label == t->truth);
+            assert_true(t->raw_rms > 0 && isfinite(t->raw_snr_db) && t->max_abs_z >= 0);
+            /* The served features are what the classifier scored. */
+            double z = r->bias;
+            for (int f = 0; f < FO_ENS_FEATURES; f++)
+                z += r->weights[f] * t->features[f];
+            assert_true(fabs(1.0 / (1.0 + exp(-z)) - t->score) < 1e-12);
+        }
+        for (int c = 0; c < 4; c++)
+            assert_int_equal(got[c], want[c]);
+        if (scenario == 1) assert_true(got[2] >= 1); /* the silent failure shows in the trace */
+        if (scenario == 0) assert_int_equal(got[1] + got[2], 0); /* v1 is its own baseline */
     }
-    assert_int_equal(pos, FO_ENS_TRACE / 2); /* half wake words, half not */
     free(r);
 }
 
