@@ -116,10 +116,12 @@ void fo_draw_governance(fo_buf *b, const fo_governance_params *p, const fo_gover
     for (int k = 0; k < 2; k++) {
         const fo_gov_outcome *q = &r->outcome[k];
         fo_svg_text(b, 24, 490 + 18 * k, "start", k ? "note" : "strong",
-                    "%s: %lld silent-failure weeks, %lld incidents, mean accuracy %.1f%%, "
-                    "upgrade delay %.1f days, %lld retrains",
-                    policy_title(q->policy), q->silent_failure_weeks, q->incidents,
-                    100 * q->mean_accuracy, q->upgrade_delay_days, q->retrains);
+                    "%s: %lld silent-failure week%s, %lld incident%s, mean accuracy %.1f%%, "
+                    "upgrade delay %.1f days, %lld retrain%s",
+                    policy_title(q->policy), q->silent_failure_weeks,
+                    q->silent_failure_weeks == 1 ? "" : "s", q->incidents,
+                    q->incidents == 1 ? "" : "s", 100 * q->mean_accuracy, q->upgrade_delay_days,
+                    q->retrains, q->retrains == 1 ? "" : "s");
     }
     fo_svg_end(b);
 }
