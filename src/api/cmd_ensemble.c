@@ -462,15 +462,18 @@ static void ensemble_text(fo_buf *b, const fo_args *a, const story *st, const fo
     if (r->served_version == 2)
         fo_buf_printf(b, " (v2 basis rotated %.1f deg, features rescaled x%.2f..x%.2f and shifted)",
                       r->rotation_deg, r->scale_min, r->scale_max);
-    fo_buf_printf(b, "\n\n  Accuracy on %lld held-out requests\n", r->requests_served);
+    fo_buf_puts(b, "\n\n  Accuracy on ");
+    fo_buf_grouped(b, (double)r->requests_served, 0);
+    fo_buf_puts(b, " held-out requests\n");
     fo_buf_printf(b, "    this scenario   %6.1f%%  ", 100 * r->accuracy);
     bar(b, r->accuracy);
     fo_buf_printf(b, "\n    v1 baseline     %6.1f%%  ", 100 * r->baseline_accuracy);
     bar(b, r->baseline_accuracy);
     fo_buf_printf(b, "\n    v2 retrained    %6.1f%%  ", 100 * r->retrained_accuracy);
     bar(b, r->retrained_accuracy);
-    fo_buf_printf(b, "\n\n  Requests served %lld, errors raised %lld: ", r->requests_served,
-                  r->errors_raised);
+    fo_buf_puts(b, "\n\n  Requests served ");
+    fo_buf_grouped(b, (double)r->requests_served, 0);
+    fo_buf_printf(b, ", errors raised %lld: ", r->errors_raised);
     if (r->silent_failure)
         fo_buf_printf(b, "SILENT FAILURE (%.1f points below the baseline, margin %.1f)\n",
                       100 * r->accuracy_drop, 100 * p->silent_failure_margin);
