@@ -481,7 +481,8 @@ static void ensemble_text(fo_buf *b, const fo_args *a, const story *st, const fo
         fo_buf_printf(b, "no silent failure (%+.1f points vs the baseline, margin %.1f)\n",
                       fabs(r->accuracy_drop) < 5e-4 ? 0.0 : -100 * r->accuracy_drop,
                       100 * p->silent_failure_margin);
-    fo_buf_printf(b, "  Missed %s (false rejects) %.1f%%, false alarms (false accepts) %.1f%%\n",
+    fo_buf_printf(b,
+                  "  Missed \"%s\" (false rejects) %.1f%%, false alarms (false accepts) %.1f%%\n",
                   st->words.positive, 100 * r->false_reject_rate, 100 * r->false_accept_rate);
     fo_buf_printf(b,
                   "  Against the v1 pipeline, request by request: %lld broken (v1 right, now "
