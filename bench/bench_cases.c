@@ -1,6 +1,7 @@
 /* bench_cases.c — every benchmark of `make bench`, with the speed target of its issue. */
 #include "bench.h"
 #include "bench_crisis.h"
+#include "bench_part3.h"
 #include "fleetops/command.h"
 #include "fleetops/roi.h"
 
@@ -50,11 +51,20 @@ static const bench_case cases[] = {
     {"crisis: mobile-nomad 10 regions x 168 h", bench_crisis_setup, bench_crisis_mobile,
      bench_crisis_teardown, 10e-3, "< 10 ms"},
     {"crisis: cloud-titan command table + JSON", 0, bench_crisis_cloud_api, 0, 0, ""},
+    {"ensemble: full evaluation, 2 trainings", bench_ensemble_setup, bench_ensemble_run,
+     bench_ensemble_teardown, 20e-3, "< 20 ms"},
+    {"ensemble: command table + JSON + SVG", 0, bench_ensemble_api, 0, 0, ""},
+    {"governance: 52 weeks, both policies", bench_governance_setup, bench_governance_run,
+     bench_governance_teardown, 50e-3, "< 50 ms"},
+    {"governance: command table + JSON + SVG", 0, bench_governance_api, 0, 0, ""},
 };
 
 static const bench_process processes[] = {
     {"process: fleetops roi --json", {"roi", "--json", 0}, 5e-3, "< 5 ms"},
     {"process: fleetops crisis edge-guardian --json", {"crisis", "edge-guardian", "--json", 0}, 0,
+     ""},
+    {"process: fleetops ensemble --json", {"ensemble", "--json", 0}, 0, ""},
+    {"process: fleetops governance --json", {"governance", "--policy", "strict", "--json", 0}, 0,
      ""},
 };
 

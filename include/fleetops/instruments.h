@@ -8,6 +8,8 @@
 #include "fleetops/crisis_cloud.h"
 #include "fleetops/crisis_edge.h"
 #include "fleetops/crisis_mobile.h"
+#include "fleetops/ensemble.h"
+#include "fleetops/governance.h"
 #include "fleetops/roi.h"
 
 /* Part 1: total cost vs number of models, manual toil and platform lines, N* and N marked. */
@@ -22,5 +24,23 @@ void fo_draw_edge_rollout(fo_buf *b, const fo_edge_params *p, const fo_edge_resu
 /* Mobile Nomad: one small panel per region (hourly FPS, flagged regions highlighted) with the
  * aggregate FPS drawn in each for comparison. */
 void fo_draw_mobile_regions(fo_buf *b, const fo_mobile_params *p, const fo_mobile_result *r);
+/* The words of a track's Part 3 story (Tiny Pioneer: noise-isolation model -> wake-word
+ * detector; each track relabels the two stages and the two classes). */
+typedef struct fo_ensemble_story {
+    const char *upstream;   /* "noise-isolation model" */
+    const char *downstream; /* "wake-word detector" */
+    const char *positive;   /* "wake word" */
+    const char *negative;   /* "no wake word" */
+} fo_ensemble_story;
+
+/* Part 3: the Ensemble Trace. Stages left to right (raw -> extractor -> feature-store view ->
+ * classifier -> label) for the traced requests, mismatches in the bad colour, the accuracy of
+ * the scenario against the v1 baseline and the retrained v2, and the consistency verdict. */
+void fo_draw_ensemble_trace(fo_buf *b, const fo_ensemble_params *p, const fo_ensemble_result *r,
+                            const fo_ensemble_story *s);
+/* Part 3's governance year: weekly accuracy of the chosen policy (the other one faint), upstream
+ * releases marked, silent-failure weeks shaded, incidents flagged. */
+void fo_draw_governance(fo_buf *b, const fo_governance_params *p, const fo_governance_result *r,
+                        const fo_ensemble_story *s);
 
 #endif

@@ -20,6 +20,8 @@ static const fo_command *const table[] = {
     &fo_cmd_tracks,
     &fo_cmd_roi,
     &fo_cmd_crisis,
+    &fo_cmd_ensemble,
+    &fo_cmd_governance,
     &fo_cmd_schema,
 };
 

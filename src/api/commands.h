@@ -12,6 +12,8 @@ extern const fo_command fo_cmd_tracks;
 extern const fo_command fo_cmd_schema;
 extern const fo_command fo_cmd_roi;
 extern const fo_command fo_cmd_crisis;
+extern const fo_command fo_cmd_ensemble;
+extern const fo_command fo_cmd_governance;
 
 /* The --track parameter every track-aware command shares. */
 #define FO_PARAM_TRACK                                                                             \

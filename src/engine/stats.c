@@ -336,3 +336,169 @@ double fo_binomial_sf(long long k, long long n, double p) {
     }
     return sum > 1.0 ? 0.0 : 1.0 - sum;
 }
+
+/* ---- Sorting (Part 3: the feature store's decile edges) ---------------------------------- */
+
+static void sort_insertion(double *v, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        double x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+static void sort_sift_down(double *v, size_t root, size_t n) {
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && v[child + 1] > v[child]) child++;
+        if (!(v[child] > v[root])) return;
+        double t = v[root];
+        v[root] = v[child];
+        v[child] = t;
+        root = child;
+    }
+}
+
+static void sort_heap(double *v, size_t n) {
+    for (size_t i = n / 2; i-- > 0;)
+        sort_sift_down(v, i, n);
+    for (size_t end = n; end-- > 1;) {
+        double t = v[0];
+        v[0] = v[end];
+        v[end] = t;
+        sort_sift_down(v, 0, end);
+    }
+}
+
+static void intro_sort(double *v, size_t n, int depth) {
+    while (n > 16) {
+        if (depth-- == 0) {
+            sort_heap(v, n);
+            return;
+        }
+        /* Median of three as the pivot, then Hoare partition. */
+        double a = v[0], b = v[n / 2], c = v[n - 1];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i >= j) break;
+            double t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+            i++, j--;
+        }
+        /* [0, j] <= pivot <= [j + 1, n): recurse on the smaller side, loop on the larger. */
+        size_t left = j + 1;
+        if (left < n - left) {
+            intro_sort(v, left, depth);
+            v += left, n -= left;
+        } else {
+            intro_sort(v + left, n - left, depth);
+            n = left;
+        }
+    }
+    sort_insertion(v, n);
+}
+
+void fo_sort_doubles(double *v, size_t n) {
+    int depth = 0;
+    for (size_t m = n; m > 1; m >>= 1)
+        depth += 2;
+    intro_sort(v, n, depth);
+}
+
+/* Puts the order statistics of the ascending ranks r[0..nr) of v[0..n) in place. */
+static void multi_select(double *v, size_t n, const size_t *r, size_t nr, int depth) {
+    if (nr == 0) return;
+    if (n <= 16 || depth == 0) {
+        fo_sort_doubles(v, n);
+        return;
+    }
+    double a = v[0], b = v[n / 2], c = v[n - 1];
+    double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+    size_t i = 0, j = n - 1;
+    for (;;) {
+        while (v[i] < pivot)
+            i++;
+        while (v[j] > pivot)
+            j--;
+        if (i >= j) break;
+        double t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        i++, j--;
+    }
+    size_t left = j + 1, k = 0;
+    while (k < nr && r[k] < left)
+        k++;
+    multi_select(v, left, r, k, depth - 1);
+    size_t shifted[128];
+    for (size_t q = k; q < nr; q++)
+        shifted[q - k] = r[q] - left;
+    multi_select(v + left, n - left, shifted, nr - k, depth - 1);
+}
+
+void fo_quantiles_select(double *values, size_t n, const double *qs, size_t nq, double *out) {
+    size_t ranks[128], nr = 0;
+    if (nq > 64) nq = 64;
+    for (size_t i = 0; i < nq; i++) {
+        double h = (double)(n - 1) * qs[i];
+        size_t lo = (size_t)floor(h);
+        if (lo > n - 1) lo = n - 1;
+        ranks[nr++] = lo;
+        if (lo + 1 < n) ranks[nr++] = lo + 1;
+    }
+    /* Sort and deduplicate the ranks (at most 128: insertion sort). */
+    for (size_t i = 1; i < nr; i++) {
+        size_t x = ranks[i], j = i;
+        for (; j > 0 && ranks[j - 1] > x; j--)
+            ranks[j] = ranks[j - 1];
+        ranks[j] = x;
+    }
+    size_t u = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (u == 0 || ranks[i] != ranks[u - 1]) ranks[u++] = ranks[i];
+    int depth = 0;
+    for (size_t m = n; m > 1; m >>= 1)
+        depth += 2;
+    multi_select(values, n, ranks, u, depth);
+    for (size_t i = 0; i < nq; i++)
+        out[i] = fo_quantile_sorted(values, n, qs[i]);
+}
+
+/* ---- Distances between two histograms (Part 3) ----------------------------------------- */
+
+double fo_psi(const double *p, const double *q, size_t n, double eps) {
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = p[i] > 0 ? p[i] : eps, a = q[i] > 0 ? q[i] : eps;
+        sum += (a - e) * log(a / e);
+    }
+    return sum;
+}
+
+double fo_js_distance(const double *p, const double *q, size_t n) {
+    double div = 0;
+    for (size_t i = 0; i < n; i++) {
+        double m = 0.5 * (p[i] + q[i]);
+        if (p[i] > 0) div += 0.5 * p[i] * log(p[i] / m);
+        if (q[i] > 0) div += 0.5 * q[i] * log(q[i] / m);
+    }
+    return div > 0 ? sqrt(div) : 0.0; /* rounding can leave -1e-17 for equal inputs */
+}
+
+double fo_linf_distance(const double *p, const double *q, size_t n) {
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs(p[i] - q[i]);
+        if (d > worst) worst = d;
+    }
+    return worst;
+}
