@@ -40,20 +40,36 @@ static void test_every_command_matches_cli(void **state) {
     json_t *cmds = json_object_get(schema, "commands");
     for (size_t i = 0; i < json_array_size(cmds); i++) {
         const char *name = json_string_value(json_object_get(json_array_get(cmds, i), "name"));
-        char path[256];
-        snprintf(path, sizeof path, "/api/%s?track=edge-guardian", name);
-        int takes_track = 0;
+        /* with a track when the command takes one, and every required parameter set to its
+         * first choice */
+        char path[512], q[256] = "";
+        const char *argv[16] = {name};
+        size_t na = 1;
         json_t *params = json_object_get(json_array_get(cmds, i), "params");
-        for (size_t k = 0; k < json_array_size(params); k++)
-            takes_track |=
-                strcmp(json_string_value(json_object_get(json_array_get(params, k), "name")),
-                       "track") == 0;
-        if (!takes_track) snprintf(path, sizeof path, "/api/%s", name);
+        for (size_t k = 0; k < json_array_size(params); k++) {
+            json_t *p = json_array_get(params, k);
+            const char *pn = json_string_value(json_object_get(p, "name"));
+            const char *val = NULL;
+            if (strcmp(pn, "track") == 0)
+                val = "edge-guardian";
+            else if (json_is_true(json_object_get(p, "required")))
+                val = json_string_value(json_array_get(json_object_get(p, "choices"), 0));
+            if (!val) continue;
+            size_t len = strlen(q);
+            snprintf(q + len, sizeof q - len, "%s%s=%s", len ? "&" : "?", pn, val);
+            static char flags[16][64];
+            snprintf(flags[na], sizeof flags[na], "--%s", pn);
+            argv[na] = flags[na];
+            argv[na + 1] = val;
+            na += 2;
+        }
+        argv[na++] = "--json";
+        argv[na] = NULL;
+        snprintf(path, sizeof path, "/api/%s%s", name, q);
         fo_http_reply a = get(path);
         if (a.status != 200) fail_msg("%s: %ld %s", path, a.status, a.body);
         assert_string_equal(a.content_type, "application/json");
-        fo_proc p = takes_track ? fo_run_cli(name, "--track", "edge-guardian", "--json", NULL)
-                                : fo_run_cli(name, "--json", NULL);
+        fo_proc p = fo_run_cliv(argv);
         assert_int_equal(p.status, 0);
         if (strlen(p.out) != strlen(a.body) + 1 || strncmp(p.out, a.body, strlen(a.body)) != 0)
             fail_msg("%s: HTTP and CLI JSON differ", name);
