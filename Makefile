@@ -5,12 +5,13 @@
 #   make run     build and start the lab in the browser (fleetops serve prints the address)
 #   make bench   benchmarks (never timed assertions in tests)
 #   make web     dist/: the static lab (page + fleetops.wasm)
+#   make fuzz    libFuzzer harnesses, FUZZ_SECONDS (default 600) each
 
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 CTEST ?= ctest
 
-.PHONY: all build test run bench web format clean deps-build deps-test deps-bench deps-wasm deps-web
+.PHONY: all build test run bench web fuzz format clean deps-build deps-test deps-bench deps-wasm deps-web
 
 all: build
 
@@ -51,8 +52,11 @@ bench: deps-bench build
 	bench/server_load.sh ./build/fleetops /api/roi
 	bench/ledger_load.sh ./build/fleetops
 
+fuzz: deps-build deps-wasm
+	scripts/fuzz.sh
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan dist
+	rm -rf build build-asan build-fuzz dist

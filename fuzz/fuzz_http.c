@@ -1,0 +1,27 @@
+/* fuzz_http.c — libFuzzer harness for the HTTP request path: the input is sent as-is to an
+ * in-process server as one request (request line, headers, query string, body). The server
+ * must stay up and answer every later request; a 5xx is a bug (abort). */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "live_server.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc, (void)argv;
+    live_server_start();
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    live_server_start();
+    if (size > 65536) return 0;
+    int status = live_server_send(data, size);
+    if (status >= 500 && status != 505 && status != 501)
+        abort(); /* unsupported version/method are MHD's own answers */
+    static const char probe[] = "GET /api/schema HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    if (live_server_send(probe, sizeof probe - 1) != 200) abort(); /* still up */
+    return 0;
+}
