@@ -6,12 +6,13 @@
 #   make bench   benchmarks (never timed assertions in tests)
 #   make web     dist/: the static lab (page + fleetops.wasm)
 #   make fuzz    libFuzzer harnesses, FUZZ_SECONDS (default 600) each
+#   make soak    60 s of good and malformed requests from several clients
 
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 CTEST ?= ctest
 
-.PHONY: all build test run bench web fuzz format clean deps-build deps-test deps-bench deps-wasm deps-web
+.PHONY: all build test run bench web fuzz soak format clean deps-build deps-test deps-bench deps-wasm deps-web
 
 all: build
 
@@ -51,6 +52,9 @@ bench: deps-bench build
 	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json
 	bench/server_load.sh ./build/fleetops /api/roi
 	bench/ledger_load.sh ./build/fleetops
+
+soak: deps-test build
+	cd build && FO_SOAK_SECONDS=60 ./test_soak
 
 fuzz: deps-build deps-wasm
 	scripts/fuzz.sh
