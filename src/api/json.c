@@ -195,7 +195,7 @@ void fo_json_format_number(fo_buf *b, double v) {
     uint64_t d;
     int32_t e;
     shortest_decimal(v, &d, &e);
-    char digits[24];
+    char digits[24] = {'0'}; /* d >= 1 always: at least one digit is written below */
     int nd = 0;
     for (uint64_t t = d; t; t /= 10)
         digits[nd++] = (char)('0' + t % 10); /* reversed */

@@ -278,7 +278,6 @@ int main(int argc, char **argv) {
     if (s == FO_OK && o.svg && write_file(o.svg, &svg) != 0) {
         fprintf(stderr, "fleetops %s: cannot write --svg \"%s\": %s\n", cmd->name, o.svg,
                 strerror(errno));
-        s = FO_EINTERNAL;
         rc = 1;
     } else if (s == FO_EUSAGE) {
         rc = usage_error(cmd->name, &e);

@@ -48,7 +48,7 @@ static fo_status open_existing(const char *path, fo_store **s, fo_error *err) {
 }
 
 static fo_status run_report(const fo_args *a, fo_output *out, fo_error *err) {
-    report_params p;
+    report_params p = {0};
     fo_args_bind(a, &p);
     fo_store *s;
     if (open_existing(p.db, &s, err) != FO_OK) return err->status;
