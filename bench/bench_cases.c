@@ -51,6 +51,9 @@ static const bench_case cases[] = {
     {"crisis: mobile-nomad 10 regions x 168 h", bench_crisis_setup, bench_crisis_mobile,
      bench_crisis_teardown, 10e-3, "< 10 ms"},
     {"crisis: cloud-titan command table + JSON", 0, bench_crisis_cloud_api, 0, 0, ""},
+    {"crisis: tiny-pioneer pipeline, both columns", bench_crisis_setup, bench_crisis_tiny,
+     bench_crisis_teardown, 10e-3, "< 10 ms"},
+    {"crisis: tiny-pioneer command table + JSON + SVG", 0, bench_crisis_tiny_api, 0, 0, ""},
     {"ensemble: full evaluation, 2 trainings", bench_ensemble_setup, bench_ensemble_run,
      bench_ensemble_teardown, 20e-3, "< 20 ms"},
     {"ensemble: command table + JSON + SVG", 0, bench_ensemble_api, 0, 0, ""},
@@ -61,10 +64,18 @@ static const bench_case cases[] = {
 
 static const bench_process processes[] = {
     {"process: fleetops roi --json", {"roi", "--json", 0}, 5e-3, "< 5 ms"},
-    {"process: fleetops crisis edge-guardian --json", {"crisis", "edge-guardian", "--json", 0}, 0,
+    {"process: fleetops crisis edge-guardian --json",
+     {"crisis", "edge-guardian", "--json", 0},
+     0,
+     ""},
+    {"process: fleetops crisis tiny-pioneer --json",
+     {"crisis", "tiny-pioneer", "--json", 0},
+     0,
      ""},
     {"process: fleetops ensemble --json", {"ensemble", "--json", 0}, 0, ""},
-    {"process: fleetops governance --json", {"governance", "--policy", "strict", "--json", 0}, 0,
+    {"process: fleetops governance --json",
+     {"governance", "--policy", "strict", "--json", 0},
+     0,
      ""},
 };
 

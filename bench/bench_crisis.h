@@ -8,5 +8,7 @@ void bench_crisis_cloud(void *state);
 void bench_crisis_edge(void *state);
 void bench_crisis_mobile(void *state);
 void bench_crisis_cloud_api(void *state);
+void bench_crisis_tiny(void *state);
+void bench_crisis_tiny_api(void *state);
 
 #endif

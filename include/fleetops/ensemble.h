@@ -88,6 +88,11 @@ typedef struct fo_ensemble_result {
     fo_fs_view trained_view;               /* the view the serving classifier was trained on */
     fo_fs_view served_view;                /* the view the requests were served from */
     fo_fs_check_result check;
+    /* The v1 pipeline, whatever the scenario: v1's view and the check of v1 served to the
+     * classifier trained on it (what a consumer pinned to v1 keeps reading: its skew is
+     * sampling noise alone, training split against served requests). */
+    fo_fs_view baseline_view;
+    fo_fs_check_result baseline_check;
     fo_ens_trace trace[FO_ENS_TRACE];
     int trace_len;
 } fo_ensemble_result;

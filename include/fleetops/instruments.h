@@ -8,6 +8,7 @@
 #include "fleetops/crisis_cloud.h"
 #include "fleetops/crisis_edge.h"
 #include "fleetops/crisis_mobile.h"
+#include "fleetops/crisis_tiny.h"
 #include "fleetops/ensemble.h"
 #include "fleetops/governance.h"
 #include "fleetops/roi.h"
@@ -38,6 +39,13 @@ typedef struct fo_ensemble_story {
  * the scenario against the v1 baseline and the retrained v2, and the consistency verdict. */
 void fo_draw_ensemble_trace(fo_buf *b, const fo_ensemble_params *p, const fo_ensemble_result *r,
                             const fo_ensemble_story *s);
+/* Tiny Pioneer: the Dependency Domino's before/after trace. Two columns on the same requests:
+ * unpinned (v2's features flow into the detector trained on v1: no check, no error, accuracy
+ * falls) and pinned (the contract check blocks the deploy, the detector keeps its @v1 view,
+ * accuracy holds); under each, accuracy against the v1 baseline, the skew of what the detector
+ * is served (PSI per feature) and the traced requests as that column answers them. */
+void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
+                         const fo_ensemble_story *s);
 /* Part 3's governance year: weekly accuracy of the chosen policy (the other one faint), upstream
  * releases marked, silent-failure weeks shaded, incidents flagged. */
 void fo_draw_governance(fo_buf *b, const fo_governance_params *p, const fo_governance_result *r,

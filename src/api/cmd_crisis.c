@@ -1,8 +1,7 @@
 /* cmd_crisis.c — `fleetops crisis TRACK`: each track's Ops crisis as a seeded simulation
- * (engines: crisis_cloud.c, crisis_edge.c, crisis_mobile.c).
+ * (engines: crisis_cloud.c, crisis_edge.c, crisis_mobile.c, crisis_tiny.c on Part 3's pipeline).
  *
- * One command, one table of crises: a track maps to its runner (NULL while its crisis is not
- * built yet: tiny-pioneer waits for Part 3's pipeline). Parameters are the union over the
+ * One command, one table of crises: a track maps to its runner. Parameters are the union over the
  * crises; `applies` below says which tracks each one belongs to, and a parameter given for a
  * track it does not belong to is refused (exit 2) rather than silently ignored. Two parameters
  * are shared (alpha, reference_hours) and take their per-track values from the presets.
@@ -24,7 +23,19 @@
  *   mobile-nomad  20,000 AR sessions an hour; a drop of 2 FPS matters (60 -> 58 FPS is the
  *                 first visible judder for AR); alpha = 0.05 with Benjamini-Hochberg: a 5%
  *                 false discovery rate across the 10 regions. Reference 24 h: one full daily
- *                 cycle before the release. A week (168 h) of monitoring. */
+ *                 cycle before the release. A week (168 h) of monitoring.
+ *   tiny-pioneer  Severity 0.85: Part 3's Tiny Pioneer preset (cmd_ensemble.c): the new
+ *                 noise-isolation network is trained from scratch, so its learned basis is
+ *                 unrelated to v1's beyond what the shared training data pins down, and it
+ *                 changes the front end's normalisation (a silent failure in every one of seeds
+ *                 1-100 at these settings, at least 8 points down). Retrain before upgrade: no,
+ *                 the plan's crisis ("You updated the noise-isolation model, but it broke the
+ *                 downstream 'Wake-Word' detector": v2 shipped alone). 1,000 held-out requests:
+ *                 Part 3's default; the standard error of an accuracy near 80% is 1.3 points,
+ *                 and the check's fixed 0.1 thresholds flag the pinned @v1 path (sampling noise
+ *                 alone) in none of seeds 1-100, against 1 in 100 at 500. The silent-failure margin
+ *                 is fixed at Part 3's Tiny Pioneer preset, 5 accuracy points (not a crisis
+ *                 parameter: the crisis is about the fix, not the definition). */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -35,6 +46,7 @@
 #include "fleetops/crisis_cloud.h"
 #include "fleetops/crisis_edge.h"
 #include "fleetops/crisis_mobile.h"
+#include "fleetops/crisis_tiny.h"
 #include "fleetops/instruments.h"
 #include "fleetops/lab.h"
 #include "fleetops/rng.h"
@@ -44,6 +56,7 @@ typedef struct crisis_params {
     fo_cloud_params cloud;
     fo_edge_params edge;
     fo_mobile_params mobile;
+    fo_tiny_params tiny;
 } crisis_params;
 
 #define F(field) offsetof(crisis_params, field)
@@ -52,6 +65,10 @@ static const char *const discovery_choices[] = {"sigma", "quantile", NULL};
 static const char *const on_off[] = {"off", "on", NULL};
 /* Same order as fo_correction. */
 static const char *const correction_choices[] = {"bh", "bonferroni", "none", NULL};
+/* Same order as fo_ens_retrain. */
+static const char *const yes_no[] = {"yes", "no", NULL};
+
+#define TINY_SILENT_FAILURE_MARGIN 0.05 /* Part 3's Tiny Pioneer preset (header comment) */
 
 static const fo_param crisis_params_table[] = {
     {.name = "track",
@@ -60,7 +77,7 @@ static const fo_param crisis_params_table[] = {
      .choices = fo_track_ids,
      .flags = FO_P_REQUIRED,
      .field = FO_NO_FIELD,
-     .help = "Whose crisis: cloud-titan, edge-guardian, mobile-nomad (tiny-pioneer: not yet)"},
+     .help = "Whose crisis: cloud-titan, edge-guardian, mobile-nomad or tiny-pioneer"},
     {.name = "seed",
      .type = FO_T_INT,
      .unit = "seed",
@@ -271,6 +288,33 @@ static const fo_param crisis_params_table[] = {
      .def = 168,
      .field = F(mobile.monitor_hours),
      .help = "Hours watched after the OS update is released"},
+    /* tiny-pioneer */
+    {.name = "severity",
+     .type = FO_T_REAL,
+     .unit = "fraction",
+     .min = 0,
+     .max = 1,
+     .def = 0.85,
+     .field = F(tiny.severity),
+     .help = "How far noise-isolation v2 moves the feature space: basis rotated severity x 90 "
+             "deg, rescaled, shifted (0: v1's space)"},
+    {.name = "retrain_before_upgrade",
+     .type = FO_T_CHOICE,
+     .unit = "choice",
+     .choices = yes_no,
+     .def_choice = FO_ENS_RETRAIN_NO,
+     .field = F(tiny.retrain),
+     .help = "Retrain the wake-word detector on v2 and bump its contract before the upgrade "
+             "(no: v2 ships alone, the crisis)"},
+    {.name = "requests",
+     .type = FO_T_INT,
+     .unit = "requests",
+     .min = FO_ENS_MIN_ROWS,
+     .max = FO_ENS_MAX_ROWS,
+     .def = 1000,
+     .field = F(tiny.requests),
+     .help = "Held-out requests served and scored (cap 10,000: ~35 ms); fewer make the skew "
+             "check's fixed thresholds likelier to flag sampling noise"},
 };
 
 enum {
@@ -313,15 +357,26 @@ static const struct {
     {"min_drop_fps", T_MOBILE},
     {"sessions_per_hour", T_MOBILE},
     {"monitor_hours", T_MOBILE},
+    {"severity", T_TINY},
+    {"retrain_before_upgrade", T_TINY},
+    {"requests", T_TINY},
 };
 
 /* Track presets (reasons in the header comment). Shared parameters differ per track. */
 static const fo_preset crisis_presets[] = {
-    {"cloud-titan", "models", 50},        {"cloud-titan", "reference_hours", 168},
-    {"cloud-titan", "threshold_k", 3},    {"edge-guardian", "fleet_size", 500000},
-    {"edge-guardian", "deadline_ms", 10}, {"edge-guardian", "tail_ms", 100},
-    {"edge-guardian", "alpha", 0.001},    {"mobile-nomad", "reference_hours", 24},
-    {"mobile-nomad", "alpha", 0.05},      {"mobile-nomad", "correction", FO_CORRECTION_BH},
+    {"cloud-titan", "models", 50},
+    {"cloud-titan", "reference_hours", 168},
+    {"cloud-titan", "threshold_k", 3},
+    {"edge-guardian", "fleet_size", 500000},
+    {"edge-guardian", "deadline_ms", 10},
+    {"edge-guardian", "tail_ms", 100},
+    {"edge-guardian", "alpha", 0.001},
+    {"mobile-nomad", "reference_hours", 24},
+    {"mobile-nomad", "alpha", 0.05},
+    {"mobile-nomad", "correction", FO_CORRECTION_BH},
+    {"tiny-pioneer", "severity", 0.85},
+    {"tiny-pioneer", "retrain_before_upgrade", FO_ENS_RETRAIN_NO},
+    {"tiny-pioneer", "requests", 1000},
 };
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
@@ -994,6 +1049,345 @@ static fo_status run_mobile(const fo_args *a, crisis_params *p, fo_rng *rng, fo_
     return FO_OK;
 }
 
+/* ---- tiny-pioneer -------------------------------------------------------------------------- */
+
+/* Part 3's Tiny Pioneer story (cmd_ensemble.c tells it the same way). */
+static const fo_ensemble_story tiny_story = {"noise-isolation model", "wake-word detector",
+                                             "wake word", "no wake word"};
+
+static double max_psi(const fo_fs_check_result *c, int *feature) {
+    double m = 0;
+    int at = 0;
+    for (int f = 0; f < c->dims; f++)
+        if (c->feature[f].psi > m) m = c->feature[f].psi, at = f;
+    if (feature) *feature = at;
+    return m;
+}
+
+static const char *moved(double drop) {
+    return drop > 0 ? "fell" : drop < 0 ? "rose" : "stayed";
+}
+
+static void tiny_summary(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r) {
+    const fo_tiny_column *u = &r->unpinned, *k = &r->pinned;
+    const fo_ensemble_result *run = &r->run;
+    int dims = u->skew.dims;
+    if (!k->deploy_blocked) {
+        fo_buf_printf(b,
+                      "Retrained on v2 before the upgrade, the wake-word detector read the view "
+                      "it was trained on in both columns and accuracy %s from %.1f%% to %.1f%% "
+                      "with %lld errors raised: unpinned nothing checked the deploy, pinned the "
+                      "contract check %s on the bumped contract (@v%d) and let it through.",
+                      moved(u->accuracy_drop), 100 * run->baseline_accuracy, 100 * u->accuracy,
+                      u->errors_raised,
+                      strcmp(run->check.verdict, "pass") == 0 ? "passed" : "warned of drift",
+                      k->trained_version);
+        return;
+    }
+    fo_buf_printf(b,
+                  "Unpinned, the noise-isolation v2 features reached the wake-word detector "
+                  "trained on v1 with %lld errors raised and accuracy %s from %.1f%% to %.1f%% "
+                  "(%d of %d features skewed",
+                  u->errors_raised, moved(u->accuracy_drop), 100 * run->baseline_accuracy,
+                  100 * u->accuracy, u->skew.flagged_features, dims);
+    if (u->silent_failure)
+        fo_buf_printf(b, "): a silent failure; ");
+    else
+        fo_buf_printf(b, ", no silent failure at the %g-point margin); ",
+                      100 * p->silent_failure_margin);
+    fo_buf_printf(b,
+                  "pinned to %s@v%d, the contract check blocked the deploy%s and accuracy %s "
+                  "at %.1f%%",
+                  run->baseline_view.name, k->served_version,
+                  u->silent_failure ? "" : " anyway (the version changed)",
+                  u->silent_failure ? "held" : "stayed", 100 * k->accuracy);
+    if (k->skew.skew_flagged)
+        fo_buf_printf(b, " (%d of %d features over the skew thresholds by sampling noise alone)",
+                      k->skew.flagged_features, dims);
+    else
+        fo_buf_printf(b, " with no training-serving skew");
+    if (!u->silent_failure && u->accuracy_drop < 0)
+        fo_buf_printf(b,
+                      ": a contract blocks by version, not by harm, so retrain first to ship v2");
+    fo_buf_printf(b, ".");
+}
+
+static void tiny_peek(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r) {
+    const fo_ensemble_result *run = &r->run;
+    const fo_tiny_column *u = &r->unpinned, *k = &r->pinned;
+    long long n = run->requests_served, base_ok = run->outcomes[3] + run->outcomes[2];
+    fo_buf_printf(b,
+                  "accuracy = correct / N on the same N = %lld held-out requests in both "
+                  "columns; v1 baseline = %lld / %lld = %.1f%%\n",
+                  n, base_ok, n, 100 * run->baseline_accuracy);
+    fo_buf_printf(b,
+                  "v2 space: f2 = diag(e^(s l)) R(s 90 deg) f1 + s b, s = %.2f: rotation %.1f "
+                  "deg, rescale x%.2f..x%.2f\n",
+                  p->severity, run->rotation_deg, run->scale_min, run->scale_max);
+    fo_buf_printf(b,
+                  "unpinned: detector trained on @v%d scores @v%d: accuracy = (TP + TN) / N = "
+                  "(%lld + %lld) / %lld = %.1f%%; drop = %.1f%% - %.1f%% = %+.1f points vs "
+                  "margin %.0f; errors_raised = %lld (8 = 8 finite features) -> %s\n",
+                  u->trained_version, u->served_version, run->tp, run->tn, n, 100 * u->accuracy,
+                  100 * run->baseline_accuracy, 100 * u->accuracy, 100 * u->accuracy_drop,
+                  100 * p->silent_failure_margin, u->errors_raised,
+                  u->silent_failure ? "SILENT FAILURE" : "no silent failure");
+    int fu, fk;
+    double pu = max_psi(&u->skew, &fu), pk = max_psi(&k->skew, &fk);
+    fo_buf_printf(b,
+                  "skew per feature: PSI = sum_b (q_b - p_b) ln(q_b / p_b) on the training "
+                  "deciles, flagged at >= 0.1 (or JS, Linf >= 0.1); unpinned max PSI(%s) = %.3f, "
+                  "%d of %d flagged; pinned max PSI(%s) = %.3f, %d flagged\n",
+                  run->baseline_view.feature_names[fu], pu, u->skew.flagged_features, u->skew.dims,
+                  run->baseline_view.feature_names[fk], pk, k->skew.flagged_features);
+    fo_buf_printf(b,
+                  "contract: FNV-1a-64 of each view's schema; the detector's contract @v%d %s, "
+                  "the deploy offers @v%d %s -> %s -> verdict %s -> deploy %s\n",
+                  run->trained_version, run->trained_view.hash_hex, run->served_version,
+                  run->served_view.hash_hex,
+                  run->check.contract_ok ? "name, version and hash match"
+                                         : "version and hash differ",
+                  run->check.verdict, k->deploy_blocked ? "blocked" : "allowed");
+    if (k->deploy_blocked)
+        fo_buf_printf(b,
+                      "pinned: the detector keeps reading @v%d: accuracy = baseline = %.1f%%, "
+                      "drop 0; v2 retrained would give %.1f%% (retrain, then bump the contract)",
+                      k->served_version, 100 * k->accuracy, 100 * run->retrained_accuracy);
+    else
+        fo_buf_printf(b,
+                      "pinned: retrained on @v%d with its contract bumped: accuracy = %.1f%%, the "
+                      "same as unpinned",
+                      k->trained_version, 100 * k->accuracy);
+}
+
+static void tiny_column_json(fo_json *j, const char *key, const fo_tiny_column *c,
+                             const fo_tiny_result *r) {
+    char view[64];
+    fo_json_object_begin(j, key);
+    fo_json_number(j, "accuracy", c->accuracy);
+    fo_json_bool(j, "skew_flagged", c->skew.skew_flagged);
+    fo_json_bool(j, "deploy_blocked", c->deploy_blocked);
+    fo_json_bool(j, "silent_failure", c->silent_failure);
+    fo_json_number(j, "accuracy_drop", c->accuracy_drop);
+    fo_json_int(j, "errors_raised", c->errors_raised);
+    fo_json_bool(j, "contract_checked", c->contract_checked);
+    if (c->pinned)
+        snprintf(view, sizeof view, "%s@v%d (pinned)", r->run.baseline_view.name,
+                 c->served_version);
+    else
+        snprintf(view, sizeof view, "%s@latest (v%d)", r->run.baseline_view.name,
+                 c->served_version);
+    fo_json_string(j, "reads", view);
+    fo_json_int(j, "served_version", c->served_version);
+    fo_json_string(j, "served_schema_hash", c->served_hash);
+    fo_json_int(j, "trained_version", c->trained_version);
+    fo_json_string(j, "trained_schema_hash", c->trained_hash);
+    fo_json_int(j, "flagged_features", c->skew.flagged_features);
+    fo_json_number(j, "max_psi", max_psi(&c->skew, NULL));
+    fo_json_object_end(j);
+}
+
+static void tiny_view_json(fo_json *j, const char *key, const fo_fs_view *v) {
+    fo_json_object_begin(j, key);
+    fo_json_string(j, "name", v->name);
+    fo_json_int(j, "version", v->version);
+    fo_json_string(j, "schema_hash", v->hash_hex);
+    fo_json_string(j, "producer", v->producer);
+    fo_json_string(j, "normalisation", v->normalisation);
+    fo_json_string(j, "basis", v->basis);
+    fo_json_object_end(j);
+}
+
+static void tiny_answer_json(fo_json *j, const char *key, const fo_tiny_answer *a) {
+    fo_json_object_begin(j, key);
+    fo_json_number(j, "score", a->score);
+    fo_json_string(j, "label", a->label ? tiny_story.positive : tiny_story.negative);
+    fo_json_bool(j, "correct", a->correct);
+    fo_json_object_end(j);
+}
+
+static void tiny_json(fo_json *j, const fo_tiny_params *p, const fo_tiny_result *r) {
+    const fo_ensemble_result *run = &r->run;
+    const fo_fs_check_result *c = &run->check;
+    tiny_column_json(j, "unpinned", &r->unpinned, r);
+    tiny_column_json(j, "pinned", &r->pinned, r);
+    fo_json_number(j, "baseline_accuracy", run->baseline_accuracy);
+    fo_json_number(j, "retrained_accuracy", run->retrained_accuracy);
+    fo_json_number(j, "severity", p->severity);
+    fo_json_string(j, "retrain_before_upgrade", yes_no[p->retrain]);
+    fo_json_int(j, "requests", run->requests_served);
+    fo_json_int(j, "train_size", FO_TINY_TRAIN_ROWS);
+    fo_json_number(j, "silent_failure_margin", p->silent_failure_margin);
+    fo_json_object_begin(j, "story");
+    fo_json_string(j, "upstream", tiny_story.upstream);
+    fo_json_string(j, "downstream", tiny_story.downstream);
+    fo_json_string(j, "positive_class", tiny_story.positive);
+    fo_json_string(j, "negative_class", tiny_story.negative);
+    fo_json_object_end(j);
+    fo_json_object_begin(j, "views");
+    tiny_view_json(j, "v1", &run->baseline_view);
+    tiny_view_json(j, "v2", &run->served_view);
+    fo_json_object_end(j);
+    fo_json_object_begin(j, "contract_check");
+    char v[64];
+    snprintf(v, sizeof v, "%s@v%d", run->trained_view.name, run->trained_view.version);
+    fo_json_string(j, "contract", v);
+    snprintf(v, sizeof v, "%s@v%d", run->served_view.name, run->served_view.version);
+    fo_json_string(j, "candidate", v);
+    fo_json_string(j, "verdict", c->verdict);
+    fo_json_bool(j, "contract_ok", c->contract_ok);
+    fo_json_bool(j, "shapes_match", c->dims_match);
+    fo_json_bool(j, "skew_flagged", c->skew_flagged);
+    fo_json_int(j, "flagged_features", c->flagged_features);
+    fo_json_bool(j, "deploy_blocked", r->pinned.deploy_blocked);
+    fo_json_string(j, "rule",
+                   "block when the verdict is fail (version, schema hash or shape "
+                   "differ from the contract); drift warns");
+    fo_json_array_begin(j, "reasons");
+    for (int k = 0; k < c->nreasons; k++)
+        fo_json_string(j, NULL, c->reasons[k]);
+    fo_json_array_end(j);
+    fo_json_object_end(j);
+    fo_json_object_begin(j, "upgrade");
+    fo_json_number(j, "rotation_deg", run->rotation_deg);
+    fo_json_number(j, "scale_min", run->scale_min);
+    fo_json_number(j, "scale_max", run->scale_max);
+    fo_json_number(j, "leakage_v1", run->leakage_v1);
+    fo_json_number(j, "leakage_v2", run->leakage_v2);
+    fo_json_object_end(j);
+    fo_json_array_begin(j, "skew");
+    for (int f = 0; f < r->unpinned.skew.dims; f++) {
+        const fo_fs_feature_check *a = &r->unpinned.skew.feature[f],
+                                  *b = &r->pinned.skew.feature[f];
+        fo_json_object_begin(j, NULL);
+        fo_json_string(j, "feature", run->baseline_view.feature_names[f]);
+        fo_json_number(j, "unpinned_psi", a->psi);
+        fo_json_bool(j, "unpinned_flagged", a->flagged);
+        fo_json_number(j, "pinned_psi", b->psi);
+        fo_json_bool(j, "pinned_flagged", b->flagged);
+        fo_json_object_end(j);
+    }
+    fo_json_array_end(j);
+    fo_json_array_begin(j, "trace");
+    for (int k = 0; k < run->trace_len; k++) {
+        fo_json_object_begin(j, NULL);
+        fo_json_int(j, "request", run->trace[k].request);
+        fo_json_string(j, "truth", run->trace[k].truth ? tiny_story.positive : tiny_story.negative);
+        tiny_answer_json(j, "unpinned", &r->unpinned.trace[k]);
+        tiny_answer_json(j, "pinned", &r->pinned.trace[k]);
+        fo_json_object_end(j);
+    }
+    fo_json_array_end(j);
+}
+
+static void tiny_cell(char *out, size_t n, const fo_tiny_column *c) {
+    snprintf(out, n, "@v%d %.8s", c->served_version, c->served_hash);
+}
+
+static void tiny_text(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
+                      const char *summary) {
+    const fo_ensemble_result *run = &r->run;
+    const fo_tiny_column *col[2] = {&r->unpinned, &r->pinned};
+    char ns[32], a[64], c2[64];
+    fo_buf_printf(b, "Tiny Pioneer crisis - The Dependency Domino\n");
+    fo_buf_printf(b,
+                  "The noise-isolation model ships v2 (severity %.2f: basis rotated %.1f deg, "
+                  "features rescaled x%.2f..x%.2f and shifted);\nthe wake-word detector was "
+                  "trained on %s@v1; retrain before upgrade: %s; %s held-out requests.\n\n",
+                  p->severity, run->rotation_deg, run->scale_min, run->scale_max,
+                  run->baseline_view.name, yes_no[p->retrain],
+                  fmt_count(ns, sizeof ns, (double)run->requests_served));
+    fo_buf_printf(b, "  %-24s %-24s %s\n", "", "unpinned (reads latest)", "pinned (contract)");
+    tiny_cell(a, sizeof a, col[0]), tiny_cell(c2, sizeof c2, col[1]);
+    fo_buf_printf(b, "  %-24s %-24s %s\n", "detector reads", a, c2);
+    for (int k = 0; k < 2; k++)
+        snprintf(k ? c2 : a, sizeof a, "@v%d %.8s", col[k]->trained_version, col[k]->trained_hash);
+    fo_buf_printf(b, "  %-24s %-24s %s\n", "trained on", a, c2);
+    snprintf(c2, sizeof c2, "%s: deploy %s", run->check.verdict,
+             r->pinned.deploy_blocked ? "BLOCKED" : "allowed");
+    fo_buf_printf(b, "  %-24s %-24s %s\n", "contract check", "none", c2);
+    fo_buf_printf(b, "  %-24s %-24lld %lld\n", "errors raised", col[0]->errors_raised,
+                  col[1]->errors_raised);
+    for (int k = 0; k < 2; k++)
+        snprintf(k ? c2 : a, sizeof a, "%.1f%%", 100 * col[k]->accuracy);
+    fo_buf_printf(b, "  %-24s %-24s %s\n", "accuracy", a, c2);
+    for (int k = 0; k < 2; k++)
+        if (col[k]->accuracy_drop == 0)
+            snprintf(k ? c2 : a, sizeof a, "0.0 points");
+        else
+            snprintf(k ? c2 : a, sizeof a, "%+.1f points", -100 * col[k]->accuracy_drop);
+    char lab[48];
+    snprintf(lab, sizeof lab, "vs v1 baseline %.1f%%", 100 * run->baseline_accuracy);
+    fo_buf_printf(b, "  %-24s %-24s %s\n", lab, a, c2);
+    for (int k = 0; k < 2; k++)
+        snprintf(k ? c2 : a, sizeof a, "%d of %d (max PSI %.2f)", col[k]->skew.flagged_features,
+                 col[k]->skew.dims, max_psi(&col[k]->skew, NULL));
+    fo_buf_printf(b, "  %-24s %-24s %s\n", "skewed features", a, c2);
+    fo_buf_printf(b, "  %-24s %-24s %s\n", "silent failure", col[0]->silent_failure ? "YES" : "no",
+                  col[1]->silent_failure ? "YES" : "no");
+    fo_buf_printf(b,
+                  "\n  v2 with the detector retrained on it: %.1f%% (what shipping v2 properly "
+                  "earns)\n",
+                  100 * run->retrained_accuracy);
+
+    fo_buf_printf(
+        b, "\nContract check of the deploy (%s@v%d against the detector's contract @v%d): %s\n",
+        run->served_view.name, run->served_version, run->trained_version, run->check.verdict);
+    for (int k = 0; k < run->check.nreasons; k++)
+        fo_buf_printf(b, "  - %s\n", run->check.reasons[k]);
+
+    fo_buf_printf(b, "\nTraced requests (the same %d in both columns; score = P(%s))\n",
+                  run->trace_len, tiny_story.positive);
+    fo_buf_printf(b, "  %-6s %-14s %-24s %s\n", "req", "truth", "unpinned", "pinned");
+    for (int k = 0; k < run->trace_len; k++) {
+        for (int c = 0; c < 2; c++) {
+            const fo_tiny_answer *t = &col[c]->trace[k];
+            snprintf(c ? c2 : a, sizeof a, "%s (%.2f) %s",
+                     t->label ? tiny_story.positive : tiny_story.negative, t->score,
+                     t->correct ? "ok" : "WRONG");
+        }
+        fo_buf_printf(b, "  #%-5lld %-14s %-24s %s\n", run->trace[k].request,
+                      run->trace[k].truth ? tiny_story.positive : tiny_story.negative, a, c2);
+    }
+    fo_buf_printf(b, "\n%s\n", summary);
+}
+
+static fo_status run_tiny(const fo_args *a, crisis_params *p, fo_rng *rng, fo_output *out,
+                          fo_error *err) {
+    p->tiny.silent_failure_margin = TINY_SILENT_FAILURE_MARGIN;
+    size_t bytes = fo_tiny_work_bytes(&p->tiny);
+    void *work = bytes ? malloc(bytes) : NULL;
+    fo_tiny_result *r = malloc(sizeof *r);
+    if (!work || !r) {
+        free(work), free(r);
+        return fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
+    }
+    if (fo_tiny_simulate(&p->tiny, rng, work, bytes, r) != 0) {
+        free(work), free(r);
+        return fo_error_set(err, FO_EINTERNAL, "crisis: parameters outside the model's domain", "",
+                            "", "");
+    }
+    free(work);
+    fo_buf summary, peek;
+    fo_buf_init(&summary), fo_buf_init(&peek);
+    tiny_summary(&summary, &p->tiny, r);
+    tiny_peek(&peek, &p->tiny, r);
+    fo_json j;
+    fo_json_init(&j, out->json);
+    begin_json(&j, a, p, fo_buf_str(&summary));
+    tiny_json(&j, &p->tiny, r);
+    fo_json_string(&j, "math_peek", fo_buf_str(&peek));
+    fo_json_object_end(&j);
+    if (out->text) {
+        tiny_text(out->text, &p->tiny, r, fo_buf_str(&summary));
+        put_peek_text(out->text, fo_buf_str(&peek));
+    }
+    if (out->svg) fo_draw_tiny_domino(out->svg, &p->tiny, r, &tiny_story);
+    fo_buf_free(&summary), fo_buf_free(&peek);
+    free(r);
+    return FO_OK;
+}
+
 /* ---- the table of crises ------------------------------------------------------------------- */
 
 typedef fo_status (*crisis_runner)(const fo_args *a, crisis_params *p, fo_rng *rng, fo_output *out,
@@ -1002,12 +1396,12 @@ typedef fo_status (*crisis_runner)(const fo_args *a, crisis_params *p, fo_rng *r
 static const struct {
     const char *track;
     unsigned bit;
-    crisis_runner run; /* NULL: not built yet */
+    crisis_runner run;
 } crises[] = {
     {"cloud-titan", T_CLOUD, run_cloud},
     {"edge-guardian", T_EDGE, run_edge},
     {"mobile-nomad", T_MOBILE, run_mobile},
-    {"tiny-pioneer", T_TINY, NULL}, /* the Dependency Domino reuses Part 3's pipeline */
+    {"tiny-pioneer", T_TINY, run_tiny},
 };
 
 static void tracks_text(unsigned mask, char *out, size_t n) {
@@ -1048,18 +1442,9 @@ static fo_status run_crisis(const fo_args *a, fo_output *out, fo_error *err) {
     size_t c = 0;
     while (c < FO_COUNT(crises) && strcmp(crises[c].track, track) != 0)
         c++;
-    if (c == FO_COUNT(crises) || !crises[c].run) {
-        char ready[128];
-        size_t len = 0;
-        ready[0] = '\0';
-        for (size_t i = 0; i < FO_COUNT(crises) && len < sizeof ready; i++)
-            if (crises[i].run)
-                len += (size_t)snprintf(ready + len, sizeof ready - len, "%s%s", len ? ", " : "",
-                                        crises[i].track);
-        return fo_error_set(err, FO_EUSAGE,
-                            "crisis not yet available (it reuses Part 3's pipeline)", "track",
-                            track, ready);
-    }
+    if (c == FO_COUNT(crises)) /* the table covers every track fo_args_set accepts */
+        return fo_error_set(err, FO_EINTERNAL, "crisis: no runner for the track", "track", track,
+                            "");
     fo_status s = check_applicable(a, crises[c].bit, track, err);
     if (s != FO_OK) return s;
     crisis_params p;
@@ -1083,7 +1468,11 @@ const fo_command fo_cmd_crisis = {
         "per-generation p99.9 gate against a fleet-wide p99 check, with the fleet rollback. "
         "mobile-nomad: an OS update cuts the AR filter's FPS differently in 10 regions; "
         "aggregate monitoring against per-region tests with Benjamini-Hochberg or Bonferroni "
-        "control. tiny-pioneer (the Dependency Domino) comes with Part 3's pipeline. A "
+        "control. tiny-pioneer (the Dependency Domino): on Part 3's pipeline, the noise-isolation "
+        "model ships v2 and the wake-word detector trained on v1 reads it; unpinned (the "
+        "detector reads the latest view) it fails silently, pinned (its contract names a view "
+        "version and schema hash) the contract check blocks the deploy: accuracy and skew in "
+        "both columns. A "
         "parameter belongs to one track (alpha and reference_hours to two); giving it for "
         "another track is an error.",
     .params = crisis_params_table,
@@ -1092,7 +1481,8 @@ const fo_command fo_cmd_crisis = {
     .npresets = FO_COUNT(crisis_presets),
     .positional = "track",
     .figure = "cloud-titan: alert timeline; edge-guardian: latency tails and rollout waves; "
-              "mobile-nomad: region FPS small multiples",
+              "mobile-nomad: region FPS small multiples; tiny-pioneer: before/after trace, "
+              "unpinned vs pinned views",
     .example = "fleetops crisis mobile-nomad --correction bonferroni",
     .run = run_crisis,
 };

@@ -215,6 +215,8 @@ int fo_ensemble_run(const fo_ensemble_params *p, fo_rng *rng, void *work, size_t
     r->trained_view = view[cv];
     r->served_view = view[sv];
     fo_fs_check(&view[cv], &view[sv], fev[sv], ne, &r->check);
+    r->baseline_view = view[0];
+    fo_fs_check(&view[0], &view[0], fev[0], ne, &r->baseline_check);
 
     long long idx[FO_ENS_TRACE];
     r->trace_len = pick_trace(outcome, ne, r->outcomes, idx);

@@ -103,7 +103,8 @@ static int self_contained(const char *path) {
 }
 
 /* Every command that draws a figure draws a well-formed, self-contained SVG for every track
- * (and without a track when the track is optional). */
+ * (and without a track when the track is optional). A required parameter other than the track
+ * (governance's --policy) gets its first choice, as tests/wasm/parity.mjs does. */
 static void test_every_figure_for_every_track(void **state) {
     (void)state;
     fo_proc s = fo_run_cli("schema", NULL);
@@ -115,14 +116,37 @@ static void test_every_figure_for_every_track(void **state) {
         json_t *cmd = json_array_get(cmds, c);
         if (!json_is_string(json_object_get(cmd, "figure"))) continue;
         const char *name = json_string_value(json_object_get(cmd, "name"));
+        json_t *params = json_object_get(cmd, "params");
+        char flags[4][64];
+        const char *required[8];
+        size_t nreq = 0;
+        for (size_t i = 0; i < json_array_size(params) && nreq < 8; i++) {
+            json_t *pr = json_array_get(params, i);
+            const char *pn = json_string_value(json_object_get(pr, "name"));
+            json_t *choices = json_object_get(pr, "choices");
+            if (!json_is_true(json_object_get(pr, "required")) || strcmp(pn, "track") == 0)
+                continue;
+            assert_true(json_array_size(choices) > 0 && nreq / 2 < 4);
+            snprintf(flags[nreq / 2], sizeof flags[0], "--%s", pn);
+            for (char *ch = flags[nreq / 2]; *ch; ch++)
+                if (*ch == '_') *ch = '-';
+            required[nreq] = flags[nreq / 2];
+            required[nreq + 1] = json_string_value(json_array_get(choices, 0));
+            nreq += 2;
+        }
         for (size_t t = 0; t < 5; t++) {
             char path[512];
             snprintf(path, sizeof path, "%s/%s-%s.svg", fo_test_tmpdir(), name,
                      tracks[t] ? tracks[t] : "default");
             remove(path);
-            fo_proc p = tracks[t]
-                            ? fo_run_cli(name, "--track", tracks[t], "--svg", path, "--json", NULL)
-                            : fo_run_cli(name, "--svg", path, "--json", NULL);
+            const char *argv[24];
+            size_t n = 0;
+            argv[n++] = name;
+            if (tracks[t]) argv[n++] = "--track", argv[n++] = tracks[t];
+            for (size_t i = 0; i < nreq; i++)
+                argv[n++] = required[i];
+            argv[n++] = "--svg", argv[n++] = path, argv[n++] = "--json", argv[n] = NULL;
+            fo_proc p = fo_run_cliv(argv);
             if (p.status == 2 && !tracks[t]) { /* a command whose track is required */
                 assert_non_null(strstr(p.err, "--track"));
                 fo_proc_free(&p);

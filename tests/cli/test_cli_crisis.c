@@ -1,7 +1,7 @@
 /* test_cli_crisis.c — `fleetops crisis TRACK` as a user runs it: the JSON keys of issue 5 per
- * track, the musts seen through the JSON, bad input (exit 2, one stderr line naming the flag,
- * the value and what is allowed), parameters given for the wrong track, tiny-pioneer's "not
- * yet available", the readable report and the --svg figures (checked with xmllint). */
+ * track, the musts seen through the JSON (tiny-pioneer's over 50 seeds too), bad input (exit 2,
+ * one stderr line naming the flag, the value and what is allowed), parameters given for the
+ * wrong track, the readable report and the --svg figures (checked with xmllint). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,9 @@
 #include "fleetops/command.h"
 #include "testutil.h"
 
-static const char *const ready_tracks[] = {"cloud-titan", "edge-guardian", "mobile-nomad"};
+static const char *const ready_tracks[] = {"cloud-titan", "edge-guardian", "mobile-nomad",
+                                           "tiny-pioneer"};
+#define NTRACKS 4
 
 static json_t *run_json(fo_proc *pr, const char *track, const char *flag, const char *value) {
     if (flag)
@@ -159,15 +161,139 @@ static void positional_flag_and_seed(void **state) {
     fo_proc_free(&a), fo_proc_free(&b), fo_proc_free(&c);
 }
 
-static void tiny_pioneer_not_yet(void **state) {
+static void expect_column(json_t *j, const char *key) {
+    json_t *c = json_object_get(j, key);
+    if (!json_is_object(c)) fail_msg("\"%s\" is not an object", key);
+    assert_true(json_is_number(json_object_get(c, "accuracy")));
+    const char *flags[] = {"skew_flagged", "deploy_blocked", "silent_failure"};
+    for (int k = 0; k < 3; k++)
+        if (!json_is_boolean(json_object_get(c, flags[k])))
+            fail_msg("%s.%s is not a boolean", key, flags[k]);
+}
+
+static int is_true(json_t *j, const char *path) {
+    char key[64];
+    const char *dot = strchr(path, '.');
+    snprintf(key, sizeof key, "%.*s", (int)(dot - path), path);
+    return json_is_true(json_object_get(json_object_get(j, key), dot + 1));
+}
+
+/* The issue's must, read from the JSON: unpinned fails silently (accuracy down by more than
+ * the margin, skew flagged, no error, nothing blocked); pinned blocks the deploy and keeps the
+ * baseline accuracy exactly. */
+static int tiny_must_holds(json_t *j) {
+    double base = fo_json_path_num(j, "baseline_accuracy");
+    return is_true(j, "unpinned.silent_failure") && is_true(j, "unpinned.skew_flagged") &&
+           !is_true(j, "unpinned.deploy_blocked") &&
+           fo_json_path_num(j, "unpinned.errors_raised") == 0 &&
+           base - fo_json_path_num(j, "unpinned.accuracy") >
+               fo_json_path_num(j, "silent_failure_margin") &&
+           is_true(j, "pinned.deploy_blocked") && !is_true(j, "pinned.silent_failure") &&
+           fo_json_path_num(j, "pinned.accuracy") == base &&
+           fo_json_path_num(j, "pinned.errors_raised") == 0;
+}
+
+static void tiny_pioneer_json(void **state) {
     (void)state;
-    fo_proc pr = fo_run_cli("crisis", "tiny-pioneer", NULL);
-    const char *n[] = {"--track", "tiny-pioneer", "not yet available", "cloud-titan"};
-    expect_usage_error(&pr, n, 4);
+    fo_proc pr;
+    json_t *j = run_json(&pr, "tiny-pioneer", NULL, NULL);
+    expect_common_keys(j, "tiny-pioneer");
+    expect_column(j, "unpinned");
+    expect_column(j, "pinned");
+    assert_true(tiny_must_holds(j));
+    /* At the defaults the pinned detector reads @v1, with no training-serving skew. */
+    assert_false(is_true(j, "pinned.skew_flagged"));
+    assert_int_equal((int)fo_json_path_num(j, "pinned.served_version"), 1);
+    assert_int_equal((int)fo_json_path_num(j, "unpinned.served_version"), 2);
+    /* The presets (cmd_crisis.c) and the contract check that blocked. */
+    assert_true(fo_json_path_num(j, "severity") == 0.85);
+    assert_string_equal(json_string_value(json_object_get(j, "retrain_before_upgrade")), "no");
+    assert_int_equal((int)fo_json_path_num(j, "requests"), 1000);
+    json_t *cc = json_object_get(j, "contract_check");
+    assert_string_equal(json_string_value(json_object_get(cc, "verdict")), "fail");
+    assert_true(json_is_false(json_object_get(cc, "contract_ok")));
+    assert_true(json_array_size(json_object_get(cc, "reasons")) >= 2);
+    assert_string_equal(json_string_value(json_object_get(cc, "contract")), "denoised_audio@v1");
+    /* The two views: same name, different hashes; each column names the hash it reads. */
+    const char *h1 = json_string_value(json_object_get(
+                   json_object_get(json_object_get(j, "views"), "v1"), "schema_hash")),
+               *h2 = json_string_value(json_object_get(
+                   json_object_get(json_object_get(j, "views"), "v2"), "schema_hash"));
+    assert_true(h1 && h2 && strlen(h1) == 16 && strcmp(h1, h2) != 0);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(j, "pinned"), "served_schema_hash")), h1);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(j, "unpinned"), "served_schema_hash")),
+        h2);
+    assert_int_equal(json_array_size(json_object_get(j, "skew")), 8);
+    assert_int_equal(json_array_size(json_object_get(j, "trace")), 6);
+    assert_true(fo_json_path_num(j, "retrained_accuracy") >
+                fo_json_path_num(j, "baseline_accuracy"));
+    /* The summary states the outcome with its numbers. */
+    const char *summary = json_string_value(json_object_get(j, "summary"));
+    assert_non_null(strstr(summary, "silent failure"));
+    assert_non_null(strstr(summary, "blocked the deploy"));
+    char pct[16];
+    snprintf(pct, sizeof pct, "%.1f%%", 100 * fo_json_path_num(j, "unpinned.accuracy"));
+    assert_non_null(strstr(summary, pct));
+    json_decref(j);
     fo_proc_free(&pr);
-    pr = fo_run_cli("crisis", "--track", "tiny-pioneer", "--json", NULL);
-    expect_usage_error(&pr, n, 3);
+
+    /* Second method: the unpinned column is Part 3's ensemble scenario for the same seed. */
+    j = run_json(&pr, "tiny-pioneer", NULL, NULL);
+    fo_proc pe = fo_run_cli("ensemble", "--track", "tiny-pioneer", "--json", NULL);
+    assert_int_equal(pe.status, 0);
+    json_t *e = fo_parse_json(pe.out);
+    assert_true(fo_json_path_num(j, "unpinned.accuracy") == fo_json_path_num(e, "accuracy"));
+    assert_true(fo_json_path_num(j, "baseline_accuracy") ==
+                fo_json_path_num(e, "baseline_accuracy"));
+    assert_string_equal(
+        json_string_value(
+            json_object_get(json_object_get(json_object_get(j, "views"), "v2"), "schema_hash")),
+        json_string_value(json_object_get(json_object_get(e, "served_view"), "schema_hash")));
+    json_decref(e), json_decref(j);
+    fo_proc_free(&pe), fo_proc_free(&pr);
+
+    /* Retrained first: the bumped contract passes, the deploy goes through, both columns read
+     * v2 at the retrained accuracy. */
+    j = run_json(&pr, "tiny-pioneer", "--retrain-before-upgrade", "yes");
+    assert_false(is_true(j, "pinned.deploy_blocked"));
+    assert_false(is_true(j, "unpinned.silent_failure"));
+    assert_true(fo_json_path_num(j, "pinned.accuracy") ==
+                fo_json_path_num(j, "retrained_accuracy"));
+    assert_true(fo_json_path_num(j, "unpinned.accuracy") == fo_json_path_num(j, "pinned.accuracy"));
+    assert_true(is_true(j, "contract_check.contract_ok"));
+    json_decref(j);
     fo_proc_free(&pr);
+
+    /* Severity 0: harmless upstream change, yet the contract still blocks it. */
+    j = run_json(&pr, "tiny-pioneer", "--severity", "0");
+    assert_false(is_true(j, "unpinned.silent_failure"));
+    assert_true(is_true(j, "pinned.deploy_blocked"));
+    assert_non_null(strstr(json_string_value(json_object_get(j, "summary")), "not by harm"));
+    json_decref(j);
+    fo_proc_free(&pr);
+}
+
+/* The must over seeds 1-50 through the command table (in-process: the same JSON). */
+static void tiny_pioneer_must_over_50_seeds(void **state) {
+    (void)state;
+    int held = 0;
+    for (int seed = 1; seed <= 50; seed++) {
+        char sv[16];
+        snprintf(sv, sizeof sv, "%d", seed);
+        const char *names[2] = {"track", "seed"}, *values[2] = {"tiny-pioneer", sv};
+        fo_buf out;
+        fo_buf_init(&out);
+        fo_output o = {&out, NULL, NULL};
+        fo_error err;
+        assert_int_equal(fo_command_run_kv("crisis", names, values, 2, &o, &err), FO_OK);
+        json_t *j = fo_parse_json(fo_buf_str(&out));
+        held += tiny_must_holds(j);
+        json_decref(j);
+        fo_buf_free(&out);
+    }
+    assert_true(held >= 45);
 }
 
 static void track_is_required_and_checked(void **state) {
@@ -194,6 +320,11 @@ static void parameter_of_another_track(void **state) {
         {"edge-guardian", "--reference-hours", "48", "cloud-titan or mobile-nomad"},
         {"mobile-nomad", "--threshold-k", "2", "cloud-titan"},
         {"mobile-nomad", "--shadow", "off", "edge-guardian"},
+        {"tiny-pioneer", "--models", "10", "cloud-titan"},
+        {"tiny-pioneer", "--alpha", "0.01", "edge-guardian or mobile-nomad"},
+        {"mobile-nomad", "--severity", "0.5", "tiny-pioneer"},
+        {"cloud-titan", "--retrain-before-upgrade", "yes", "tiny-pioneer"},
+        {"edge-guardian", "--requests", "2000", "tiny-pioneer"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fo_proc pr = fo_run_cli("crisis", cases[i].track, cases[i].flag, cases[i].value, NULL);
@@ -224,6 +355,11 @@ static void out_of_range_values(void **state) {
         {"mobile-nomad", "--alpha", "0.9", "number in (0, 0.5]"},
         {"mobile-nomad", "--correction", "holm", "one of: bh, bonferroni, none"},
         {"mobile-nomad", "--monitor-hours", "1000", "integer in [24, 336]"},
+        {"tiny-pioneer", "--severity", "1.5", "number in [0, 1]"},
+        {"tiny-pioneer", "--severity", "-0.1", "number in [0, 1]"},
+        {"tiny-pioneer", "--requests", "100", "integer in [500, 10000]"},
+        {"tiny-pioneer", "--requests", "20000", "integer in [500, 10000]"},
+        {"tiny-pioneer", "--retrain-before-upgrade", "maybe", "one of: yes, no"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fo_proc pr = fo_run_cli("crisis", cases[i].track, cases[i].flag, cases[i].value, NULL);
@@ -238,8 +374,8 @@ static void out_of_range_values(void **state) {
 static void readable_report(void **state) {
     (void)state;
     static const char *const heads[] = {"Cloud Titan crisis", "Edge Guardian crisis",
-                                        "Mobile Nomad crisis"};
-    for (int t = 0; t < 3; t++) {
+                                        "Mobile Nomad crisis", "Tiny Pioneer crisis"};
+    for (int t = 0; t < NTRACKS; t++) {
         fo_proc pr = fo_run_cli("crisis", ready_tracks[t], NULL);
         assert_int_equal(pr.status, 0);
         assert_non_null(strstr(pr.out, heads[t]));
@@ -250,13 +386,14 @@ static void readable_report(void **state) {
     fo_proc pr = fo_run_cli("help", "crisis", NULL);
     assert_int_equal(pr.status, 0);
     assert_non_null(strstr(pr.out, "--correction"));
+    assert_non_null(strstr(pr.out, "--retrain-before-upgrade"));
     assert_non_null(strstr(pr.out, "[track]"));
     fo_proc_free(&pr);
 }
 
 static void svg_figures(void **state) {
     (void)state;
-    for (int t = 0; t < 3; t++) {
+    for (int t = 0; t < NTRACKS; t++) {
         char path[512], cmd[700];
         snprintf(path, sizeof path, "%s/crisis-%s.svg", fo_test_tmpdir(), ready_tracks[t]);
         remove(path);
@@ -292,7 +429,7 @@ static void every_parameter_has_a_track(void **state) {
         else
             snprintf(value, sizeof value, "%.17g", p->def);
         int ok = 0;
-        for (int t = 0; t < 3; t++) {
+        for (int t = 0; t < NTRACKS; t++) {
             const char *names[2] = {"track", p->name}, *values[2] = {ready_tracks[t], value};
             fo_buf out;
             fo_buf_init(&out);
@@ -318,7 +455,8 @@ int main(void) {
         cmocka_unit_test(edge_guardian_json),
         cmocka_unit_test(mobile_nomad_json),
         cmocka_unit_test(positional_flag_and_seed),
-        cmocka_unit_test(tiny_pioneer_not_yet),
+        cmocka_unit_test(tiny_pioneer_json),
+        cmocka_unit_test(tiny_pioneer_must_over_50_seeds),
         cmocka_unit_test(track_is_required_and_checked),
         cmocka_unit_test(parameter_of_another_track),
         cmocka_unit_test(out_of_range_values),

@@ -66,7 +66,14 @@ static void test_scenarios(void **state) {
         assert_true(b->accuracy_drop == 0);
         assert_int_equal(b->served_version, 1);
         assert_int_equal(b->trained_version, 1);
+        /* The v1 pipeline's own check is this scenario's check, and the same in every
+         * scenario of the seed (a v2 scenario included). */
+        assert_memory_equal(&b->baseline_check, &b->check, sizeof b->check);
+        assert_memory_equal(&b->baseline_check, &a->baseline_check, sizeof b->check);
+        assert_memory_equal(&b->baseline_view, &b->served_view, sizeof b->served_view);
+        assert_memory_equal(&b->baseline_view, &a->trained_view, sizeof b->served_view);
     }
+    assert_true(a->baseline_check.contract_ok && !a->check.contract_ok);
     /* v2 retrained: the retrained accuracy, a gain, no silent failure. */
     p.upstream = FO_ENS_UPSTREAM_V2, p.retrain = FO_ENS_RETRAIN_YES;
     run(&p, 1, b);
