@@ -48,10 +48,10 @@ const char *live_server_cookie(void) {
     return cookie;
 }
 
-int live_server_send(const void *request, size_t n) {
+int live_server_send(const void *request, size_t n, int timeout_s) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
     if (s < 0) return 0;
-    struct timeval tv = {1, 0};
+    struct timeval tv = {timeout_s, 0};
     setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)live_server_port())};

@@ -10,7 +10,8 @@
 void live_server_start(void);
 unsigned live_server_port(void);
 const char *live_server_cookie(void);
-/* Sends the bytes, reads the answer (at most 1 s); returns the HTTP status, 0 if none. */
-int live_server_send(const void *request, size_t n);
+/* Sends the bytes, reads the answer (waiting at most `timeout_s` for each read); returns the
+ * HTTP status, 0 if none. */
+int live_server_send(const void *request, size_t n, int timeout_s);
 
 #endif
