@@ -44,6 +44,7 @@ test: deps-test deps-web build web build-asan/CMakeCache.txt
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build && $(CTEST) --output-on-failure -j $(JOBS)
 	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS)
+	scripts/lint.sh build
 
 run: build
 	./build/fleetops serve

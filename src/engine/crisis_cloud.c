@@ -186,6 +186,10 @@ static void reference_thresholds(const fo_cloud_params *p, const double *ref, si
  * spans at least two days, so every slot has two values and n - slots > 0). */
 static void daily_profile(const double *ref, size_t n, size_t slots, double *profile, double *sd) {
     double count[1440 / FO_CLOUD_MIN_CHUNK_MINUTES] = {0};
+    if (slots == 0 || n <= slots) { /* unreachable with the command's ranges; no division by 0 */
+        *sd = 0.0;
+        return;
+    }
     for (size_t j = 0; j < slots; j++)
         profile[j] = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -193,7 +197,7 @@ static void daily_profile(const double *ref, size_t n, size_t slots, double *pro
         count[i % slots] += 1.0;
     }
     for (size_t j = 0; j < slots; j++)
-        profile[j] /= count[j];
+        profile[j] = count[j] > 0 ? profile[j] / count[j] : 0.0; /* every slot has >= 2 values */
     double sq = 0.0;
     for (size_t i = 0; i < n; i++)
         sq += (ref[i] - profile[i % slots]) * (ref[i] - profile[i % slots]);

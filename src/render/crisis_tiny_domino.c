@@ -268,7 +268,9 @@ static void psi_chart(fo_buf *b, double x, const fo_tiny_column *c, const fo_tin
                   .ymin = lo,
                   .ymax = hi,
                   .ylog = 1};
-    for (double t = lo; t <= hi * 1.0001; t *= 10) {
+    int decades = (int)lround(log10(hi / lo)); /* lo and hi are powers of ten */
+    for (int dk = 0; dk <= decades; dk++) {
+        double t = lo * pow(10.0, dk);
         double yy = fo_plot_py(&pl, t);
         fo_svg_line(b, px, yy, px + pw, yy, "#e5e7eb", 1, NULL);
         fo_svg_text(b, px - 5, yy + 4, "end", "tick", "%g", t);

@@ -231,7 +231,9 @@ static void verdict_panel(fo_buf *b, const fo_ensemble_result *r) {
                   .ymin = lo,
                   .ymax = hi,
                   .ylog = 1};
-    for (double t = lo; t <= hi * 1.0001; t *= 10) {
+    int decades = (int)lround(log10(hi / lo)); /* lo and hi are powers of ten */
+    for (int k = 0; k <= decades; k++) {
+        double t = lo * pow(10.0, k);
         double yy = fo_plot_py(&pl, t);
         fo_svg_line(b, px, yy, px + pw, yy, "#e5e7eb", 1, NULL);
         fo_svg_text(b, px - 5, yy + 4, "end", "tick", "%g", t);

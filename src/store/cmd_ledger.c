@@ -50,7 +50,7 @@ static fo_status open_existing(const char *path, fo_store **s, fo_error *err) {
 static fo_status run_report(const fo_args *a, fo_output *out, fo_error *err) {
     report_params p = {0};
     fo_args_bind(a, &p);
-    fo_store *s;
+    fo_store *s = NULL;
     if (open_existing(p.db, &s, err) != FO_OK) return err->status;
     fo_buf *dst = out->text ? out->text : out->json;
     fo_status st = fo_report_render(
@@ -63,7 +63,7 @@ static fo_status run_report(const fo_args *a, fo_output *out, fo_error *err) {
 static fo_status run_class(const fo_args *a, fo_output *out, fo_error *err) {
     report_params p = {0};
     fo_args_bind(a, &p);
-    fo_store *s;
+    fo_store *s = NULL;
     if (open_existing(p.db, &s, err) != FO_OK) return err->status;
     fo_status st = fo_store_class_json(s, out->json, err);
     fo_store_close(s);

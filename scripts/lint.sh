@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# lint.sh — the static analysers over src/, run by `make test` (so by CI): cppcheck, and
+# clang-tidy's clang-analyzer checks with the build's compile_commands.json. Any finding fails.
+# A finding that is wrong is suppressed in .cppcheck-suppressions or with a NOLINT comment at
+# the line, always with the reason beside it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
+cd "$root"
+out=$(cppcheck --enable=warning,performance,portability --std=c11 --quiet --inline-suppr \
+    --suppressions-list=.cppcheck-suppressions --error-exitcode=1 -I include -I src src 2>&1) || {
+    echo "$out"
+    echo "lint: cppcheck found the above"
+    exit 1
+}
+checks='-*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling'
+files=$(ls src/*/*.c)
+fail=0
+# two at a time: the machine has two cores
+out=$(printf '%s\n' $files | xargs -P 2 -n 4 clang-tidy -p "$build" --quiet -checks="$checks" \
+    2>/dev/null | grep -E "warning:|error:" || true)
+if [ -n "$out" ]; then
+    echo "$out"
+    echo "lint: clang-tidy found the above"
+    fail=1
+fi
+[ $fail -eq 0 ] && echo "lint: cppcheck and clang-tidy: 0 findings over $(echo $files | wc -w) files"
+exit $fail
