@@ -5,9 +5,17 @@
 #define FLEETOPS_INSTRUMENTS_H
 
 #include "fleetops/buf.h"
+#include "fleetops/canary.h"
 #include "fleetops/roi.h"
 
 /* Part 1: total cost vs number of models, manual toil and platform lines, N* and N marked. */
 void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r);
+
+/* Part 2: the Confidence Clock, C(t) over hours of shadow with the target line, the crossing
+ * (requests needed), the window the 168 h release limit allows and the attempt, if any. */
+void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r);
+/* Part 2: the Risk-vs-Velocity Radar, a pentagon of the five 0..1 scores with each axis's raw
+ * value and unit. */
+void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r);
 
 #endif

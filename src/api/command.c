@@ -19,6 +19,8 @@ static const fo_command *const table[] = {
     &fo_cmd_lab,
     &fo_cmd_tracks,
     &fo_cmd_roi,
+    &fo_cmd_canary,
+    &fo_cmd_bound,
     &fo_cmd_schema,
 };
 

@@ -11,6 +11,8 @@ extern const fo_command fo_cmd_lab;
 extern const fo_command fo_cmd_tracks;
 extern const fo_command fo_cmd_schema;
 extern const fo_command fo_cmd_roi;
+extern const fo_command fo_cmd_canary;
+extern const fo_command fo_cmd_bound;
 
 /* The --track parameter every track-aware command shares. */
 #define FO_PARAM_TRACK                                                                             \
