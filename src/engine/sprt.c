@@ -145,6 +145,13 @@ static void dp_absorb(dp_side *s, double mass, double n, int reject) {
     if (before < 0.99 && s->stopped >= 0.99) s->p99 = n;
 }
 
+static double dp_alive(const double *m, long long lo, long long hi) {
+    double sum = 0;
+    for (long long f = lo; f <= hi; f++)
+        sum += m[f & MASK];
+    return sum;
+}
+
 static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_sprt_result *r) {
     double m0[RING], m1[RING];
     memset(m0, 0, sizeof m0);
@@ -152,12 +159,17 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
     dp_side s0 = {.p = p->p0, .alive = 1, .median = NAN, .p99 = NAN};
     dp_side s1 = {.p = p->p1, .alive = 1, .median = NAN, .p99 = NAN};
     double q0 = p->p0, q1 = p->p1, c0 = 1 - q0, c1 = 1 - q1;
-    long long cap =
-        p->max_requests > 0 ? p->max_requests : (long long)(FO_SPRT_DP_BUDGET / (band + 2.0));
+    long long cap = p->max_requests > 0
+                        ? p->max_requests
+                        : (long long)(FO_SPRT_DP_BUDGET / (band + FO_SPRT_DP_STEP_COST));
     long long lo = 0, hi = 0, n = 0;
     m0[0] = m1[0] = 1;
-    while (n < cap && lo <= hi &&
-           (s0.alive >= FO_SPRT_TAIL_MASS || s1.alive >= FO_SPRT_TAIL_MASS)) {
+    while (n < cap && lo <= hi) {
+        /* The undecided mass, every 16 requests (summing it is most of a narrow band's work). */
+        if ((n & 15) == 0) {
+            s0.alive = dp_alive(m0, lo, hi), s1.alive = dp_alive(m1, lo, hi);
+            if (s0.alive < FO_SPRT_TAIL_MASS && s1.alive < FO_SPRT_TAIL_MASS) break;
+        }
         m0[(hi + 1) & MASK] = m1[(hi + 1) & MASK] = 0;
         for (long long f = hi + 1; f > lo; f--) {
             size_t i = (size_t)f & MASK, j = (size_t)(f - 1) & MASK;
@@ -178,12 +190,9 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
             dp_absorb(&s1, m1[lo & MASK], dn, 0);
             lo++;
         }
-        double a0 = 0, a1 = 0;
-        for (long long f = lo; f <= hi; f++)
-            a0 += m0[f & MASK], a1 += m1[f & MASK];
-        s0.alive = a0, s1.alive = a1;
     }
-    if (lo > hi) s0.alive = s1.alive = 0;
+    s0.alive = lo <= hi ? dp_alive(m0, lo, hi) : 0;
+    s1.alive = lo <= hi ? dp_alive(m1, lo, hi) : 0;
     r->exact_requests = n;
     r->exact_alpha = s0.reject;
     r->exact_beta = s1.accept;
@@ -197,25 +206,47 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
 
 /* ---- the fixed-sample test ----------------------------------------------------------------
  * With n requests, reject H0 when X >= c, c the smallest count with P(X >= c | n, p0) <=
- * alpha. Its beta, P(X < c | n, p1), saw-tooths in n (discreteness), so "the smallest n" is
- * found in two steps: the randomized test (reject with probability gamma at X = c - 1, size
- * exactly alpha) has a beta that only falls with n, so bisection finds its smallest n
- * exactly; no non-randomized test can do better, so scanning up from there finds the first n
- * whose plain test meets beta. */
+ * alpha. Its beta, P(X < c | n, p1), saw-tooths in n (discreteness), so "the smallest n" takes
+ * two steps. (1) The randomized test (reject with probability gamma at X = c - 1, size exactly
+ * alpha) has a beta that only falls with n, so bisection finds its smallest n, n_r, exactly;
+ * no plain test can do better. (2) A plain test with critical value c works for the n in
+ * [N_min(c), N_max(c)], N_min the first n with P(X < c | n, p1) <= beta and N_max the last
+ * with P(X >= c | n, p0) <= alpha (both rise with c, and any c that works means the smallest
+ * c works too). So walk c up from c(n_r): the first c whose window reaches past n_r gives the
+ * answer, max(N_min(c), n_r). Cost: a few bisections, however far apart the saw-teeth are. */
 typedef struct fixed_eval {
     double c, size, beta, beta_randomized;
 } fixed_eval;
 
-static fixed_eval fixed_at(double n, double p0, double p1, double alpha) {
-    double la = log(alpha), lo = 0, hi = n + 1; /* P(X >= 0) = 1 > alpha; P(X >= n+1) = 0 */
-    double mean = n * p0, sd = sqrt(mean * (1 - p0));
-    double guess = floor(mean + 2 * sd);
-    if (guess > lo && guess < hi) {
-        if (fo_binom_log_sf(guess - 1, n, p0) <= la)
-            hi = guess;
-        else
-            lo = guess;
+/* Smallest c with P(X >= c | n, p0) <= alpha: gallop from the normal guess, then bisect. */
+static double critical_count(double n, double p0, double alpha) {
+    double la = log(alpha), sd = ceil(sqrt(n * p0 * (1 - p0))) + 1; /* whole: lo, hi stay whole */
+    double lo = floor(n * p0 + 1.5 * sd), hi, step = sd;
+    if (lo > n) lo = n;
+    if (lo < 0) lo = 0;
+    if (fo_binom_log_sf(lo - 1, n, p0) <= la) { /* lo already rejects: move down */
+        hi = lo;
+        for (;;) {
+            lo = hi - step;
+            if (lo <= 0) {
+                lo = 0;
+                break;
+            }
+            if (fo_binom_log_sf(lo - 1, n, p0) > la) break;
+            hi = lo, step *= 2;
+        }
+    } else {
+        for (;;) {
+            hi = lo + step;
+            if (hi >= n + 1) {
+                hi = n + 1;
+                break;
+            }
+            if (fo_binom_log_sf(hi - 1, n, p0) <= la) break;
+            lo = hi, step *= 2;
+        }
     }
+    /* invariant: c = lo does not reach size alpha (or lo = 0), c = hi does */
     while (hi - lo > 1) {
         double mid = floor(0.5 * (lo + hi));
         if (fo_binom_log_sf(mid - 1, n, p0) <= la)
@@ -223,14 +254,49 @@ static fixed_eval fixed_at(double n, double p0, double p1, double alpha) {
         else
             lo = mid;
     }
+    return hi;
+}
+
+static fixed_eval fixed_at(double n, double p0, double p1, double alpha) {
     fixed_eval e;
-    e.c = hi;
-    e.size = exp(fo_binom_log_sf(hi - 1, n, p0));
-    e.beta = exp(fo_binom_log_cdf(hi - 1, n, p1));
-    double pm0 = exp(fo_binom_log_pmf(hi - 1, n, p0)), pm1 = exp(fo_binom_log_pmf(hi - 1, n, p1));
+    double c = critical_count(n, p0, alpha);
+    e.c = c;
+    e.size = exp(fo_binom_log_sf(c - 1, n, p0));
+    e.beta = exp(fo_binom_log_cdf(c - 1, n, p1));
+    double pm0 = exp(fo_binom_log_pmf(c - 1, n, p0)), pm1 = exp(fo_binom_log_pmf(c - 1, n, p1));
     double gamma = pm0 > 0 ? (alpha - e.size) / pm0 : 0;
     e.beta_randomized = e.beta - gamma * pm1;
     return e;
+}
+
+/* First n >= c with P(X <= c-1 | n, p1) <= beta, starting the gallop at `from`. */
+static double window_start(double c, double p1, double beta, double from) {
+    double lb = log(beta), lo = c - 1, hi = from > c ? from : c;
+    while (fo_binom_log_cdf(c - 1, hi, p1) > lb)
+        lo = hi, hi *= 2;
+    while (hi - lo > 1) {
+        double mid = floor(0.5 * (lo + hi));
+        if (fo_binom_log_cdf(c - 1, mid, p1) <= lb)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+/* Last n with P(X >= c | n, p0) <= alpha. */
+static double window_end(double c, double p0, double alpha, double from) {
+    double la = log(alpha), lo = c - 1, hi = from > c ? from : c;
+    while (fo_binom_log_sf(c - 1, hi, p0) <= la)
+        lo = hi, hi *= 2;
+    while (hi - lo > 1) {
+        double mid = floor(0.5 * (lo + hi));
+        if (fo_binom_log_sf(c - 1, mid, p0) <= la)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static void fixed_test(const fo_sprt_params *p, fo_sprt_result *r) {
@@ -248,10 +314,16 @@ static void fixed_test(const fo_sprt_params *p, fo_sprt_result *r) {
         else
             lo = mid;
     }
-    double n = hi;
+    double n_r = hi, n = n_r;
+    for (double c = fixed_at(n_r, p0, p1, p->alpha).c;; c++) {
+        double start = window_start(c, p1, p->beta, n_r);
+        if (start < n_r) start = n_r;
+        if (start <= window_end(c, p0, p->alpha, n_r)) {
+            n = start;
+            break;
+        }
+    }
     fixed_eval e = fixed_at(n, p0, p1, p->alpha);
-    while (e.beta > p->beta)
-        e = fixed_at(++n, p0, p1, p->alpha);
     r->fixed_n = (long long)n;
     r->fixed_critical = (long long)e.c;
     r->fixed_alpha = e.size;

@@ -122,7 +122,7 @@ static void test_exact_matches_enumeration(void **state) {
 
 static void test_exact_within_wald_bounds(void **state) {
     (void)state;
-    double p0s[] = {0.0005, 0.002, 0.01, 0.05}, ratios[] = {1.5, 2, 4}, errs[] = {0.01, 0.05, 0.1};
+    double p0s[] = {0.002, 0.005, 0.01, 0.05}, ratios[] = {1.5, 2, 4}, errs[] = {0.01, 0.05, 0.1};
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 3; j++)
             for (int k = 0; k < 3; k++)
@@ -271,6 +271,22 @@ static void test_paths(void **state) {
     assert_true(n <= 3);
 }
 
+static void test_budget_truncation_is_reported(void **state) {
+    (void)state;
+    /* p0 = 1e-5: E[N | H0] ~ 862,000 requests; reaching 1e-12 undecided would take ~10x the
+     * DP's work budget, so it stops early and says how much mass is still undecided. */
+    fo_sprt_params p = params(1e-5, 2e-5, 0.05, 0.05);
+    fo_sprt_result r;
+    assert_int_equal(fo_sprt_evaluate(&p, NULL, &r), 0);
+    assert_false(r.exact_converged);
+    assert_true(r.truncation_mass_h0 > 1e-6 && r.truncation_mass_h0 < 1);
+    assert_true((double)r.exact_requests * (r.band_failures + FO_SPRT_DP_STEP_COST) <=
+                FO_SPRT_DP_BUDGET * 1.001);
+    /* What it did compute is a lower bound: alpha' lies in [exact_alpha, + truncation]. */
+    assert_true(r.exact_alpha <= r.wald_alpha_bound);
+    assert_true(r.exact_asn_h0 <= (double)r.exact_requests);
+}
+
 static void test_domain(void **state) {
     (void)state;
     fo_sprt_result r;
@@ -300,6 +316,7 @@ int main(void) {
         cmocka_unit_test(test_simulation_agrees_with_exact),
         cmocka_unit_test(test_simulation_is_seeded),
         cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_budget_truncation_is_reported),
         cmocka_unit_test(test_domain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
