@@ -7,6 +7,7 @@
 #include "fleetops/buf.h"
 #include "fleetops/canary.h"
 #include "fleetops/roi.h"
+#include "fleetops/sprt.h"
 
 /* Part 1: total cost vs number of models, manual toil and platform lines, N* and N marked. */
 void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r);
@@ -17,5 +18,19 @@ void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_can
 /* Part 2: the Risk-vs-Velocity Radar, a pentagon of the five 0..1 scores with each axis's raw
  * value and unit. */
 void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r);
+
+/* Part 2: sequential validation. Sample canaries' LLR paths between Wald's boundaries (half
+ * under H0, half under H1), the OC curve (Wald's, with the exact error rates at p0 and p1) and
+ * the expected sample number against the fixed-sample test's n. */
+#define FO_SPRT_FIGURE_PATHS 8
+typedef struct fo_sprt_figure {
+    size_t npaths;
+    const fo_sprt_path_point *paths[FO_SPRT_FIGURE_PATHS];
+    size_t len[FO_SPRT_FIGURE_PATHS];
+    int under_h1[FO_SPRT_FIGURE_PATHS]; /* the path's true rate is p1 (else p0) */
+    int decision[FO_SPRT_FIGURE_PATHS]; /* +1 rolled back, -1 promoted, 0 cut */
+} fo_sprt_figure;
+void fo_draw_sprt(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r,
+                  const fo_sprt_figure *fig);
 
 #endif

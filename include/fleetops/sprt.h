@@ -25,7 +25,7 @@
 
 #include "fleetops/rng.h"
 
-#define FO_SPRT_OC_POINTS    41
+#define FO_SPRT_OC_POINTS    81
 #define FO_SPRT_MAX_BAND     1000 /* failure counts between the boundaries at one n */
 #define FO_SPRT_DP_BUDGET    3e7 /* DP work units (~40 ms): a state update is 1, a request 12 more */
 #define FO_SPRT_DP_STEP_COST 12.0

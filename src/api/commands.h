@@ -13,6 +13,7 @@ extern const fo_command fo_cmd_schema;
 extern const fo_command fo_cmd_roi;
 extern const fo_command fo_cmd_canary;
 extern const fo_command fo_cmd_bound;
+extern const fo_command fo_cmd_sprt;
 
 /* The --track parameter every track-aware command shares. */
 #define FO_PARAM_TRACK                                                                             \

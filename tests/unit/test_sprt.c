@@ -31,11 +31,11 @@ static void test_wald_formulas(void **state) {
     assert_true(fabs(r.wald_alpha_bound - 0.05 / 0.95) < 1e-15);
     /* The OC curve passes through (p0, 1 - alpha) and (p1, beta) and falls in between. */
     assert_int_equal(r.oc_len, FO_SPRT_OC_POINTS);
-    assert_true(fabs(r.oc[20].p - 0.002) < 1e-15 && fabs(r.oc[10].p - 0.001) < 1e-15);
-    assert_true(fabs(r.oc[10].accept_h0 - 0.95) < 1e-9);
-    assert_true(fabs(r.oc[20].accept_h0 - 0.05) < 1e-9);
-    assert_true(fabs(r.oc[10].asn - asn0) < 1e-6 * asn0);
-    assert_true(fabs(r.oc[20].asn - asn1) < 1e-6 * asn1);
+    assert_true(fabs(r.oc[40].p - 0.002) < 1e-15 && fabs(r.oc[20].p - 0.001) < 1e-15);
+    assert_true(fabs(r.oc[20].accept_h0 - 0.95) < 1e-9);
+    assert_true(fabs(r.oc[40].accept_h0 - 0.05) < 1e-9);
+    assert_true(fabs(r.oc[20].asn - asn0) < 1e-6 * asn0);
+    assert_true(fabs(r.oc[40].asn - asn1) < 1e-6 * asn1);
     assert_true(r.oc[0].accept_h0 == 1 && fabs(r.oc[0].asn - (-log(19.0) / b)) < 1e-9);
     for (size_t i = 1; i < r.oc_len; i++) {
         assert_true(r.oc[i].accept_h0 <= r.oc[i - 1].accept_h0);
@@ -45,7 +45,7 @@ static void test_wald_formulas(void **state) {
     double s = -b / (a - b), peak = 0, at = 0;
     for (size_t i = 0; i < r.oc_len; i++)
         if (r.oc[i].asn > peak) peak = r.oc[i].asn, at = r.oc[i].p;
-    assert_true(fabs(at - s) <= 0.002 / 40 + 1e-12);
+    assert_true(fabs(at - s) <= 0.004 / (FO_SPRT_OC_POINTS - 1) + 1e-12);
 }
 
 /* Every sequence of N requests, by bitmask: the probability each hypothesis gives it, where
