@@ -7,6 +7,7 @@
 #include "fleetops/buf.h"
 #include "fleetops/canary.h"
 #include "fleetops/roi.h"
+#include "fleetops/rollout.h"
 #include "fleetops/sprt.h"
 
 /* Part 1: total cost vs number of models, manual toil and platform lines, N* and N marked. */
@@ -32,5 +33,11 @@ typedef struct fo_sprt_figure {
 } fo_sprt_figure;
 void fo_draw_sprt(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r,
                   const fo_sprt_figure *fig);
+
+/* Part 2: the ShadowModeDashboard. One column per dwell of a rollout replay: the stage and its
+ * exposure, the running confidence against C, the SPRT's LLR between its boundaries, p99 (and
+ * p50) latency per hardware generation against the deadline, and the decision. */
+void fo_draw_shadow_dashboard(fo_buf *b, const fo_rollout_params *p, const fo_rollout_result *r,
+                              const char *track);
 
 #endif

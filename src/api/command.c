@@ -22,6 +22,7 @@ static const fo_command *const table[] = {
     &fo_cmd_canary,
     &fo_cmd_bound,
     &fo_cmd_sprt,
+    &fo_cmd_rollout,
     &fo_cmd_schema,
 };
 

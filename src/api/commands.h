@@ -14,6 +14,7 @@ extern const fo_command fo_cmd_roi;
 extern const fo_command fo_cmd_canary;
 extern const fo_command fo_cmd_bound;
 extern const fo_command fo_cmd_sprt;
+extern const fo_command fo_cmd_rollout;
 
 /* The --track parameter every track-aware command shares. */
 #define FO_PARAM_TRACK                                                                             \
