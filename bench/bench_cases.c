@@ -1,5 +1,6 @@
 /* bench_cases.c — every benchmark of `make bench`, with the speed target of its issue. */
 #include "bench.h"
+#include "bench_part2.h"
 #include "fleetops/command.h"
 #include "fleetops/roi.h"
 
@@ -33,10 +34,12 @@ static void bench_roi_api_json(void *state) {
 static const bench_case cases[] = {
     {"roi: evaluate (toil, N*, cap, curve)", 0, bench_roi_evaluate, 0, 100e-6, "< 100 us"},
     {"roi: command table + JSON", 0, bench_roi_api_json, 0, 0, ""},
+    BENCH_PART2_CASES,
 };
 
 static const bench_process processes[] = {
     {"process: fleetops roi --json", {"roi", "--json", 0}, 5e-3, "< 5 ms"},
+    BENCH_PART2_PROCESSES,
 };
 
 const bench_case *bench_cases(size_t *n) {

@@ -103,7 +103,7 @@ typedef struct fo_rollout_result {
     size_t rows;
     fo_rollout_row row[FO_ROLLOUT_MAX_ROWS];
     fo_rollout_decision decision; /* FO_ROLLOUT_COMPLETE or FO_ROLLOUT_ROLLBACK */
-    char reason[240];
+    char reason[320];
     double hours; /* when the rollout completed or was rolled back */
     double log_upper_boundary, log_lower_boundary;
     double scored_per_hour_full; /* scored requests per hour at 100% observation */

@@ -358,7 +358,7 @@ int fo_rollout_run(const fo_rollout_params *p, fo_rng *rng, fo_rollout_result *r
             if (row->decision == FO_ROLLOUT_HOLD) continue;
             if (row->decision != FO_ROLLOUT_PROMOTE) {
                 r->decision = row->decision;
-                snprintf(r->reason, sizeof r->reason, "%s at %s: %s",
+                snprintf(r->reason, sizeof r->reason, "%s at %.16s: %.239s",
                          row->decision == FO_ROLLOUT_COMPLETE ? "completed" : "rolled back",
                          row->stage, row->reason);
                 r->hours = t;

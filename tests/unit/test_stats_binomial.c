@@ -15,14 +15,13 @@ static void assert_rel(double got, double want, double tol) {
         fail_msg("got %.17g want %.17g (relative error %.3g > %.3g)", got, want, err, tol);
 }
 
-/* ln P(X <= k) by direct summation in long double: each term from its own logs. */
+/* ln P(X <= k) by direct summation from j = 0 in long double, each term from its logs
+ * (ln C(n, j) kept as a running sum of ln((n-j+1)/j)). */
 static long double direct_log_cdf(long long k, long long n, long double p) {
-    long double sum = 0;
+    long double sum = 0, lc = 0, lp = logl(p), lq = log1pl(-p);
     for (long long j = 0; j <= k && j <= n; j++) {
-        long double lc = 0;
-        for (long long i = 0; i < j; i++)
-            lc += logl((long double)(n - i)) - logl((long double)(i + 1));
-        sum += expl(lc + (long double)j * logl(p) + (long double)(n - j) * log1pl(-p));
+        if (j > 0) lc += logl((long double)(n - j + 1)) - logl((long double)j);
+        sum += expl(lc + (long double)j * lp + (long double)(n - j) * lq);
     }
     return logl(sum);
 }
