@@ -245,6 +245,8 @@ static void test_bound(void **state) {
     json_decref(j);
     expect_usage_error("--failures", "8", "bound", "--failures", "8", "--requests", "7", NULL);
     expect_usage_error("--failures", "-1", "bound", "--failures", "-1", "--requests", "7", NULL);
+    expect_usage_error("--failures", "4000000", "bound", "--failures", "4000000", "--requests",
+                       "9000000000000000", NULL);
     expect_usage_error("--requests", "0", "bound", "--failures", "0", "--requests", "0", NULL);
     expect_usage_error("--requests", "", "bound", "--failures", "0", NULL);
     expect_usage_error("--confidence", "1.5", "bound", "--failures", "0", "--requests", "10",
