@@ -338,8 +338,8 @@ static void write_json(fo_json *j, const fo_args *a, const fo_canary_params *p,
         fo_json_number(j, "off_by_factor", pred > act ? pred / act : act / pred);
         fo_json_object_end(j);
     }
-    fo_json_object_begin(j, "radar");
-    fo_json_number(j, "window_hours", r->staleness.window_hours);
+    fo_json_number(j, "radar_window_hours", r->staleness.window_hours);
+    fo_json_object_begin(j, "radar"); /* exactly the five axes */
     for (int i = 0; i < FO_CANARY_RADAR_AXES; i++) {
         fo_json_object_begin(j, r->radar[i].name);
         fo_json_string(j, "label", r->radar[i].label);

@@ -94,6 +94,7 @@ static void test_canary_default_contract(void **state) {
         snprintf(path, sizeof path, "radar.%s.unit", axes[i]);
         assert_true(json_is_string(fo_json_path(j, path)));
     }
+    assert_int_equal(json_object_size(fo_json_path(j, "radar")), 5);
     assert_true(json_is_string(fo_json_path(j, "math_peek")));
     assert_non_null(strstr(json_string_value(fo_json_path(j, "math_peek")), "2,995"));
     assert_null(fo_json_path(j, "attempt"));
