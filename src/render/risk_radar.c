@@ -97,8 +97,12 @@ void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_re
         double a = axis_angle(i);
         fo_svg_line(b, CX, CY, CX + RADIUS * cos(a), CY + RADIUS * sin(a), "#d1d5db", 1, NULL);
     }
-    for (int ring = 1; ring <= 3; ring++)
-        fo_svg_text(b, CX + 4, CY - RADIUS * ring / 4.0 + 12, "start", "tick", "%.2g", ring / 4.0);
+    /* Ring values between two spokes (top and upper left), where no vertex can sit. */
+    for (int ring = 1; ring <= 3; ring++) {
+        double a = axis_angle(0) - PI / FO_CANARY_RADAR_AXES, rr = RADIUS * ring / 4.0;
+        fo_svg_text(b, CX + rr * cos(a), CY + rr * sin(a) + 4, "middle", "tick", "%.2g",
+                    ring / 4.0);
+    }
 
     double scores[FO_CANARY_RADAR_AXES];
     for (int i = 0; i < FO_CANARY_RADAR_AXES; i++)
