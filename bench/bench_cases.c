@@ -2,6 +2,7 @@
 #include "bench.h"
 #include "bench_crisis.h"
 #include "bench_part3.h"
+#include "bench_part2.h"
 #include "fleetops/command.h"
 #include "fleetops/roi.h"
 
@@ -60,6 +61,7 @@ static const bench_case cases[] = {
     {"governance: 52 weeks, both policies", bench_governance_setup, bench_governance_run,
      bench_governance_teardown, 50e-3, "< 50 ms"},
     {"governance: command table + JSON + SVG", 0, bench_governance_api, 0, 0, ""},
+    BENCH_PART2_CASES,
 };
 
 static const bench_process processes[] = {
@@ -77,6 +79,7 @@ static const bench_process processes[] = {
      {"governance", "--policy", "strict", "--json", 0},
      0,
      ""},
+    BENCH_PART2_PROCESSES,
 };
 
 /* Every group's cases, gathered once into one array (the groups live in bench_*.c). */

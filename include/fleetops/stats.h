@@ -87,4 +87,42 @@ double fo_js_distance(const double *p, const double *q, size_t n);
 /* L-infinity distance max_i |p_i - q_i| (TFDV's infinity_norm drift comparator). */
 double fo_linf_distance(const double *p, const double *q, size_t n);
 
+/* ------------------------------------------------------------------------------------------
+ * Part 2 (canary.c, sprt.c, rollout.c): exact discrete distributions and the incomplete beta.
+ * Every function works in log space where the answer can underflow, is thread-safe (no
+ * libm lgamma: it writes the global signgam) and takes n as a double holding an integer up
+ * to 2^53, so n = 1e12 requests is fine.
+ * ------------------------------------------------------------------------------------------ */
+
+/* ln Gamma(x) for x > 0: Stirling's series to x^-13 for x >= 10 (relative error < 1e-16),
+ * the recurrence Gamma(x) = Gamma(x + m) / (x (x+1) ... (x+m-1)) below. */
+double fo_log_gamma(double x);
+/* ln C(n, k) for real n >= k >= 0, without the cancellation of three log-gammas when n >> k
+ * (ln Gamma(n+1) - ln Gamma(n-k+1) is summed as one Stirling difference). */
+double fo_log_choose(double n, double k);
+
+/* X ~ Binomial(n, p), p in [0, 1], n a whole number. The tails are exact sums of pmf terms,
+ * summed from the side of k away from the mode (so the terms shrink and the sum stops once
+ * they no longer change it), the other tail by log1p(-exp(.)): both are accurate where small.
+ * Cost O(sqrt(n p (1-p))), independent of k and n otherwise. */
+double fo_binom_log_pmf(double k, double n, double p);
+double fo_binom_log_cdf(double k, double n, double p); /* ln P(X <= k) */
+double fo_binom_log_sf(double k, double n, double p);  /* ln P(X > k) */
+double fo_binom_cdf(double k, double n, double p);     /* P(X <= k) */
+
+/* Regularized incomplete beta I_x(a, b), a, b > 0. Whole a and b use the exact identity
+ * I_x(a, b) = P(Binomial(a + b - 1, x) >= a); otherwise the continued fraction (DLMF 8.17.22)
+ * by the modified Lentz method, on the side of (a+1)/(a+b+2) where it converges fast. */
+double fo_beta_inc(double x, double a, double b);
+/* The x with I_x(a, b) = y, y in [0, 1]: Newton steps in ln x on the smaller of ln I and
+ * ln(1 - I), kept inside a bisection bracket. Relative accuracy about 1e-14. */
+double fo_beta_inc_inv(double y, double a, double b);
+
+/* X ~ Poisson(mu): ln P(X <= k), summed like the binomial tails. */
+double fo_poisson_log_cdf(double k, double mu);
+/* Garwood's one-sided upper bound on a Poisson mean after k events: the mu with
+ * P(Poisson(mu) <= k) = 1 - confidence. k = 0 gives -ln(1 - confidence) (3.0 at 95%: the
+ * "rule of three"). */
+double fo_poisson_upper_mean(double k, double confidence);
+
 #endif

@@ -18,8 +18,12 @@
 static const fo_command *const table[] = {
     &fo_cmd_lab,
     &fo_cmd_tracks,
-    &fo_cmd_roi,
     &fo_cmd_crisis,
+    &fo_cmd_roi,
+    &fo_cmd_canary,
+    &fo_cmd_bound,
+    &fo_cmd_sprt,
+    &fo_cmd_rollout,
     &fo_cmd_ensemble,
     &fo_cmd_governance,
     &fo_cmd_schema,

@@ -14,6 +14,10 @@ extern const fo_command fo_cmd_roi;
 extern const fo_command fo_cmd_crisis;
 extern const fo_command fo_cmd_ensemble;
 extern const fo_command fo_cmd_governance;
+extern const fo_command fo_cmd_canary;
+extern const fo_command fo_cmd_bound;
+extern const fo_command fo_cmd_sprt;
+extern const fo_command fo_cmd_rollout;
 
 /* The --track parameter every track-aware command shares. */
 #define FO_PARAM_TRACK                                                                             \

@@ -502,3 +502,281 @@ double fo_linf_distance(const double *p, const double *q, size_t n) {
     }
     return worst;
 }
+
+/* ------------------------------------------------------------------------------------------
+ * Part 2: exact discrete distributions and the incomplete beta (see stats.h).
+ * ------------------------------------------------------------------------------------------ */
+
+#define LN_SQRT_2PI 0.91893853320467274178
+
+/* Stirling's series without its leading terms: ln Gamma(x) - [(x - 1/2) ln x - x + ln sqrt(2 pi)],
+ * x >= 10 (Bernoulli-number coefficients B_2k / (2k (2k-1))). */
+static double stirling_tail(double x) {
+    double r = 1.0 / x, r2 = r * r;
+    return r *
+           (1.0 / 12 +
+            r2 * (-1.0 / 360 +
+                  r2 * (1.0 / 1260 + r2 * (-1.0 / 1680 + r2 * (1.0 / 1188 + r2 * (-691.0 / 360360 +
+                                                                                  r2 / 156))))));
+}
+
+double fo_log_gamma(double x) {
+    if (!(x > 0)) return NAN;
+    if (x >= 10) return (x - 0.5) * log(x) - x + LN_SQRT_2PI + stirling_tail(x);
+    double prod = 1.0;
+    while (x < 10)
+        prod *= x++;
+    return (x - 0.5) * log(x) - x + LN_SQRT_2PI + stirling_tail(x) - log(prod);
+}
+
+/* ln Gamma(x + a) - ln Gamma(x) for x > 0, a >= 0: for x >= 10 as one Stirling difference,
+ * (x - 1/2) log1p(a/x) + a ln(x + a) - a + tail(x + a) - tail(x), free of the cancellation
+ * between two huge log-gammas when x >> a. */
+static double log_gamma_ratio(double x, double a) {
+    if (a == 0) return 0;
+    if (x < 10) return fo_log_gamma(x + a) - fo_log_gamma(x);
+    return (x - 0.5) * log1p(a / x) + a * log(x + a) - a + stirling_tail(x + a) - stirling_tail(x);
+}
+
+double fo_log_choose(double n, double k) {
+    if (k < 0 || k > n) return -INFINITY;
+    if (k > n - k) k = n - k;
+    if (k == 0) return 0;
+    return log_gamma_ratio(n - k + 1, k) - fo_log_gamma(k + 1);
+}
+
+static double log_beta(double a, double b) {
+    if (a > b) {
+        double t = a;
+        a = b;
+        b = t;
+    }
+    return fo_log_gamma(a) - log_gamma_ratio(b, a); /* ln G(a) + ln G(b) - ln G(a + b) */
+}
+
+double fo_binom_log_pmf(double k, double n, double p) {
+    k = floor(k);
+    if (k < 0 || k > n) return -INFINITY;
+    if (p <= 0) return k == 0 ? 0 : -INFINITY;
+    if (p >= 1) return k == n ? 0 : -INFINITY;
+    return fo_log_choose(n, k) + k * log(p) + (n - k) * log1p(-p);
+}
+
+/* ln of the sum of pmf terms j = k, k-1, ..., 0 (dir < 0) or j = k, k+1, ..., n (dir > 0),
+ * each from the previous by the pmf ratio; called only on the side where terms shrink. */
+static double binom_log_run(double k, double n, double p, int dir) {
+    double lead = fo_binom_log_pmf(k, n, p);
+    if (lead == -INFINITY) return -INFINITY;
+    double odds = p / (1.0 - p), sum = 1.0, term = 1.0;
+    if (dir < 0) {
+        for (double j = k; j > 0; j--) {
+            term *= j / ((n - j + 1) * odds);
+            sum += term;
+            if (term < sum * 1e-17) break;
+        }
+    } else {
+        for (double j = k; j < n; j++) {
+            term *= (n - j) * odds / (j + 1);
+            sum += term;
+            if (term < sum * 1e-17) break;
+        }
+    }
+    return lead + log(sum);
+}
+
+/* ln(1 - e^x) for x <= 0, accurate on both ends. */
+static double log1m_exp(double x) {
+    if (x > -0.6931471805599453) return log(-expm1(x));
+    return log1p(-exp(x));
+}
+
+double fo_binom_log_cdf(double k, double n, double p) {
+    k = floor(k);
+    if (k < 0) return -INFINITY;
+    if (k >= n || p <= 0) return 0;
+    if (p >= 1) return -INFINITY;
+    if (k < n * p) return binom_log_run(k, n, p, -1);
+    return log1m_exp(binom_log_run(k + 1, n, p, +1));
+}
+
+double fo_binom_log_sf(double k, double n, double p) {
+    k = floor(k);
+    if (k < 0) return 0;
+    if (k >= n || p <= 0) return -INFINITY;
+    if (p >= 1) return 0;
+    if (k + 1 > n * p) return binom_log_run(k + 1, n, p, +1);
+    return log1m_exp(binom_log_run(k, n, p, -1));
+}
+
+double fo_binom_cdf(double k, double n, double p) {
+    return exp(fo_binom_log_cdf(k, n, p));
+}
+
+/* The continued fraction of I_x(a, b) (DLMF 8.17.22) by the modified Lentz method; converges
+ * fast for x < (a + 1) / (a + b + 2). Returns ln I_x(a, b). The caller passes ln x and
+ * ln(1 - x) computed from the original argument: after the symmetry swap x is 1 - x' and
+ * forming 1 - x again would lose the small quantity's digits. */
+static double beta_cf_log(double x, double y, double lnx, double ln1mx, double a, double b) {
+    const double tiny = 1e-300;
+    /* 1 - (a+b) x / (a+1), written so that it does not cancel when x is near the switch
+     * point and a is large (y = 1 - x is exact from the caller). */
+    double c = 1.0, d = (1.0 + a * y - b * x) / (a + 1.0);
+    if (fabs(d) < tiny) d = tiny;
+    d = 1.0 / d;
+    double f = d;
+    for (int m = 1; m <= 100000; m++) {
+        double m2 = 2.0 * m;
+        double num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2)); /* even step d_2m */
+        d = 1.0 + num * d;
+        c = 1.0 + num / c;
+        if (fabs(d) < tiny) d = tiny;
+        if (fabs(c) < tiny) c = tiny;
+        d = 1.0 / d;
+        f *= d * c;
+        num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0)); /* odd step d_2m+1 */
+        d = 1.0 + num * d;
+        c = 1.0 + num / c;
+        if (fabs(d) < tiny) d = tiny;
+        if (fabs(c) < tiny) c = tiny;
+        d = 1.0 / d;
+        double delta = d * c;
+        f *= delta;
+        if (fabs(delta - 1.0) < 1e-16) break;
+    }
+    return a * lnx + b * ln1mx - log_beta(a, b) - log(a) + log(f);
+}
+
+static int is_whole(double v) {
+    return v == floor(v) && v < 9007199254740992.0;
+}
+
+/* ln I_x(a, b) and ln(1 - I_x(a, b)), each computed directly where it is the small one. */
+static void beta_inc_logs(double x, double a, double b, double *lo, double *up) {
+    if (x <= 0) {
+        *lo = -INFINITY, *up = 0;
+        return;
+    }
+    if (x >= 1) {
+        *lo = 0, *up = -INFINITY;
+        return;
+    }
+    if (is_whole(a) && is_whole(b) && a + b - 1 < 9007199254740992.0) {
+        double n = a + b - 1;
+        *lo = fo_binom_log_sf(a - 1, n, x); /* P(X >= a) */
+        *up = fo_binom_log_cdf(a - 1, n, x);
+        return;
+    }
+    /* The continued fraction converges fast below its switch point s = (a+1)/(a+b+2), so the
+     * usual rule takes I directly below s and 1 - I by the symmetry swap above it. But with
+     * one parameter far larger than the other, the orientation that puts the large one first
+     * cancels at every odd level (it keeps only ~8 digits), while the small-first one still
+     * converges in a few dozen steps out to 2 s: use it there. */
+    double s = (a + 1.0) / (a + b + 2.0);
+    int direct = x < s;
+    if (b > 100 * a && x < 2 * s) direct = 1;
+    if (a > 100 * b && 1.0 - x < 2 * (1.0 - s)) direct = 0;
+    if (direct) {
+        *lo = beta_cf_log(x, 1.0 - x, log(x), log1p(-x), a, b);
+        *up = log1m_exp(*lo);
+    } else {
+        *up = beta_cf_log(1.0 - x, x, log1p(-x), log(x), b, a);
+        *lo = log1m_exp(*up);
+    }
+}
+
+double fo_beta_inc(double x, double a, double b) {
+    double lo, up;
+    beta_inc_logs(x, a, b, &lo, &up);
+    return lo < up ? exp(lo) : -expm1(up);
+}
+
+double fo_beta_inc_inv(double y, double a, double b) {
+    if (!(y > 0)) return 0;
+    if (!(y < 1)) return 1;
+    /* g(x) increases with x and is 0 at the answer: ln I - ln y, or ln(1-y) - ln(1-I). */
+    int upper = y > 0.5;
+    double target = upper ? log1p(-y) : log(y), lb = log_beta(a, b);
+    double lo = 0, hi = 1, x = a / (a + b);
+    for (int it = 0; it < 500; it++) {
+        double li, lu;
+        beta_inc_logs(x, a, b, &li, &lu);
+        double g = upper ? target - lu : li - target;
+        if (g == 0) return x;
+        if (g < 0)
+            lo = x;
+        else
+            hi = x;
+        /* Newton in u = ln x: dg/du = x f(x) / I (or / (1 - I)), f the beta density. */
+        double lxf = a * log(x) + (b - 1.0) * log1p(-x) - lb;
+        double slope = exp(lxf - (upper ? lu : li));
+        double next = x * exp(-g / slope);
+        if (!(next > lo && next < hi) || !isfinite(next)) {
+            if (lo == 0)
+                next = hi / 16;
+            else if (hi == 1)
+                next = 1 - (1 - lo) / 16;
+            else
+                next = hi / lo > 4 ? sqrt(lo * hi) : 0.5 * (lo + hi);
+        }
+        if (fabs(next - x) <= 1e-15 * x || hi - lo <= 1e-15 * hi) return next;
+        x = next;
+    }
+    return x;
+}
+
+static double poisson_log_pmf(double k, double mu) {
+    if (mu <= 0) return k == 0 ? 0 : -INFINITY;
+    return -mu + k * log(mu) - fo_log_gamma(k + 1);
+}
+
+/* Like binom_log_run for Poisson(mu). */
+static double poisson_log_run(double k, double mu, int dir) {
+    double lead = poisson_log_pmf(k, mu), sum = 1.0, term = 1.0;
+    if (dir < 0) {
+        for (double j = k; j > 0; j--) {
+            term *= j / mu;
+            sum += term;
+            if (term < sum * 1e-17) break;
+        }
+    } else {
+        for (double j = k + 1;; j++) {
+            term *= mu / j;
+            sum += term;
+            if (term < sum * 1e-17) break;
+        }
+    }
+    return lead + log(sum);
+}
+
+double fo_poisson_log_cdf(double k, double mu) {
+    k = floor(k);
+    if (k < 0) return -INFINITY;
+    if (mu <= 0) return 0;
+    if (k < mu) return poisson_log_run(k, mu, -1);
+    return log1m_exp(poisson_log_run(k + 1, mu, +1));
+}
+
+double fo_poisson_upper_mean(double k, double confidence) {
+    double target = log1p(-confidence);
+    k = floor(k);
+    if (k < 0 || !(confidence > 0 && confidence < 1)) return NAN;
+    if (k == 0) return -target;
+    /* ln P(X <= k) falls as mu grows; bracket, then Newton (d/dmu P(X <= k) = -pmf(k)). */
+    double lo = 0, hi = k + 1, mu;
+    while (fo_poisson_log_cdf(k, hi) > target)
+        lo = hi, hi *= 2;
+    mu = 0.5 * (lo + hi);
+    for (int it = 0; it < 200; it++) {
+        double lc = fo_poisson_log_cdf(k, mu), g = lc - target;
+        if (g == 0) return mu;
+        if (g > 0)
+            lo = mu;
+        else
+            hi = mu;
+        double next = mu + g / exp(poisson_log_pmf(k, mu) - lc);
+        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+        if (fabs(next - mu) <= 1e-15 * mu) return next;
+        mu = next;
+    }
+    return mu;
+}

@@ -1,0 +1,386 @@
+/* cmd_sprt.c — `fleetops sprt`: sequential validation, the answer to Part 2's reflection ("your
+ * shadow window is 3 months long... propose a Sequential Validation strategy"). Wald's SPRT
+ * stops as soon as the evidence is clear either way; this command shows his approximations,
+ * the exact error rates and sample numbers of the same rule (engine: sprt.c), a seeded Monte
+ * Carlo that must agree with them, and the fixed-sample test it replaces.
+ *
+ * Ranges keep one request near 100 ms: the exact DP has a work budget (it reports the mass it
+ * left undecided when the budget ends first), the band of failure counts is capped at 1,000
+ * (p1 too close to p0 is refused, naming the smallest p1 that fits), and --simulate is capped
+ * at what the hypotheses allow (each canary draws one gap per failure).
+ * Track presets are derived in the comment above the preset table. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "fleetops/instruments.h"
+#include "fleetops/lab.h"
+#include "fleetops/sprt.h"
+#include "fleetops/termplot.h"
+
+#define F(field)     offsetof(fo_sprt_params, field)
+#define FIGURE_PATHS FO_SPRT_FIGURE_PATHS
+#define PATH_POINTS  4096
+
+/* One parameter per line, so the table reads as a table. */
+// clang-format off
+static const fo_param sprt_params[] = {
+    FO_PARAM_TRACK,
+    {.name = "p0", .type = FO_T_REAL, .unit = "fraction", .min = 1e-6, .max = 0.5, .def = 0.001,
+     .flags = FO_P_MAX_OPEN, .field = F(p0),
+     .help = "H0: the acceptable failure rate (today's model)"},
+    {.name = "p1", .type = FO_T_REAL, .unit = "fraction", .min = 1e-6, .max = 0.9, .def = 0.002,
+     .field = F(p1), .help = "H1: the regressed failure rate to catch (must exceed p0)"},
+    {.name = "alpha", .type = FO_T_REAL, .unit = "fraction", .min = 1e-6, .max = 0.5, .def = 0.05,
+     .flags = FO_P_MAX_OPEN, .field = F(alpha),
+     .help = "Error rate of rolling back a good model (reject H0 when p = p0)"},
+    {.name = "beta", .type = FO_T_REAL, .unit = "fraction", .min = 1e-6, .max = 0.5, .def = 0.05,
+     .flags = FO_P_MAX_OPEN, .field = F(beta),
+     .help = "Error rate of promoting a regressed model (accept H0 when p = p1)"},
+    {.name = "simulate", .type = FO_T_INT, .unit = "canaries", .min = 1,
+     .max = FO_SPRT_MAX_SIMULATE, .flags = FO_P_OPTIONAL, .field = F(simulate),
+     .help = "Simulate K canaries under H0 and K under H1 (capped per hypotheses, ~100 ms)"},
+    {.name = "seed", .type = FO_T_INT, .unit = "seed", .min = 0, .max = 9007199254740992.0,
+     .def = 1, .field = FO_NO_FIELD,
+     .help = "Seed of the simulation and of the figure's sample paths"},
+    {.name = "max_requests", .type = FO_T_INT, .unit = "requests", .min = 1, .max = 1e9,
+     .flags = FO_P_OPTIONAL, .field = F(max_requests),
+     .help = "Truncate the test at n requests (undecided canaries are reported)"},
+};
+// clang-format on
+
+/* Track presets (p0: today's rate on the watched slice; p1: the regression to catch).
+ *   Cloud Titan: the LLM judge flags 0.2% of today's answers in the edge-case category; a
+ *     doubling (0.4%) is a regression worth a rollback. alpha = beta = 5%.
+ *   Edge Guardian: today's perception model misses 1 in 2,000 night pedestrians on old
+ *     hardware; p1 is the plan's 1-in-1,000, the Safety Lead's line. beta = 1%: promoting a
+ *     regressed safety model is far worse than a false rollback (alpha = 5%).
+ *   Mobile Nomad: 1 translation in 1,000 is garbled in low light; 2 in 1,000 is a regression.
+ *     alpha = 10%: a false rollback only delays a feature; beta = 5%.
+ *   Tiny Pioneer: the wake-word detector falsely rejects 1% of utterances in noise; a rise to
+ *     1.5% is what users notice after the noise-isolation update. alpha = beta = 5%. */
+static const fo_preset sprt_presets[] = {
+    {"cloud-titan", "p0", 0.002},     {"cloud-titan", "p1", 0.004},
+    {"cloud-titan", "alpha", 0.05},   {"cloud-titan", "beta", 0.05},
+    {"edge-guardian", "p0", 0.0005},  {"edge-guardian", "p1", 0.001},
+    {"edge-guardian", "alpha", 0.05}, {"edge-guardian", "beta", 0.01},
+    {"mobile-nomad", "p0", 0.001},    {"mobile-nomad", "p1", 0.002},
+    {"mobile-nomad", "alpha", 0.1},   {"mobile-nomad", "beta", 0.05},
+    {"tiny-pioneer", "p0", 0.01},     {"tiny-pioneer", "p1", 0.015},
+    {"tiny-pioneer", "alpha", 0.05},  {"tiny-pioneer", "beta", 0.05},
+};
+
+static void grouped(fo_buf *b, double v) {
+    fo_buf_grouped(b, v, 0);
+}
+
+/* The smallest p1 whose band of failure counts fits the DP (band falls as p1 rises). */
+static double min_p1_for_band(const fo_sprt_params *p) {
+    fo_sprt_params q = *p;
+    double lo = p->p0, hi = 0.9;
+    for (int i = 0; i < 200; i++) {
+        q.p1 = 0.5 * (lo + hi);
+        if (fo_sprt_band(&q) <= FO_SPRT_MAX_BAND)
+            hi = q.p1;
+        else
+            lo = q.p1;
+    }
+    return hi;
+}
+
+static fo_status check(const fo_args *a, fo_sprt_params *p, fo_error *err) {
+    char v[64], allowed[256];
+    if (!(p->p1 > p->p0)) {
+        snprintf(v, sizeof v, "%g", p->p1);
+        snprintf(allowed, sizeof allowed, "number in (%g, 0.9]: above --p0 (H1 is the regression)",
+                 p->p0);
+        return fo_error_set(err, FO_EUSAGE, "p1 must exceed p0", "p1", v, allowed);
+    }
+    if (!(fo_sprt_band(p) <= FO_SPRT_MAX_BAND)) {
+        snprintf(v, sizeof v, "%g", p->p1);
+        snprintf(allowed, sizeof allowed,
+                 "number in [%.6g, 0.9] for --p0 %g, --alpha %g, --beta %g (closer hypotheses "
+                 "need a band of over %d failure counts)",
+                 min_p1_for_band(p), p->p0, p->alpha, p->beta, FO_SPRT_MAX_BAND);
+        return fo_error_set(err, FO_EUSAGE, "p1 too close to p0", "p1", v, allowed);
+    }
+    if (fo_arg_given(a, "simulate")) {
+        double cost = fo_sprt_simulation_cost(p);
+        double kmax = floor(FO_SPRT_SIM_BUDGET / cost);
+        if (kmax > FO_SPRT_MAX_SIMULATE) kmax = FO_SPRT_MAX_SIMULATE;
+        if ((double)p->simulate > kmax) {
+            snprintf(v, sizeof v, "%lld", p->simulate);
+            snprintf(allowed, sizeof allowed,
+                     "integer in [1, %.0f] for these hypotheses (a canary pair draws ~%.0f "
+                     "failure gaps; the cap keeps a request near 100 ms)",
+                     kmax, cost);
+            return fo_error_set(err, FO_EUSAGE, "too many canaries to simulate", "simulate", v,
+                                allowed);
+        }
+    }
+    return FO_OK;
+}
+
+static void math_peek(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r) {
+    fo_buf_printf(b,
+                  "LLR(n, f) = f ln(p1/p0) + (n-f) ln((1-p1)/(1-p0)) = f x %.6f + (n-f) x "
+                  "(%.6g)",
+                  r->llr_failure, r->llr_success);
+    fo_buf_printf(b,
+                  "\nroll back (reject H0) when LLR >= ln A = ln((1-beta)/alpha) = ln(%g/%g) = "
+                  "%.4f; promote (accept H0) when LLR <= ln B = ln(beta/(1-alpha)) = %.4f",
+                  1 - p->beta, p->alpha, r->log_upper_boundary, r->log_lower_boundary);
+    fo_buf_printf(b, "\nWald: E[N | H0] ~ ((1-alpha) ln B + alpha ln A) / (p0 a + (1-p0) b) = ");
+    grouped(b, r->asn_h0);
+    fo_buf_puts(b, "; E[N | H1] ~ (beta ln B + (1-beta) ln A) / (p1 a + (1-p1) b) = ");
+    grouped(b, r->asn_h1);
+    fo_buf_printf(b,
+                  "\nWald's bounds (overshoot ignored): alpha' <= alpha/(1-beta) = %.4f, beta' "
+                  "<= beta/(1-alpha) = %.4f",
+                  r->wald_alpha_bound, r->wald_beta_bound);
+    fo_buf_printf(b,
+                  "\nexact (DP over the (n, f) lattice, %s): alpha' = %.5f, beta' = %.5f, "
+                  "E[N | H0] = ",
+                  r->exact_converged ? "undecided mass < 1e-12" : "TRUNCATED by its budget",
+                  r->exact_alpha, r->exact_beta);
+    fo_buf_grouped(b, r->exact_asn_h0, 0);
+    fo_buf_puts(b, ", E[N | H1] = ");
+    fo_buf_grouped(b, r->exact_asn_h1, 0);
+    fo_buf_printf(b,
+                  "; one failure jumps the LLR by %.1f%% of the gap ln A - ln B, so the "
+                  "boundary is overshot",
+                  100 * r->llr_failure / (r->log_upper_boundary - r->log_lower_boundary));
+    fo_buf_puts(b, "\nfixed-sample test: smallest n with P(X >= c | n, p0) <= alpha and P(X < c "
+                   "| n, p1) <= beta: n = ");
+    grouped(b, (double)r->fixed_n);
+    fo_buf_printf(b, ", c = %lld failures", r->fixed_critical);
+    fo_buf_puts(b, "\nWald's OC: for h != 0 with p (p1/p0)^h + (1-p) ((1-p1)/(1-p0))^h = 1, "
+                   "P(accept H0 | p) = (A^h - 1) / (A^h - B^h)");
+}
+
+static void write_json(fo_json *j, const fo_args *a, const fo_sprt_params *p,
+                       const fo_sprt_result *r, const char *peek) {
+    fo_json_object_begin(j, NULL);
+    fo_json_string(j, "command", "sprt");
+    fo_json_string(j, "track", fo_arg_choice(a, "track"));
+    fo_json_number(j, "p0", p->p0);
+    fo_json_number(j, "p1", p->p1);
+    fo_json_number(j, "alpha", p->alpha);
+    fo_json_number(j, "beta", p->beta);
+    fo_json_number(j, "llr_failure", r->llr_failure);
+    fo_json_number(j, "llr_success", r->llr_success);
+    fo_json_number(j, "log_upper_boundary", r->log_upper_boundary);
+    fo_json_number(j, "log_lower_boundary", r->log_lower_boundary);
+    fo_json_number(j, "asn_h0", r->asn_h0);
+    fo_json_number(j, "asn_h1", r->asn_h1);
+    fo_json_number(j, "wald_alpha_bound", r->wald_alpha_bound);
+    fo_json_number(j, "wald_beta_bound", r->wald_beta_bound);
+    fo_json_number(j, "exact_alpha", r->exact_alpha);
+    fo_json_number(j, "exact_beta", r->exact_beta);
+    fo_json_number(j, "exact_asn_h0", r->exact_asn_h0);
+    fo_json_number(j, "exact_asn_h1", r->exact_asn_h1);
+    fo_json_number(j, "exact_median_h0", r->exact_median_h0);
+    fo_json_number(j, "exact_median_h1", r->exact_median_h1);
+    fo_json_number(j, "exact_p99_h0", r->exact_p99_h0);
+    fo_json_number(j, "exact_p99_h1", r->exact_p99_h1);
+    fo_json_int(j, "exact_requests", r->exact_requests);
+    fo_json_bool(j, "exact_converged", r->exact_converged);
+    fo_json_number(j, "truncation_mass_h0", r->truncation_mass_h0);
+    fo_json_number(j, "truncation_mass_h1", r->truncation_mass_h1);
+    fo_json_int(j, "fixed_n", r->fixed_n);
+    fo_json_int(j, "fixed_critical_failures", r->fixed_critical);
+    fo_json_number(j, "fixed_alpha", r->fixed_alpha);
+    fo_json_number(j, "fixed_beta", r->fixed_beta);
+    fo_json_number(j, "savings_h0", 1 - r->exact_asn_h0 / (double)r->fixed_n);
+    fo_json_number(j, "savings_h1", 1 - r->exact_asn_h1 / (double)r->fixed_n);
+    if (r->simulated) {
+        double k = (double)r->simulated;
+        fo_json_int(j, "simulate", r->simulated);
+        fo_json_int(j, "seed", (long long)fo_arg_num(a, "seed"));
+        fo_json_number(j, "simulated_alpha", r->sim_alpha);
+        fo_json_number(j, "simulated_beta", r->sim_beta);
+        fo_json_number(j, "simulated_mean_samples_h0", r->sim_mean_h0);
+        fo_json_number(j, "simulated_mean_samples_h1", r->sim_mean_h1);
+        fo_json_number(j, "simulated_alpha_se", sqrt(r->sim_alpha * (1 - r->sim_alpha) / k));
+        fo_json_number(j, "simulated_beta_se", sqrt(r->sim_beta * (1 - r->sim_beta) / k));
+        fo_json_number(j, "simulated_mean_samples_h0_se", r->sim_sd_h0 / sqrt(k));
+        fo_json_number(j, "simulated_mean_samples_h1_se", r->sim_sd_h1 / sqrt(k));
+        fo_json_number(j, "simulated_undecided_h0", r->sim_undecided_h0);
+        fo_json_number(j, "simulated_undecided_h1", r->sim_undecided_h1);
+    }
+    fo_json_string(j, "math_peek", peek);
+    fo_json_array_begin(j, "oc_curve");
+    for (size_t i = 0; i < r->oc_len; i++) {
+        fo_json_object_begin(j, NULL);
+        fo_json_number(j, "p", r->oc[i].p);
+        fo_json_number(j, "accept_h0", r->oc[i].accept_h0);
+        fo_json_number(j, "asn", r->oc[i].asn);
+        fo_json_object_end(j);
+    }
+    fo_json_array_end(j);
+    fo_json_object_end(j);
+}
+
+static void fmt_percent0(fo_buf *b, double v) {
+    fo_buf_printf(b, "%3.0f%%", 100 * v);
+}
+
+static void indent_lines(fo_buf *b, const char *s) {
+    fo_buf_puts(b, "  ");
+    for (; *s; s++) {
+        fo_buf_putc(b, *s);
+        if (*s == '\n') fo_buf_puts(b, "  ");
+    }
+    fo_buf_putc(b, '\n');
+}
+
+/* One row of the comparison table: Wald, exact, simulated (+- 1 standard error). */
+static void row(fo_buf *b, const char *name, const char *wald, const char *exact, const char *sim) {
+    fo_buf_printf(b, "  %-28s %-14s %-14s %s\n", name, wald, exact, sim);
+}
+
+static void write_text(fo_buf *b, const fo_args *a, const fo_sprt_params *p,
+                       const fo_sprt_result *r, const char *peek) {
+    const char *track = fo_arg_choice(a, "track");
+    fo_buf_printf(b,
+                  "Sequential validation: Wald's SPRT, H0 p = %g vs H1 p = %g, alpha = %g, "
+                  "beta = %g",
+                  p->p0, p->p1, p->alpha, p->beta);
+    if (track) fo_buf_printf(b, "  (track: %s)", track);
+    fo_buf_printf(b, "\n  Each failure adds %+.4f to the LLR, each success %+.6f.\n",
+                  r->llr_failure, r->llr_success);
+    fo_buf_printf(b, "  Roll back when LLR >= %.4f; promote when LLR <= %.4f.\n\n",
+                  r->log_upper_boundary, r->log_lower_boundary);
+    char w[4][40], e[4][40], s[4][64];
+    snprintf(w[0], 40, "<= %.4f", r->wald_alpha_bound);
+    snprintf(w[1], 40, "<= %.4f", r->wald_beta_bound);
+    snprintf(w[2], 40, "%.0f", r->asn_h0);
+    snprintf(w[3], 40, "%.0f", r->asn_h1);
+    snprintf(e[0], 40, "%.5f", r->exact_alpha);
+    snprintf(e[1], 40, "%.5f", r->exact_beta);
+    snprintf(e[2], 40, "%.0f", r->exact_asn_h0);
+    snprintf(e[3], 40, "%.0f", r->exact_asn_h1);
+    for (int i = 0; i < 4; i++)
+        s[i][0] = '\0';
+    if (r->simulated) {
+        double k = (double)r->simulated;
+        snprintf(s[0], 64, "%.5f +- %.5f", r->sim_alpha,
+                 sqrt(r->sim_alpha * (1 - r->sim_alpha) / k));
+        snprintf(s[1], 64, "%.5f +- %.5f", r->sim_beta, sqrt(r->sim_beta * (1 - r->sim_beta) / k));
+        snprintf(s[2], 64, "%.0f +- %.0f", r->sim_mean_h0, r->sim_sd_h0 / sqrt(k));
+        snprintf(s[3], 64, "%.0f +- %.0f", r->sim_mean_h1, r->sim_sd_h1 / sqrt(k));
+    }
+    char head[64];
+    snprintf(head, sizeof head, r->simulated ? "simulated (K = %lld)" : "", r->simulated);
+    row(b, "", "Wald (approx.)", "exact (DP)", head);
+    row(b, "alpha (false rollback)", w[0], e[0], s[0]);
+    row(b, "beta (missed regression)", w[1], e[1], s[1]);
+    row(b, "E[N | H0] requests", w[2], e[2], s[2]);
+    row(b, "E[N | H1] requests", w[3], e[3], s[3]);
+    fo_buf_printf(b, "  %-28s %-14s %.0f / %.0f\n", "N | H0: median / 99th pct", "",
+                  r->exact_median_h0, r->exact_p99_h0);
+    fo_buf_printf(b, "  %-28s %-14s %.0f / %.0f\n", "N | H1: median / 99th pct", "",
+                  r->exact_median_h1, r->exact_p99_h1);
+    if (r->exact_converged)
+        fo_buf_printf(b, "  (the DP walked %lld requests; undecided mass left %.1e / %.1e)\n",
+                      r->exact_requests, r->truncation_mass_h0, r->truncation_mass_h1);
+    else
+        fo_buf_printf(b,
+                      "  (TRUNCATED at %lld requests: %.3g / %.3g of canaries still undecided, "
+                      "so alpha' and beta' are lower bounds)\n",
+                      r->exact_requests, r->truncation_mass_h0, r->truncation_mass_h1);
+    fo_buf_puts(b, "\nFixed-sample test with the same alpha and beta: ");
+    grouped(b, (double)r->fixed_n);
+    fo_buf_printf(b, " requests, roll back at >= %lld failures (its alpha %.4f, beta %.4f).\n",
+                  r->fixed_critical, r->fixed_alpha, r->fixed_beta);
+    fo_buf_printf(b,
+                  "The SPRT needs %.0f%% fewer requests on average if the model is fine and "
+                  "%.0f%% fewer if it regressed, but its 99th percentile (",
+                  100 * (1 - r->exact_asn_h0 / (double)r->fixed_n),
+                  100 * (1 - r->exact_asn_h1 / (double)r->fixed_n));
+    grouped(b, r->exact_p99_h0);
+    fo_buf_printf(b, ") %s the fixed n.\n",
+                  r->exact_p99_h0 > (double)r->fixed_n ? "exceeds" : "stays within");
+    fo_buf_puts(b, "\nMath Peek\n");
+    indent_lines(b, peek);
+
+    /* x in failures per 1,000 requests: the plot's axis prints whole numbers best. */
+    double xs[FO_SPRT_OC_POINTS], ys[FO_SPRT_OC_POINTS];
+    for (size_t i = 0; i < r->oc_len; i++)
+        xs[i] = 1000 * r->oc[i].p, ys[i] = r->oc[i].accept_h0;
+    fo_term_series series[] = {{xs, ys, r->oc_len, '*', "P(promote | p), Wald"}};
+    fo_term_mark marks[] = {{1000 * p->p0, '|', "p0"}, {1000 * p->p1, ':', "p1"}};
+    fo_buf_puts(b,
+                "\nOperating characteristic: the chance of promoting vs the true failure rate\n");
+    fo_termplot(b, series, 1, marks, 2, 64, 12, "true failure rate p (failures per 1,000 requests)",
+                fmt_percent0);
+}
+
+static fo_status run_sprt(const fo_args *a, fo_output *out, fo_error *err) {
+    fo_sprt_params p;
+    memset(&p, 0, sizeof p);
+    fo_args_bind(a, &p);
+    fo_status st = check(a, &p, err);
+    if (st != FO_OK) return st;
+    uint64_t seed = (uint64_t)fo_arg_num(a, "seed");
+    fo_rng rng;
+    fo_rng_seed(&rng, seed);
+    fo_sprt_result r;
+    if (fo_sprt_evaluate(&p, &rng, &r) != 0)
+        return fo_error_set(err, FO_EINTERNAL, "sprt: parameters outside the model's domain", "",
+                            "", "");
+    fo_buf peek;
+    fo_buf_init(&peek);
+    math_peek(&peek, &p, &r);
+    fo_json j;
+    fo_json_init(&j, out->json);
+    write_json(&j, a, &p, &r, fo_buf_str(&peek));
+    if (out->text) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
+    if (out->svg) {
+        /* Sample paths from their own stream, so the figure does not depend on --simulate. */
+        const size_t per_path = PATH_POINTS;
+        fo_sprt_path_point *pts = malloc(sizeof *pts * per_path * FIGURE_PATHS);
+        if (!pts) {
+            fo_buf_free(&peek);
+            return fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
+        }
+        fo_sprt_figure fig = {.npaths = FIGURE_PATHS};
+        fo_rng paths;
+        fo_rng_seed(&paths, seed ^ 0x5eedf16u);
+        for (size_t i = 0; i < FIGURE_PATHS; i++) {
+            fig.paths[i] = pts + i * per_path;
+            fig.under_h1[i] = (int)(i % 2);
+            fig.len[i] = fo_sprt_path(&p, i % 2 ? p.p1 : p.p0, &paths, pts + i * per_path, per_path,
+                                      &fig.decision[i]);
+        }
+        fo_draw_sprt(out->svg, &p, &r, &fig);
+        free(pts);
+    }
+    fo_buf_free(&peek);
+    return FO_OK;
+}
+
+const fo_command fo_cmd_sprt = {
+    .name = "sprt",
+    .summary =
+        "Part 2: sequential validation (Wald's SPRT): stop the canary as soon as it is clear",
+    .description =
+        "Wald's sequential probability ratio test on Bernoulli failures, H0 p = p0 vs H1 p = p1: "
+        "the log-likelihood-ratio boundaries, Wald's expected sample numbers and OC curve, the "
+        "EXACT error rates and expected sample numbers of the same stopping rule (a dynamic "
+        "program over the failure counts still undecided; Wald ignores the overshoot), the "
+        "smallest fixed-sample binomial test with the same alpha and beta, and with --simulate "
+        "K a seeded Monte Carlo of K canaries per hypothesis that must agree with the exact "
+        "figures. --svg draws sample LLR paths between the boundaries, the OC curve and the "
+        "expected sample number against the fixed n.",
+    .params = sprt_params,
+    .nparams = FO_COUNT(sprt_params),
+    .presets = sprt_presets,
+    .npresets = FO_COUNT(sprt_presets),
+    .figure = "SPRT: LLR paths between the boundaries, OC curve, expected sample number",
+    .example = "fleetops sprt --p0 0.001 --p1 0.002 --alpha 0.05 --beta 0.05 --simulate 100000",
+    .run = run_sprt,
+};

@@ -1,0 +1,591 @@
+/* sprt.c — Wald's SPRT on Bernoulli failures (model in sprt.h): Wald's approximations, the
+ * exact error rates and sample numbers of the same stopping rule by dynamic programming, the
+ * fixed-sample binomial test it is compared with, and a seeded Monte Carlo.
+ *
+ * One lattice, one comparison. Every part decides "stopped?" with the same expression
+ * LLR(n, f) = f a + (n - f) b evaluated at whole n and f, so the DP, the simulation and the
+ * figure's paths agree on every boundary tie. In floating point that expression is monotone
+ * in n (falling) and in f (rising), so "the first n at which f failures reach ln B" is well
+ * defined; the simulation tabulates it per f.
+ *
+ * The simulation draws the gap G ~ Geometric(p) to the next failure as ceil(E / lambda),
+ * E ~ Exp(1), lambda = -ln(1-p) (P(G > g) = P(E > g lambda) = (1-p)^g exactly), with E from
+ * Marsaglia and Tsang's ziggurat (2000), so most draws cost half a 64-bit random number, a
+ * table look-up and a multiply: no logarithm. */
+#include "fleetops/sprt.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fleetops/stats.h"
+
+#define RING 1024 /* power of two > FO_SPRT_MAX_BAND + 2: the DP's ring of failure counts */
+#define MASK (RING - 1)
+#define FTAB 2048 /* failure counts whose boundary crossings the simulation tabulates */
+
+typedef struct lattice {
+    double a, b, ln_a, ln_b; /* jump per failure, drift per success, ln A, ln B */
+} lattice;
+
+static double llr(const lattice *L, double n, double f) {
+    return f * L->a + (n - f) * L->b;
+}
+
+static int valid(const fo_sprt_params *p) {
+    return p->p0 > 0 && p->p1 > p->p0 && p->p1 < 1 && p->alpha > 0 && p->beta > 0 &&
+           p->alpha + p->beta < 1 && p->simulate >= 0 && p->simulate <= FO_SPRT_MAX_SIMULATE &&
+           p->max_requests >= 0;
+}
+
+static lattice make_lattice(const fo_sprt_params *p) {
+    lattice L;
+    L.a = log(p->p1 / p->p0);
+    L.b = log1p(-p->p1) - log1p(-p->p0);
+    L.ln_a = log((1 - p->beta) / p->alpha);
+    L.ln_b = log(p->beta / (1 - p->alpha));
+    return L;
+}
+
+double fo_sprt_band(const fo_sprt_params *p) {
+    if (!valid(p)) return NAN;
+    lattice L = make_lattice(p);
+    return (L.ln_a - L.ln_b) / (L.a - L.b);
+}
+
+/* Wald's E[N] under H0 and H1 (overshoot ignored). */
+static void wald_asn(const fo_sprt_params *p, const lattice *L, double *h0, double *h1) {
+    double z0 = p->p0 * L->a + (1 - p->p0) * L->b, z1 = p->p1 * L->a + (1 - p->p1) * L->b;
+    *h0 = ((1 - p->alpha) * L->ln_b + p->alpha * L->ln_a) / z0;
+    *h1 = (p->beta * L->ln_b + (1 - p->beta) * L->ln_a) / z1;
+}
+
+double fo_sprt_simulation_cost(const fo_sprt_params *p) {
+    if (!valid(p)) return NAN;
+    lattice L = make_lattice(p);
+    double h0, h1;
+    wald_asn(p, &L, &h0, &h1);
+    return p->p0 * h0 + p->p1 * h1 + 2;
+}
+
+/* ---- Wald's OC curve ---------------------------------------------------------------------
+ * For the true rate p, h != 0 solves p (p1/p0)^h + (1-p) ((1-p1)/(1-p0))^h = 1, i.e.
+ * p(h) = (e^{-hb} - 1) / (e^{h(a-b)} - 1), falling in h, with p(0) = -b/(a-b) (zero drift).
+ * Then P(accept H0) = (A^h - 1) / (A^h - B^h), written without overflow for either sign. */
+static double oc_p_of_h(const lattice *L, double h) {
+    if (fabs(h) < 1e-12) return -L->b / (L->a - L->b);
+    return expm1(-h * L->b) / expm1(h * (L->a - L->b));
+}
+
+static double oc_accept_of_h(const lattice *L, double h) {
+    double d = L->ln_a - L->ln_b;
+    if (fabs(h) < 1e-12) return L->ln_a / d;
+    if (h > 0) return expm1(-h * L->ln_a) / expm1(-h * d);
+    return (exp(h * d) - exp(-h * L->ln_b)) / expm1(h * d);
+}
+
+static void oc_curve(const fo_sprt_params *p, const lattice *L, fo_sprt_result *r) {
+    double pmax = 2 * p->p1 < 1 ? 2 * p->p1 : 1;
+    r->oc_len = FO_SPRT_OC_POINTS;
+    for (int i = 0; i < FO_SPRT_OC_POINTS; i++) {
+        double q = pmax * i / (FO_SPRT_OC_POINTS - 1);
+        fo_sprt_oc_point *o = &r->oc[i];
+        o->p = q;
+        if (q <= 0) {
+            o->accept_h0 = 1;
+            o->asn = L->ln_b / L->b; /* only successes: straight down to ln B */
+            continue;
+        }
+        if (q >= 1) {
+            o->accept_h0 = 0;
+            o->asn = L->ln_a / L->a;
+            continue;
+        }
+        double lo = -1, hi = 1; /* p(lo) > q > p(hi) */
+        while (oc_p_of_h(L, lo) < q && lo > -1e6)
+            lo *= 2;
+        while (oc_p_of_h(L, hi) > q && hi < 1e6)
+            hi *= 2;
+        for (int it = 0; it < 200; it++) {
+            double mid = 0.5 * (lo + hi);
+            if (oc_p_of_h(L, mid) > q)
+                lo = mid;
+            else
+                hi = mid;
+            if (hi - lo < 1e-13 * (1 + fabs(mid))) break;
+        }
+        double h = 0.5 * (lo + hi), acc = oc_accept_of_h(L, h);
+        double drift = q * L->a + (1 - q) * L->b;
+        o->accept_h0 = acc;
+        if (fabs(h) < 1e-6) /* zero drift: Wald's limit -ln A ln B / E[z^2] */
+            o->asn = -L->ln_a * L->ln_b / (q * L->a * L->a + (1 - q) * L->b * L->b);
+        else
+            o->asn = (acc * L->ln_b + (1 - acc) * L->ln_a) / drift;
+    }
+}
+
+/* ---- exact: dynamic program over the lattice ---------------------------------------------
+ * mass[f] = P(f failures among the first n requests and no boundary reached yet), for both
+ * hypotheses at once (the alive band of f depends only on (n, f), not on p). Each request
+ * moves mass f -> f (1-p) and f -> f+1 (p); then the states at or past a boundary are
+ * absorbed: only the new top count can reach ln A, only the bottom ones ln B. */
+typedef struct dp_side {
+    double p, reject, accept, asn, alive, stopped, median, p99;
+} dp_side;
+
+static void dp_absorb(dp_side *s, double mass, double n, int reject) {
+    if (reject)
+        s->reject += mass;
+    else
+        s->accept += mass;
+    s->asn += n * mass;
+    double before = s->stopped;
+    s->stopped += mass;
+    if (before < 0.5 && s->stopped >= 0.5) s->median = n;
+    if (before < 0.99 && s->stopped >= 0.99) s->p99 = n;
+}
+
+static double dp_alive(const double *m, long long lo, long long hi) {
+    double sum = 0;
+    for (long long f = lo; f <= hi; f++)
+        sum += m[f & MASK];
+    return sum;
+}
+
+static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_sprt_result *r) {
+    double m0[RING], m1[RING];
+    memset(m0, 0, sizeof m0);
+    memset(m1, 0, sizeof m1);
+    dp_side s0 = {.p = p->p0, .alive = 1, .median = NAN, .p99 = NAN};
+    dp_side s1 = {.p = p->p1, .alive = 1, .median = NAN, .p99 = NAN};
+    double q0 = p->p0, q1 = p->p1, c0 = 1 - q0, c1 = 1 - q1;
+    long long cap = p->max_requests > 0
+                        ? p->max_requests
+                        : (long long)(FO_SPRT_DP_BUDGET / (band + FO_SPRT_DP_STEP_COST));
+    long long lo = 0, hi = 0, n = 0;
+    m0[0] = m1[0] = 1;
+    while (n < cap && lo <= hi) {
+        /* The undecided mass, every 16 requests (summing it is most of a narrow band's work). */
+        if ((n & 15) == 0) {
+            s0.alive = dp_alive(m0, lo, hi), s1.alive = dp_alive(m1, lo, hi);
+            if (s0.alive < FO_SPRT_TAIL_MASS && s1.alive < FO_SPRT_TAIL_MASS) break;
+        }
+        m0[(hi + 1) & MASK] = m1[(hi + 1) & MASK] = 0;
+        for (long long f = hi + 1; f > lo; f--) {
+            size_t i = (size_t)f & MASK, j = (size_t)(f - 1) & MASK;
+            m0[i] = m0[i] * c0 + m0[j] * q0;
+            m1[i] = m1[i] * c1 + m1[j] * q1;
+        }
+        m0[lo & MASK] *= c0;
+        m1[lo & MASK] *= c1;
+        hi++, n++;
+        double dn = (double)n;
+        while (hi >= lo && llr(L, dn, (double)hi) >= L->ln_a) {
+            dp_absorb(&s0, m0[hi & MASK], dn, 1);
+            dp_absorb(&s1, m1[hi & MASK], dn, 1);
+            hi--;
+        }
+        while (lo <= hi && llr(L, dn, (double)lo) <= L->ln_b) {
+            dp_absorb(&s0, m0[lo & MASK], dn, 0);
+            dp_absorb(&s1, m1[lo & MASK], dn, 0);
+            lo++;
+        }
+    }
+    s0.alive = lo <= hi ? dp_alive(m0, lo, hi) : 0;
+    s1.alive = lo <= hi ? dp_alive(m1, lo, hi) : 0;
+    r->exact_requests = n;
+    r->exact_alpha = s0.reject;
+    r->exact_beta = s1.accept;
+    r->exact_asn_h0 = s0.asn + (double)n * s0.alive; /* E[min(N, n)] */
+    r->exact_asn_h1 = s1.asn + (double)n * s1.alive;
+    r->exact_median_h0 = s0.median, r->exact_median_h1 = s1.median;
+    r->exact_p99_h0 = s0.p99, r->exact_p99_h1 = s1.p99;
+    r->truncation_mass_h0 = s0.alive, r->truncation_mass_h1 = s1.alive;
+    r->exact_converged = s0.alive < FO_SPRT_TAIL_MASS && s1.alive < FO_SPRT_TAIL_MASS;
+}
+
+/* ---- the fixed-sample test ----------------------------------------------------------------
+ * With n requests, reject H0 when X >= c, c the smallest count with P(X >= c | n, p0) <=
+ * alpha. Its beta, P(X < c | n, p1), saw-tooths in n (discreteness), so "the smallest n" takes
+ * two steps. (1) The randomized test (reject with probability gamma at X = c - 1, size exactly
+ * alpha) has a beta that only falls with n, so bisection finds its smallest n, n_r, exactly;
+ * no plain test can do better. (2) A plain test with critical value c works for the n in
+ * [N_min(c), N_max(c)], N_min the first n with P(X < c | n, p1) <= beta and N_max the last
+ * with P(X >= c | n, p0) <= alpha (both rise with c, and any c that works means the smallest
+ * c works too). So walk c up from c(n_r): the first c whose window reaches past n_r gives the
+ * answer, max(N_min(c), n_r). Cost: a few bisections, however far apart the saw-teeth are. */
+typedef struct fixed_eval {
+    double c, size, beta, beta_randomized;
+} fixed_eval;
+
+/* Smallest c with P(X >= c | n, p0) <= alpha: gallop from the normal guess, then bisect. */
+static double critical_count(double n, double p0, double alpha) {
+    double la = log(alpha), sd = ceil(sqrt(n * p0 * (1 - p0))) + 1; /* whole: lo, hi stay whole */
+    double lo = floor(n * p0 + 1.5 * sd), hi, step = sd;
+    if (lo > n) lo = n;
+    if (lo < 0) lo = 0;
+    if (fo_binom_log_sf(lo - 1, n, p0) <= la) { /* lo already rejects: move down */
+        hi = lo;
+        for (;;) {
+            lo = hi - step;
+            if (lo <= 0) {
+                lo = 0;
+                break;
+            }
+            if (fo_binom_log_sf(lo - 1, n, p0) > la) break;
+            hi = lo, step *= 2;
+        }
+    } else {
+        for (;;) {
+            hi = lo + step;
+            if (hi >= n + 1) {
+                hi = n + 1;
+                break;
+            }
+            if (fo_binom_log_sf(hi - 1, n, p0) <= la) break;
+            lo = hi, step *= 2;
+        }
+    }
+    /* invariant: c = lo does not reach size alpha (or lo = 0), c = hi does */
+    while (hi - lo > 1) {
+        double mid = floor(0.5 * (lo + hi));
+        if (fo_binom_log_sf(mid - 1, n, p0) <= la)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+static fixed_eval fixed_at(double n, double p0, double p1, double alpha) {
+    fixed_eval e;
+    double c = critical_count(n, p0, alpha);
+    e.c = c;
+    e.size = exp(fo_binom_log_sf(c - 1, n, p0));
+    e.beta = exp(fo_binom_log_cdf(c - 1, n, p1));
+    double pm0 = exp(fo_binom_log_pmf(c - 1, n, p0)), pm1 = exp(fo_binom_log_pmf(c - 1, n, p1));
+    double gamma = pm0 > 0 ? (alpha - e.size) / pm0 : 0;
+    e.beta_randomized = e.beta - gamma * pm1;
+    return e;
+}
+
+/* First n >= c with P(X <= c-1 | n, p1) <= beta, starting the gallop at `from`. */
+static double window_start(double c, double p1, double beta, double from) {
+    double lb = log(beta), lo = c - 1, hi = from > c ? from : c;
+    while (fo_binom_log_cdf(c - 1, hi, p1) > lb)
+        lo = hi, hi *= 2;
+    while (hi - lo > 1) {
+        double mid = floor(0.5 * (lo + hi));
+        if (fo_binom_log_cdf(c - 1, mid, p1) <= lb)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+/* Last n with P(X >= c | n, p0) <= alpha. */
+static double window_end(double c, double p0, double alpha, double from) {
+    double la = log(alpha), lo = c - 1, hi = from > c ? from : c;
+    while (fo_binom_log_sf(c - 1, hi, p0) <= la)
+        lo = hi, hi *= 2;
+    while (hi - lo > 1) {
+        double mid = floor(0.5 * (lo + hi));
+        if (fo_binom_log_sf(c - 1, mid, p0) <= la)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void fixed_test(const fo_sprt_params *p, fo_sprt_result *r) {
+    double p0 = p->p0, p1 = p->p1, za = fo_normal_quantile(1 - p->alpha),
+           zb = fo_normal_quantile(1 - p->beta);
+    double approx = (za * sqrt(p0 * (1 - p0)) + zb * sqrt(p1 * (1 - p1))) / (p1 - p0);
+    approx *= approx;
+    double lo = 0, hi = ceil(approx) > 1 ? ceil(approx) : 1;
+    while (fixed_at(hi, p0, p1, p->alpha).beta_randomized > p->beta)
+        lo = hi, hi *= 2;
+    while (hi - lo > 1) {
+        double mid = floor(0.5 * (lo + hi));
+        if (fixed_at(mid, p0, p1, p->alpha).beta_randomized <= p->beta)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    double n_r = hi, n = n_r;
+    for (double c = fixed_at(n_r, p0, p1, p->alpha).c;; c++) {
+        double start = window_start(c, p1, p->beta, n_r);
+        if (start < n_r) start = n_r;
+        if (start <= window_end(c, p0, p->alpha, n_r)) {
+            n = start;
+            break;
+        }
+    }
+    fixed_eval e = fixed_at(n, p0, p1, p->alpha);
+    r->fixed_n = (long long)n;
+    r->fixed_critical = (long long)e.c;
+    r->fixed_alpha = e.size;
+    r->fixed_beta = e.beta;
+}
+
+/* ---- Monte Carlo ---------------------------------------------------------------------------
+ * Exponential ziggurat, 256 strips (Marsaglia & Tsang 2000): strip i >= 1 is a box under the
+ * curve from 0 to x_i; strip 0 is the base box plus the tail past r. A draw takes 32 random
+ * bits: the strip from the low 8, the position from the next 24; 98.9% of draws land where
+ * the box is wholly under e^-x and return at once, so one 64-bit number gives two draws.
+ * 24 bits place E on a grid of x_i / 2^24 <= 4.6e-7: as a gap that is 4.6e-7 / lambda trials,
+ * so each P(G = g) is off by at most that share of one trial's mass (5e-4 of it at p = 0.001,
+ * less for larger p), far below any simulation's sampling error. The rare wedge and tail
+ * draws use full 53-bit uniforms. */
+#define ZIG_R     7.69711747013104972
+#define ZIG_V     3.949659822581572e-3
+#define ZIG_SCALE 16777216.0 /* 2^24 */
+
+typedef struct ziggurat {
+    uint32_t k[256]; /* accept at once when j < k[i] */
+    double w[256];   /* x = j * w[i] */
+    double f[256];   /* e^-x_i */
+} ziggurat;
+
+static void zig_init(ziggurat *z) {
+    double de = ZIG_R, te = de, q = ZIG_V / exp(-de);
+    z->k[0] = (uint32_t)((de / q) * ZIG_SCALE);
+    z->k[1] = 0;
+    z->w[0] = q / ZIG_SCALE;
+    z->w[255] = de / ZIG_SCALE;
+    z->f[0] = 1.0;
+    z->f[255] = exp(-de);
+    for (int i = 254; i >= 1; i--) {
+        de = -log(ZIG_V / de + exp(-de));
+        z->k[i + 1] = (uint32_t)((de / te) * ZIG_SCALE);
+        te = de;
+        z->f[i] = exp(-de);
+        z->w[i] = de / ZIG_SCALE;
+    }
+}
+
+/* fo_rng_u64 (rng.c), inlined here because the simulation spends most of its time drawing:
+ * the same xoshiro256** step on the same state, so it is the caller's stream. */
+static inline uint64_t rotl64(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t next_u64(fo_rng *r) {
+    uint64_t *s = r->s;
+    uint64_t result = rotl64(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl64(s[3], 45);
+    return result;
+}
+
+/* 32-bit halves of the generator's 64-bit outputs, low half first. */
+typedef struct bits32 {
+    fo_rng *rng;
+    uint64_t word;
+    int spare;
+} bits32;
+
+static inline uint32_t next_u32(bits32 *b) {
+    if (b->spare) {
+        b->spare = 0;
+        return (uint32_t)(b->word >> 32);
+    }
+    b->word = next_u64(b->rng);
+    b->spare = 1;
+    return (uint32_t)b->word;
+}
+
+/* The rare rest of a draw: the tail past r, or the wedge between a box and the curve. */
+static double zig_slow(const ziggurat *z, bits32 *b, unsigned i, double x) {
+    for (;;) {
+        if (i == 0) return ZIG_R - log(fo_rng_uniform_pos(b->rng)); /* the tail: r + Exp(1) */
+        if (z->f[i] + fo_rng_uniform(b->rng) * (z->f[i - 1] - z->f[i]) < exp(-x)) return x;
+        uint32_t u = next_u32(b), j = u >> 8;
+        i = u & 0xff;
+        x = (double)j * z->w[i];
+        if (j < z->k[i]) return x;
+    }
+}
+
+static inline double zig_exp(const ziggurat *z, bits32 *b) {
+    uint32_t u = next_u32(b), j = u >> 8;
+    unsigned i = u & 0xff;
+    double x = (double)j * z->w[i];
+    if (j < z->k[i]) return x;
+    return zig_slow(z, b, i, x);
+}
+
+/* First n >= f at which f failures are at or below ln B (accept H0), and the last n at which
+ * they are at or above ln A (f failures by then reject H0; f - 1 when never). */
+static double n_lower(const lattice *L, double f) {
+    double n = f + ceil((L->ln_b - f * L->a) / L->b);
+    if (n < f) n = f;
+    while (n > f && llr(L, n - 1, f) <= L->ln_b)
+        n--;
+    while (llr(L, n, f) > L->ln_b)
+        n++;
+    return n;
+}
+
+static double n_upper(const lattice *L, double f) {
+    double n = f + floor((L->ln_a - f * L->a) / L->b);
+    if (n < f - 1) n = f - 1;
+    while (llr(L, n + 1, f) >= L->ln_a)
+        n++;
+    while (n >= f && llr(L, n, f) < L->ln_a)
+        n--;
+    return n;
+}
+
+typedef struct sim_tables {
+    ziggurat z;
+    int64_t lower[FTAB], upper[FTAB];
+} sim_tables;
+
+static int64_t tab_lower(const sim_tables *t, const lattice *L, int64_t f) {
+    return f < FTAB ? t->lower[f] : (int64_t)n_lower(L, (double)f);
+}
+
+static int64_t tab_upper(const sim_tables *t, const lattice *L, int64_t f) {
+    return f < FTAB ? t->upper[f] : (int64_t)n_upper(L, (double)f);
+}
+
+/* One canary under failure rate q: +1 reject H0, -1 accept, 0 cut at cap; *stop = its n.
+ * Integer n and f: the loop-carried work is integer adds and compares; the gap's conversion
+ * to a whole number of trials is off that chain. */
+static int canary(const sim_tables *t, const lattice *L, double inv_lambda, int64_t cap,
+                  bits32 *rng, int64_t *stop) {
+    int64_t n = 0, f = 0;
+    for (;;) {
+        int64_t accept_at = tab_lower(t, L, f);
+        double gap = zig_exp(&t->z, rng) * inv_lambda;
+        int64_t g = (int64_t)gap; /* G = max(1, ceil(gap)): the next failure is at n + G */
+        g += (double)g < gap;
+        g += g == 0;
+        if (g > accept_at - n) { /* G - 1 >= accept_at - n successes: ln B comes first */
+            if (accept_at > cap) break;
+            *stop = accept_at;
+            return -1;
+        }
+        n += g;
+        f++;
+        if (n > cap) break;
+        if (n <= tab_upper(t, L, f)) {
+            *stop = n;
+            return 1;
+        }
+    }
+    *stop = cap;
+    return 0;
+}
+
+typedef struct sim_side {
+    double rejected, accepted, sum, sum2, cut;
+} sim_side;
+
+static void simulate(const fo_sprt_params *p, const lattice *L, fo_rng *rng, fo_sprt_result *r,
+                     sim_tables *t) {
+    zig_init(&t->z);
+    for (int f = 0; f < FTAB; f++) {
+        t->lower[f] = (int64_t)n_lower(L, f);
+        t->upper[f] = (int64_t)n_upper(L, f);
+    }
+    int64_t cap = r->exact_converged ? INT64_MAX / 4 : (int64_t)r->exact_requests;
+    double inv[2] = {-1 / log1p(-p->p0), -1 / log1p(-p->p1)};
+    sim_side s[2];
+    memset(s, 0, sizeof s);
+    fo_rng local = *rng; /* a private copy the compiler can keep close */
+    bits32 bits = {.rng = &local};
+    for (int h = 0; h < 2; h++) {
+        for (long long k = 0; k < p->simulate; k++) {
+            int64_t stop;
+            int d = canary(t, L, inv[h], cap, &bits, &stop);
+            double n = (double)stop;
+            if (d > 0)
+                s[h].rejected++;
+            else if (d < 0)
+                s[h].accepted++;
+            else
+                s[h].cut++;
+            s[h].sum += n;
+            s[h].sum2 += n * n;
+        }
+    }
+    *rng = local;
+    double K = (double)p->simulate;
+    r->simulated = p->simulate;
+    r->sim_alpha = s[0].rejected / K;
+    r->sim_beta = s[1].accepted / K;
+    r->sim_mean_h0 = s[0].sum / K;
+    r->sim_mean_h1 = s[1].sum / K;
+    double v0 = s[0].sum2 / K - r->sim_mean_h0 * r->sim_mean_h0;
+    double v1 = s[1].sum2 / K - r->sim_mean_h1 * r->sim_mean_h1;
+    r->sim_sd_h0 = sqrt(v0 > 0 ? v0 * K / (K > 1 ? K - 1 : 1) : 0);
+    r->sim_sd_h1 = sqrt(v1 > 0 ? v1 * K / (K > 1 ? K - 1 : 1) : 0);
+    r->sim_undecided_h0 = s[0].cut / K;
+    r->sim_undecided_h1 = s[1].cut / K;
+}
+
+int fo_sprt_evaluate(const fo_sprt_params *p, fo_rng *rng, fo_sprt_result *r) {
+    if (!valid(p)) return -1;
+    double band = fo_sprt_band(p);
+    if (!(band <= FO_SPRT_MAX_BAND)) return -1;
+    if (p->simulate > 0 &&
+        (!rng || (double)p->simulate * fo_sprt_simulation_cost(p) > FO_SPRT_SIM_BUDGET))
+        return -1;
+    memset(r, 0, sizeof *r);
+    lattice L = make_lattice(p);
+    r->log_upper_boundary = L.ln_a;
+    r->log_lower_boundary = L.ln_b;
+    r->llr_failure = L.a;
+    r->llr_success = L.b;
+    r->band_failures = band;
+    wald_asn(p, &L, &r->asn_h0, &r->asn_h1);
+    r->wald_alpha_bound = p->alpha / (1 - p->beta);
+    r->wald_beta_bound = p->beta / (1 - p->alpha);
+    exact_dp(p, &L, band, r);
+    fixed_test(p, r);
+    oc_curve(p, &L, r);
+    if (p->simulate > 0) {
+        sim_tables t;
+        simulate(p, &L, rng, r, &t);
+    }
+    return 0;
+}
+
+size_t fo_sprt_path(const fo_sprt_params *p, double rate, fo_rng *rng, fo_sprt_path_point *pts,
+                    size_t max, int *decision) {
+    *decision = 0;
+    if (!valid(p) || !(rate > 0 && rate < 1) || max < 2) return 0;
+    lattice L = make_lattice(p);
+    ziggurat z;
+    zig_init(&z);
+    bits32 bits = {.rng = rng};
+    double inv = -1 / log1p(-rate), n = 0, f = 0;
+    size_t k = 0;
+    pts[k++] = (fo_sprt_path_point){0, 0};
+    while (k + 2 <= max) {
+        double accept_at = n_lower(&L, f), gap = zig_exp(&z, &bits) * inv;
+        if (gap > accept_at - n) {
+            pts[k++] = (fo_sprt_path_point){accept_at, llr(&L, accept_at, f)};
+            *decision = -1;
+            return k;
+        }
+        double g = ceil(gap);
+        n += g < 1 ? 1 : g;
+        pts[k++] = (fo_sprt_path_point){n - 1, llr(&L, n - 1, f)};
+        f++;
+        pts[k++] = (fo_sprt_path_point){n, llr(&L, n, f)};
+        if (n <= n_upper(&L, f)) {
+            *decision = 1;
+            return k;
+        }
+    }
+    return k;
+}

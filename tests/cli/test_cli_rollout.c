@@ -1,0 +1,167 @@
+/* test_cli_rollout.c — the contract of `fleetops rollout` (issue 3): the stages array and its
+ * keys, the track scenarios (Edge Guardian's latency rollback, Tiny Pioneer's SPRT rollback,
+ * Cloud Titan's promotion), seeds, bad input and the ShadowModeDashboard SVG. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static json_t *run_json(const char *first, ...) {
+    const char *argv[40];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n++] = "--json";
+    argv[n] = NULL;
+    fo_proc p = fo_run_cliv(argv);
+    if (p.status != 0) fail_msg("exit %d: %s", p.status, p.err);
+    json_t *j = fo_parse_json(p.out);
+    fo_proc_free(&p);
+    return j;
+}
+
+static void expect_usage_error(const char *flag, const char *value, const char *first, ...) {
+    const char *argv[40];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    fo_proc p = fo_run_cliv(argv);
+    if (p.status != 2)
+        fail_msg("%s %s: exit %d, want 2 (stderr: %s)", flag, value, p.status, p.err);
+    if (!strstr(p.err, flag) || !strstr(p.err, value) || !strstr(p.err, "allowed"))
+        fail_msg("stderr does not name %s, \"%s\" and what is allowed: %s", flag, value, p.err);
+    char *nl = strchr(p.err, '\n');
+    if (!nl || nl[1] != '\0') fail_msg("want one stderr line: %s", p.err);
+    fo_proc_free(&p);
+}
+
+static void check_stages(json_t *j) {
+    json_t *st = fo_json_path(j, "stages");
+    assert_true(json_is_array(st) && json_array_size(st) >= 1);
+    const char *ladder[] = {"shadow", "1%", "5%", "25%", "100%"};
+    for (size_t i = 0; i < json_array_size(st); i++) {
+        json_t *s = json_array_get(st, i);
+        const char *name = json_string_value(json_object_get(s, "stage"));
+        int idx = (int)json_integer_value(json_object_get(s, "stage_index"));
+        assert_true(idx >= 0 && idx < 5);
+        assert_string_equal(name, ladder[idx]);
+        const char *keys[] = {"requests", "failures",    "running_confidence",
+                              "llr",      "start_hours", "end_hours"};
+        for (int k = 0; k < 6; k++)
+            assert_true(json_is_number(json_object_get(s, keys[k])));
+        assert_true(json_is_array(json_object_get(s, "latency")));
+        const char *d = json_string_value(json_object_get(s, "decision"));
+        assert_true(strcmp(d, "promote") == 0 || strcmp(d, "hold") == 0 ||
+                    strcmp(d, "roll back") == 0 || strcmp(d, "complete") == 0);
+        assert_true(json_is_string(json_object_get(s, "reason")));
+    }
+    const char *d = json_string_value(fo_json_path(j, "decision"));
+    assert_true(strcmp(d, "promote") == 0 || strcmp(d, "roll back") == 0);
+    assert_true(json_is_string(fo_json_path(j, "reason")));
+    assert_true(json_is_string(fo_json_path(j, "math_peek")));
+}
+
+static void test_tracks(void **state) {
+    (void)state;
+    /* Edge Guardian: shadow mode reveals the 100 ms tail on HW2; roll back the fleet. */
+    json_t *j = run_json("rollout", "--track", "edge-guardian", NULL);
+    check_stages(j);
+    assert_string_equal(json_string_value(fo_json_path(j, "decision")), "roll back");
+    json_t *s0 = json_array_get(fo_json_path(j, "stages"), 0);
+    assert_string_equal(json_string_value(json_object_get(s0, "rule")), "latency");
+    json_t *lat = json_object_get(s0, "latency");
+    assert_int_equal(json_array_size(lat), 3);
+    assert_true(json_number_value(json_object_get(json_array_get(lat, 0), "p99_ms")) > 10);
+    assert_true(json_number_value(json_object_get(json_array_get(lat, 1), "p99_ms")) < 10);
+    json_decref(j);
+    /* Tiny Pioneer: the wake-word detector's failures rise to 2%: the SPRT rolls back. */
+    j = run_json("rollout", "--track", "tiny-pioneer", NULL);
+    check_stages(j);
+    assert_string_equal(json_string_value(fo_json_path(j, "decision")), "roll back");
+    json_t *st = fo_json_path(j, "stages");
+    json_t *last = json_array_get(st, json_array_size(st) - 1);
+    assert_string_equal(json_string_value(json_object_get(last, "rule")), "sprt_reject");
+    json_decref(j);
+    /* Cloud Titan: a better candidate goes all the way. */
+    j = run_json("rollout", "--track", "cloud-titan", NULL);
+    check_stages(j);
+    assert_string_equal(json_string_value(fo_json_path(j, "decision")), "promote");
+    st = fo_json_path(j, "stages");
+    assert_int_equal(json_array_size(st), 5);
+    json_decref(j);
+    j = run_json("rollout", "--track", "mobile-nomad", "--seed", "4", NULL);
+    check_stages(j);
+    json_decref(j);
+    /* No track: no hardware generations, so no latency entries. */
+    j = run_json("rollout", NULL);
+    check_stages(j);
+    assert_int_equal(
+        json_array_size(json_object_get(json_array_get(fo_json_path(j, "stages"), 0), "latency")),
+        0);
+    json_decref(j);
+}
+
+static void test_seed(void **state) {
+    (void)state;
+    json_t *a = run_json("rollout", "--track", "mobile-nomad", "--seed", "11", NULL);
+    json_t *b = run_json("rollout", "--track", "mobile-nomad", "--seed", "11", NULL);
+    char *sa = json_dumps(a, JSON_SORT_KEYS), *sb = json_dumps(b, JSON_SORT_KEYS);
+    assert_string_equal(sa, sb);
+    free(sa), free(sb);
+    json_decref(a), json_decref(b);
+}
+
+static void test_bad_input(void **state) {
+    (void)state;
+    expect_usage_error("--p1", "0.0004", "rollout", "--p1", "0.0004", NULL);
+    expect_usage_error("--scored-fraction", "1", "rollout", "--request-rate-per-s", "1e8",
+                       "--slice-share", "1", "--scored-fraction", "1", NULL);
+    expect_usage_error("--true-failure-rate", "0.5", "rollout", "--true-failure-rate", "0.5", NULL);
+    expect_usage_error("--max-holds", "4", "rollout", "--max-holds", "4", NULL);
+    expect_usage_error("--confidence", "1", "rollout", "--confidence", "1", NULL);
+    expect_usage_error("--seed", "x", "rollout", "--seed", "x", NULL);
+    expect_usage_error("--track", "moon", "rollout", "--track", "moon", NULL);
+}
+
+static void test_svg_and_text(void **state) {
+    (void)state;
+    char path[512], cmd[600];
+    snprintf(path, sizeof path, "%s/dashboard.svg", fo_test_tmpdir());
+    remove(path);
+    fo_proc p = fo_run_cli("rollout", "--track", "edge-guardian", "--svg", path, NULL);
+    assert_int_equal(p.status, 0);
+    assert_non_null(strstr(p.out, "ROLLED BACK"));
+    assert_non_null(strstr(p.out, "HW2 (2016)"));
+    fo_proc_free(&p);
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", path);
+    assert_int_equal(system(cmd), 0);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[300000];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "<title>") && strstr(buf, "<desc>"));
+    assert_non_null(strstr(buf, "ROLL BACK"));
+    assert_null(strstr(buf, "<script"));
+    assert_null(strstr(buf, "href"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tracks),
+        cmocka_unit_test(test_seed),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_svg_and_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,175 @@
+/* test_cli_sprt.c — the contract of `fleetops sprt` (issue 3): JSON keys, Wald's values, the
+ * exact and simulated figures agreeing, presets, bad input (exit 2 naming the flag) and the
+ * figure. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static json_t *run_json(const char *first, ...) {
+    const char *argv[40];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n++] = "--json";
+    argv[n] = NULL;
+    fo_proc p = fo_run_cliv(argv);
+    if (p.status != 0) fail_msg("exit %d: %s", p.status, p.err);
+    json_t *j = fo_parse_json(p.out);
+    fo_proc_free(&p);
+    return j;
+}
+
+static void expect_usage_error(const char *flag, const char *value, const char *first, ...) {
+    const char *argv[40];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    fo_proc p = fo_run_cliv(argv);
+    if (p.status != 2)
+        fail_msg("%s %s: exit %d, want 2 (stderr: %s)", flag, value, p.status, p.err);
+    if (!strstr(p.err, flag) || !strstr(p.err, value) || !strstr(p.err, "allowed"))
+        fail_msg("stderr does not name %s, \"%s\" and what is allowed: %s", flag, value, p.err);
+    char *nl = strchr(p.err, '\n');
+    if (!nl || nl[1] != '\0') fail_msg("want one stderr line: %s", p.err);
+    fo_proc_free(&p);
+}
+
+static void test_sprt_contract(void **state) {
+    (void)state;
+    json_t *j = run_json("sprt", "--p0", "0.001", "--p1", "0.002", "--alpha", "0.05", "--beta",
+                         "0.05", NULL);
+    /* ln A = ln 19 = 2.9444, ln B = -ln 19 */
+    assert_true(fabs(fo_json_path_num(j, "log_upper_boundary") - log(19.0)) < 1e-12);
+    assert_true(fabs(fo_json_path_num(j, "log_lower_boundary") + log(19.0)) < 1e-12);
+    assert_true(fabs(fo_json_path_num(j, "asn_h0") - 8621.97) < 0.01);
+    assert_true(fabs(fo_json_path_num(j, "asn_h1") - 6851.16) < 0.01);
+    double ea = fo_json_path_num(j, "exact_alpha"), eb = fo_json_path_num(j, "exact_beta");
+    assert_true(ea > 0.03 && ea <= 0.05 / 0.95 && eb > 0.03 && eb <= 0.05 / 0.95);
+    assert_true(fo_json_path_num(j, "exact_asn_h0") > fo_json_path_num(j, "asn_h0"));
+    assert_true(fo_json_path_num(j, "exact_asn_h1") > fo_json_path_num(j, "asn_h1"));
+    assert_true(json_is_true(fo_json_path(j, "exact_converged")));
+    assert_true(fo_json_path_num(j, "fixed_n") == 15703);
+    json_t *oc = fo_json_path(j, "oc_curve");
+    assert_true(json_is_array(oc) && json_array_size(oc) > 20);
+    for (size_t i = 0; i < json_array_size(oc); i++) {
+        json_t *pt = json_array_get(oc, i);
+        assert_true(json_is_number(json_object_get(pt, "p")));
+        assert_true(json_is_number(json_object_get(pt, "accept_h0")));
+        assert_true(json_is_number(json_object_get(pt, "asn")));
+    }
+    assert_null(fo_json_path(j, "simulated_alpha"));
+    assert_true(json_is_string(fo_json_path(j, "math_peek")));
+    json_decref(j);
+}
+
+static void test_sprt_simulation(void **state) {
+    (void)state;
+    json_t *j = run_json("sprt", "--simulate", "20000", "--seed", "9", NULL);
+    const char *pairs[][3] = {
+        {"simulated_alpha", "exact_alpha", "simulated_alpha_se"},
+        {"simulated_beta", "exact_beta", "simulated_beta_se"},
+        {"simulated_mean_samples_h0", "exact_asn_h0", "simulated_mean_samples_h0_se"},
+        {"simulated_mean_samples_h1", "exact_asn_h1", "simulated_mean_samples_h1_se"}};
+    for (int i = 0; i < 4; i++) {
+        double sim = fo_json_path_num(j, pairs[i][0]), ex = fo_json_path_num(j, pairs[i][1]);
+        double se = fo_json_path_num(j, pairs[i][2]);
+        if (!(fabs(sim - ex) <= 4.5 * se))
+            fail_msg("%s %g vs %s %g (se %g)", pairs[i][0], sim, pairs[i][1], ex, se);
+    }
+    /* The same seed gives the same numbers; another seed does not. */
+    json_t *k = run_json("sprt", "--simulate", "20000", "--seed", "9", NULL);
+    json_t *m = run_json("sprt", "--simulate", "20000", "--seed", "10", NULL);
+    assert_true(fo_json_path_num(j, "simulated_mean_samples_h0") ==
+                fo_json_path_num(k, "simulated_mean_samples_h0"));
+    assert_true(fo_json_path_num(j, "simulated_mean_samples_h0") !=
+                fo_json_path_num(m, "simulated_mean_samples_h0"));
+    json_decref(j), json_decref(k), json_decref(m);
+}
+
+static void test_sprt_presets(void **state) {
+    (void)state;
+    const char *tracks[] = {"cloud-titan", "edge-guardian", "mobile-nomad", "tiny-pioneer"};
+    for (int i = 0; i < 4; i++) {
+        json_t *j = run_json("sprt", "--track", tracks[i], NULL);
+        assert_true(fo_json_path_num(j, "p1") > fo_json_path_num(j, "p0"));
+        assert_true(json_is_true(fo_json_path(j, "exact_converged")));
+        /* Sequential validation pays: fewer requests on average than the fixed test. */
+        assert_true(fo_json_path_num(j, "exact_asn_h0") < fo_json_path_num(j, "fixed_n"));
+        json_decref(j);
+    }
+    json_t *j = run_json("sprt", "--track", "edge-guardian", NULL);
+    assert_true(fo_json_path_num(j, "beta") == 0.01 && fo_json_path_num(j, "p1") == 0.001);
+    json_decref(j);
+}
+
+static void test_sprt_truncated(void **state) {
+    (void)state;
+    json_t *j = run_json("sprt", "--max-requests", "5000", "--simulate", "10000", NULL);
+    assert_true(fo_json_path_num(j, "exact_requests") == 5000);
+    assert_true(json_is_false(fo_json_path(j, "exact_converged")));
+    double open = fo_json_path_num(j, "truncation_mass_h0");
+    double sim_open = fo_json_path_num(j, "simulated_undecided_h0");
+    assert_true(open > 0.1 && fabs(open - sim_open) < 4.5 * sqrt(open * (1 - open) / 10000));
+    assert_true(fo_json_path_num(j, "exact_asn_h0") <= 5000);
+    json_decref(j);
+}
+
+static void test_sprt_bad_input(void **state) {
+    (void)state;
+    expect_usage_error("--p1", "0.001", "sprt", "--p0", "0.002", "--p1", "0.001", NULL);
+    expect_usage_error("--p1", "0.002", "sprt", "--p0", "0.002", "--p1", "0.002", NULL);
+    expect_usage_error("--p1", "0.001001", "sprt", "--p0", "0.001", "--p1", "0.001001", NULL);
+    expect_usage_error("--alpha", "0.5", "sprt", "--alpha", "0.5", NULL);
+    expect_usage_error("--alpha", "0", "sprt", "--alpha", "0", NULL);
+    expect_usage_error("--beta", "-0.1", "sprt", "--beta", "-0.1", NULL);
+    expect_usage_error("--p0", "0", "sprt", "--p0", "0", NULL);
+    expect_usage_error("--simulate", "0", "sprt", "--simulate", "0", NULL);
+    expect_usage_error("--simulate", "1000000", "sprt", "--p0", "0.001", "--p1", "0.0012",
+                       "--alpha", "0.001", "--beta", "0.001", "--simulate", "1000000", NULL);
+    expect_usage_error("--seed", "-1", "sprt", "--seed", "-1", NULL);
+    fo_proc p = fo_run_cli("sprt", "--p0", "0.002", "--p1", "0.001", NULL);
+    assert_non_null(strstr(p.err, "p1 must exceed p0"));
+    fo_proc_free(&p);
+}
+
+static void test_sprt_svg_and_text(void **state) {
+    (void)state;
+    char path[512], cmd[600];
+    snprintf(path, sizeof path, "%s/sprt.svg", fo_test_tmpdir());
+    remove(path);
+    fo_proc p = fo_run_cli("sprt", "--track", "tiny-pioneer", "--svg", path, NULL);
+    assert_int_equal(p.status, 0);
+    assert_non_null(strstr(p.out, "Fixed-sample test"));
+    assert_non_null(strstr(p.out, "Math Peek"));
+    fo_proc_free(&p);
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", path);
+    assert_int_equal(system(cmd), 0);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[300000];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "<title>") && strstr(buf, "<desc>"));
+    assert_null(strstr(buf, "<script"));
+    assert_null(strstr(buf, "href"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sprt_contract),  cmocka_unit_test(test_sprt_simulation),
+        cmocka_unit_test(test_sprt_presets),   cmocka_unit_test(test_sprt_truncated),
+        cmocka_unit_test(test_sprt_bad_input), cmocka_unit_test(test_sprt_svg_and_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
