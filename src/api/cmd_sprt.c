@@ -273,8 +273,8 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_sprt_params *p,
         snprintf(s[2], 64, "%.0f +- %.0f", r->sim_mean_h0, r->sim_sd_h0 / sqrt(k));
         snprintf(s[3], 64, "%.0f +- %.0f", r->sim_mean_h1, r->sim_sd_h1 / sqrt(k));
     }
-    char head[64];
-    snprintf(head, sizeof head, r->simulated ? "simulated (K = %lld)" : "", r->simulated);
+    char head[64] = "";
+    if (r->simulated) snprintf(head, sizeof head, "simulated (K = %lld)", r->simulated);
     row(b, "", "Wald (approx.)", "exact (DP)", head);
     row(b, "alpha (false rollback)", w[0], e[0], s[0]);
     row(b, "beta (missed regression)", w[1], e[1], s[1]);

@@ -52,8 +52,18 @@ static void test_every_command_matches_cli(void **state) {
             const char *val = NULL;
             if (strcmp(pn, "track") == 0)
                 val = "edge-guardian";
-            else if (json_is_true(json_object_get(p, "required")))
-                val = json_string_value(json_array_get(json_object_get(p, "choices"), 0));
+            else if (json_is_true(json_object_get(p, "required"))) {
+                static char num[16][32]; /* a required number: its minimum (or 1 past it) */
+                json_t *choices = json_object_get(p, "choices");
+                if (choices) {
+                    val = json_string_value(json_array_get(choices, 0));
+                } else {
+                    double lo = json_number_value(json_object_get(p, "min"));
+                    if (json_is_true(json_object_get(p, "min_exclusive"))) lo += 1;
+                    snprintf(num[na], sizeof num[na], "%.17g", lo);
+                    val = num[na];
+                }
+            }
             if (!val) continue;
             size_t len = strlen(q);
             snprintf(q + len, sizeof q - len, "%s%s=%s", len ? "&" : "?", pn, val);
