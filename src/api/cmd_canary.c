@@ -548,7 +548,7 @@ const fo_command fo_cmd_canary = {
     .description =
         "The Canary Duration. The exact number of requests n shadow mode must watch to be C "
         "confident that the failure rate is below p with at most k failures (the smallest n "
-        "with P(X <= k | n, p) <= 1 - C; 2,995 for 95% and 1-in-1,000), the rule-of-three "
+        "with P(X <= k | n, p) <= 1 - C, exact), the rule-of-three "
         "approximation beside it, the hours that takes at the fleet's scored request rate, and "
         "the release cycle against the one-week limit. --attempt-hours judges one proposed "
         "window (the 10-Iteration Rule: safety, release limit, which way to move). Also the "
@@ -654,6 +654,6 @@ const fo_command fo_cmd_bound = {
         "9e15 requests.",
     .params = bound_params,
     .nparams = FO_COUNT(bound_params),
-    .example = "fleetops bound --failures 0 --requests 2995 --confidence 0.95",
+    .example = "fleetops bound --failures 0 --requests 5000 --confidence 0.95",
     .run = run_bound,
 };
