@@ -18,11 +18,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     live_server_start();
     if (size > 65536) return 0;
-    int status = live_server_send(data, size, 1); /* malformed: may get no answer */
+    int status = live_server_send(data, size, 1, 1); /* malformed: may get no answer */
     if (status >= 500 && status != 505 && status != 501)
         abort(); /* unsupported version/method are MHD's own answers */
     static const char probe[] = "GET /api/schema HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     /* still up: a well-formed request gets its answer (generous timeout: ASan, a busy box) */
-    if (live_server_send(probe, sizeof probe - 1, 20) != 200) abort();
+    if (live_server_send(probe, sizeof probe - 1, 20, 0) != 200) abort();
     return 0;
 }

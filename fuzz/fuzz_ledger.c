@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
                         route, live_server_cookie(), body);
     memcpy(req + head, data + 1, body);
-    int status = live_server_send(req, (size_t)head + body, 20);
+    int status = live_server_send(req, (size_t)head + body, 20, 0);
     free(req);
     if (status >= 500) abort();
     char get[256];
@@ -41,6 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         snprintf(get, sizeof get,
                  "GET /api/ledger HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: %s\r\n\r\n",
                  live_server_cookie());
-    if (live_server_send(get, (size_t)n, 20) != 200) abort();
+    if (live_server_send(get, (size_t)n, 20, 0) != 200) abort();
     return 0;
 }

@@ -48,7 +48,7 @@ const char *live_server_cookie(void) {
     return cookie;
 }
 
-int live_server_send(const void *request, size_t n, int timeout_s) {
+int live_server_send(const void *request, size_t n, int timeout_s, int half_close) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
     if (s < 0) return 0;
     struct timeval tv = {timeout_s, 0};
@@ -64,7 +64,7 @@ int live_server_send(const void *request, size_t n, int timeout_s) {
             if (w <= 0) break;
             off += (size_t)w;
         }
-        shutdown(s, SHUT_WR); /* the request ends here, however malformed */
+        if (half_close) shutdown(s, SHUT_WR); /* the request ends here, however malformed */
         /* Read the head, then exactly Content-Length bytes of body (libmicrohttpd keeps a
          * half-closed HTTP/1.1 connection open, so waiting for EOF would cost the timeout). */
         static __thread char buf[1 << 17];
