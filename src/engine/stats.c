@@ -236,10 +236,10 @@ static double deviance_term(double x, double m) {
  * "Fast and accurate computation of binomial probabilities", 2000): relative accuracy near
  * machine precision for any n, where lgamma(n+1) - lgamma(k+1) - ... would lose ~1e-5 at
  * n = 1e9 to cancellation. */
-static double binomial_log_pmf(long long k, long long n, double p) {
-    double q = 1.0 - p, nn = (double)n, kk = (double)k;
-    if (k == 0) return nn * log1p(-p);
-    if (k == n) return nn * log(p);
+static double binomial_log_pmf(double kk, double nn, double p) {
+    double q = 1.0 - p;
+    if (kk == 0) return nn * log1p(-p);
+    if (kk == nn) return nn * log(p);
     double lc = stirling_error(nn) - stirling_error(kk) - stirling_error(nn - kk) -
                 deviance_term(kk, nn * p) - deviance_term(nn - kk, nn * q);
     return lc - 0.5 * (1.83787706640934548356 + log(kk) + log1p(-kk / nn));
@@ -316,25 +316,7 @@ long long fo_binomial_sample(fo_rng *r, long long n, double p) {
 double fo_binomial_sf(long long k, long long n, double p) {
     if (k <= 0) return 1.0;
     if (k > n) return 0.0;
-    if (p <= 0.0) return 0.0;
-    if (p >= 1.0) return 1.0;
-    double odds = p / (1.0 - p);
-    if ((double)k >= (double)n * p) {
-        double term = exp(binomial_log_pmf(k, n, p)), sum = 0.0;
-        for (long long i = k; i <= n && term > 0.0; i++) {
-            sum += term;
-            if (term < sum * 1e-17) break;
-            term *= (double)(n - i) / (double)(i + 1) * odds;
-        }
-        return sum > 1.0 ? 1.0 : sum;
-    }
-    double term = exp(binomial_log_pmf(k - 1, n, p)), sum = 0.0;
-    for (long long i = k - 1; i >= 0 && term > 0.0; i--) {
-        sum += term;
-        if (term < sum * 1e-17) break;
-        term *= (double)i / ((double)(n - i + 1) * odds);
-    }
-    return sum > 1.0 ? 0.0 : 1.0 - sum;
+    return exp(fo_binom_log_sf((double)k - 1.0, (double)n, p)); /* P(X >= k) = P(X > k - 1) */
 }
 
 /* ---- Sorting (Part 3: the feature store's decile edges) ---------------------------------- */
@@ -373,29 +355,34 @@ static void sort_heap(double *v, size_t n) {
     }
 }
 
+/* Median of three as the pivot, then Hoare's partition; returns `left` with every element of
+ * [0, left) <= pivot <= every element of [left, n). n > 16. */
+static size_t hoare_partition(double *v, size_t n) {
+    double a = v[0], b = v[n / 2], c = v[n - 1];
+    double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+    size_t i = 0, j = n - 1;
+    for (;;) {
+        while (v[i] < pivot)
+            i++;
+        while (v[j] > pivot)
+            j--;
+        if (i >= j) break;
+        double t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        i++, j--;
+    }
+    return j + 1;
+}
+
 static void intro_sort(double *v, size_t n, int depth) {
     while (n > 16) {
         if (depth-- == 0) {
             sort_heap(v, n);
             return;
         }
-        /* Median of three as the pivot, then Hoare partition. */
-        double a = v[0], b = v[n / 2], c = v[n - 1];
-        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i >= j) break;
-            double t = v[i];
-            v[i] = v[j];
-            v[j] = t;
-            i++, j--;
-        }
-        /* [0, j] <= pivot <= [j + 1, n): recurse on the smaller side, loop on the larger. */
-        size_t left = j + 1;
+        /* [0, left) <= pivot <= [left, n): recurse on the smaller side, loop on the larger. */
+        size_t left = hoare_partition(v, n);
         if (left < n - left) {
             intro_sort(v, left, depth);
             v += left, n -= left;
@@ -421,21 +408,7 @@ static void multi_select(double *v, size_t n, const size_t *r, size_t nr, int de
         fo_sort_doubles(v, n);
         return;
     }
-    double a = v[0], b = v[n / 2], c = v[n - 1];
-    double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-    size_t i = 0, j = n - 1;
-    for (;;) {
-        while (v[i] < pivot)
-            i++;
-        while (v[j] > pivot)
-            j--;
-        if (i >= j) break;
-        double t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-        i++, j--;
-    }
-    size_t left = j + 1, k = 0;
+    size_t left = hoare_partition(v, n), k = 0;
     while (k < nr && r[k] < left)
         k++;
     multi_select(v, left, r, k, depth - 1);
@@ -559,7 +532,7 @@ double fo_binom_log_pmf(double k, double n, double p) {
     if (k < 0 || k > n) return -INFINITY;
     if (p <= 0) return k == 0 ? 0 : -INFINITY;
     if (p >= 1) return k == n ? 0 : -INFINITY;
-    return fo_log_choose(n, k) + k * log(p) + (n - k) * log1p(-p);
+    return binomial_log_pmf(k, n, p); /* Loader's saddle-point form: no cancellation at huge n */
 }
 
 /* ln of the sum of pmf terms j = k, k-1, ..., 0 (dir < 0) or j = k, k+1, ..., n (dir > 0),
