@@ -272,3 +272,41 @@ int fo_http_header(const fo_http_reply *r, const char *name, char *out, size_t n
     }
     return 0;
 }
+
+/* Runs the CLI with the arguments (NULL-terminated) and --json; fails the test unless it exits 0. */
+json_t *fo_cli_json(const char *first, ...) {
+    const char *argv[40];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n++] = "--json";
+    argv[n] = NULL;
+    fo_proc p = fo_run_cliv(argv);
+    if (p.status != 0) fail_msg("exit %d: %s", p.status, p.err);
+    json_t *j = fo_parse_json(p.out);
+    fo_proc_free(&p);
+    return j;
+}
+
+void fo_expect_usage_error(const char *flag, const char *value, const char *first, ...) {
+    const char *argv[40];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    fo_proc p = fo_run_cliv(argv);
+    if (p.status != 2)
+        fail_msg("%s %s: exit %d, want 2 (stderr: %s)", flag, value, p.status, p.err);
+    if (!strstr(p.err, flag) || !strstr(p.err, value) || !strstr(p.err, "allowed"))
+        fail_msg("stderr does not name %s, \"%s\" and what is allowed: %s", flag, value, p.err);
+    char *nl = strchr(p.err, '\n');
+    if (!nl || nl[1] != '\0') fail_msg("want one stderr line: %s", p.err);
+    if (p.out[0] != '\0') fail_msg("nothing on stdout on error: %s", p.out);
+    fo_proc_free(&p);
+}

@@ -31,6 +31,11 @@ typedef struct fo_proc {
 fo_proc fo_run_cli(const char *arg, ...);
 fo_proc fo_run_cliv(const char *const *argv);
 void fo_proc_free(fo_proc *p);
+/* `fleetops ARGS... --json` (NULL-terminated), parsed; fails the test unless it exits 0. */
+json_t *fo_cli_json(const char *first, ...);
+/* `fleetops ARGS...` must exit 2 with exactly one stderr line naming `flag`, `value` and what
+ * is allowed, and print nothing on stdout. */
+void fo_expect_usage_error(const char *flag, const char *value, const char *first, ...);
 /* Parses JSON or fails the test with the text. */
 json_t *fo_parse_json(const char *text);
 /* The number at a dotted path ("toil_hours.total"), failing the test when absent. */

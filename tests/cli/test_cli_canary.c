@@ -8,44 +8,7 @@
 
 #include "testutil.h"
 
-static json_t *run_json(const char *first, ...) {
-    const char *argv[40];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n++] = "--json";
-    argv[n] = NULL;
-    fo_proc p = fo_run_cliv(argv);
-    if (p.status != 0) fail_msg("exit %d: %s", p.status, p.err);
-    json_t *j = fo_parse_json(p.out);
-    fo_proc_free(&p);
-    return j;
-}
-
 /* Exit 2 and exactly one stderr line naming the flag, the value and "allowed". */
-static void expect_usage_error(const char *flag, const char *value, const char *first, ...) {
-    const char *argv[40];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    fo_proc p = fo_run_cliv(argv);
-    if (p.status != 2)
-        fail_msg("%s %s: exit %d, want 2 (stderr: %s)", flag, value, p.status, p.err);
-    if (!strstr(p.err, flag) || !strstr(p.err, value) || !strstr(p.err, "allowed"))
-        fail_msg("stderr does not name %s, \"%s\" and what is allowed: %s", flag, value, p.err);
-    char *nl = strchr(p.err, '\n');
-    if (!nl || nl[1] != '\0') fail_msg("want one stderr line: %s", p.err);
-    if (p.out[0] != '\0') fail_msg("nothing on stdout on error: %s", p.out);
-    fo_proc_free(&p);
-}
-
 static void check_svg(const char *path) {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", path);
@@ -65,7 +28,7 @@ static void check_svg(const char *path) {
 
 static void test_canary_default_contract(void **state) {
     (void)state;
-    json_t *j = run_json("canary", NULL);
+    json_t *j = fo_cli_json("canary", NULL);
     assert_true(fo_json_path_num(j, "requests_needed") == 2995);
     assert_true(fabs(fo_json_path_num(j, "rule_of_three_requests") - 2995.732273553991) < 1e-6);
     /* 100/s x 3600 x 0.05 x 0.01 = 180 scored requests/h: 2,995 / 180 = 16.64 h. */
@@ -104,7 +67,7 @@ static void test_canary_default_contract(void **state) {
 static void test_canary_attempt(void **state) {
     (void)state;
     /* Edge Guardian: 27 scored requests/h, 110.9 h needed, 48 h pipeline: 100 h is short. */
-    json_t *j = run_json("canary", "--track", "edge-guardian", "--attempt-hours", "100",
+    json_t *j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "100",
                          "--attempt-number", "3", NULL);
     assert_true(fabs(fo_json_path_num(j, "shadow_hours") - 2995.0 / 27) < 1e-6);
     assert_true(fo_json_path_num(j, "attempt.hours") == 100);
@@ -118,13 +81,13 @@ static void test_canary_attempt(void **state) {
     assert_true(fabs(fo_json_path_num(j, "feasible_window.min_hours") - 2995.0 / 27) < 1e-6);
     assert_true(fabs(fo_json_path_num(j, "feasible_window.max_hours") - 120) < 1e-9);
     json_decref(j);
-    j = run_json("canary", "--track", "edge-guardian", "--attempt-hours", "115", NULL);
+    j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "115", NULL);
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "keep");
     json_decref(j);
-    j = run_json("canary", "--track", "edge-guardian", "--attempt-hours", "130", NULL);
+    j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "130", NULL);
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "shorter");
     json_decref(j);
-    j = run_json("canary", "--track", "edge-guardian", "--confidence", "0.99", "--attempt-hours",
+    j = fo_cli_json("canary", "--track", "edge-guardian", "--confidence", "0.99", "--attempt-hours",
                  "130", NULL);
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "impossible");
     assert_true(json_is_null(fo_json_path(j, "feasible_window")));
@@ -141,31 +104,31 @@ static void test_canary_presets_and_prediction(void **state) {
              {"mobile-nomad", 8333 * 3600 * 0.001 * 0.01},
              {"tiny-pioneer", 23.1 * 3600 * 0.01 * 0.1}};
     for (int i = 0; i < 4; i++) {
-        json_t *j = run_json("canary", "--track", t[i].track, NULL);
+        json_t *j = fo_cli_json("canary", "--track", t[i].track, NULL);
         assert_true(fabs(fo_json_path_num(j, "monitored_requests_per_hour") - t[i].per_hour) <
                     1e-9 * t[i].per_hour);
         /* Every preset lands the 95% / 1-in-1,000 window inside the week. */
         assert_true(json_is_true(fo_json_path(j, "meets_release_limit")));
         json_decref(j);
     }
-    json_t *j = run_json("canary", "--predict", "3000", NULL);
+    json_t *j = fo_cli_json("canary", "--predict", "3000", NULL);
     assert_true(fo_json_path_num(j, "prediction.actual") == 2995);
     assert_true(fabs(fo_json_path_num(j, "prediction.off_by_factor") - 3000.0 / 2995) < 1e-12);
     json_decref(j);
     /* An explicit flag beats the preset. */
-    j = run_json("canary", "--track", "cloud-titan", "--shadow-fraction", "0.02", NULL);
+    j = fo_cli_json("canary", "--track", "cloud-titan", "--shadow-fraction", "0.02", NULL);
     assert_true(fabs(fo_json_path_num(j, "monitored_requests_per_hour") - 144) < 1e-9);
     json_decref(j);
 }
 
 static void test_canary_k_and_closed_form(void **state) {
     (void)state;
-    json_t *j = run_json("canary", "--allowed-failures", "1", NULL);
+    json_t *j = fo_cli_json("canary", "--allowed-failures", "1", NULL);
     assert_true(fo_json_path_num(j, "requests_needed") == 4742); /* mpmath, see test_canary */
     assert_true(json_is_null(fo_json_path(j, "closed_form_requests")));
     assert_true(fo_json_path_num(j, "upper_bound_at_n") <= 0.001);
     json_decref(j);
-    j = run_json("canary", "--confidence", "0.99", "--failure-rate", "0.01", NULL);
+    j = fo_cli_json("canary", "--confidence", "0.99", "--failure-rate", "0.01", NULL);
     assert_true(fo_json_path_num(j, "requests_needed") == 459);
     assert_true(fo_json_path_num(j, "closed_form_requests") == 459);
     json_decref(j);
@@ -173,21 +136,21 @@ static void test_canary_k_and_closed_form(void **state) {
 
 static void test_canary_bad_input(void **state) {
     (void)state;
-    expect_usage_error("--failure-rate", "0", "canary", "--failure-rate", "0", NULL);
-    expect_usage_error("--confidence", "1", "canary", "--confidence", "1", NULL);
-    expect_usage_error("--confidence", "0", "canary", "--confidence", "0", NULL);
-    expect_usage_error("--confidence", "95", "canary", "--confidence", "95", NULL);
-    expect_usage_error("--allowed-failures", "-1", "canary", "--allowed-failures", "-1", NULL);
-    expect_usage_error("--allowed-failures", "1001", "canary", "--allowed-failures", "1001", NULL);
-    expect_usage_error("--shadow-fraction", "0", "canary", "--shadow-fraction", "0", NULL);
-    expect_usage_error("--slice-share", "1.5", "canary", "--slice-share", "1.5", NULL);
-    expect_usage_error("--request-rate-per-s", "-3", "canary", "--request-rate-per-s", "-3", NULL);
-    expect_usage_error("--attempt-hours", "0", "canary", "--attempt-hours", "0", NULL);
-    expect_usage_error("--attempt-number", "11", "canary", "--attempt-hours", "5",
+    fo_expect_usage_error("--failure-rate", "0", "canary", "--failure-rate", "0", NULL);
+    fo_expect_usage_error("--confidence", "1", "canary", "--confidence", "1", NULL);
+    fo_expect_usage_error("--confidence", "0", "canary", "--confidence", "0", NULL);
+    fo_expect_usage_error("--confidence", "95", "canary", "--confidence", "95", NULL);
+    fo_expect_usage_error("--allowed-failures", "-1", "canary", "--allowed-failures", "-1", NULL);
+    fo_expect_usage_error("--allowed-failures", "1001", "canary", "--allowed-failures", "1001", NULL);
+    fo_expect_usage_error("--shadow-fraction", "0", "canary", "--shadow-fraction", "0", NULL);
+    fo_expect_usage_error("--slice-share", "1.5", "canary", "--slice-share", "1.5", NULL);
+    fo_expect_usage_error("--request-rate-per-s", "-3", "canary", "--request-rate-per-s", "-3", NULL);
+    fo_expect_usage_error("--attempt-hours", "0", "canary", "--attempt-hours", "0", NULL);
+    fo_expect_usage_error("--attempt-number", "11", "canary", "--attempt-hours", "5",
                        "--attempt-number", "11", NULL);
-    expect_usage_error("--figure", "pie", "canary", "--figure", "pie", NULL);
-    expect_usage_error("--track", "mars", "canary", "--track", "mars", NULL);
-    expect_usage_error("--confidence", "abc", "canary", "--confidence", "abc", NULL);
+    fo_expect_usage_error("--figure", "pie", "canary", "--figure", "pie", NULL);
+    fo_expect_usage_error("--track", "mars", "canary", "--track", "mars", NULL);
+    fo_expect_usage_error("--confidence", "abc", "canary", "--confidence", "abc", NULL);
     /* The 11th attempt's message says why. */
     fo_proc p = fo_run_cli("canary", "--attempt-hours", "5", "--attempt-number", "11", NULL);
     assert_non_null(strstr(p.err, "10-Iteration Rule"));
@@ -232,25 +195,25 @@ static void test_canary_text(void **state) {
 static void test_bound(void **state) {
     (void)state;
     json_t *j =
-        run_json("bound", "--failures", "0", "--requests", "2995", "--confidence", "0.95", NULL);
+        fo_cli_json("bound", "--failures", "0", "--requests", "2995", "--confidence", "0.95", NULL);
     /* 1 - 0.05^(1/2995) */
     assert_true(fabs(fo_json_path_num(j, "upper_bound") - 0.00099974442090114196) < 1e-16);
     json_decref(j);
-    j = run_json("bound", "--failures", "3", "--requests", "1000", NULL);
+    j = fo_cli_json("bound", "--failures", "3", "--requests", "1000", NULL);
     /* Beta(4, 997) quantile at 0.95 (mpmath): 0.0077352447184794597 */
     assert_true(fabs(fo_json_path_num(j, "upper_bound") - 0.0077352447184794597) < 1e-15);
     assert_true(json_is_null(fo_json_path(j, "rule_of_three_bound")));
     json_decref(j);
-    j = run_json("bound", "--failures", "7", "--requests", "7", NULL);
+    j = fo_cli_json("bound", "--failures", "7", "--requests", "7", NULL);
     assert_true(fo_json_path_num(j, "upper_bound") == 1);
     json_decref(j);
-    expect_usage_error("--failures", "8", "bound", "--failures", "8", "--requests", "7", NULL);
-    expect_usage_error("--failures", "-1", "bound", "--failures", "-1", "--requests", "7", NULL);
-    expect_usage_error("--failures", "4000000", "bound", "--failures", "4000000", "--requests",
+    fo_expect_usage_error("--failures", "8", "bound", "--failures", "8", "--requests", "7", NULL);
+    fo_expect_usage_error("--failures", "-1", "bound", "--failures", "-1", "--requests", "7", NULL);
+    fo_expect_usage_error("--failures", "4000000", "bound", "--failures", "4000000", "--requests",
                        "9000000000000000", NULL);
-    expect_usage_error("--requests", "0", "bound", "--failures", "0", "--requests", "0", NULL);
-    expect_usage_error("--requests", "", "bound", "--failures", "0", NULL);
-    expect_usage_error("--confidence", "1.5", "bound", "--failures", "0", "--requests", "10",
+    fo_expect_usage_error("--requests", "0", "bound", "--failures", "0", "--requests", "0", NULL);
+    fo_expect_usage_error("--requests", "", "bound", "--failures", "0", NULL);
+    fo_expect_usage_error("--confidence", "1.5", "bound", "--failures", "0", "--requests", "10",
                        "--confidence", "1.5", NULL);
 }
 

@@ -8,42 +8,6 @@
 
 #include "testutil.h"
 
-static json_t *run_json(const char *first, ...) {
-    const char *argv[40];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n++] = "--json";
-    argv[n] = NULL;
-    fo_proc p = fo_run_cliv(argv);
-    if (p.status != 0) fail_msg("exit %d: %s", p.status, p.err);
-    json_t *j = fo_parse_json(p.out);
-    fo_proc_free(&p);
-    return j;
-}
-
-static void expect_usage_error(const char *flag, const char *value, const char *first, ...) {
-    const char *argv[40];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    fo_proc p = fo_run_cliv(argv);
-    if (p.status != 2)
-        fail_msg("%s %s: exit %d, want 2 (stderr: %s)", flag, value, p.status, p.err);
-    if (!strstr(p.err, flag) || !strstr(p.err, value) || !strstr(p.err, "allowed"))
-        fail_msg("stderr does not name %s, \"%s\" and what is allowed: %s", flag, value, p.err);
-    char *nl = strchr(p.err, '\n');
-    if (!nl || nl[1] != '\0') fail_msg("want one stderr line: %s", p.err);
-    fo_proc_free(&p);
-}
-
 static void check_stages(json_t *j) {
     json_t *st = fo_json_path(j, "stages");
     assert_true(json_is_array(st) && json_array_size(st) >= 1);
@@ -73,7 +37,7 @@ static void check_stages(json_t *j) {
 static void test_tracks(void **state) {
     (void)state;
     /* Edge Guardian: shadow mode reveals the 100 ms tail on HW2; roll back the fleet. */
-    json_t *j = run_json("rollout", "--track", "edge-guardian", NULL);
+    json_t *j = fo_cli_json("rollout", "--track", "edge-guardian", NULL);
     check_stages(j);
     assert_string_equal(json_string_value(fo_json_path(j, "decision")), "roll back");
     json_t *s0 = json_array_get(fo_json_path(j, "stages"), 0);
@@ -84,7 +48,7 @@ static void test_tracks(void **state) {
     assert_true(json_number_value(json_object_get(json_array_get(lat, 1), "p99_ms")) < 10);
     json_decref(j);
     /* Tiny Pioneer: the wake-word detector's failures rise to 2%: the SPRT rolls back. */
-    j = run_json("rollout", "--track", "tiny-pioneer", NULL);
+    j = fo_cli_json("rollout", "--track", "tiny-pioneer", NULL);
     check_stages(j);
     assert_string_equal(json_string_value(fo_json_path(j, "decision")), "roll back");
     json_t *st = fo_json_path(j, "stages");
@@ -92,17 +56,17 @@ static void test_tracks(void **state) {
     assert_string_equal(json_string_value(json_object_get(last, "rule")), "sprt_reject");
     json_decref(j);
     /* Cloud Titan: a better candidate goes all the way. */
-    j = run_json("rollout", "--track", "cloud-titan", NULL);
+    j = fo_cli_json("rollout", "--track", "cloud-titan", NULL);
     check_stages(j);
     assert_string_equal(json_string_value(fo_json_path(j, "decision")), "promote");
     st = fo_json_path(j, "stages");
     assert_int_equal(json_array_size(st), 5);
     json_decref(j);
-    j = run_json("rollout", "--track", "mobile-nomad", "--seed", "4", NULL);
+    j = fo_cli_json("rollout", "--track", "mobile-nomad", "--seed", "4", NULL);
     check_stages(j);
     json_decref(j);
     /* No track: no hardware generations, so no latency entries. */
-    j = run_json("rollout", NULL);
+    j = fo_cli_json("rollout", NULL);
     check_stages(j);
     assert_int_equal(
         json_array_size(json_object_get(json_array_get(fo_json_path(j, "stages"), 0), "latency")),
@@ -112,8 +76,8 @@ static void test_tracks(void **state) {
 
 static void test_seed(void **state) {
     (void)state;
-    json_t *a = run_json("rollout", "--track", "mobile-nomad", "--seed", "11", NULL);
-    json_t *b = run_json("rollout", "--track", "mobile-nomad", "--seed", "11", NULL);
+    json_t *a = fo_cli_json("rollout", "--track", "mobile-nomad", "--seed", "11", NULL);
+    json_t *b = fo_cli_json("rollout", "--track", "mobile-nomad", "--seed", "11", NULL);
     char *sa = json_dumps(a, JSON_SORT_KEYS), *sb = json_dumps(b, JSON_SORT_KEYS);
     assert_string_equal(sa, sb);
     free(sa), free(sb);
@@ -122,14 +86,14 @@ static void test_seed(void **state) {
 
 static void test_bad_input(void **state) {
     (void)state;
-    expect_usage_error("--p1", "0.0004", "rollout", "--p1", "0.0004", NULL);
-    expect_usage_error("--scored-fraction", "1", "rollout", "--request-rate-per-s", "1e8",
+    fo_expect_usage_error("--p1", "0.0004", "rollout", "--p1", "0.0004", NULL);
+    fo_expect_usage_error("--scored-fraction", "1", "rollout", "--request-rate-per-s", "1e8",
                        "--slice-share", "1", "--scored-fraction", "1", NULL);
-    expect_usage_error("--true-failure-rate", "0.5", "rollout", "--true-failure-rate", "0.5", NULL);
-    expect_usage_error("--max-holds", "4", "rollout", "--max-holds", "4", NULL);
-    expect_usage_error("--confidence", "1", "rollout", "--confidence", "1", NULL);
-    expect_usage_error("--seed", "x", "rollout", "--seed", "x", NULL);
-    expect_usage_error("--track", "moon", "rollout", "--track", "moon", NULL);
+    fo_expect_usage_error("--true-failure-rate", "0.5", "rollout", "--true-failure-rate", "0.5", NULL);
+    fo_expect_usage_error("--max-holds", "4", "rollout", "--max-holds", "4", NULL);
+    fo_expect_usage_error("--confidence", "1", "rollout", "--confidence", "1", NULL);
+    fo_expect_usage_error("--seed", "x", "rollout", "--seed", "x", NULL);
+    fo_expect_usage_error("--track", "moon", "rollout", "--track", "moon", NULL);
 }
 
 static void test_svg_and_text(void **state) {

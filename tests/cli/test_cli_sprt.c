@@ -8,45 +8,9 @@
 
 #include "testutil.h"
 
-static json_t *run_json(const char *first, ...) {
-    const char *argv[40];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n++] = "--json";
-    argv[n] = NULL;
-    fo_proc p = fo_run_cliv(argv);
-    if (p.status != 0) fail_msg("exit %d: %s", p.status, p.err);
-    json_t *j = fo_parse_json(p.out);
-    fo_proc_free(&p);
-    return j;
-}
-
-static void expect_usage_error(const char *flag, const char *value, const char *first, ...) {
-    const char *argv[40];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    fo_proc p = fo_run_cliv(argv);
-    if (p.status != 2)
-        fail_msg("%s %s: exit %d, want 2 (stderr: %s)", flag, value, p.status, p.err);
-    if (!strstr(p.err, flag) || !strstr(p.err, value) || !strstr(p.err, "allowed"))
-        fail_msg("stderr does not name %s, \"%s\" and what is allowed: %s", flag, value, p.err);
-    char *nl = strchr(p.err, '\n');
-    if (!nl || nl[1] != '\0') fail_msg("want one stderr line: %s", p.err);
-    fo_proc_free(&p);
-}
-
 static void test_sprt_contract(void **state) {
     (void)state;
-    json_t *j = run_json("sprt", "--p0", "0.001", "--p1", "0.002", "--alpha", "0.05", "--beta",
+    json_t *j = fo_cli_json("sprt", "--p0", "0.001", "--p1", "0.002", "--alpha", "0.05", "--beta",
                          "0.05", NULL);
     /* ln A = ln 19 = 2.9444, ln B = -ln 19 */
     assert_true(fabs(fo_json_path_num(j, "log_upper_boundary") - log(19.0)) < 1e-12);
@@ -74,7 +38,7 @@ static void test_sprt_contract(void **state) {
 
 static void test_sprt_simulation(void **state) {
     (void)state;
-    json_t *j = run_json("sprt", "--simulate", "20000", "--seed", "9", NULL);
+    json_t *j = fo_cli_json("sprt", "--simulate", "20000", "--seed", "9", NULL);
     const char *pairs[][3] = {
         {"simulated_alpha", "exact_alpha", "simulated_alpha_se"},
         {"simulated_beta", "exact_beta", "simulated_beta_se"},
@@ -87,8 +51,8 @@ static void test_sprt_simulation(void **state) {
             fail_msg("%s %g vs %s %g (se %g)", pairs[i][0], sim, pairs[i][1], ex, se);
     }
     /* The same seed gives the same numbers; another seed does not. */
-    json_t *k = run_json("sprt", "--simulate", "20000", "--seed", "9", NULL);
-    json_t *m = run_json("sprt", "--simulate", "20000", "--seed", "10", NULL);
+    json_t *k = fo_cli_json("sprt", "--simulate", "20000", "--seed", "9", NULL);
+    json_t *m = fo_cli_json("sprt", "--simulate", "20000", "--seed", "10", NULL);
     assert_true(fo_json_path_num(j, "simulated_mean_samples_h0") ==
                 fo_json_path_num(k, "simulated_mean_samples_h0"));
     assert_true(fo_json_path_num(j, "simulated_mean_samples_h0") !=
@@ -100,21 +64,21 @@ static void test_sprt_presets(void **state) {
     (void)state;
     const char *tracks[] = {"cloud-titan", "edge-guardian", "mobile-nomad", "tiny-pioneer"};
     for (int i = 0; i < 4; i++) {
-        json_t *j = run_json("sprt", "--track", tracks[i], NULL);
+        json_t *j = fo_cli_json("sprt", "--track", tracks[i], NULL);
         assert_true(fo_json_path_num(j, "p1") > fo_json_path_num(j, "p0"));
         assert_true(json_is_true(fo_json_path(j, "exact_converged")));
         /* Sequential validation pays: fewer requests on average than the fixed test. */
         assert_true(fo_json_path_num(j, "exact_asn_h0") < fo_json_path_num(j, "fixed_n"));
         json_decref(j);
     }
-    json_t *j = run_json("sprt", "--track", "edge-guardian", NULL);
+    json_t *j = fo_cli_json("sprt", "--track", "edge-guardian", NULL);
     assert_true(fo_json_path_num(j, "beta") == 0.01 && fo_json_path_num(j, "p1") == 0.001);
     json_decref(j);
 }
 
 static void test_sprt_truncated(void **state) {
     (void)state;
-    json_t *j = run_json("sprt", "--max-requests", "5000", "--simulate", "10000", NULL);
+    json_t *j = fo_cli_json("sprt", "--max-requests", "5000", "--simulate", "10000", NULL);
     assert_true(fo_json_path_num(j, "exact_requests") == 5000);
     assert_true(json_is_false(fo_json_path(j, "exact_converged")));
     double open = fo_json_path_num(j, "truncation_mass_h0");
@@ -126,17 +90,17 @@ static void test_sprt_truncated(void **state) {
 
 static void test_sprt_bad_input(void **state) {
     (void)state;
-    expect_usage_error("--p1", "0.001", "sprt", "--p0", "0.002", "--p1", "0.001", NULL);
-    expect_usage_error("--p1", "0.002", "sprt", "--p0", "0.002", "--p1", "0.002", NULL);
-    expect_usage_error("--p1", "0.001001", "sprt", "--p0", "0.001", "--p1", "0.001001", NULL);
-    expect_usage_error("--alpha", "0.5", "sprt", "--alpha", "0.5", NULL);
-    expect_usage_error("--alpha", "0", "sprt", "--alpha", "0", NULL);
-    expect_usage_error("--beta", "-0.1", "sprt", "--beta", "-0.1", NULL);
-    expect_usage_error("--p0", "0", "sprt", "--p0", "0", NULL);
-    expect_usage_error("--simulate", "0", "sprt", "--simulate", "0", NULL);
-    expect_usage_error("--simulate", "1000000", "sprt", "--p0", "0.001", "--p1", "0.0012",
+    fo_expect_usage_error("--p1", "0.001", "sprt", "--p0", "0.002", "--p1", "0.001", NULL);
+    fo_expect_usage_error("--p1", "0.002", "sprt", "--p0", "0.002", "--p1", "0.002", NULL);
+    fo_expect_usage_error("--p1", "0.001001", "sprt", "--p0", "0.001", "--p1", "0.001001", NULL);
+    fo_expect_usage_error("--alpha", "0.5", "sprt", "--alpha", "0.5", NULL);
+    fo_expect_usage_error("--alpha", "0", "sprt", "--alpha", "0", NULL);
+    fo_expect_usage_error("--beta", "-0.1", "sprt", "--beta", "-0.1", NULL);
+    fo_expect_usage_error("--p0", "0", "sprt", "--p0", "0", NULL);
+    fo_expect_usage_error("--simulate", "0", "sprt", "--simulate", "0", NULL);
+    fo_expect_usage_error("--simulate", "1000000", "sprt", "--p0", "0.001", "--p1", "0.0012",
                        "--alpha", "0.001", "--beta", "0.001", "--simulate", "1000000", NULL);
-    expect_usage_error("--seed", "-1", "sprt", "--seed", "-1", NULL);
+    fo_expect_usage_error("--seed", "-1", "sprt", "--seed", "-1", NULL);
     fo_proc p = fo_run_cli("sprt", "--p0", "0.002", "--p1", "0.001", NULL);
     assert_non_null(strstr(p.err, "p1 must exceed p0"));
     fo_proc_free(&p);
