@@ -80,4 +80,10 @@ void fo_draw_sprt(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r,
 void fo_draw_shadow_dashboard(fo_buf *b, const fo_rollout_params *p, const fo_rollout_result *r,
                               const char *track);
 
+/* The per-feature PSI bars of a consistency check (both Part 3 figures use it): data area at
+ * (px, py, pw, ph), the axis title at label_x, feature names from `names`, `ink` for the
+ * threshold line. */
+void fo_draw_psi_bars(fo_buf *b, double px, double py, double pw, double ph, double label_x,
+                      const fo_fs_check_result *c, const fo_fs_view *names, const char *ink);
+
 #endif

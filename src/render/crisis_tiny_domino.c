@@ -251,48 +251,10 @@ static void accuracy_bar(fo_buf *b, double x, const fo_tiny_column *c, const fo_
 
 static void psi_chart(fo_buf *b, double x, const fo_tiny_column *c, const fo_tiny_result *r) {
     const fo_fs_check_result *k = &c->skew;
-    double px = x + 50, pw = COL_W - 60, py = Y_PSI, ph = PSI_H;
-    double lo = 0.001, hi = 10;
-    for (int f = 0; f < k->dims; f++)
-        if (k->feature[f].psi > hi) hi = pow(10, ceil(log10(k->feature[f].psi)));
-    text_fill(b, x, py - 18, "start", "strong", k->skew_flagged ? FO_COLOR_BAD : INK,
+    text_fill(b, x, Y_PSI - 18, "start", "strong", k->skew_flagged ? FO_COLOR_BAD : INK,
               "Skew of what the detector is served: %d of %d features flagged", k->flagged_features,
               k->dims);
-    fo_plot pl = {.b = b,
-                  .left = px,
-                  .top = py,
-                  .width = pw,
-                  .height = ph,
-                  .xmin = 0,
-                  .xmax = k->dims,
-                  .ymin = lo,
-                  .ymax = hi,
-                  .ylog = 1};
-    int decades = (int)lround(log10(hi / lo)); /* lo and hi are powers of ten */
-    for (int dk = 0; dk <= decades; dk++) {
-        double t = lo * pow(10.0, dk);
-        double yy = fo_plot_py(&pl, t);
-        fo_svg_line(b, px, yy, px + pw, yy, "#e5e7eb", 1, NULL);
-        fo_svg_text(b, px - 5, yy + 4, "end", "tick", "%g", t);
-    }
-    double bw = pw / k->dims;
-    for (int f = 0; f < k->dims; f++) {
-        double v = k->feature[f].psi > lo ? k->feature[f].psi : lo;
-        double y0 = fo_plot_py(&pl, v), base = py + ph;
-        fo_svg_rect(b, px + f * bw + bw * 0.22, y0, bw * 0.56, base - y0,
-                    k->feature[f].flagged ? FO_COLOR_BAD : FO_COLOR_GOOD, NULL);
-        fo_svg_text(b, px + f * bw + bw / 2, base + 13, "middle", "tick", "%s",
-                    r->run.baseline_view.feature_names[f]);
-    }
-    double ty = fo_plot_py(&pl, FO_FS_PSI_THRESHOLD);
-    fo_svg_line(b, px, ty, px + pw, ty, INK, 1.2, "5 3");
-    fo_svg_line(b, px, py, px, py + ph, "#374151", 1, NULL);
-    fo_svg_line(b, px, py + ph, px + pw, py + ph, "#374151", 1, NULL);
-    double cx = x + 10, cy = py + ph / 2;
-    fo_buf_printf(b,
-                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"tick\" "
-                  "transform=\"rotate(-90 %.1f %.1f)\">PSI</text>",
-                  cx, cy, cx, cy);
+    fo_draw_psi_bars(b, x + 50, Y_PSI, COL_W - 60, PSI_H, x + 10, k, &r->run.baseline_view, INK);
 }
 
 static void trace_rows(fo_buf *b, double x, const fo_tiny_column *c, const fo_tiny_result *r,

@@ -218,47 +218,10 @@ static void verdict_panel(fo_buf *b, const fo_ensemble_result *r) {
 
     /* PSI per feature, against the 0.1 threshold (a log axis: PSI spans decades). */
     double px = x + 62, py = top + 96, pw = w - 80, ph = 76;
-    double lo = 0.001, hi = 10;
-    for (int f = 0; f < c->dims; f++)
-        if (c->feature[f].psi > hi) hi = pow(10, ceil(log10(c->feature[f].psi)));
-    fo_plot pl = {.b = b,
-                  .left = px,
-                  .top = py,
-                  .width = pw,
-                  .height = ph,
-                  .xmin = 0,
-                  .xmax = c->dims,
-                  .ymin = lo,
-                  .ymax = hi,
-                  .ylog = 1};
-    int decades = (int)lround(log10(hi / lo)); /* lo and hi are powers of ten */
-    for (int k = 0; k <= decades; k++) {
-        double t = lo * pow(10.0, k);
-        double yy = fo_plot_py(&pl, t);
-        fo_svg_line(b, px, yy, px + pw, yy, "#e5e7eb", 1, NULL);
-        fo_svg_text(b, px - 5, yy + 4, "end", "tick", "%g", t);
-    }
-    double bw = pw / c->dims;
-    for (int f = 0; f < c->dims; f++) {
-        double v = c->feature[f].psi > lo ? c->feature[f].psi : lo;
-        double y0 = fo_plot_py(&pl, v), base = py + ph;
-        fo_svg_rect(b, px + f * bw + bw * 0.2, y0, bw * 0.6, base - y0,
-                    c->feature[f].flagged ? FO_COLOR_BAD : FO_COLOR_GOOD, NULL);
-        fo_svg_text(b, px + f * bw + bw / 2, base + 13, "middle", "tick", "%s",
-                    r->trained_view.feature_names[f]);
-    }
-    double ty = fo_plot_py(&pl, FO_FS_PSI_THRESHOLD);
-    fo_svg_line(b, px, ty, px + pw, ty, INK, 1.2, "5 3");
+    fo_draw_psi_bars(b, px, py, pw, ph, px - 44, c, &r->trained_view, INK);
     fo_svg_line(b, x + 14, top + 80, x + 38, top + 80, INK, 1.2, "5 3");
     fo_svg_text(b, x + 44, top + 84, "start", "tick",
                 "PSI threshold 0.1 (Evidently's default); bars: PSI per feature, log scale");
-    fo_svg_line(b, px, py, px, py + ph, "#374151", 1, NULL);
-    fo_svg_line(b, px, py + ph, px + pw, py + ph, "#374151", 1, NULL);
-    double cx = px - 44, cy = py + ph / 2;
-    fo_buf_printf(b,
-                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"tick\" "
-                  "transform=\"rotate(-90 %.1f %.1f)\">PSI</text>",
-                  cx, cy, cx, cy);
 }
 
 void fo_draw_ensemble_trace(fo_buf *b, const fo_ensemble_params *p, const fo_ensemble_result *r,
