@@ -2,6 +2,7 @@
  * in-process server as one request (request line, headers, query string, body). The server
  * must stay up and answer every later request; a 5xx is a bug (abort). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "live_server.h"
@@ -23,6 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort(); /* unsupported version/method are MHD's own answers */
     static const char probe[] = "GET /api/schema HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     /* still up: a well-formed request gets its answer (generous timeout: ASan, a busy box) */
-    if (live_server_send(probe, sizeof probe - 1, 20, 0) != 200) abort();
+    int got = live_server_send(probe, sizeof probe - 1, 20, 0);
+    if (got != 200) {
+        fprintf(stderr, "fuzz_http: the probe answered %d\n", got);
+        abort();
+    }
     return 0;
 }

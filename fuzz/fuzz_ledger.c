@@ -35,12 +35,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(req + head, data + 1, body);
     int status = live_server_send(req, (size_t)head + body, 20, 0);
     free(req);
-    if (status >= 500) abort();
+    if (status >= 500) {
+        fprintf(stderr, "fuzz_ledger: %s answered %d\n", route, status);
+        abort();
+    }
     char get[256];
     int n =
         snprintf(get, sizeof get,
                  "GET /api/ledger HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: %s\r\n\r\n",
                  live_server_cookie());
-    if (live_server_send(get, (size_t)n, 20, 0) != 200) abort();
+    int got = live_server_send(get, (size_t)n, 20, 0);
+    if (got != 200) {
+        fprintf(stderr, "fuzz_ledger: GET /api/ledger answered %d after %s\n", got, route);
+        abort();
+    }
     return 0;
 }

@@ -4,6 +4,7 @@
 
 #define _GNU_SOURCE /* strcasestr */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,10 +58,14 @@ int live_server_send(const void *request, size_t n, int timeout_s, int half_clos
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)live_server_port())};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     int status = 0;
-    if (connect(s, (struct sockaddr *)&a, sizeof a) == 0) {
+    int rc;
+    while ((rc = connect(s, (struct sockaddr *)&a, sizeof a)) != 0 && errno == EINTR) {
+    }
+    if (rc == 0) {
         size_t off = 0;
         while (off < n) {
             ssize_t w = send(s, (const char *)request + off, n - off, MSG_NOSIGNAL);
+            if (w < 0 && errno == EINTR) continue; /* libFuzzer's SIGALRM ticks */
             if (w <= 0) break;
             off += (size_t)w;
         }
@@ -71,6 +76,7 @@ int live_server_send(const void *request, size_t n, int timeout_s, int half_clos
         size_t got = 0, want = (size_t)-1;
         while (got < sizeof buf - 1 && got < want) {
             ssize_t r = recv(s, buf + got, sizeof buf - 1 - got, 0);
+            if (r < 0 && errno == EINTR) continue;
             if (r <= 0) break;
             got += (size_t)r;
             buf[got] = '\0';
@@ -82,6 +88,9 @@ int live_server_send(const void *request, size_t n, int timeout_s, int half_clos
             }
         }
         if (got > 12 && strncmp(buf, "HTTP/1.", 7) == 0) status = atoi(buf + 9);
+        if (!status && getenv("FO_FUZZ_DEBUG"))
+            fprintf(stderr, "live_server: no status: got %zu bytes, errno %d (%s)\n", got, errno,
+                    strerror(errno));
     }
     close(s);
     return status;
