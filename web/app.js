@@ -149,8 +149,9 @@
         cols: ['alerts_per_day', 'false_alerts_per_day', 'precision', 'recall', 'drifts_detected',
           'mean_detection_delay_minutes'],
       },
-      lists: [{ key: 'drift_events', caption: 'The real drifts (the truth the alerts are scored against)', tall: true,
-        cols: ['model', 'metric', 'start_hours', 'end_hours', 'delay_minutes'] }],
+      lists: [{ key: 'drift_events', caption: 'The real drifts (the truth the alerts are scored against): detection delay per method', tall: true,
+        cols: ['model', 'metric', 'start_hours', 'end_hours', ['delay_minutes.static_threshold', 'Static (min)'],
+          ['delay_minutes.discovered_threshold', 'Discovered (min)'], ['delay_minutes.cusum', 'CUSUM (min)']] }],
     },
     'edge-guardian': {
       scalars: ['fleet_size', 'deadline_ms', 'detected', 'detected_at_stage', 'detected_generation', 'detected_hours',
@@ -332,8 +333,12 @@
   }
   function fmtPct(v, digits) {
     if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
-    if (digits !== undefined) return nf({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v * 100) + '%';
-    if (v !== 0 && Math.abs(v) < 1e-7) return `${(v * 100).toExponential(1).replace(/e([+-]\d+)$/, '×10^$1')}%`;
+    if (typeof digits === 'number') return nf({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v * 100) + '%';
+    if (v !== 0 && Math.abs(v) < 1e-7) {
+      const [m, e] = (v * 100).toExponential(1).split('e');
+      const sup = { '-': '⁻', '+': '', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+      return `${m}×10${[...e].map((c) => sup[c]).join('')}%`;
+    }
     let sig = 3;
     let text = nf({ maximumSignificantDigits: sig }).format(v * 100);
     while (v < 1 && v > 0.9 && text === '100' && sig < 8) text = nf({ maximumSignificantDigits: ++sig }).format(v * 100);
@@ -363,7 +368,7 @@
     true_drop_fps: 'True drop (FPS)', min_drop_fps: 'Smallest drop that matters (FPS)', aggregate_fps_before: 'Aggregate FPS before',
     aggregate_true_drop_fps: 'Aggregate true drop (FPS)', loop_hz: 'Safety loop (Hz)', fleet_p99_ms: 'Fleet p99 (ms)',
     gate_p_value: 'Gate p-value', false_alert_reduction: 'False alerts cut by (×)', mean_detection_delay_minutes: 'Mean detection delay (min)',
-    drifts_detected: 'Drifts caught', alpha: 'False alarm rate α', gate_quantile: 'Gate quantile', psi: 'PSI',
+    drifts_detected: 'Drifts caught', detected_hours: 'Detected after (h)', alpha: 'False alarm rate α', gate_quantile: 'Gate quantile', psi: 'PSI',
     fleetwide_check_detected: 'Fleet-wide p99 check detected', oldest_generation_serving: 'Oldest-generation vehicles serving',
   };
   function humanize(key) {
@@ -393,6 +398,8 @@
     if (/accuracy$/.test(k)) return fmtPct(v, 1);
     if (PCT_KEY.test(k)) return fmtPct(v);
     if (/_hours$/.test(k)) return fmtSig(v, 4);
+    if (/(^|_)fps(_|$)/.test(k)) return nf({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+    if (/_per_day$/.test(k)) return fmtSig(v, 3);
     if (Number.isInteger(v)) return fmtNum(v);
     return fmtSig(v, 4);
   }
@@ -1221,12 +1228,17 @@
     }
     if (lay.matrix) {
       const rows = lay.matrix.rows.map((r) => Object.assign({ __name: humanize(r) }, d[r] || {}));
-      parts.push(gridTable(lay.matrix.caption || 'Side by side', [{ key: '__name', label: '', fmt: (v) => v }, ...lay.matrix.cols.map((c) => ({ key: c }))], rows));
+      const t = gridTable(lay.matrix.caption || 'Side by side', [{ key: '__name', label: '', fmt: (v) => v }, ...lay.matrix.cols.map((c) => ({ key: c }))], rows);
+      if (lay.matrix.cols.length > 4) t.classList.add('span-all');
+      parts.push(t);
       lay.matrix.rows.forEach((k) => known.add(k));
     }
     for (const l of lay.lists || []) {
-      const rows = Array.isArray(d[l.key]) ? d[l.key] : [];
-      parts.push(gridTable(l.caption || humanize(l.key), l.cols.map((c) => ({ key: c })), rows, { tall: l.tall && rows.length > 8 }));
+      const rows = (Array.isArray(d[l.key]) ? d[l.key] : []).map((r) => flatten(r));
+      const cols = l.cols.map((c) => (Array.isArray(c) ? { key: c[0], label: c[1], fmt: (v) => fmtKey(c[0].split('.')[0], v) } : { key: c }));
+      const t = gridTable(l.caption || humanize(l.key), cols, rows, { tall: l.tall && rows.length > 8 });
+      if (cols.length > 5) t.classList.add('span-all'); /* too many columns to share the width */
+      parts.push(t);
       known.add(l.key);
     }
     for (const o of lay.objects || []) {
@@ -1761,17 +1773,18 @@
           { key: 'flagged', label: 'Flagged', fmt: (v) => fmtKey('flagged', v) },
         ], feats, { tall: feats.length > 12, rowClass: (r) => (r.flagged ? 'flagged' : null) }),
         instrument(res, 'Ensemble Trace: requests followed stage by stage', [
-          gridTable(`${trace.length} requests, raw input to label`, [
+          gridTable(`${trace.length} requests followed from raw input to label (view ${tv.name ?? '—'}; ✓ right, ✗ wrong)`, [
             { key: 'request', label: 'Request', fmt: (v) => (v === undefined ? '—' : `#${v}`) },
             { key: 'truth', label: 'Truth', fmt: (v) => v ?? '—' },
-            { key: 'raw', label: 'Raw SNR', fmt: (v) => (v && typeof v.snr_db === 'number' ? `${fmtSig(v.snr_db, 3)} dB` : '—') },
-            { key: 'view', label: 'Served view', fmt: (v) => (v ? `${viewName(v)} ${shortHash(v.schema_hash)}` : '—') },
-            { key: 'classifier_expects', label: 'Classifier expects', fmt: (v) => (v ? `${viewName(v)} ${shortHash(v.schema_hash)}` : '—') },
-            { key: 'max_abs_z', label: 'Largest |z|', fmt: (v) => fmtSig(v, 3) },
-            { key: 'score', label: 'Score', fmt: (v) => fmtSig(v, 2) },
+            { key: 'raw', label: 'Raw SNR (dB)', fmt: (v) => (v && typeof v.snr_db === 'number' ? fmtFixed(v.snr_db, 1) : '—') },
+            { key: 'view', label: 'Served', fmt: (v) => (v ? `v${v.version} ${shortHash(v.schema_hash)}` : '—') },
+            { key: 'classifier_expects', label: 'Classifier expects', fmt: (v) => (v ? `v${v.version} ${shortHash(v.schema_hash)}` : '—') },
+            { key: 'contract_match', label: 'Contract', fmt: (v) => (v === undefined ? '—' : v ? 'kept' : 'broken') },
+            { key: 'max_abs_z', label: 'Largest |z|', fmt: (v) => fmtFixed(v, 1) },
+            { key: 'score', label: 'Score', fmt: (v) => fmtFixed(v, 2) },
             { key: 'label', label: 'Label', fmt: (v, r) => (v === undefined ? '—' : `${v} ${r.correct ? '✓' : '✗'}`) },
             { key: 'baseline', label: 'v1 pipeline', fmt: (v) => (v && v.label !== undefined ? `${v.label} ${v.correct ? '✓' : '✗'}` : '—') },
-          ], trace, { rowClass: (r) => (r.correct === false ? 'flagged' : null) }),
+          ], trace),
           o.both_right !== undefined ? kvTable('Every request against the v1 pipeline', [
             ['Right in both', fmtNum(o.both_right)], ['Broken by this change', fmtNum(o.broken), 'key'],
             ['Fixed by this change', fmtNum(o.fixed)], ['Wrong in both', fmtNum(o.both_wrong)]]) : null,
@@ -1780,9 +1793,9 @@
     });
     syncGovernance(el);
   }
-  function fmtFixed(v) {
+  function fmtFixed(v, digits = 2) {
     if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
-    return nf({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Math.abs(v) < 0.005 ? 0 : v);
+    return nf({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Math.abs(v) < 0.5 * 10 ** -digits ? 0 : v);
   }
   function governanceBox(p) {
     const choices = (param('governance', 'policy') && param('governance', 'policy').choices) || ['loose', 'strict'];
@@ -1857,7 +1870,7 @@
             { key: 'accuracy_retrained', label: 'Accuracy, retrained', fmt: (x) => fmtPct(x, 1) },
             { key: 'strict_adopted_day', label: 'Adopted under strict (day)', fmt: (x) => fmtKey('day', x) },
           ], releases) : null,
-        ], { capture: { part: 'ensemble', cmd: 'governance', ch: 'governance' } })];
+        ], { wide: true, capture: { part: 'ensemble', cmd: 'governance', ch: 'governance' } })];
     });
     syncCaptures(el);
   }
@@ -1991,11 +2004,14 @@
     let lab;
     let ledger;
     try {
-      const b = await B.connect(() => store.state.server.lab);
+      const b = await B.connect(() => store.state.server.lab || lab);
       net.transport = b.transport;
       net.ledger = b.ledger;
       schema = b.schema;
-      [lab, ledger] = await Promise.all([b.transport.get('lab', {}), b.ledger.load().catch(() => null)]);
+      const labP = b.transport.get('lab', {}).then((x) => (lab = x));
+      /* the browser's ledger needs the plan to say what is missing; the server's does not */
+      const ledgerP = (b.ledger.kind === 'local' ? labP.then(() => b.ledger.load()) : b.ledger.load()).catch(() => null);
+      [, ledger] = await Promise.all([labP, ledgerP]);
     } catch (e) {
       store.update((st) => {
         st.server.loadError = `Could not start the lab (${e.message}). Served by \`fleetops serve\`? Is it still running? ` +
