@@ -20,8 +20,8 @@ export const EXPECTED_FIRST_VISIT = [{ status: 401, path: '/api/ledger' }, { sta
 /* Opens the page with everything a test wants to watch: console errors, page errors, CSP
  * violations and every /api/ request (with the time it was sent). `expect` lists the
  * {status, path} resource errors that are part of the test (see EXPECTED_FIRST_VISIT). */
-export async function openPage(context, url, expect = EXPECTED_FIRST_VISIT) {
-  const page = await context.newPage();
+export async function openPage(context, url, expect = EXPECTED_FIRST_VISIT, existing = null) {
+  const page = existing || await context.newPage();
   const problems = [];
   const api = [];
   await page.addInitScript(() => {

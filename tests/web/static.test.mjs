@@ -51,34 +51,46 @@ function context(api) {
   };
 }
 
+/* Time-to-interactive: navigation start to the first track card (the cards are buttons with
+ * their handlers: clickable when they exist; one is clicked to prove it). The first navigation
+ * of a freshly started browser also pays for the browser's own start-up; the next five use the
+ * same browser with its HTTP cache disabled (every file fetched again), which is what a
+ * student's browser meeting the page for the first time does. Logged, never asserted. */
 test('time to interactive from a static host: navigation start to clickable track cards', async (t) => {
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const { context: browser, close } = await launchBrowser(); /* a fresh profile: a cold cache every time */
-    try {
-      const { page, problems } = await openPage(browser, web.url);
-      const ms = await page.evaluate(() => window.__firstCard);
-      const nav = await page.evaluate(() => {
+  const { context: browser, close } = await launchBrowser();
+  const runs = [];
+  try {
+    for (let i = 0; i < 6; i++) {
+      const page = await browser.newPage();
+      const cdp = await browser.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      const { page: p, problems } = await openPage(browser, web.url, undefined, page);
+      const r = await p.evaluate(() => {
         const n = performance.getEntriesByType('navigation')[0];
-        const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('fleetops.wasm'));
-        return { dcl: n.domContentLoadedEventEnd, wasm: wasm ? wasm.responseEnd : null, wasmBytes: wasm ? wasm.encodedBodySize : null };
+        const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('fleetops.wasm'));
+        return { card: window.__firstCard, html: n.responseEnd, dcl: n.domContentLoadedEventEnd, wasm: wasm ? wasm.responseEnd : null };
       });
-      await page.click('.track-card[data-track="cloud-titan"]');
-      await page.waitForSelector('.track-card[data-track="cloud-titan"][aria-pressed="true"]');
-      times.push(ms);
-      t.diagnostic(`load ${i + 1}: track cards at ${ms.toFixed(1)} ms (DOMContentLoaded ${nav.dcl.toFixed(1)} ms, fleetops.wasm fetched by ${nav.wasm?.toFixed(1)} ms)`);
-      assert.equal(await page.evaluate(() => document.documentElement.dataset.transport), 'wasm');
+      await p.click('.track-card[data-track="cloud-titan"]');
+      await p.waitForSelector('.track-card[data-track="cloud-titan"][aria-pressed="true"]');
+      assert.equal(await p.evaluate(() => document.documentElement.dataset.transport), 'wasm');
       assert.deepEqual(problems, []);
-    } finally {
-      await close();
+      runs.push(r);
+      t.diagnostic(`${i === 0 ? 'cold browser' : `load ${i}`}: track cards at ${r.card.toFixed(0)} ms (page at ${r.html.toFixed(0)} ms, ` +
+        `DOMContentLoaded ${r.dcl.toFixed(0)} ms, fleetops.wasm in by ${r.wasm.toFixed(0)} ms)`);
+      await p.evaluate(() => localStorage.clear());
+      await p.close();
     }
+  } finally {
+    await close();
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const line = `static time-to-interactive (track cards usable), 5 cold loads: median ${sorted[2].toFixed(0)} ms, ` +
-    `min ${sorted[0].toFixed(0)} ms, max ${sorted[4].toFixed(0)} ms (issue 10's target: under 500 ms); ` +
+  const warm = runs.slice(1).map((r) => r.card).sort((a, b) => a - b);
+  const line = `static time-to-interactive (navigation start to clickable track cards), local static server: ` +
+    `median ${warm[2].toFixed(0)} ms over 5 loads with the HTTP cache disabled (min ${warm[0].toFixed(0)}, max ${warm[4].toFixed(0)}); ` +
+    `${runs[0].card.toFixed(0)} ms for the first load of a just-started browser; target under 500 ms (issue 10); ` +
     `fleetops.wasm ${Math.round(statSync(path.join(DIST, 'fleetops.wasm')).size / 1024)} KB`;
   t.diagnostic(line);
-  console.log(`# ${line}`);
+  console.log(line);
 });
 
 test('the static lab: no server, the engine in WebAssembly, the ledger in the browser', async () => {
