@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launchBrowser, shotPath, startServer } from './lib.mjs';
+import { launchBrowser, startServer } from './lib.mjs';
 import {
   captureEvidence, chooseTrack, EXPECTED_FIRST_VISIT, openPage, reflect, shoot, textOf, waitText,
 } from './drive.mjs';
@@ -210,7 +210,7 @@ test('switching track asks first; "keep" changes nothing, "start" begins a new l
       await page.waitForSelector('#track-confirm:not([hidden])');
       await waitText(page, '#track-confirm', /Start a new ledger as Edge Guardian\?.*Your Cloud Titan ledger stays on the fleetops server/);
       assert.equal(await page.evaluate(() => document.activeElement.id), 'confirm-track', 'the question takes the focus');
-      await page.screenshot({ path: shotPath('track-confirm.png'), clip: await page.locator('#start').boundingBox() });
+      await shoot(page, '#start', 'track-confirm.png');
       await page.click('#cancel-track');
       await page.waitForSelector('#track-confirm', { state: 'hidden' });
       assert.equal(await page.getAttribute('.track-card[data-track="cloud-titan"]', 'aria-pressed'), 'true');
