@@ -506,14 +506,7 @@
       st.server.results[ch] = Object.assign({}, old || {}, { status: 'loading', seq });
     });
     try {
-      const tr = net.transport;
-      const [data, svg] = await Promise.all([
-        tr.get(cmd, params, { signal: ctrl.signal }),
-        wantSvg ? tr.get(cmd, params, { svg: true, signal: ctrl.signal }).catch((e) => {
-          if (e.name === 'AbortError') throw e;
-          return null;
-        }) : Promise.resolve(null),
-      ]);
+      const { data, svg } = await net.transport.run(cmd, params, { svg: wantSvg, signal: ctrl.signal });
       if (seq !== c.seq) return null; /* a newer request owns this channel */
       c.ctrl = null;
       store.update((st) => {

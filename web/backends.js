@@ -3,6 +3,9 @@
  * lab is served.
  *
  *   transport.get(command, params, {svg, signal}) -> the command's JSON (or its SVG text)
+ *   transport.run(command, params, {svg, signal}) -> {data, svg}: the JSON and, when asked,
+ *     the figure of the same parameters (the server: two requests in parallel; the module:
+ *     one run)
  *     server: GET api/<command>?...             (fleetops serve)
  *     wasm:   fo_wasm_run in fleetops.wasm       (dist/ on any static host)
  *     Both throw an ApiError whose .status and .body ({error, param, value, allowed}) are the
@@ -62,6 +65,16 @@
         if (!r.ok) throw new ApiError(r.status, await readBody(r));
         return opts.svg ? r.text() : r.json();
       },
+      async run(cmd, params, opts = {}) {
+        const [data, svg] = await Promise.all([
+          this.get(cmd, params, { signal: opts.signal }),
+          opts.svg ? this.get(cmd, params, { svg: true, signal: opts.signal }).catch((e) => {
+            if (e.name === 'AbortError') throw e;
+            return null; /* the numbers still show without their figure */
+          }) : null,
+        ]);
+        return { data, svg };
+      },
     };
   }
 
@@ -117,16 +130,27 @@
         if (r) x.fo_wasm_free(r);
       }
     };
+    /* want: 0 the JSON, 1 the SVG, 2 both from one run (JSON, a NUL byte, SVG) */
+    const run = (cmd, params, want, signal) => {
+      if (signal && signal.aborted) throw new DOMException('aborted', 'AbortError');
+      const pairs = [];
+      for (const [k, v] of Object.entries(params || {})) pairs.push(k, '\0', String(v), '\0');
+      pairs.push('\0');
+      const r = call(x.fo_wasm_run, [cmd, pairs.join('')], [want]);
+      if (r.status !== 200) throw new ApiError(r.status, JSON.parse(r.text));
+      return r.text;
+    };
     return {
       kind: 'wasm',
       async get(cmd, params, opts = {}) {
-        if (opts.signal && opts.signal.aborted) throw new DOMException('aborted', 'AbortError');
-        const pairs = [];
-        for (const [k, v] of Object.entries(params || {})) pairs.push(k, '\0', String(v), '\0');
-        pairs.push('\0');
-        const r = call(x.fo_wasm_run, [cmd, pairs.join('')], [opts.svg ? 1 : 0]);
-        if (r.status !== 200) throw new ApiError(r.status, JSON.parse(r.text));
-        return opts.svg ? r.text : JSON.parse(r.text);
+        const text = run(cmd, params, opts.svg ? 1 : 0, opts.signal);
+        return opts.svg ? text : JSON.parse(text);
+      },
+      async run(cmd, params, opts = {}) {
+        if (!opts.svg) return { data: JSON.parse(run(cmd, params, 0, opts.signal)), svg: null };
+        const text = run(cmd, params, 2, opts.signal);
+        const cut = text.indexOf('\0');
+        return { data: JSON.parse(text.slice(0, cut)), svg: text.slice(cut + 1) };
       },
       /* The answer to a locked prediction: what POST /api/ledger/predictions answers. */
       reveal(part, track, value) {

@@ -5,8 +5,10 @@
  *   fo_wasm_run(command, pairs, want_svg) -> block
  *     pairs: "name\0value\0name\0value\0\0" (the page builds it; no URL decoding needed)
  *     block: int32 HTTP-like status (200, 400, 404, 500), int32 length, then the bytes:
- *            the command's JSON, its SVG when want_svg, or the error body
- *            {error, param, value, allowed} exactly as the server sends it.
+ *            the command's JSON (want_svg 0), its SVG (1), both from one run (2: the JSON, a
+ *            NUL byte, the SVG; the page's figure and table then come from the same run at
+ *            half the cost), or the error body {error, param, value, allowed} exactly as the
+ *            server sends it.
  *   fo_wasm_reveal(part, track, predicted) -> block
  *     the answer to a locked prediction, {"prediction": {...}} exactly as the server's
  *     POST /api/ledger/predictions writes it (the static build's ledger keeps it), or the
@@ -92,7 +94,11 @@ EXPORT("fo_wasm_run") void *fo_wasm_run(const char *command, const char *pairs, 
         s = fo_command_run_kv(command, names, values, n, &out, &e);
     }
     void *result;
-    if (s == FO_OK) {
+    if (s == FO_OK && want_svg == 2) {
+        fo_buf_putc(&json, '\0');
+        fo_buf_append(&json, fo_buf_str(&svg), svg.len);
+        result = block(200, json.data, json.len);
+    } else if (s == FO_OK) {
         const fo_buf *b = want_svg ? &svg : &json;
         result = block(200, fo_buf_str(b), b->len);
     } else {

@@ -43,7 +43,7 @@ function wasmRun(command, params, svg = false) {
   parts.push("\0");
   const c = cstring(enc.encode(command));
   const q = cstring(enc.encode(parts.join("")));
-  const r = fo_wasm_run(c, q, svg ? 1 : 0);
+  const r = fo_wasm_run(c, q, svg === 2 ? 2 : svg ? 1 : 0);
   const view = new DataView(memory.buffer);
   const status = view.getInt32(r, true), len = view.getInt32(r + 4, true);
   const body = dec.decode(new Uint8Array(memory.buffer, r + 8, len));
@@ -120,6 +120,16 @@ if (bad.status !== 400 || JSON.parse(bad.body).allowed !== "integer in [1, 10000
   console.error("FAIL roi --models 0: wrong error from wasm", bad);
 }
 if (wasmRun("nope", []).status !== 404) { failures++; console.error("FAIL unknown command is not 404"); }
+// want_svg 2: the JSON and the SVG of one run, separated by a NUL byte, as the two calls give them
+for (const cmd of schema.commands.filter((c) => c.figure)) {
+  cases++;
+  const base = cmd.params.filter((p) => p.required).map((p) => [p.name, p.type === "choice" ? p.choices[0] : String(p.min)]);
+  const both = wasmRun(cmd.name, base, 2), json = wasmRun(cmd.name, base), svg = wasmRun(cmd.name, base, true);
+  if (both.status !== 200 || both.body !== `${json.body}\0${svg.body}`) {
+    failures++;
+    console.error(`FAIL ${cmd.name}: want_svg 2 is not the JSON, a NUL and the SVG`);
+  }
+}
 // the reveal (fo_wasm_reveal, the static build's answer to a lock): the same answer as the
 // part's own command's prediction for the lock question, in the server's JSON shape
 function wasmReveal(part, track, value) {
