@@ -1417,13 +1417,17 @@
     const revisions = entries('reflection', part).length;
     const dirty = typeof view()[part].draft === 'string' && view()[part].draft !== saved;
     const n = noteOf(`reflect:${part}`);
-    let status;
-    if (busyWith(`reflect:${part}`)) status = 'Saving…';
-    else if (n && n.kind !== 'ok') status = `Not saved: ${n.text}`;
-    else if (dirty) status = 'Not saved yet: it saves itself when you pause typing, or press Save.';
-    else if (revisions) status = `Saved in your ledger: revision ${revisions} (${clock(latestOf('reflection', part).created_at)}).`;
-    else status = 'Nothing saved yet: your reflection goes into your ledger as you write.';
+    /* While a save is in flight the line keeps its words (aria-busy says it): a status that
+     * changed length at the moment of a click (the textarea's blur saves) would move the
+     * buttons below it between mousedown and mouseup. */
     const st = $(`#reflect-status-${part}`, el);
+    st.setAttribute('aria-busy', String(busyWith(`reflect:${part}`)));
+    let status = null;
+    if (busyWith(`reflect:${part}`)) status = st.textContent || 'Saving…';
+    else if (n && n.kind !== 'ok') status = `Not saved: ${n.text}`;
+    else if (dirty) status = 'Not saved yet: it saves when you pause, or press Save.';
+    else if (revisions) status = `Saved in your ledger: revision ${revisions} (${clock(latestOf('reflection', part).created_at)}).`;
+    else status = 'Nothing saved yet: it goes into your ledger as you write.';
     setText(st, status);
     st.classList.toggle('is-error', !!n && n.kind !== 'ok' && !busyWith(`reflect:${part}`));
     $(`#reflect-save-${part}`, el).disabled = !dirty || busyWith(`reflect:${part}`);
@@ -1538,10 +1542,10 @@
   }
   function radarAxes(radar) {
     if (!radar) return [];
-    if (Array.isArray(radar)) return radar.map((a, i) => Object.assign({ name: a.name ?? a.axis ?? `axis ${i + 1}` }, a));
+    if (Array.isArray(radar)) return radar.map((a, i) => Object.assign({}, a, { name: a.label ?? a.name ?? a.axis ?? `axis ${i + 1}` }));
     if (typeof radar === 'object') {
       if (Array.isArray(radar.axes)) return radarAxes(radar.axes);
-      return Object.entries(radar).filter(([, v]) => v && typeof v === 'object').map(([k, v]) => Object.assign({ name: humanize(k) }, v));
+      return Object.entries(radar).filter(([, v]) => v && typeof v === 'object').map(([k, v]) => Object.assign({}, v, { name: v.label ?? humanize(k) }));
     }
     return [];
   }
@@ -1821,7 +1825,7 @@
     const status = $('#decision-status', el);
     if (status) {
       let text;
-      if (busyWith('governance')) text = 'Recording…';
+      if (busyWith('governance')) text = status.textContent || 'Recording…';
       else if (n && n.kind !== 'ok') text = `Not recorded: ${n.text}`;
       else if (dec) {
         const count = entries('governance', 'ensemble').length;

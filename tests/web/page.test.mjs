@@ -216,6 +216,24 @@ test('phone width (390 px): nothing wider than the screen; screenshots', async (
       .map((e) => `${e.tagName}.${e.className}`).slice(0, 5));
     assert.deepEqual(overflow, [], 'no element sticks out of the screen');
     await shoot(page, '#part-roi', 'phone-part1.png');
+    /* the wide panels too: the crisis, Part 3 with its trace and governance, the ledger */
+    await page.waitForSelector('#crisis .instrument img');
+    await page.click('#part-ensemble [data-choice="drop"]');
+    await page.waitForSelector('#results-ensemble .instrument img');
+    await page.click('.policy-btn[data-policy="strict"]');
+    await page.waitForSelector('#gov-result .instrument img');
+    await page.fill('#reflect-ensemble', 'Strict.');
+    await page.click('#record-decision');
+    await waitText(page, '#decision-status', /In your ledger/);
+    const wide2 = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide2 <= 390, `the page is ${wide2} px wide at a 390 px viewport with every panel open`);
+    const overflow2 = await page.evaluate(() => [...document.querySelectorAll('main *')]
+      .filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.table-scroll, pre, .fig, .contract'))
+      .map((e) => `${e.tagName}.${e.className}`).slice(0, 5));
+    assert.deepEqual(overflow2, [], 'no element of the crisis, Part 3 or the ledger sticks out of the screen');
+    await shoot(page, '#crisis', 'phone-crisis.png');
+    await shoot(page, '#part-ensemble', 'phone-part3.png');
+    await shoot(page, '#ledger', 'phone-ledger.png');
     assert.deepEqual(problems, []);
   } finally {
     await close();
