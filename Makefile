@@ -40,6 +40,7 @@ build: deps-build build/CMakeCache.txt
 web: deps-wasm
 	scripts/build_wasm.sh dist
 
+# dist/ (make web) is built before any test runs: wasm_parity and web_static read it.
 test: deps-test deps-web build web build-asan/CMakeCache.txt
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build && $(CTEST) --output-on-failure -j $(JOBS)

@@ -3,44 +3,56 @@
  *
  * How it is put together:
  *  - ONE store. `store.state` is all of the page's state and is JSON-serialisable; change it only
- *    through `store.update(fn)`, which saves the persistent part (everything but `server`) to
- *    localStorage and schedules one render. A later ledger issue can persist or export the same
- *    object. (Plumbing that is not state, such as timers and AbortControllers, lives in `net`.)
- *  - The server is the only source of numbers: /api/schema (the command table: parameters,
- *    ranges, units, defaults, track presets), /api/lab (the plan's words) and /api/<command>
- *    (the answers: the same JSON as `fleetops <command> --json`). A part's panel appears when
- *    its command is in the schema; until then the page shows the plan's text for it.
+ *    through `store.update(fn)`, which saves the view part (slider values, toggles, drafts) to
+ *    localStorage and schedules one render. (Plumbing that is not state, such as timers and
+ *    AbortControllers, lives in `net`.)
+ *  - Two small interfaces (backends.js) are the only difference between the two ways the lab is
+ *    served: `transport.get(command, params)` (fleetops serve's /api, or fleetops.wasm in dist/)
+ *    and `ledger` (the server's SQLite ledger behind an HttpOnly session cookie, or the
+ *    browser's localStorage when there is no server). Everything else is one code path.
+ *  - The ledger is the source of truth for what the student did: the track, every lock and its
+ *    reveal, attempts, evidence, reflections (every revision) and the governance decision.
+ *    `state.ledger` is the backend's ledger as it answered; the page never edits it, it asks
+ *    the backend and takes the ledger back. On load the backend restores it.
+ *  - The engine is the only source of numbers: the `schema` command (parameters, ranges, units,
+ *    defaults, track presets), `lab` (the plan's words) and the commands (the same JSON as
+ *    `fleetops <command> --json`). A part's panel appears when its command is in the schema;
+ *    until then the page shows the plan's text for it.
  *  - The lock rule: a part's answer-bearing commands (PARTS[id].commands) are never requested
- *    before that part's prediction is locked, and its workbench stays disabled until then.
+ *    before that part's prediction is locked in the ledger, and its workbench stays disabled
+ *    until then. The reveal sentence is the ledger's (the engine's) answer to the lock.
  *  - Ordering: every result channel has a sequence number and an AbortController. Slider moves
  *    are debounced (60 ms); a new request aborts the channel's older one, and a response that
  *    is not the channel's newest is dropped, so a late answer never overwrites a newer one.
  *
  * state = {
- *   version, track,                       // chosen track id or null
- *   work: { [track]: {                    // one notebook per track (presets differ per track)
+ *   version, mode: {transport, ledger},    // 'server' | 'wasm', 'server' | 'local'
+ *   ledger,                                // {session, track, created_at, predictions[],
+ *                                          //  entries[], missing[]} or null (no session yet)
+ *   view: { [track]: {                     // per track: what the student is looking at
  *     crisis:   { params: {crisis: {}} },
- *     roi:      { lock, reveal, params: {roi: {}}, peek, reflection },
- *     canary:   { lock, reveal, params: {canary: {}, sprt: {}, rollout: {}}, peek, reflection,
- *                 attempts: [{hours, achieved_confidence, safety_ok, release_ok, advice, at}],
- *                 refused, attemptDraft },
- *     ensemble: { lock, reveal, params: {ensemble: {}, governance: {}}, peek, reflection,
- *                 policy } } },           // lock = {value, at}; reveal = {text, predicted, actual, ...}
- *   server: { schema, lab, loadError,     // not saved: rebuilt from the API on load
- *             results: { [channel]: {status, seq, data, svg, alt, error} } }
+ *     roi:      { params: {roi: {}}, peek, draft },
+ *     canary:   { params: {canary: {}, sprt: {}, rollout: {}}, peek, draft, attemptDraft },
+ *     ensemble: { params: {ensemble: {}, governance: {}}, peek, draft, policy } } },
+ *                                          // draft: reflection text not saved yet (or null)
+ *   ui: { confirmTrack, busy: {}, notes: {} },  // not saved: dialogs, requests in flight, messages
+ *   server: { schema, lab, loadError,      // not saved: rebuilt from the engine on load
+ *             results: { [channel]: {status, seq, data, svg, alt, error, params} } }
  * }
  */
 'use strict';
 
 (() => {
-  const SAVE_KEY = 'fleetops.lab.v1';
+  const SAVE_KEY = 'fleetops.view.v2';
   const DEBOUNCE_MS = 60;
+  const AUTOSAVE_MS = 1500;
   const MAX_ATTEMPTS = 10;
   const RELEASE_LIMIT_HOURS = 168;
+  const B = window.FleetopsBackends;
 
   /* The parts in plan order: which commands bear their answers, and which parameters are the
    * workbench's sliders. These are display choices only; every range, unit, default and
-   * preset comes from /api/schema. */
+   * preset comes from the schema. */
   const PARTS = {
     roi: {
       commands: ['roi'],
@@ -88,6 +100,12 @@
     beta: 'Miss rate β',
     weeks: 'Weeks simulated',
     release_every_weeks: 'Upstream release every',
+    reference_hours: 'Reference window',
+    threshold_k: 'Threshold k',
+    fleet_size: 'Fleet size',
+    deadline_ms: 'Safety-loop deadline',
+    tail_ms: 'New model’s latency tail',
+    correction: 'Multiple-comparison correction',
   };
   const HINTS = {
     heterogeneity: { pct: true, step: 0.01 },
@@ -111,29 +129,49 @@
     no: 'Not retrained',
     loose: 'Loose Versioning',
     strict: 'Strict Immutable Contracts',
+    bh: 'Benjamini-Hochberg',
+    bonferroni: 'Bonferroni',
+    none: 'None',
+    on: 'On',
+    off: 'Off',
+    sigma: 'Mean ± k·sd',
+    quantile: 'Quantile',
   };
-  const SHORT = { drop: 'accuracy drops', 'no-drop': 'accuracy holds' };
   /* The crises' contract keys (issue 5): a missing key shows "—". */
+  /* The crises' tables (issue 5's contract keys first; a missing key shows "—"). `lists` are
+   * arrays of rows, `objects` nested records shown as key/value tables. */
   const CRISIS_LAYOUT = {
     'cloud-titan': {
-      scalars: ['models'],
+      scalars: ['models', 'drifts', 'monitored_days', 'false_alert_reduction'],
       matrix: {
+        caption: 'Three ways to alert, side by side (over the monitored days)',
         rows: ['static_threshold', 'discovered_threshold', 'cusum'],
-        cols: ['alerts_per_day', 'precision', 'recall', 'mean_detection_delay_minutes'],
+        cols: ['alerts_per_day', 'false_alerts_per_day', 'precision', 'recall', 'drifts_detected',
+          'mean_detection_delay_minutes'],
       },
+      lists: [{ key: 'drift_events', caption: 'The real drifts (the truth the alerts are scored against): detection delay per method', tall: true,
+        cols: ['model', 'metric', 'start_hours', 'end_hours', ['delay_minutes.static_threshold', 'Static (min)'],
+          ['delay_minutes.discovered_threshold', 'Discovered (min)'], ['delay_minutes.cusum', 'CUSUM (min)']] }],
     },
     'edge-guardian': {
-      scalars: ['fleet_size', 'deadline_ms', 'detected', 'detected_at_stage', 'vehicles_exposed',
-        'hours_to_full_rollback', 'fleetwide_check_detected'],
-      list: { key: 'generations', cols: ['name', 'share', 'p50_ms', 'p99_ms', 'p999_ms', 'deadline_miss_rate'] },
+      scalars: ['fleet_size', 'deadline_ms', 'detected', 'detected_at_stage', 'detected_generation', 'detected_hours',
+        'vehicles_exposed', 'vehicles_serving', 'hours_to_full_rollback', 'fleetwide_check_detected'],
+      lists: [
+        { key: 'generations', caption: 'Latency per hardware generation (new model)',
+          cols: ['name', 'share', 'vehicles', 'p50_ms', 'p99_ms', 'p999_ms', 'deadline_miss_rate', 'observed_miss_rate', 'gate_p_value'] },
+        { key: 'stages', caption: 'Rollout stages', cols: ['name', 'traffic_fraction', 'observed_fraction', 'start_hours', 'dwell_hours'] },
+      ],
+      objects: [{ key: 'fleetwide_check', caption: 'The alternative: one fleet-wide p99 check' }],
     },
     'mobile-nomad': {
       scalars: ['aggregate_detected', 'aggregate_detection_hours', 'slice_detection_hours',
-        'false_alarms', 'correction'],
-      list: { key: 'regions', cols: ['name', 'share', 'fps_before', 'fps_after', 'flagged'] },
+        'false_alarms', 'correction', 'regions_affected', 'regions_flagged', 'regions_missed'],
+      lists: [{ key: 'regions', caption: 'Regions',
+        cols: ['name', 'share', 'fps_before', 'fps_after', 'true_drop_fps', 'affected', 'flagged', 'flagged_at_hours'] }],
     },
     'tiny-pioneer': {
       matrix: {
+        caption: 'Unpinned vs pinned feature versions',
         rows: ['unpinned', 'pinned'],
         cols: ['accuracy', 'skew_flagged', 'deploy_blocked', 'silent_failure'],
       },
@@ -144,24 +182,20 @@
 
   function freshState() {
     return {
-      version: 1,
-      track: null,
-      work: {},
+      version: 2,
+      mode: { transport: null, ledger: null },
+      ledger: null,
+      view: {},
+      ui: { confirmTrack: null, busy: {}, notes: {} },
       server: { schema: null, lab: null, loadError: null, results: {} },
     };
   }
-  function freshWork() {
+  function freshView() {
     return {
       crisis: { params: { crisis: {} } },
-      roi: { lock: null, reveal: null, params: { roi: {} }, peek: false, reflection: '' },
-      canary: {
-        lock: null, reveal: null, params: { canary: {}, sprt: {}, rollout: {} }, peek: false,
-        reflection: '', attempts: [], refused: false, attemptDraft: '',
-      },
-      ensemble: {
-        lock: null, reveal: null, params: { ensemble: {}, governance: {} }, peek: false,
-        reflection: '', policy: null,
-      },
+      roi: { params: { roi: {} }, peek: false, draft: null },
+      canary: { params: { canary: {}, sprt: {}, rollout: {} }, peek: false, draft: null, attemptDraft: '' },
+      ensemble: { params: { ensemble: {}, governance: {} }, peek: false, draft: null, policy: null },
     };
   }
 
@@ -174,13 +208,12 @@
     },
   };
 
+  /* Only the view is saved here: the ledger lives in its backend. */
   function save() {
-    const { server, ...keep } = store.state;
-    void server;
     try {
-      localStorage.setItem(SAVE_KEY, JSON.stringify(keep));
+      localStorage.setItem(SAVE_KEY, JSON.stringify({ version: 2, view: store.state.view }));
     } catch (e) {
-      /* private mode or full: the page still works, it just forgets on reload */
+      /* private mode or full: the page still works, it just forgets slider positions */
     }
   }
   function restore() {
@@ -190,23 +223,47 @@
     } catch (e) {
       saved = null;
     }
-    if (!saved || saved.version !== 1 || typeof saved.work !== 'object') return;
-    const s = store.state;
-    s.track = typeof saved.track === 'string' ? saved.track : null;
-    for (const [id, w] of Object.entries(saved.work || {})) {
-      const base = freshWork();
+    if (!saved || saved.version !== 2 || !saved.view || typeof saved.view !== 'object') return;
+    for (const [id, v] of Object.entries(saved.view)) {
+      const base = freshView();
       for (const part of Object.keys(base)) {
-        if (w && typeof w[part] === 'object') {
-          base[part] = Object.assign(base[part], w[part]);
-          base[part].params = Object.assign(freshWork()[part].params, w[part].params || {});
+        if (v && v[part] && typeof v[part] === 'object') {
+          base[part] = Object.assign(base[part], v[part]);
+          base[part].params = Object.assign(freshView()[part].params, v[part].params || {});
         }
       }
-      s.work[id] = base;
+      store.state.view[id] = base;
     }
   }
 
-  const work = () => (store.state.track ? store.state.work[store.state.track] : null);
+  const track = () => (store.state.ledger ? store.state.ledger.track : null);
+  /* The current track's view, created on first use. */
+  function view() {
+    const t = track();
+    if (!t) return null;
+    if (!store.state.view[t]) store.state.view[t] = freshView();
+    return store.state.view[t];
+  }
   const result = (ch) => store.state.server.results[ch] || null;
+
+  /* What the ledger holds, read the way every panel reads it. */
+  const entries = (kind, part) => (store.state.ledger ? store.state.ledger.entries.filter((e) => e.kind === kind && (!part || e.part === part)) : []);
+  const lockOf = (part) => (store.state.ledger ? store.state.ledger.predictions.find((p) => p.part === part) || null : null);
+  const latestOf = (kind, part) => {
+    const all = entries(kind, part);
+    return all.length ? all[all.length - 1] : null;
+  };
+  const reflectionOf = (part) => {
+    const e = latestOf('reflection', part);
+    return e ? e.body.text : '';
+  };
+  const attemptsOf = () => entries('attempt', 'canary');
+  const decisionOf = () => latestOf('governance', 'ensemble');
+  /* The text in a reflection box: the unsaved draft, else the latest saved revision. */
+  function reflectionText(part) {
+    const v = view();
+    return v && typeof v[part].draft === 'string' ? v[part].draft : reflectionOf(part);
+  }
 
   /* ------------------------------------------------------------------ DOM helpers */
 
@@ -274,8 +331,14 @@
     if (Math.abs(v) >= 10 ** sig) return fmtNum(v, 0);
     return nf({ maximumSignificantDigits: sig }).format(v);
   }
-  function fmtPct(v) {
+  function fmtPct(v, digits) {
     if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+    if (typeof digits === 'number') return nf({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v * 100) + '%';
+    if (v !== 0 && Math.abs(v) < 1e-7) {
+      const [m, e] = (v * 100).toExponential(1).split('e');
+      const sup = { '-': '⁻', '+': '', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+      return `${m}×10${[...e].map((c) => sup[c]).join('')}%`;
+    }
     let sig = 3;
     let text = nf({ maximumSignificantDigits: sig }).format(v * 100);
     while (v < 1 && v > 0.9 && text === '100' && sig < 8) text = nf({ maximumSignificantDigits: ++sig }).format(v * 100);
@@ -298,10 +361,15 @@
     [/_minutes$/, 'min', null], [/_days$/, 'days', null], [/_weeks$/, 'weeks', null],
     [/_per_s$/, '/s', null], [/_years$/, 'years', null],
   ];
-  const PCT_KEY = /(^|_)(share|fraction|precision|recall|accuracy|confidence|alpha|beta|p0|p1|miss_rate|failure_rate|achieved_confidence|error_rate)$/;
+  const PCT_KEY = /(^|_)(share|fraction|precision|recall|accuracy|confidence|alpha|beta|p0|p1|miss_rate|failure_rate|achieved_confidence|error_rate|quantile)$/;
   const KEY_LABELS = {
     cusum: 'CUSUM', psi: 'PSI', linf: 'L∞', js_distance: 'Jensen-Shannon distance', llr: 'Log-likelihood ratio',
     p50_ms: 'p50 (ms)', p99_ms: 'p99 (ms)', p999_ms: 'p99.9 (ms)', fps_before: 'FPS before', fps_after: 'FPS after',
+    true_drop_fps: 'True drop (FPS)', min_drop_fps: 'Smallest drop that matters (FPS)', aggregate_fps_before: 'Aggregate FPS before',
+    aggregate_true_drop_fps: 'Aggregate true drop (FPS)', loop_hz: 'Safety loop (Hz)', fleet_p99_ms: 'Fleet p99 (ms)',
+    gate_p_value: 'Gate p-value', false_alert_reduction: 'False alerts cut by (×)', mean_detection_delay_minutes: 'Mean detection delay (min)',
+    drifts_detected: 'Drifts caught', detected_hours: 'Detected after (h)', alpha: 'False alarm rate α', gate_quantile: 'Gate quantile', psi: 'PSI',
+    fleetwide_check_detected: 'Fleet-wide p99 check detected', oldest_generation_serving: 'Oldest-generation vehicles serving',
   };
   function humanize(key) {
     if (KEY_LABELS[key]) return KEY_LABELS[key];
@@ -321,14 +389,17 @@
   function fmtKey(key, v) {
     if (v === null || v === undefined) return '—';
     if (typeof v === 'boolean') return v ? 'yes' : 'no';
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') return key === 'correction' ? choiceLabel(v) : v;
     if (Array.isArray(v)) return v.length <= 6 && v.every((x) => typeof x !== 'object') ? v.map((x) => fmtKey(key, x)).join(', ') : `${v.length} items`;
     if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${humanize(k)}: ${fmtKey(k, x)}`).join(' · ');
     if (typeof v !== 'number') return String(v);
     const k = String(key);
     if (/_usd(_per_hour)?$/.test(k)) return fmtUsd(v) + (/_per_hour$/.test(k) ? '/h' : '');
+    if (/accuracy$/.test(k)) return fmtPct(v, 1);
     if (PCT_KEY.test(k)) return fmtPct(v);
     if (/_hours$/.test(k)) return fmtSig(v, 4);
+    if (/(^|_)fps(_|$)/.test(k)) return nf({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+    if (/_per_day$/.test(k)) return fmtSig(v, 3);
     if (Number.isInteger(v)) return fmtNum(v);
     return fmtSig(v, 4);
   }
@@ -349,55 +420,40 @@
   }
   /* The value a parameter has now: the student's, else the track's preset, else the default. */
   function paramValue(part, cmd, name) {
-    const w = work();
-    const mine = w && w[part].params[cmd] ? w[part].params[cmd][name] : undefined;
+    const v = view();
+    const mine = v && v[part].params[cmd] ? v[part].params[cmd][name] : undefined;
     if (mine !== undefined) return mine;
     const p = param(cmd, name);
     if (!p) return undefined;
-    const t = store.state.track;
+    const t = track();
     if (t && p.presets && p.presets[t] !== undefined) return p.presets[t];
     return p.default === null ? undefined : p.default;
   }
-  /* Query parameters for a command: the track and the student's values, only those the
-   * command's table declares (so a drift in a contract can never cause a 400). */
+  /* Parameters for a command: the track and the student's values, only those the command's
+   * table declares (so a drift in a contract can never cause a 400). */
   function query(part, cmd, extra) {
     const c = command(cmd);
     if (!c) return null;
     const names = new Set(c.params.map((p) => p.name));
     const out = {};
-    if (names.has('track') && store.state.track) out.track = store.state.track;
-    const w = work();
-    const mine = (w && w[part].params[cmd]) || {};
-    for (const [k, v] of Object.entries(mine)) if (names.has(k)) out[k] = v;
-    for (const [k, v] of Object.entries(extra || {})) if (names.has(k) && v !== undefined && v !== null) out[k] = v;
+    if (names.has('track') && track()) out.track = track();
+    const v = view();
+    const mine = (v && v[part].params[cmd]) || {};
+    for (const [k, x] of Object.entries(mine)) if (names.has(k)) out[k] = x;
+    for (const [k, x] of Object.entries(extra || {})) if (names.has(k) && x !== undefined && x !== null) out[k] = x;
     for (const p of c.params) {
       if (p.required && out[p.name] === undefined) {
-        const v = paramValue(part, cmd, p.name);
-        if (v !== undefined) out[p.name] = v;
+        const x = paramValue(part, cmd, p.name);
+        if (x !== undefined) out[p.name] = x;
       }
     }
     return out;
   }
-  /* The track and the given values only: what the lock question itself asks. */
-  function bare(cmd, extra) {
-    const c = command(cmd);
-    const names = new Set(c.params.map((p) => p.name));
-    const out = {};
-    if (names.has('track') && store.state.track) out.track = store.state.track;
-    for (const [k, v] of Object.entries(extra)) if (names.has(k) && v !== undefined && v !== null) out[k] = v;
-    return out;
-  }
-  function apiUrl(cmd, params, svg) {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(params || {})) q.append(k, String(v));
-    if (svg) q.append('format', 'svg');
-    const qs = q.toString();
-    return `/api/${encodeURIComponent(cmd)}${qs ? '?' + qs : ''}`;
-  }
+  const withoutTrack = (params) => Object.fromEntries(Object.entries(params || {}).filter(([k]) => k !== 'track'));
 
   /* ------------------------------------------------------------------ network */
 
-  const net = { chans: {}, timers: {} };
+  const net = { chans: {}, timers: {}, saving: {}, transport: null, ledger: null };
   function chan(name) {
     return net.chans[name] || (net.chans[name] = { seq: 0, ctrl: null });
   }
@@ -407,31 +463,18 @@
       if (c.ctrl) c.ctrl.abort();
       c.ctrl = null;
     }
-    for (const t of Object.values(net.timers)) clearTimeout(t);
-    net.timers = {};
+    for (const [k, t] of Object.entries(net.timers)) {
+      if (k.startsWith('reflect:')) continue; /* a pending reflection save still happens */
+      clearTimeout(t);
+      delete net.timers[k];
+    }
   }
-  function debounce(name, fn) {
+  function debounce(name, fn, ms = DEBOUNCE_MS) {
     clearTimeout(net.timers[name]);
     net.timers[name] = setTimeout(() => {
       delete net.timers[name];
       fn();
-    }, DEBOUNCE_MS);
-  }
-  async function getJSON(url, signal) {
-    const r = await fetch(url, { signal, headers: { Accept: 'application/json' } });
-    let body = null;
-    try {
-      body = await r.json();
-    } catch (e) {
-      body = null;
-    }
-    if (!r.ok) {
-      const err = new Error((body && body.error) || `HTTP ${r.status}`);
-      err.body = body;
-      err.status = r.status;
-      throw err;
-    }
-    return body;
+    }, ms);
   }
   /* The figure's <title> and <desc> as its alt text. (Not DOMParser: parsing the SVG's own
    * <style> inside the page would be checked against the page's style-src.) */
@@ -463,12 +506,7 @@
       st.server.results[ch] = Object.assign({}, old || {}, { status: 'loading', seq });
     });
     try {
-      const [data, svg] = await Promise.all([
-        getJSON(apiUrl(cmd, params), ctrl.signal),
-        wantSvg
-          ? fetch(apiUrl(cmd, params, true), { signal: ctrl.signal }).then((r) => (r.ok ? r.text() : null))
-          : Promise.resolve(null),
-      ]);
+      const { data, svg } = await net.transport.run(cmd, params, { svg: wantSvg, signal: ctrl.signal });
       if (seq !== c.seq) return null; /* a newer request owns this channel */
       c.ctrl = null;
       store.update((st) => {
@@ -478,7 +516,6 @@
           alt: svg ? svgAlt(svg) : '',
           error: null,
         };
-        if (opts.onData) opts.onData(st, data);
       });
       return data;
     } catch (e) {
@@ -487,7 +524,7 @@
       store.update((st) => {
         const old = st.server.results[ch] || {};
         st.server.results[ch] = Object.assign({}, old, {
-          status: 'error', seq,
+          status: 'error', seq, params,
           error: { message: e.message, body: e.body || null, status: e.status || 0 },
         });
       });
@@ -496,31 +533,27 @@
   }
 
   /* What each channel asks for. Only called for locked parts (see refresh*). */
-  function locked(part) {
-    const w = work();
-    return !!(w && w[part].lock);
-  }
+  const locked = (part) => !!lockOf(part);
   function refreshCrisis() {
-    if (!store.state.track || !has('crisis')) return;
-    load('crisis', 'crisis', query('crisis', 'crisis', { track: store.state.track }));
+    if (!track() || !has('crisis')) return;
+    load('crisis', 'crisis', query('crisis', 'crisis', { track: track() }));
   }
   function refreshCmd(part, cmd) {
     if (!locked(part) || !has(cmd)) return; /* the lock rule */
-    const w = work();
-    if (cmd === 'roi') load('roi', 'roi', query('roi', 'roi', { predict: w.roi.lock.value }));
+    if (cmd === 'roi') load('roi', 'roi', query('roi', 'roi', { predict: lockOf('roi').predicted }));
     else if (cmd === 'canary') load('canary', 'canary', query('canary', 'canary'));
     else if (cmd === 'sprt') load('sprt', 'sprt', query('canary', 'sprt', sprtDefaults()));
     else if (cmd === 'rollout') load('rollout', 'rollout', query('canary', 'rollout'));
     else if (cmd === 'ensemble') load('ensemble', 'ensemble', query('ensemble', 'ensemble'));
     else if (cmd === 'governance') {
-      if (!w.ensemble.policy) return;
-      load('governance', 'governance', query('ensemble', 'governance', { policy: w.ensemble.policy }));
+      const policy = view().ensemble.policy || (decisionOf() && decisionOf().body.policy);
+      if (!policy) return;
+      load('governance', 'governance', query('ensemble', 'governance', { policy }));
     }
   }
   function refreshPart(part) {
     if (!locked(part)) return;
     for (const cmd of PARTS[part].commands) refreshCmd(part, cmd);
-    if (!work()[part].reveal) fetchReveal(part);
   }
   function refreshAll() {
     refreshCrisis();
@@ -530,99 +563,127 @@
   function sprtDefaults() {
     const out = {};
     const p = paramValue('canary', 'canary', 'failure_rate');
-    const mine = work().canary.params.sprt;
+    const mine = view().canary.params.sprt;
     if (param('sprt', 'p0') && mine.p0 === undefined && typeof p === 'number') out.p0 = p;
     if (param('sprt', 'p1') && mine.p1 === undefined && typeof p === 'number') out.p1 = Math.min(2 * (mine.p0 ?? p), 0.5);
     if (param('sprt', 'alpha') && param('sprt', 'alpha').default === null && mine.alpha === undefined) out.alpha = 0.05;
     if (param('sprt', 'beta') && param('sprt', 'beta').default === null && mine.beta === undefined) out.beta = 0.2;
     return out;
   }
-
-  /* ------------------------------------------------------------------ the reveal */
-
-  function offBy(predicted, actual) {
-    if (!(predicted > 0) || !(actual > 0)) return null;
-    return Math.max(predicted / actual, actual / predicted);
-  }
-  function numberReveal(unit, predicted, actual, factor) {
-    const f = factor ?? offBy(predicted, actual);
-    const dir = predicted < actual ? 'too low' : predicted > actual ? 'too high' : 'exactly right';
-    const text = `You predicted ${fmtNum(predicted, 6)} ${unit}; the answer is ${fmtNum(actual, 6)}: ` +
-      `off by ${f === null ? '—' : f.toFixed(1) + 'x'} (${dir}).`;
-    return { kind: 'number', unit, predicted, actual, factor: f, direction: dir, text };
-  }
-  function fetchReveal(part) {
-    const w = work();
-    const lock = w[part].lock;
-    const track = store.state.track;
-    const onData = (fill) => (st, data) => {
-      const ww = st.work[track];
-      if (ww && ww[part].lock && !ww[part].reveal) ww[part].reveal = fill(data, ww[part].lock.value);
-    };
-    if (part === 'roi' && has('roi')) {
-      load('roi-reveal', 'roi', bare('roi', { predict: lock.value }), {
-        svg: false,
-        onData: onData((d, v) => {
-          const pr = d.prediction || {};
-          return numberReveal(unitOf('roi'), pr.predicted ?? v, pr.actual ?? d.break_even_models, pr.off_by_factor);
-        }),
-      });
-    } else if (part === 'canary' && has('canary')) {
-      /* The question fixes 95% and 1-in-1,000 (and no failures allowed): ask exactly that. */
-      load('canary-reveal', 'canary', bare('canary', {
-        confidence: 0.95, failure_rate: 0.001, allowed_failures: 0, predict: lock.value,
-      }), {
-        svg: false,
-        onData: onData((d, v) => {
-          const pr = d.prediction || {};
-          const r = numberReveal(unitOf('canary'), pr.predicted ?? v, pr.actual ?? d.requests_needed, pr.off_by_factor);
-          if (typeof d.shadow_hours === 'number') r.text += ` At your fleet's rate that is ${fmtHours(d.shadow_hours)} of shadow traffic.`;
-          return r;
-        }),
-      });
-    } else if (part === 'ensemble' && has('ensemble')) {
-      load('ensemble-reveal', 'ensemble', bare('ensemble', {
-        upstream: 'v2', retrain: 'no', predict: lock.value,
-      }), {
-        svg: false,
-        onData: onData((d, v) => {
-          const pr = d.prediction || {};
-          const drops = pr.actual ?? (d.silent_failure === true ||
-            (typeof d.accuracy === 'number' && typeof d.baseline_accuracy === 'number' && d.accuracy < d.baseline_accuracy) ? 'drop' : 'no-drop');
-          const right = drops === v;
-          const text = `You predicted “${SHORT[v] || v}”; the answer is “${SHORT[drops] || drops}”: ` +
-            `with v2 upstream and the classifier not retrained, accuracy is ${fmtKey('accuracy', d.accuracy)} ` +
-            `against ${fmtKey('accuracy', d.baseline_accuracy)} before, with ${fmtKey('errors_raised', d.errors_raised)} errors raised. ` +
-            (right ? 'Right.' : 'Not this time.');
-          return { kind: 'choice', predicted: v, actual: drops, correct: right, text };
-        }),
-      });
-    }
-  }
-  function unitOf(part) {
-    const lab = store.state.server.lab;
-    const p = lab && lab.parts.find((x) => x.id === part);
-    return (p && p.lock_unit) || '';
-  }
   function choiceLabel(v) {
     return CHOICE_LABELS[v] || String(v);
   }
 
-  /* ------------------------------------------------------------------ actions */
+  /* ------------------------------------------------------------------ the ledger's actions */
+
+  /* A refusal in words: the backend's {error, param, value, allowed}. */
+  function describe(e) {
+    const b = e && e.body;
+    if (b && b.error) {
+      const what = b.param ? ` (${b.param}${b.value ? ' = ' + b.value : ''})` : '';
+      return `${b.error}${what}${b.allowed ? `; allowed: ${b.allowed}` : ''}`;
+    }
+    return (e && e.message) || String(e);
+  }
+  function setNote(st, key, kind, text) {
+    st.ui.notes[key] = { kind, text, at: new Date().toISOString() };
+  }
+  /* Re-reads the whole ledger from its backend: what the page shows is what it holds. */
+  async function syncLedger() {
+    try {
+      const l = await net.ledger.load();
+      store.update((st) => {
+        st.ledger = l;
+      });
+    } catch (e) {
+      store.update((st) => setNote(st, 'ledger', 'error', `Could not read your ledger: ${describe(e)}`));
+    }
+  }
+  /* One write: marks `key` busy, asks the backend, takes the ledger back (also after a refusal:
+   * a 409 means the ledger already holds something the page should show). */
+  async function write(key, fn) {
+    store.update((st) => {
+      st.ui.busy[key] = true;
+      delete st.ui.notes[key];
+    });
+    try {
+      const r = await fn(net.ledger);
+      await syncLedger();
+      return r;
+    } catch (e) {
+      if ([401, 403, 409].includes(e.status)) await syncLedger();
+      store.update((st) => setNote(st, key, e.status === 409 ? 'refused' : 'error', describe(e)));
+      return null;
+    } finally {
+      store.update((st) => {
+        delete st.ui.busy[key];
+      });
+    }
+  }
+  const busyWith = (key) => !!store.state.ui.busy[key];
+  const noteOf = (key) => store.state.ui.notes[key] || null;
+  function clock(iso) {
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  }
 
   function chooseTrack(id) {
-    if (store.state.track === id) return;
+    const l = store.state.ledger;
+    if (busyWith('track') || (l && l.track === id)) return;
+    if (l) {
+      store.update((st) => {
+        st.ui.confirmTrack = id;
+      });
+      requestAnimationFrame(() => {
+        const b = document.getElementById('confirm-track');
+        if (b) b.focus();
+      });
+      return;
+    }
+    startSession(id);
+  }
+  function cancelTrack() {
+    const was = store.state.ui.confirmTrack;
+    store.update((st) => {
+      st.ui.confirmTrack = null;
+    });
+    requestAnimationFrame(() => {
+      const b = was && document.querySelector(`.track-card[data-track="${was}"]`);
+      if (b) b.focus();
+    });
+  }
+  /* A new session (a new ledger) for a track. The old one is kept by its backend. */
+  async function startSession(id) {
+    await flushReflections();
     abortAll();
     store.update((st) => {
-      st.track = id;
-      if (!st.work[id]) st.work[id] = freshWork();
+      st.ui.confirmTrack = null;
+      st.ui.busy.track = id;
+      st.ui.notes = {};
       st.server.results = {};
     });
-    refreshAll();
+    try {
+      const l = await net.ledger.start(id);
+      store.update((st) => {
+        st.ledger = l;
+        const v = st.view[id] || (st.view[id] = freshView());
+        for (const part of PART_ORDER) v[part].draft = null;
+        v.ensemble.policy = null;
+        v.canary.attemptDraft = '';
+      });
+      refreshAll();
+    } catch (e) {
+      store.update((st) => setNote(st, 'track', 'error', `Could not start your ledger: ${describe(e)}`));
+    } finally {
+      store.update((st) => {
+        delete st.ui.busy.track;
+      });
+    }
   }
+
   function setParam(part, cmd, name, value) {
-    store.update((st) => {
-      st.work[st.track][part].params[cmd][name] = value;
+    store.update(() => {
+      view()[part].params[cmd][name] = value;
     });
     debounce(`${part}:${cmd}`, () => {
       refreshCmd(part, cmd);
@@ -630,56 +691,125 @@
     });
   }
   function setCrisisParam(name, value) {
-    store.update((st) => {
-      st.work[st.track].crisis.params.crisis[name] = value;
+    store.update(() => {
+      view().crisis.params.crisis[name] = value;
     });
     debounce('crisis', refreshCrisis);
   }
-  function lockPrediction(part, value) {
-    store.update((st) => {
-      const w = st.work[st.track];
-      if (!w[part].lock) w[part].lock = { value, at: new Date().toISOString() };
-    });
+
+  async function lockPrediction(part, value) {
+    if (busyWith(`lock:${part}`)) return;
+    await write(`lock:${part}`, (lg) => lg.lock(part, value));
+    if (!lockOf(part)) return;
     refreshPart(part);
     requestAnimationFrame(() => {
       const r = document.getElementById(`reveal-${part}`);
       if (r) r.focus({ preventScroll: false });
     });
   }
+
+  /* Evidence: the parameters of what the instrument shows now; the backend runs the command
+   * itself and keeps the parameters, the key results and a fingerprint. */
+  async function capture(part, cmd, ch) {
+    const res = result(ch);
+    if (!res || res.status !== 'ok' || busyWith(`capture:${ch}`)) return;
+    const r = await write(`capture:${ch}`, (lg) => lg.evidence(part, cmd, withoutTrack(res.params)));
+    if (r) store.update((st) => setNote(st, `capture:${ch}`, 'ok', `Captured: evidence ${r.count} from ${cmd}, fingerprint ${r.fingerprint}.`));
+  }
+
   async function tryAttempt(hours) {
-    const w = work();
-    if (w.canary.attempts.length >= MAX_ATTEMPTS) {
+    if (busyWith('attempt')) return;
+    const params = withoutTrack(query('canary', 'canary', { attempt_hours: hours }));
+    const r = await write('attempt', (lg) => lg.attempt(params));
+    if (r) {
       store.update((st) => {
-        st.work[st.track].canary.refused = true;
+        view().canary.attemptDraft = '';
+        setNote(st, 'attempt', 'ok', `Attempt ${r.count} recorded; ${r.attempts_left} left.`);
       });
+    }
+  }
+
+  function editReflection(part, text) {
+    const t = track();
+    store.update(() => {
+      view()[part].draft = text;
+    });
+    debounce(`reflect:${part}`, () => {
+      if (track() === t) saveReflection(part);
+    }, AUTOSAVE_MS);
+  }
+  /* Saves the draft as a new revision when it differs from the latest one. One save per part
+   * at a time: a second call for the same text waits for the first (blur, Save, autosave and
+   * Record may all fire together). */
+  function saveReflection(part) {
+    clearTimeout(net.timers[`reflect:${part}`]);
+    delete net.timers[`reflect:${part}`];
+    const prev = net.saving[part] || Promise.resolve();
+    const next = prev.then(() => saveReflectionNow(part));
+    net.saving[part] = next.finally(() => {
+      if (net.saving[part] === next) delete net.saving[part];
+    });
+    return next;
+  }
+  async function saveReflectionNow(part) {
+    const v = view();
+    if (!v) return;
+    const text = v[part].draft;
+    if (typeof text !== 'string') return;
+    const t = track();
+    const clear = () => store.update((st) => {
+      if (st.view[t] && st.view[t][part].draft === text) st.view[t][part].draft = null;
+    });
+    if (text === reflectionOf(part)) return clear();
+    if (text.trim() === '') {
+      store.update((st) => setNote(st, `reflect:${part}`, 'error', 'An empty reflection is not saved: your last revision stands.'));
       return;
     }
-    const track = store.state.track;
-    await load('canary-attempt', 'canary', query('canary', 'canary', { attempt_hours: hours }), {
-      svg: false,
-      onData: (st, d) => {
-        const ww = st.work[track];
-        if (!ww || ww.canary.attempts.length >= MAX_ATTEMPTS) return;
-        const a = d.attempt || {};
-        ww.canary.attempts.push({
-          hours: a.hours ?? hours,
-          achieved_confidence: a.achieved_confidence ?? null,
-          safety_ok: a.safety_ok ?? null,
-          release_ok: a.release_ok ?? null,
-          advice: a.advice ?? null,
-          release_cycle_hours: typeof d.release_cycle_hours === 'number' && typeof d.shadow_hours === 'number'
-            ? d.release_cycle_hours - d.shadow_hours + (a.hours ?? hours) : null,
-          at: new Date().toISOString(),
-        });
-        ww.canary.attemptDraft = '';
-      },
-    });
+    const r = await write(`reflect:${part}`, (lg) => lg.reflect(part, text));
+    if (r) {
+      clear();
+      store.update((st) => setNote(st, `reflect:${part}`, 'ok', `Saved in your ledger: revision ${r.count}.`));
+    }
   }
+  async function flushReflections() {
+    if (!view()) return;
+    await Promise.all(PART_ORDER.map((p) => (typeof view()[p].draft === 'string' ? saveReflection(p) : null)));
+  }
+
   function choosePolicy(policy) {
-    store.update((st) => {
-      st.work[st.track].ensemble.policy = policy;
+    store.update(() => {
+      view().ensemble.policy = policy;
     });
     refreshCmd('ensemble', 'governance');
+  }
+  /* The governance decision: the chosen policy with the Part 3 reflection as its justification. */
+  async function recordDecision() {
+    const policy = view().ensemble.policy;
+    const text = reflectionText('ensemble');
+    if (!policy || !text.trim()) {
+      store.update((st) => setNote(st, 'governance', 'error', !policy ? 'Choose a policy first.' : 'Write your justification first: it is recorded with the policy.'));
+      return;
+    }
+    await saveReflection('ensemble');
+    const r = await write('governance', (lg) => lg.governance(policy, text));
+    if (r) store.update((st) => setNote(st, 'governance', 'ok', `Recorded: ${choiceLabel(policy)} (decision ${r.count}).`));
+  }
+
+  async function downloadReport(format) {
+    if (busyWith(`report:${format}`)) return;
+    await flushReflections();
+    store.update((st) => {
+      st.ui.busy[`report:${format}`] = true;
+    });
+    try {
+      await net.ledger.download(format);
+    } catch (e) {
+      store.update((st) => setNote(st, 'report', 'error', `Could not build the report: ${describe(e)}`));
+    } finally {
+      store.update((st) => {
+        delete st.ui.busy[`report:${format}`];
+      });
+    }
   }
 
   /* ------------------------------------------------------------------ controls */
@@ -904,9 +1034,31 @@
       h('img', { src: res.svg, alt: res.alt || caption, loading: 'eager', decoding: 'async' }),
       h('figcaption', { text: caption }));
   }
-  function instrument(res, caption, tableView) {
-    return h('div', { class: 'instrument' }, figure(res, caption),
+  /* A figure with its table view; `capture` {part, cmd, ch} adds the Capture evidence button;
+   * `wide` stacks the table under a figure too dense to share the width. */
+  function instrument(res, caption, tableView, opts = {}) {
+    return h('div', { class: 'instrument' + (opts.wide ? ' wide' : '') },
+      h('div', { class: 'fig-col' }, figure(res, caption), opts.capture ? captureBox(opts.capture) : null),
       h('div', { class: 'table-view' }, h('h4', { class: 'tv-title', text: `${caption}: the numbers` }), tableView));
+  }
+  function captureBox({ part, cmd, ch }) {
+    return h('div', { class: 'capture', 'data-ch': ch, 'data-cmd': cmd },
+      h('button', { type: 'button', class: 'btn capture-btn', id: `capture-${ch}`, onclick: () => capture(part, cmd, ch), text: 'Capture evidence' }),
+      h('span', { class: 'capture-status', 'aria-live': 'polite' }));
+  }
+  /* The capture buttons' state lives outside the memoised result blocks. */
+  function syncCaptures(root) {
+    for (const box of root.querySelectorAll('.capture')) {
+      const ch = box.dataset.ch;
+      const n = entries('evidence').filter((e) => e.body && e.body.command === box.dataset.cmd).length;
+      const note = noteOf(`capture:${ch}`);
+      const btn = box.querySelector('button');
+      btn.disabled = busyWith(`capture:${ch}`) || !(result(ch) && result(ch).status === 'ok');
+      setText(btn, busyWith(`capture:${ch}`) ? 'Capturing…' : 'Capture evidence');
+      const st = box.querySelector('.capture-status');
+      setText(st, note ? note.text : n ? `${n} capture${n === 1 ? '' : 's'} of ${box.dataset.cmd} in your ledger.` : 'Keeps these parameters and results in your ledger.');
+      st.classList.toggle('is-error', !!note && note.kind !== 'ok');
+    }
   }
   function banner(kind, text) {
     return h('p', { class: `banner banner-${kind}`, role: kind === 'fail' ? 'alert' : 'status' },
@@ -928,13 +1080,13 @@
     return h('div', { class: 'mathpeek' },
       h('button', {
         type: 'button', class: 'toggle', id: `peek-btn-${part}`, 'aria-expanded': 'false', 'aria-controls': id,
-        onclick: () => store.update((st) => { st.work[st.track][part].peek = !st.work[st.track][part].peek; }),
+        onclick: () => store.update(() => { view()[part].peek = !view()[part].peek; }),
         text: 'Math Peek',
       }),
       h('pre', { id, class: 'peek', hidden: true, tabindex: 0, 'aria-label': 'Math Peek: the formulas with your numbers' }));
   }
   function syncMathPeek(el, part, res) {
-    const open = !!work()[part].peek;
+    const open = !!view()[part].peek;
     const btn = $(`#peek-btn-${part}`, el);
     const pre = $(`#peek-${part}`, el);
     if (!btn || !pre) return;
@@ -964,7 +1116,7 @@
     renderCrisis(st);
     renderParts(st);
     renderLedger(st);
-    document.body.classList.toggle('has-track', !!st.track);
+    document.body.classList.toggle('has-track', !!track());
   }
 
   function labTrack(id) {
@@ -975,10 +1127,10 @@
   function renderStart(st) {
     const lab = st.server.lab;
     const errEl = $('#load-error');
-    if (st.server.loadError) {
-      errEl.hidden = false;
-      setText(errEl, st.server.loadError);
-    } else errEl.hidden = true;
+    const trackErr = noteOf('track');
+    const err = st.server.loadError || (trackErr && trackErr.text);
+    errEl.hidden = !err;
+    if (err) setText(errEl, err);
     if (!lab) return;
     setText($('#chapter-title'), lab.chapter.title);
     setText($('#chapter-invariant'), lab.chapter.invariant);
@@ -993,18 +1145,41 @@
     h('span', { class: 'track-field' }, h('span', { class: 'field-label', text: 'North star: ' }), t.mission),
     h('span', { class: 'track-field' }, h('span', { class: 'field-label', text: 'Ops crisis: ' }), t.crisis_title),
     h('span', { class: 'track-chosen', text: 'Your track' }))));
-    for (const b of box.querySelectorAll('.track-card')) b.setAttribute('aria-pressed', String(b.dataset.track === st.track));
-    const t = labTrack(st.track);
+    for (const b of box.querySelectorAll('.track-card')) {
+      b.setAttribute('aria-pressed', String(b.dataset.track === track()));
+      b.setAttribute('aria-busy', String(st.ui.busy.track === b.dataset.track));
+    }
+    const t = labTrack(track());
     setText($('#track-badge'), t ? `${t.name} · ${t.persona}` : 'No track chosen yet');
+    renderConfirm(st);
+  }
+  /* Switching track starts a new ledger: asked first, in the page (no window.confirm). */
+  function renderConfirm(st) {
+    const el = $('#track-confirm');
+    const to = labTrack(st.ui.confirmTrack);
+    const from = labTrack(track());
+    el.hidden = !to;
+    keyed(el, to ? `${to.id}|${from ? from.id : ''}` : '', () => {
+      if (!to) return [];
+      const where = st.mode.ledger === 'server' ? 'on the fleetops server' : 'in this browser';
+      return [
+        h('h3', { id: 'track-confirm-title', text: `Start a new ledger as ${to.name}?` }),
+        h('p', { id: 'track-confirm-text', text: `Your ${from ? from.name : ''} ledger stays ${where}, but this page will follow the new one: ` +
+          'a new session with its own locks, attempts and reflections, and the new track’s presets.' }),
+        h('p', { class: 'confirm-actions' },
+          h('button', { type: 'button', class: 'btn primary', id: 'confirm-track', onclick: () => startSession(to.id), text: `Start a new ledger as ${to.name}` }),
+          h('button', { type: 'button', class: 'btn', id: 'cancel-track', onclick: cancelTrack, text: `Keep my ${from ? from.name : 'current'} ledger` })),
+      ];
+    });
   }
 
   /* ------------------------------------------------------------------ render: crisis */
 
   function renderCrisis(st) {
     const el = $('#crisis');
-    const t = labTrack(st.track);
+    const t = labTrack(track());
     const built = has('crisis');
-    keyed(el, `${st.track}|${built}|${!!st.server.lab}`, () => {
+    keyed(el, `${track()}|${built}|${!!st.server.lab}`, () => {
       if (!t) {
         return [h('h2', { id: 'crisis-title', text: 'The Ops crisis' }),
           h('p', { class: 'muted', text: 'Choose a track above: its crisis opens here.' })];
@@ -1031,12 +1206,13 @@
       if (!res || (!res.data && res.status !== 'error')) return h('p', { class: 'muted', text: 'Running the crisis simulation…' });
       if (!res.data) return errorNote(res);
       const d = res.data;
-      return [h('p', { class: 'summary', text: d.summary ?? '—' }),
-        instrument(res, t.crisis_title, crisisTables(st.track, d))];
+      return [errorNote(res), h('p', { class: 'summary', text: d.summary ?? '—' }),
+        instrument(res, t.crisis_title, crisisTables(track(), d), { wide: true, capture: { part: 'crisis', cmd: 'crisis', ch: 'crisis' } })];
     });
+    syncCaptures(el);
   }
-  function crisisTables(track, d) {
-    const lay = CRISIS_LAYOUT[track] || {};
+  function crisisTables(tr, d) {
+    const lay = CRISIS_LAYOUT[tr] || {};
     const parts = [];
     const known = new Set(['track', 'summary', 'math_peek', 'command']);
     if (lay.scalars) {
@@ -1045,16 +1221,27 @@
     }
     if (lay.matrix) {
       const rows = lay.matrix.rows.map((r) => Object.assign({ __name: humanize(r) }, d[r] || {}));
-      parts.push(gridTable('Side by side', [{ key: '__name', label: '', fmt: (v) => v }, ...lay.matrix.cols.map((c) => ({ key: c }))], rows));
+      const t = gridTable(lay.matrix.caption || 'Side by side', [{ key: '__name', label: '', fmt: (v) => v }, ...lay.matrix.cols.map((c) => ({ key: c }))], rows);
+      if (lay.matrix.cols.length > 4) t.classList.add('span-all');
+      parts.push(t);
       lay.matrix.rows.forEach((k) => known.add(k));
     }
-    if (lay.list) {
-      parts.push(gridTable(humanize(lay.list.key), lay.list.cols.map((c) => ({ key: c })), Array.isArray(d[lay.list.key]) ? d[lay.list.key] : []));
-      known.add(lay.list.key);
+    for (const l of lay.lists || []) {
+      const rows = (Array.isArray(d[l.key]) ? d[l.key] : []).map((r) => flatten(r));
+      const cols = l.cols.map((c) => (Array.isArray(c) ? { key: c[0], label: c[1], fmt: (v) => fmtKey(c[0].split('.')[0], v) } : { key: c }));
+      const t = gridTable(l.caption || humanize(l.key), cols, rows, { tall: l.tall && rows.length > 8 });
+      if (cols.length > 5) t.classList.add('span-all'); /* too many columns to share the width */
+      parts.push(t);
+      known.add(l.key);
+    }
+    for (const o of lay.objects || []) {
+      const obj = d[o.key] && typeof d[o.key] === 'object' ? d[o.key] : {};
+      parts.push(kvTable(o.caption || humanize(o.key), Object.entries(obj).filter(([, v]) => v === null || typeof v !== 'object').map(([k, v]) => [humanize(k), fmtKey(k, v)])));
+      known.add(o.key);
     }
     const extra = Object.entries(d).filter(([k, v]) => !known.has(k) && (v === null || typeof v !== 'object'));
     if (extra.length) parts.push(kvTable('More numbers', extra.map(([k, v]) => [humanize(k), fmtKey(k, v)])));
-    return parts;
+    return h('div', { class: 'tables' }, parts);
   }
 
   /* ------------------------------------------------------------------ render: parts */
@@ -1070,10 +1257,9 @@
   }
 
   function renderPart(st, p, el) {
-    const w = work();
     const built = has(p.id);
-    const lockState = w && w[p.id] && w[p.id].lock ? 'locked' : 'open';
-    keyed(el, `${st.track}|${built}|${lockState}`, () => {
+    const lockState = lockOf(p.id) ? 'locked' : 'open';
+    keyed(el, `${track()}|${built}|${lockState}`, () => {
       const head = [
         h('p', { class: 'kicker', text: `Part ${p.number} · ${p.kind} · ${p.minutes} min` }),
         h('h2', { id: `title-${p.id}`, text: p.title }),
@@ -1089,23 +1275,26 @@
       }
       return [...head, lockBox(p), ...(lockState === 'locked' ? workbench(p) : [closedWorkbench(p)])];
     });
-    if (built) syncControls(el);
-    if (built && lockState === 'locked') syncPart(st, p, el);
+    if (!built || !track()) return;
+    syncControls(el);
+    syncLock(p, el);
+    if (lockState === 'locked') syncPart(st, p, el);
   }
 
   function lockBox(p) {
-    const w = work();
-    const lock = w && w[p.id].lock;
+    const lock = lockOf(p.id);
     const box = h('div', { class: 'lock' + (lock ? ' is-locked' : '') },
       h('h3', { text: lock ? 'Your locked prediction' : 'Lock your prediction' }),
       h('p', { class: 'question', id: `q-${p.id}`, text: p.lock }));
-    if (!w) {
+    if (!track()) {
       append(box, [h('p', { class: 'muted', text: 'Choose a track above first: the answer depends on it.' })]);
       return box;
     }
+    const note = h('p', { class: 'param-error', role: 'alert', id: `lock-err-${p.id}`, hidden: true });
     if (lock) {
-      const shown = p.lock_kind === 'choice' ? `“${choiceLabel(lock.value)}”` : `${fmtNum(lock.value, 6)} ${p.lock_unit}`;
-      append(box, [h('p', { class: 'locked-value', text: `Locked: ${shown}` })]);
+      const shown = p.lock_kind === 'choice' ? `“${choiceLabel(lock.predicted)}”` : `${fmtNum(Number(lock.predicted), 6)} ${p.lock_unit}`;
+      append(box, [h('p', { class: 'locked-value', text: `Locked: ${shown}` }),
+        h('p', { class: 'muted lock-meta', text: `Locked at ${clock(lock.locked_at)} and kept in your ledger: a lock is never changed.` }), note]);
       return box;
     }
     if (p.lock_kind === 'choice') {
@@ -1114,12 +1303,11 @@
         choices.map((c) => h('button', {
           type: 'button', class: 'btn choice-btn', 'data-choice': c,
           onclick: () => lockPrediction(p.id, c), text: `Lock: ${choiceLabel(c)}`,
-        })))]);
+        }))), note]);
       return box;
     }
     const pp = param(p.id, 'predict');
     const inputId = `lock-${p.id}`;
-    const err = h('p', { class: 'param-error', role: 'alert', id: `lock-err-${p.id}`, hidden: true });
     const input = h('input', {
       type: 'number', id: inputId, name: 'prediction', required: true, inputmode: 'numeric',
       min: pp && typeof pp.min === 'number' ? pp.min : 0, max: pp && typeof pp.max === 'number' ? pp.max : null,
@@ -1136,21 +1324,37 @@
         else if (pp && typeof pp.max === 'number' && v > pp.max) problem = `At most ${fmtNum(pp.max)} ${p.lock_unit}.`;
         else if (pp && typeof pp.min === 'number' && v < pp.min) problem = `At least ${fmtNum(pp.min)} ${p.lock_unit}.`;
         if (problem) {
-          err.hidden = false;
-          err.textContent = problem;
+          note.hidden = false;
+          note.textContent = problem;
           input.setAttribute('aria-invalid', 'true');
           input.focus();
           return;
         }
+        input.removeAttribute('aria-invalid');
         lockPrediction(p.id, v);
       },
     },
     h('label', { for: inputId, text: 'Your prediction' }),
     h('span', { class: 'lock-row' }, input, h('span', { class: 'unit', text: p.lock_unit }),
-      h('button', { type: 'submit', class: 'btn primary', text: 'Lock it' })),
-    err);
+      h('button', { type: 'submit', class: 'btn primary', id: `lock-btn-${p.id}`, text: 'Lock it' })),
+    note);
     append(box, [form]);
     return box;
+  }
+  /* The lock's request in flight and the backend's refusal, outside the keyed block. */
+  function syncLock(p, el) {
+    const key = `lock:${p.id}`;
+    const n = noteOf(key);
+    const err = $(`#lock-err-${p.id}`, el);
+    if (err && n) {
+      err.hidden = false;
+      setText(err, n.kind === 'refused'
+        ? `Refused: ${n.text}. Your first prediction stands.`
+        : `Could not lock: ${n.text}.`);
+    }
+    for (const b of el.querySelectorAll('.lock button')) b.disabled = busyWith(key);
+    const btn = $(`#lock-btn-${p.id}`, el);
+    if (btn) setText(btn, busyWith(key) ? 'Locking…' : 'Lock it');
   }
 
   function closedWorkbench(p) {
@@ -1166,7 +1370,7 @@
     const sliders = Object.entries(PARTS[p.id].sliders).flatMap(([cmd, names]) => names.map((n) => control(p.id, cmd, n)));
     const more = (PARTS[p.id].more[p.id] || []).map((n) => control(p.id, p.id, n, { box: true })).filter(Boolean);
     const blocks = [
-      h('div', { class: 'reveal', id: `reveal-${p.id}`, tabindex: -1, role: 'status', 'aria-live': 'polite' }),
+      h('div', { class: 'reveal ready', id: `reveal-${p.id}`, tabindex: -1, role: 'status', 'aria-live': 'polite' }),
       h('div', { class: 'workbench open' },
         h('h3', { text: 'Workbench' }),
         h('p', { class: 'muted', text: p.workbench }),
@@ -1178,7 +1382,7 @@
     blocks.push(mathPeekBox(p.id));
     if (p.id === 'canary') blocks.push(iterationBox(), sprtBox(), rolloutBox());
     if (p.id === 'ensemble') blocks.push(governanceBox(p));
-    if (p.id !== 'ensemble') blocks.push(reflectBox(p.id, p.reflect));
+    else blocks.push(reflectBox(p.id, p.reflect));
     return blocks;
   }
   function ensembleSelectors() {
@@ -1186,40 +1390,59 @@
       control('ensemble', 'ensemble', 'upstream'),
       control('ensemble', 'ensemble', 'retrain'));
   }
+  /* A reflection: saved as a new revision when the student pauses typing, on Save, and before
+   * the page goes away; every revision is kept in the ledger. */
   function reflectBox(part, prompt, label) {
     const id = `reflect-${part}`;
-    const w = work();
     const ta = h('textarea', {
-      id, rows: 4, class: 'reflect-text', 'data-part': part,
-      oninput: (e) => {
-        const v = e.target.value;
-        store.update((st) => { st.work[st.track][part].reflection = v; });
-      },
+      id, rows: 4, class: 'reflect-text', 'data-part': part, 'aria-describedby': `reflect-status-${part}`,
+      oninput: (e) => editReflection(part, e.target.value),
+      onblur: () => saveReflection(part),
     });
-    ta.value = (w && w[part].reflection) || '';
+    ta.value = reflectionText(part);
     return h('div', { class: 'reflect' },
       h('h3', { text: label || 'Reflect' }),
       h('label', { for: id, class: 'prompt', text: prompt }),
       ta,
-      h('p', { class: 'help', text: 'Saved in this browser as you type; it goes into your ledger below.' }));
+      h('p', { class: 'reflect-row' },
+        h('button', { type: 'button', class: 'btn', id: `reflect-save-${part}`, onclick: () => saveReflection(part), text: 'Save' }),
+        h('span', { class: 'help reflect-status', id: `reflect-status-${part}`, 'aria-live': 'polite' })));
+  }
+  function syncReflect(part, el) {
+    const ta = $(`#reflect-${part}`, el);
+    if (!ta) return;
+    const text = reflectionText(part);
+    if (document.activeElement !== ta && ta.value !== text) ta.value = text;
+    const saved = reflectionOf(part);
+    const revisions = entries('reflection', part).length;
+    const dirty = typeof view()[part].draft === 'string' && view()[part].draft !== saved;
+    const n = noteOf(`reflect:${part}`);
+    /* While a save is in flight the line keeps its words (aria-busy says it): a status that
+     * changed length at the moment of a click (the textarea's blur saves) would move the
+     * buttons below it between mousedown and mouseup. */
+    const st = $(`#reflect-status-${part}`, el);
+    st.setAttribute('aria-busy', String(busyWith(`reflect:${part}`)));
+    let status = null;
+    if (busyWith(`reflect:${part}`)) status = st.textContent || 'Saving…';
+    else if (n && n.kind !== 'ok') status = `Not saved: ${n.text}`;
+    else if (dirty) status = 'Not saved yet: it saves when you pause, or press Save.';
+    else if (revisions) status = `Saved in your ledger: revision ${revisions} (${clock(latestOf('reflection', part).created_at)}).`;
+    else status = 'Nothing saved yet: it goes into your ledger as you write.';
+    setText(st, status);
+    st.classList.toggle('is-error', !!n && n.kind !== 'ok' && !busyWith(`reflect:${part}`));
+    $(`#reflect-save-${part}`, el).disabled = !dirty || busyWith(`reflect:${part}`);
   }
 
   function syncPart(st, p, el) {
-    const w = work()[p.id];
-    const reveal = $(`#reveal-${p.id}`, el);
-    if (reveal) {
-      const rres = result(`${p.id}-reveal`);
-      const text = w.reveal ? w.reveal.text : rres && rres.status === 'error' ? `Could not compute the answer: ${rres.error.message}` : 'Computing the answer…';
-      setText(reveal, text);
-      reveal.classList.toggle('ready', !!w.reveal);
-    }
+    const lock = lockOf(p.id);
+    setText($(`#reveal-${p.id}`, el), lock.sentence);
     const out = $(`#results-${p.id}`, el);
     if (p.id === 'roi') syncRoi(out);
     if (p.id === 'canary') syncCanary(el, out);
     if (p.id === 'ensemble') syncEnsemble(el, out);
     syncMathPeek(el, p.id, result(p.id));
-    const ta = $(`#reflect-${p.id}`, el);
-    if (ta && document.activeElement !== ta && ta.value !== w.reflection) ta.value = w.reflection || '';
+    syncReflect(p.id, el);
+    syncCaptures(el);
   }
 
   /* Part 1 */
@@ -1255,7 +1478,7 @@
           ], curve, {
             tall: true,
             rowClass: (r) => [r.models === d.break_even_models ? 'mark-nstar' : '', r.models === d.models ? 'mark-n' : ''].join(' ').trim() || null,
-          })]),
+          })], { capture: { part: 'roi', cmd: 'roi', ch: 'roi' } }),
         h('h4', { text: `Toil breakdown at N = ${fmtNum(d.models)} (per year)` }),
         gridTable('Toil breakdown', [
           { key: 'name', label: 'Source', fmt: (v) => v },
@@ -1301,7 +1524,7 @@
           gridTable('Confidence over time', [
             { key: 'hours', label: 'Shadow time', fmt: fmtHours },
             { key: 'confidence', label: 'Confidence', fmt: fmtPct },
-          ], curve, { tall: true })),
+          ], curve, { tall: true }), { capture: { part: 'canary', cmd: 'canary', ch: 'canary' } }),
         h('div', { class: 'instrument' },
           radarFigure(d.radar),
           h('div', { class: 'table-view' }, h('h4', { class: 'tv-title', text: 'Risk-vs-Velocity Radar: the numbers' }),
@@ -1319,10 +1542,10 @@
   }
   function radarAxes(radar) {
     if (!radar) return [];
-    if (Array.isArray(radar)) return radar.map((a, i) => Object.assign({ name: a.name ?? a.axis ?? `axis ${i + 1}` }, a));
+    if (Array.isArray(radar)) return radar.map((a, i) => Object.assign({}, a, { name: a.label ?? a.name ?? a.axis ?? `axis ${i + 1}` }));
     if (typeof radar === 'object') {
       if (Array.isArray(radar.axes)) return radarAxes(radar.axes);
-      return Object.entries(radar).filter(([, v]) => v && typeof v === 'object').map(([k, v]) => Object.assign({ name: humanize(k) }, v));
+      return Object.entries(radar).filter(([, v]) => v && typeof v === 'object').map(([k, v]) => Object.assign({}, v, { name: v.label ?? humanize(k) }));
     }
     return [];
   }
@@ -1355,29 +1578,25 @@
     return h('figure', { class: 'fig fig-radar' }, svg, h('figcaption', { text: 'Risk-vs-Velocity Radar: each axis scored 0 (worst) to 1 (best)' }));
   }
 
+  /* The 10-Iteration Rule: every try goes to the ledger, which judges it with the canary
+   * command and counts it; the eleventh is refused there, not here. */
   function iterationBox() {
-    const w = work();
-    const c = w.canary;
     const p = param('canary', 'attempt_hours');
     const id = 'attempt-hours';
     const input = h('input', {
       type: 'number', id, min: p && typeof p.min === 'number' ? p.min : 0, max: p && typeof p.max === 'number' ? p.max : null,
-      step: 'any', inputmode: 'decimal', value: c.attemptDraft || '',
-      oninput: (e) => { const v = e.target.value; store.update((st) => { st.work[st.track].canary.attemptDraft = v; }); },
+      step: 'any', inputmode: 'decimal', value: view().canary.attemptDraft || '',
+      oninput: (e) => { const v = e.target.value; store.update(() => { view().canary.attemptDraft = v; }); },
     });
     const err = h('p', { class: 'param-error', role: 'alert', hidden: true, id: 'attempt-err' });
     return h('div', { class: 'iteration', id: 'iteration' },
       h('h3', { text: 'The 10-Iteration Rule' }),
-      h('p', { text: `Find the shadow duration that satisfies the Safety Lead (the target confidence is reached) without letting the release cycle exceed one week (${RELEASE_LIMIT_HOURS} h). You have ${MAX_ATTEMPTS} tries.` }),
+      h('p', { text: `Find the shadow duration that satisfies the Safety Lead (the target confidence is reached) without letting the release cycle exceed one week (${RELEASE_LIMIT_HOURS} h). You have ${MAX_ATTEMPTS} tries, counted in your ledger.` }),
       p ? h('form', {
         class: 'attempt-form', novalidate: true,
         onsubmit: (e) => {
           e.preventDefault();
           const v = input.valueAsNumber;
-          if (work().canary.attempts.length >= MAX_ATTEMPTS) {
-            tryAttempt(v);
-            return;
-          }
           const bad = !Number.isFinite(v) || (typeof p.min === 'number' && (v < p.min || (p.min_exclusive && v === p.min))) ||
             (typeof p.max === 'number' && v > p.max);
           if (bad) {
@@ -1398,30 +1617,31 @@
       h('ol', { class: 'attempts', id: 'attempt-list' }));
   }
   function syncIteration(el) {
-    const c = work().canary;
-    const n = c.attempts.length;
-    const solved = c.attempts.findIndex((a) => a.safety_ok === true && a.release_ok === true);
+    const list = attemptsOf();
+    const at = list.map((e) => (e.body && e.body.attempt) || {});
+    const n = at.length;
+    const solved = at.findIndex((a) => a.safety_ok === true && a.release_ok === true);
     setText($('#attempt-counter', el), `Attempts used: ${n} of ${MAX_ATTEMPTS}` +
-      (solved >= 0 ? ` · solved at attempt ${solved + 1} (${fmtHours(c.attempts[solved].hours)})` : n >= MAX_ATTEMPTS ? ' · out of tries' : ''));
+      (solved >= 0 ? ` · solved at attempt ${solved + 1} (${fmtHours(at[solved].hours)})` : n >= MAX_ATTEMPTS ? ' · out of tries' : ''));
     const btn = $('#attempt-submit', el);
-    if (btn) setText(btn, n >= MAX_ATTEMPTS ? 'Try again (no tries left)' : `Try it (attempt ${n + 1} of ${MAX_ATTEMPTS})`);
+    if (btn) {
+      btn.disabled = busyWith('attempt');
+      setText(btn, busyWith('attempt') ? 'Judging…' : n >= MAX_ATTEMPTS ? 'Try again (no tries left)' : `Try it (attempt ${n + 1} of ${MAX_ATTEMPTS})`);
+    }
+    const note = noteOf('attempt');
     const refused = $('#attempt-refused', el);
     if (refused) {
-      refused.hidden = !c.refused;
-      setText(refused, `Refused: the 10-Iteration Rule allows ${MAX_ATTEMPTS} attempts and you have used them all. Look at your attempts below and write what you learned in the reflection.`);
+      refused.hidden = !note || note.kind === 'ok';
+      if (note && note.kind === 'refused') {
+        setText(refused, `Refused: the 10-Iteration Rule allows ${MAX_ATTEMPTS} attempts and you have used them all (the ledger says: ${note.text}). Look at your attempts below and write what you learned in the reflection.`);
+      } else if (note) setText(refused, `The attempt was not recorded: ${note.text}.`);
     }
-    const list = $('#attempt-list', el);
-    memo(list, [n, result('canary-attempt') && result('canary-attempt').status], () => {
-      const items = c.attempts.map((a, i) => h('li', { class: a.safety_ok && a.release_ok ? 'ok' : 'no' },
-        h('strong', { text: `Attempt ${i + 1}: ${fmtHours(a.hours)} of shadow mode. ` }),
-        `Confidence reached ${fmtPct(a.achieved_confidence)}. `,
-        h('span', { class: a.safety_ok ? 'verdict ok' : 'verdict no', text: `Safety Lead: ${a.safety_ok === null ? '—' : a.safety_ok ? 'satisfied' : 'not satisfied'}.` }), ' ',
-        h('span', { class: a.release_ok ? 'verdict ok' : 'verdict no', text: `Release: ${a.release_ok === null ? '—' : a.release_ok ? 'within a week' : 'over a week'}.` }), ' ',
-        a.advice ? h('span', { class: 'advice', text: `Advice: ${a.advice}` }) : null));
-      const r = result('canary-attempt');
-      if (r && r.status === 'error') items.push(h('li', { class: 'no' }, errorNote(r)));
-      return items;
-    });
+    memo($('#attempt-list', el), [list.length && list[list.length - 1].id, n], () => at.map((a, i) => h('li', { class: a.safety_ok && a.release_ok ? 'ok' : 'no' },
+      h('strong', { text: `Attempt ${i + 1}: ${fmtHours(a.hours)} of shadow mode. ` }),
+      `Confidence reached ${fmtPct(a.achieved_confidence)}. `,
+      h('span', { class: a.safety_ok ? 'verdict ok' : 'verdict no', text: `Safety Lead: ${a.safety_ok === undefined || a.safety_ok === null ? '—' : a.safety_ok ? 'satisfied' : 'not satisfied'}.` }), ' ',
+      h('span', { class: a.release_ok ? 'verdict ok' : 'verdict no', text: `Release: ${a.release_ok === undefined || a.release_ok === null ? '—' : a.release_ok ? 'within a week' : 'over a week'}.` }), ' ',
+      a.message ? h('span', { class: 'advice', text: a.message }) : a.advice ? h('span', { class: 'advice', text: `Advice: ${a.advice}` }) : null)));
   }
 
   function sprtBox() {
@@ -1463,7 +1683,9 @@
         ]),
         autoTable('Operating characteristic (OC curve)', Array.isArray(d.oc_curve) ? d.oc_curve : [], { tall: true }),
       ];
-      return [errorNote(res), command('sprt').figure ? instrument(res, 'Sequential validation', table) : h('div', { class: 'table-view' }, table)];
+      return [errorNote(res), command('sprt').figure
+        ? instrument(res, 'Sequential validation', table, { capture: { part: 'canary', cmd: 'sprt', ch: 'sprt' } })
+        : h('div', { class: 'table-view' }, table)];
     });
   }
 
@@ -1488,11 +1710,13 @@
       const d = res.data;
       return [errorNote(res),
         h('p', { class: 'summary' }, h('strong', { text: `Decision: ${fmtKey('decision', d.decision)}. ` }), d.reason ?? '—'),
-        instrument(res, 'ShadowModeDashboard', autoTable('Stages', Array.isArray(d.stages) ? d.stages : []))];
+        instrument(res, 'ShadowModeDashboard', autoTable('Stages', Array.isArray(d.stages) ? d.stages : []), { capture: { part: 'canary', cmd: 'rollout', ch: 'rollout' } })];
     });
   }
 
   /* Part 3 */
+  const viewName = (v) => (v && typeof v === 'object' ? `${v.name ?? '—'}@v${v.version ?? '?'}` : '—');
+  const shortHash = (x) => (typeof x === 'string' ? x.slice(0, 8) : '—');
   function syncEnsemble(el, out) {
     const res = result('ensemble');
     out.setAttribute('aria-busy', String(busy(res)));
@@ -1502,11 +1726,17 @@
       const d = res.data;
       const skew = d.skew || {};
       const feats = Array.isArray(skew.features) ? skew.features : [];
+      const tv = d.trained_view || {};
+      const sv = d.served_view || {};
+      const story = d.story || {};
+      const o = d.outcomes_vs_baseline || {};
+      const trace = Array.isArray(d.trace) ? d.trace : [];
+      const verdict = d.verdict === 'fail' ? 'FAIL' : d.verdict === 'pass' ? 'PASS' : (d.verdict ?? '—');
       return [
         errorNote(res),
         statCards([
           ['System accuracy now', fmtKey('accuracy', d.accuracy), d.silent_failure ? 'bad' : 'key'],
-          ['Baseline (v1 → v1)', fmtKey('accuracy', d.baseline_accuracy)],
+          ['Baseline (v1 served, trained on v1)', fmtKey('accuracy', d.baseline_accuracy)],
           ['Retrained on v2', fmtKey('accuracy', d.retrained_accuracy)],
           ['Requests served / errors raised', `${fmtKey('requests_served', d.requests_served)} / ${fmtKey('errors_raised', d.errors_raised)}`],
         ]),
@@ -1514,123 +1744,235 @@
           ? banner('fail', `Silent failure: accuracy fell from ${fmtKey('accuracy', d.baseline_accuracy)} to ${fmtKey('accuracy', d.accuracy)} while ${fmtKey('errors_raised', d.errors_raised)} errors were raised. Every request was answered; nothing alerted.`)
           : banner('ok', `No silent failure in this configuration (accuracy ${fmtKey('accuracy', d.accuracy)}).`),
         h('h4', { text: 'Feature Store Consistency Check' }),
-        h('p', { class: 'summary' }, `Version contract: ${d.contract_ok === undefined ? '—' : d.contract_ok ? 'the served view matches the one the classifier was trained on' : 'BROKEN: the classifier is served a view it was not trained on'}. ` +
-          `Skew flagged: ${fmtKey('flagged', skew.flagged)}.`),
-        gridTable('Served vs training statistics per feature', [
+        h('p', { class: 'summary' }, h('strong', { text: `Check: ${verdict}. ` }),
+          `Version contract: ${d.contract_ok === undefined ? '—' : d.contract_ok ? 'the served view is the one the classifier was trained on' : 'BROKEN: the classifier is served a view it was not trained on'}. ` +
+          `Skew flagged: ${fmtKey('flagged', skew.flagged)}${typeof skew.flagged_features === 'number' ? ` (${skew.flagged_features} of ${feats.length} features)` : ''}.`),
+        Array.isArray(d.reasons) && d.reasons.length ? h('ul', { class: 'reasons' }, d.reasons.map((r) => h('li', { text: r }))) : null,
+        h('div', { class: 'contract' }, h('table', { class: 'grid' },
+          h('caption', { text: `The view the ${story.downstream || 'classifier'} was trained on vs the view it is served` }),
+          h('thead', {}, h('tr', {}, ['', 'Trained on', 'Served'].map((t) => h('th', { scope: 'col', text: t })))),
+          h('tbody', {}, [
+            ['View', viewName(tv), viewName(sv)],
+            ['Schema hash', shortHash(tv.schema_hash), shortHash(sv.schema_hash)],
+            ['Producer', tv.producer ?? '—', sv.producer ?? '—'],
+            ['Normalisation', tv.normalisation ?? '—', sv.normalisation ?? '—'],
+            ['Feature basis', tv.basis ?? '—', sv.basis ?? '—'],
+          ].map(([k, a, b]) => h('tr', { class: a !== b ? 'differs' : null }, h('th', { scope: 'row', text: k }), h('td', { text: a }), h('td', { text: b })))))),
+        gridTable('Served vs training statistics per feature (flagged at PSI, JS or L∞ ≥ 0.1)', [
           { key: 'name', label: 'Feature', fmt: (v) => v ?? '—' },
           { key: 'psi', label: 'PSI', fmt: (v) => fmtSig(v, 3) },
           { key: 'js_distance', label: 'Jensen-Shannon', fmt: (v) => fmtSig(v, 3) },
           { key: 'linf', label: 'L∞', fmt: (v) => fmtSig(v, 3) },
+          { key: 'trained_mean', label: 'Mean (trained)', fmt: (v) => fmtFixed(v) },
+          { key: 'served_mean', label: 'Mean (served)', fmt: (v) => fmtFixed(v) },
+          { key: 'trained_variance', label: 'Variance (trained)', fmt: (v) => fmtFixed(v) },
+          { key: 'served_variance', label: 'Variance (served)', fmt: (v) => fmtFixed(v) },
           { key: 'flagged', label: 'Flagged', fmt: (v) => fmtKey('flagged', v) },
         ], feats, { tall: feats.length > 12, rowClass: (r) => (r.flagged ? 'flagged' : null) }),
-        instrument(res, 'Ensemble Trace: requests followed stage by stage', autoTable('Trace', Array.isArray(d.trace) ? d.trace : [], { tall: true })),
+        instrument(res, 'Ensemble Trace: requests followed stage by stage', [
+          gridTable(`${trace.length} requests followed from raw input to label (view ${tv.name ?? '—'}; ✓ right, ✗ wrong)`, [
+            { key: 'request', label: 'Request', fmt: (v) => (v === undefined ? '—' : `#${v}`) },
+            { key: 'truth', label: 'Truth', fmt: (v) => v ?? '—' },
+            { key: 'raw', label: 'Raw SNR (dB)', fmt: (v) => (v && typeof v.snr_db === 'number' ? fmtFixed(v.snr_db, 1) : '—') },
+            { key: 'view', label: 'Served', fmt: (v) => (v ? `v${v.version} ${shortHash(v.schema_hash)}` : '—') },
+            { key: 'classifier_expects', label: 'Classifier expects', fmt: (v) => (v ? `v${v.version} ${shortHash(v.schema_hash)}` : '—') },
+            { key: 'contract_match', label: 'Contract', fmt: (v) => (v === undefined ? '—' : v ? 'kept' : 'broken') },
+            { key: 'max_abs_z', label: 'Largest |z|', fmt: (v) => fmtFixed(v, 1) },
+            { key: 'score', label: 'Score', fmt: (v) => fmtFixed(v, 2) },
+            { key: 'label', label: 'Label', fmt: (v, r) => (v === undefined ? '—' : `${v} ${r.correct ? '✓' : '✗'}`) },
+            { key: 'baseline', label: 'v1 pipeline', fmt: (v) => (v && v.label !== undefined ? `${v.label} ${v.correct ? '✓' : '✗'}` : '—') },
+          ], trace),
+          o.both_right !== undefined ? kvTable('Every request against the v1 pipeline', [
+            ['Right in both', fmtNum(o.both_right)], ['Broken by this change', fmtNum(o.broken), 'key'],
+            ['Fixed by this change', fmtNum(o.fixed)], ['Wrong in both', fmtNum(o.both_wrong)]]) : null,
+        ], { wide: true, capture: { part: 'ensemble', cmd: 'ensemble', ch: 'ensemble' } }),
       ];
     });
     syncGovernance(el);
   }
+  function fmtFixed(v, digits = 2) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+    return nf({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Math.abs(v) < 0.5 * 10 ** -digits ? 0 : v);
+  }
   function governanceBox(p) {
-    const w = work();
-    const has3 = has('governance');
     const choices = (param('governance', 'policy') && param('governance', 'policy').choices) || ['loose', 'strict'];
     return h('div', { class: 'subpanel governance', id: 'governance' },
       h('h3', { text: 'The Ledger: your governance policy' }),
-      h('p', { text: 'The Software Lead wants to ship the new extractor tonight. Choose the policy your fleet will live by.' }),
+      h('p', { text: 'The Software Lead wants to ship the new extractor tonight. Choose the policy your fleet will live by, simulate a year under it, and record your decision with its justification.' }),
       h('div', { class: 'choice-lock', role: 'group', 'aria-label': 'Governance policy' },
         choices.map((c) => h('button', {
-          type: 'button', class: 'btn choice-btn policy-btn', 'data-policy': c, 'aria-pressed': String(w.ensemble.policy === c),
+          type: 'button', class: 'btn choice-btn policy-btn', 'data-policy': c, 'aria-pressed': 'false',
           onclick: () => choosePolicy(c), text: choiceLabel(c),
         }))),
-      has3 ? h('div', { class: 'gov-result', id: 'gov-result', 'aria-live': 'polite' })
+      has('governance') ? h('div', { class: 'gov-result', id: 'gov-result', 'aria-live': 'polite' })
         : h('p', { class: 'not-built', text: '(this part’s model is not built yet)' }),
-      reflectBox('ensemble', p.reflect, 'Justify it'));
+      reflectBox('ensemble', p.reflect, 'Justify it'),
+      h('p', { class: 'decision-row' },
+        h('button', { type: 'button', class: 'btn primary', id: 'record-decision', onclick: recordDecision, text: 'Record my decision' }),
+        h('span', { class: 'help decision-status', id: 'decision-status', 'aria-live': 'polite' })));
   }
   function syncGovernance(el) {
-    const w = work().ensemble;
-    for (const b of el.querySelectorAll('.policy-btn')) b.setAttribute('aria-pressed', String(b.dataset.policy === w.policy));
+    const v = view().ensemble;
+    const dec = decisionOf();
+    const policy = v.policy || (dec && dec.body.policy) || null;
+    for (const b of el.querySelectorAll('.policy-btn')) b.setAttribute('aria-pressed', String(b.dataset.policy === policy));
+    const btn = $('#record-decision', el);
+    if (btn) {
+      btn.disabled = busyWith('governance');
+      setText(btn, policy ? `Record my decision: ${choiceLabel(policy)}` : 'Record my decision');
+    }
+    const n = noteOf('governance');
+    const status = $('#decision-status', el);
+    if (status) {
+      let text;
+      if (busyWith('governance')) text = status.textContent || 'Recording…';
+      else if (n && n.kind !== 'ok') text = `Not recorded: ${n.text}`;
+      else if (dec) {
+        const count = entries('governance', 'ensemble').length;
+        text = `In your ledger: ${choiceLabel(dec.body.policy)}, recorded ${clock(dec.created_at)}${count > 1 ? ` (decision ${count}; earlier ones are kept)` : ''}.` +
+          (policy !== dec.body.policy ? ` You are now looking at ${choiceLabel(policy)}: record it to change your decision.` : '');
+      } else text = 'Not recorded yet.';
+      setText(status, text);
+      status.classList.toggle('is-error', !!n && n.kind !== 'ok');
+    }
     const out = $('#gov-result', el);
     if (!out) return;
     const res = result('governance');
-    memo(out, [res && res.data, w.policy, res && res.status === 'error'], () => {
-      if (!w.policy) return h('p', { class: 'muted', text: 'Choose a policy to simulate a year under it.' });
+    memo(out, [res && res.data, res && res.svg, policy, res && res.status === 'error'], () => {
+      if (!policy) return h('p', { class: 'muted', text: 'Choose a policy to simulate a year under it.' });
       if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Simulating a year…' });
       const d = res.data;
+      const other = d.comparison || {};
       const silent = typeof d.silent_failure_weeks === 'number' && d.silent_failure_weeks > 0;
+      const name = choiceLabel(d.policy || policy);
+      const rows = [
+        ['Weeks in silent failure', 'silent_failure_weeks'], ['Incidents', 'incidents'], ['Mean accuracy', 'mean_accuracy'],
+        ['Upgrade delay (days)', 'upgrade_delay_days'], ['Retrains', 'retrains'], ['Upgrades still pending', 'pending_upgrades'],
+      ];
+      const releases = Array.isArray(d.releases) ? d.releases : [];
       return [errorNote(res),
-        silent ? banner('fail', `${fmtNum(d.silent_failure_weeks)} weeks of silent failure under ${choiceLabel(w.policy)}.`)
-          : banner('ok', `No week in silent failure under ${choiceLabel(w.policy)}.`),
-        kvTable(`A simulated year under ${choiceLabel(w.policy)}`, [
-          ['Weeks in silent failure', fmtKey('silent_failure_weeks', d.silent_failure_weeks)],
-          ['Incidents', fmtKey('incidents', d.incidents)],
-          ['Mean accuracy', fmtKey('mean_accuracy', d.mean_accuracy)],
-          ['Upgrade delay', d.upgrade_delay_days === undefined ? '—' : `${fmtSig(d.upgrade_delay_days, 3)} days`],
-        ])];
+        silent ? banner('fail', `${fmtNum(d.silent_failure_weeks)} week${d.silent_failure_weeks === 1 ? '' : 's'} of silent failure in a year under ${name}.`)
+          : banner('ok', `No week in silent failure under ${name}.`),
+        instrument(res, `A simulated year under ${name}`, [
+          h('table', { class: 'grid' }, h('caption', { text: `${fmtNum(d.weeks)} weeks, an upstream release every ${fmtNum(d.release_every_weeks)} weeks` }),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: '' }), h('th', { scope: 'col', text: name }),
+              other.policy ? h('th', { scope: 'col', text: choiceLabel(other.policy) }) : null)),
+            h('tbody', {}, rows.filter(([, k]) => d[k] !== undefined).map(([label, k]) => h('tr', {},
+              h('th', { scope: 'row', text: label }), h('td', { text: fmtKey(k, d[k]) }),
+              other.policy ? h('td', { text: fmtKey(k, other[k]) }) : null)))),
+          releases.length ? gridTable('Upstream releases', [
+            { key: 'week', label: 'Week', fmt: (x) => fmtNum(x) },
+            { key: 'version', label: 'Version', fmt: (x) => (x === undefined ? '—' : `v${x}`) },
+            { key: 'accuracy_unretrained', label: 'Accuracy, not retrained', fmt: (x) => fmtPct(x, 1) },
+            { key: 'accuracy_retrained', label: 'Accuracy, retrained', fmt: (x) => fmtPct(x, 1) },
+            { key: 'strict_adopted_day', label: 'Adopted under strict (day)', fmt: (x) => fmtKey('day', x) },
+          ], releases) : null,
+        ], { wide: true, capture: { part: 'ensemble', cmd: 'governance', ch: 'governance' } })];
     });
+    syncCaptures(el);
   }
 
-  /* ------------------------------------------------------------------ render: ledger */
+  /* ------------------------------------------------------------------ render: the ledger */
 
   function renderLedger(st) {
     const el = $('#ledger');
-    keyed(el, 'ledger', () => [
+    keyed(el, `ledger|${st.mode.ledger}`, () => [
       h('p', { class: 'kicker', text: 'Synthesis' }),
-      h('h2', { id: 'ledger-title', text: 'Your ledger so far' }),
+      h('h2', { id: 'ledger-title', text: 'Your ledger' }),
+      h('p', { class: 'muted', id: 'ledger-where' }),
       h('div', { id: 'ledger-body' }),
-      h('p', { class: 'ledger-actions' },
-        h('button', { type: 'button', class: 'btn', id: 'erase', onclick: eraseClick, text: 'Erase my saved work' })),
+      h('div', { class: 'ledger-actions', role: 'group', 'aria-label': 'Your report' },
+        h('button', { type: 'button', class: 'btn primary', id: 'report-html', onclick: () => downloadReport('html'), text: 'Download report (HTML)' }),
+        h('button', { type: 'button', class: 'btn', id: 'report-md', onclick: () => downloadReport('md'), text: 'Download report (Markdown)' }),
+        st.mode.ledger === 'local' ? h('button', { type: 'button', class: 'btn', id: 'erase', onclick: eraseClick, text: 'Erase my saved work' }) : null),
+      h('p', { class: 'param-error', id: 'report-error', role: 'alert', hidden: true }),
     ]);
-    const body = $('#ledger-body', el);
+    const l = st.ledger;
+    const t = l && labTrack(l.track);
+    setText($('#ledger-where', el), !st.mode.ledger ? 'Connecting…'
+      : !l ? (st.mode.ledger === 'server' ? 'Kept by the fleetops server once you choose a track: it survives a closed tab and a restarted server.'
+        : 'Kept in this browser once you choose a track (there is no server: this is the static lab).')
+        : `${t ? t.name : l.track} · ${st.mode.ledger === 'server' ? `session ${l.session} on the fleetops server` : 'kept in this browser (no server)'}` +
+          ` · started ${new Date(l.created_at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}`);
+    for (const id of ['report-html', 'report-md']) {
+      const b = $(`#${id}`, el);
+      b.disabled = !l || busyWith(`report:${id === 'report-html' ? 'html' : 'md'}`);
+    }
+    const rep = noteOf('report');
+    const re = $('#report-error', el);
+    re.hidden = !rep;
+    if (rep) setText(re, rep.text);
     const lab = st.server.lab;
-    memo(body, [JSON.stringify(st.work), !!lab, st.track], () => {
-      const ids = Object.keys(st.work).filter((id) => ledgerHasContent(st.work[id]));
-      if (!lab || ids.length === 0) return h('p', { class: 'muted', text: 'Nothing yet: your predictions, attempts, decisions and reflections collect here.' });
-      return ids.map((id) => ledgerTrack(lab, id, st.work[id]));
+    memo($('#ledger-body', el), [l, lab], () => {
+      if (!lab || !l) return h('p', { class: 'muted', text: 'Nothing yet: your predictions, evidence, attempts, decisions and reflections collect here.' });
+      return ledgerView(lab, l);
     });
   }
-  function ledgerHasContent(w) {
-    return PART_ORDER.some((p) => w[p].lock || (w[p].reflection || '').trim()) || w.canary.attempts.length > 0 || w.ensemble.policy;
-  }
-  function ledgerTrack(lab, id, w) {
-    const t = lab.tracks.find((x) => x.id === id);
+  function ledgerView(lab, l) {
     const rows = lab.parts.map((p) => {
-      const part = w[p.id];
-      const lock = part && part.lock;
-      const r = part && part.reveal;
+      const pr = l.predictions.find((x) => x.part === p.id);
       let pred = '—';
       let ans = '—';
       let off = '—';
-      if (lock) pred = p.lock_kind === 'choice' ? choiceLabel(lock.value) : `${fmtNum(lock.value, 6)} ${p.lock_unit}`;
-      if (r && r.kind === 'number') {
-        ans = `${fmtNum(r.actual, 6)} ${p.lock_unit}`;
-        off = r.factor === null ? '—' : `${r.factor.toFixed(1)}x (${r.direction})`;
-      } else if (r && r.kind === 'choice') {
-        ans = choiceLabel(r.actual);
-        off = r.correct ? 'right' : 'wrong';
+      if (pr && p.lock_kind === 'choice') {
+        pred = choiceLabel(pr.predicted);
+        ans = choiceLabel(pr.actual);
+        off = pr.correct ? 'right' : 'wrong';
+      } else if (pr) {
+        const a = Number(pr.actual);
+        const v = Number(pr.predicted);
+        pred = `${fmtNum(v, 6)} ${p.lock_unit}`;
+        ans = `${fmtNum(a, 6)} ${p.lock_unit}`;
+        off = typeof pr.off_by_factor === 'number' ? `${pr.off_by_factor.toFixed(1)}x (${v < a ? 'too low' : v > a ? 'too high' : 'exactly right'})` : '—';
       }
-      return { part: `Part ${p.number}: ${p.title}`, pred, ans, off };
+      return { part: `Part ${p.number}: ${p.title}`, pred, ans, off, at: pr ? clock(pr.locked_at) : '—' };
     });
-    const attempts = w.canary.attempts;
-    const solved = attempts.findIndex((a) => a.safety_ok && a.release_ok);
-    const refl = lab.parts.filter((p) => (w[p.id].reflection || '').trim());
-    return h('article', { class: 'ledger-track' },
-      h('h3', { text: `${t ? t.name : id}${t ? ' · ' + t.persona : ''}${store.state.track === id ? ' (current)' : ''}` }),
-      gridTable('Predictions', [
+    const at = l.entries.filter((e) => e.kind === 'attempt').map((e) => (e.body && e.body.attempt) || {});
+    const solved = at.findIndex((a) => a.safety_ok && a.release_ok);
+    const ev = l.entries.filter((e) => e.kind === 'evidence');
+    const govs = l.entries.filter((e) => e.kind === 'governance');
+    const gov = govs[govs.length - 1];
+    const partName = (id) => {
+      const p = lab.parts.find((x) => x.id === id);
+      return p ? `Part ${p.number}` : id === 'crisis' ? 'Crisis' : id;
+    };
+    const missing = Array.isArray(l.missing) ? l.missing : [];
+    return [
+      missing.length
+        ? h('div', { class: 'banner banner-fail missing', role: 'status' }, h('strong', { text: 'Your report is incomplete. Still missing: ' }),
+          h('ul', {}, missing.map((m) => h('li', { text: m }))))
+        : h('p', { class: 'banner banner-ok', role: 'status' }, h('strong', { text: 'Complete: ' }), 'every lock, every reflection and the governance decision are in your ledger.'),
+      gridTable('Predictions (locked before the answer)', [
         { key: 'part', label: 'Part', fmt: (v) => v },
         { key: 'pred', label: 'You predicted', fmt: (v) => v },
         { key: 'ans', label: 'The answer', fmt: (v) => v },
         { key: 'off', label: 'How far off', fmt: (v) => v },
+        { key: 'at', label: 'Locked at', fmt: (v) => v },
       ], rows),
       h('ul', { class: 'ledger-facts' },
-        h('li', {}, h('strong', { text: '10-Iteration Rule: ' }), attempts.length === 0 ? 'no attempts yet.'
-          : `${attempts.length} of ${MAX_ATTEMPTS} attempts` + (solved >= 0 ? `; solved at attempt ${solved + 1} with ${fmtHours(attempts[solved].hours)} of shadow mode.` : '; not solved yet.')),
-        h('li', {}, h('strong', { text: 'Governance policy: ' }), w.ensemble.policy ? choiceLabel(w.ensemble.policy) : 'not chosen yet.')),
-      refl.length ? h('dl', { class: 'reflections' }, refl.flatMap((p) => [
-        h('dt', { text: `Part ${p.number}: ${p.reflect}` }), h('dd', { text: w[p.id].reflection })])) : null);
+        h('li', {}, h('strong', { text: '10-Iteration Rule: ' }), at.length === 0 ? 'no attempts yet.'
+          : `${at.length} of ${MAX_ATTEMPTS} attempts` + (solved >= 0 ? `; solved at attempt ${solved + 1} with ${fmtHours(at[solved].hours)} of shadow mode.` : '; not solved yet.')),
+        h('li', {}, h('strong', { text: 'Governance policy: ' }), gov ? `${choiceLabel(gov.body.policy)}${govs.length > 1 ? ` (decision ${govs.length})` : ''}: “${gov.body.justification}”` : 'not chosen yet.')),
+      ev.length ? gridTable(`Evidence (${ev.length})`, [
+        { key: 'part', label: 'Part', fmt: (v) => partName(v) },
+        { key: 'body', label: 'Instrument and parameters', fmt: (b) => `${b.command}: ${Object.entries(b.params || {}).filter(([k]) => k !== 'track').map(([k, v]) => `${k} = ${v}`).join(', ') || 'presets'}` },
+        { key: 'created_at', label: 'Captured', fmt: (v) => clock(v) },
+        { key: 'fingerprint', label: 'Fingerprint', fmt: (v) => v || '—' },
+      ], ev, { tall: ev.length > 8 }) : h('p', { class: 'muted', text: 'Evidence: none captured yet (each instrument has a Capture evidence button).' }),
+      h('dl', { class: 'reflections' }, lab.parts.flatMap((p) => {
+        const rs = l.entries.filter((e) => e.kind === 'reflection' && e.part === p.id);
+        const last = rs[rs.length - 1];
+        return [h('dt', { text: `Part ${p.number}: ${p.reflect}` }),
+          h('dd', { class: last ? null : 'muted', text: last ? last.body.text : 'not written yet' }),
+          last ? h('dd', { class: 'help', text: `revision ${rs.length}, saved ${clock(last.created_at)}` }) : null];
+      })),
+    ];
   }
   let eraseArmed = null;
   function eraseClick(e) {
     const btn = e.currentTarget;
     if (!eraseArmed) {
-      btn.textContent = 'Click again to erase every track’s work';
+      btn.textContent = 'Click again to erase this browser’s ledger';
       eraseArmed = setTimeout(() => {
         eraseArmed = null;
         btn.textContent = 'Erase my saved work';
@@ -1641,9 +1983,11 @@
     eraseArmed = null;
     btn.textContent = 'Erase my saved work';
     abortAll();
+    net.ledger.erase();
     store.update((st) => {
-      st.track = null;
-      st.work = {};
+      st.ledger = null;
+      st.view = {};
+      st.ui.notes = {};
       st.server.results = {};
     });
   }
@@ -1653,23 +1997,43 @@
   async function boot() {
     restore();
     render();
+    let schema;
+    let lab;
+    let ledger;
     try {
-      const [schema, lab] = await Promise.all([getJSON('/api/schema'), getJSON('/api/lab')]);
-      store.update((st) => {
-        st.server.schema = schema;
-        st.server.lab = lab;
-        if (st.track && !lab.tracks.some((t) => t.id === st.track)) st.track = null;
-      });
+      const b = await B.connect(() => store.state.server.lab || lab);
+      net.transport = b.transport;
+      net.ledger = b.ledger;
+      schema = b.schema;
+      const labP = b.transport.get('lab', {}).then((x) => (lab = x));
+      /* the browser's ledger needs the plan to say what is missing; the server's does not */
+      const ledgerP = (b.ledger.kind === 'local' ? labP.then(() => b.ledger.load()) : b.ledger.load()).catch(() => null);
+      [, ledger] = await Promise.all([labP, ledgerP]);
     } catch (e) {
       store.update((st) => {
-        st.server.loadError = `Could not reach the fleetops server (${e.message}). Is \`fleetops serve\` still running?`;
+        st.server.loadError = `Could not start the lab (${e.message}). Served by \`fleetops serve\`? Is it still running? ` +
+          'From a static host, fleetops.wasm must sit next to index.html.';
       });
       return;
     }
-    if (store.state.track) refreshAll();
+    store.update((st) => {
+      st.mode = { transport: net.transport.kind, ledger: net.ledger.kind };
+      st.server.schema = schema;
+      st.server.lab = lab;
+      st.ledger = ledger && lab.tracks.some((t) => t.id === ledger.track) ? ledger : null;
+    });
+    document.documentElement.dataset.transport = net.transport.kind;
+    if (!track()) return;
+    refreshAll();
+    /* a draft typed before the page went away: saved now */
+    for (const p of PART_ORDER) if (typeof view()[p].draft === 'string' && view()[p].draft !== reflectionOf(p)) saveReflection(p);
   }
+  /* Leaving the page: unsaved reflections go to the ledger (keepalive requests). */
+  addEventListener('pagehide', () => {
+    if (net.ledger && view()) for (const p of PART_ORDER) if (typeof view()[p].draft === 'string') saveReflection(p);
+  });
 
-  /* For tests and the future ledger: read-only access to the one state object. */
+  /* For tests: read-only access to the one state object. */
   window.fleetops = Object.freeze({ state: () => JSON.parse(JSON.stringify(store.state)) });
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);

@@ -59,9 +59,13 @@ typedef struct fo_reveal {
 } fo_reveal;
 
 struct fo_error;
+struct fo_json;
 /* part: "roi", "canary", "ensemble". Validates `predicted` with the part's command's own
  * predict parameter; FO_EUSAGE for a bad value, FO_ENOTFOUND for a part not built yet. */
 int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo_reveal *r,
                   struct fo_error *err);
+/* {"prediction": {part, predicted, actual, off_by_factor, correct, sentence}}: the answer to
+ * POST /api/ledger/predictions, and the static build's (src/wasm) reveal. */
+void fo_lab_reveal_json(struct fo_json *j, const char *part, const fo_reveal *r);
 
 #endif

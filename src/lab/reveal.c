@@ -4,13 +4,17 @@
  * allowed); Part 3 asks whether v2 without retraining drops accuracy. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fleetops/command.h"
+#include "fleetops/json.h"
 #include "fleetops/lab.h"
 #include "fleetops/roi.h"
 
-typedef int (*answer_fn)(const char *track, double *num, char *text, size_t n, fo_error *err);
+struct reveal_spec;
+typedef int (*answer_fn)(const struct reveal_spec *s, const char *track, const char *predicted,
+                         double *num, char *text, size_t n, fo_error *err);
 
 /* Fills an engine params struct the way `fleetops CMD --track T` would. */
 static int preset_params(const char *cmd_name, const char *track, void *params, fo_error *err) {
@@ -24,7 +28,9 @@ static int preset_params(const char *cmd_name, const char *track, void *params, 
     return FO_OK;
 }
 
-static int answer_roi(const char *track, double *num, char *text, size_t n, fo_error *err) {
+static int answer_roi(const struct reveal_spec *s, const char *track, const char *predicted,
+                      double *num, char *text, size_t n, fo_error *err) {
+    (void)s, (void)predicted;
     fo_roi_params p;
     if (preset_params("roi", track, &p, err) != FO_OK) return err->status;
     fo_roi_result r;
@@ -41,10 +47,57 @@ typedef struct reveal_spec {
     const char *unit;          /* "models", "requests"; NULL for a choice */
     const char *answer_phrase; /* "the break-even is" */
     answer_fn answer;
+    const char *const *fixed; /* the question's own arguments: name, value, ..., NULL */
 } reveal_spec;
 
+/* The answer as the part's command computes it for the question: the track, the question's
+ * fixed arguments and the prediction run through the command table, and prediction.actual read
+ * back from the JSON the command wrote (the project's own writer: `"actual":2995` or
+ * `"actual":"drop"`). The command's judgement is the only one: nothing is recomputed here. */
+static int answer_by_command(const reveal_spec *s, const char *track, const char *predicted,
+                             double *num, char *text, size_t n, fo_error *err) {
+    const char *names[16], *values[16];
+    size_t k = 0;
+    if (track) names[k] = "track", values[k++] = track;
+    for (const char *const *f = s->fixed; f && f[0] && k < 14; f += 2)
+        names[k] = f[0], values[k++] = f[1];
+    names[k] = "predict", values[k++] = predicted;
+    fo_buf json;
+    fo_buf_init(&json);
+    fo_output out = {&json, NULL, NULL};
+    if (fo_command_run_kv(s->command, names, values, k, &out, err) != FO_OK) {
+        fo_buf_free(&json);
+        return err->status;
+    }
+    const char *p = strstr(fo_buf_str(&json), "\"prediction\":{");
+    p = p ? strstr(p, "\"actual\":") : NULL;
+    int rc = FO_OK;
+    if (!p) {
+        rc = fo_error_set(err, FO_EINTERNAL, "the command wrote no prediction.actual", "part",
+                          s->part, "");
+    } else if (p[9] == '"') {
+        const char *end = strchr(p + 10, '"');
+        snprintf(text, n, "%.*s", end ? (int)(end - p - 10) : 0, p + 10);
+        *num = 0;
+    } else {
+        char *end;
+        *num = strtod(p + 9, &end);
+        snprintf(text, n, "%.*s", (int)(end - p - 9), p + 9);
+    }
+    fo_buf_free(&json);
+    return rc;
+}
+
+/* Part 2's question fixes 95% confidence and a 1-in-1,000 edge case with no failure allowed;
+ * Part 3's ships extractor v2 without retraining the classifier. */
+static const char *const canary_question[] = {
+    "confidence", "0.95", "failure_rate", "0.001", "allowed_failures", "0", NULL};
+static const char *const ensemble_question[] = {"upstream", "v2", "retrain", "no", NULL};
+
 static const reveal_spec specs[] = {
-    {"roi", "roi", "models", "the break-even is", answer_roi},
+    {"roi", "roi", "models", "the break-even is", answer_roi, NULL},
+    {"canary", "canary", "requests", "the answer is", answer_by_command, canary_question},
+    {"ensemble", "ensemble", NULL, "the pipeline says", answer_by_command, ensemble_question},
 };
 
 int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo_reveal *r,
@@ -65,7 +118,8 @@ int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo
     memset(r, 0, sizeof *r);
     snprintf(r->predicted, sizeof r->predicted, "%s", predicted);
     double actual = 0;
-    if (s->answer(track, &actual, r->actual, sizeof r->actual, err) != FO_OK) return err->status;
+    if (s->answer(s, track, predicted, &actual, r->actual, sizeof r->actual, err) != FO_OK)
+        return err->status;
     if (s->unit) {
         double p = fo_arg_num(&a, "predict");
         r->off_by_factor = actual > 0 ? (p > actual ? p / actual : actual / p) : 0;
@@ -78,4 +132,20 @@ int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo
                  s->answer_phrase, r->actual, r->correct ? "right" : "wrong");
     }
     return FO_OK;
+}
+
+void fo_lab_reveal_json(fo_json *j, const char *part, const fo_reveal *r) {
+    fo_json_object_begin(j, NULL);
+    fo_json_object_begin(j, "prediction");
+    fo_json_string(j, "part", part);
+    fo_json_string(j, "predicted", r->predicted);
+    fo_json_string(j, "actual", r->actual);
+    if (r->off_by_factor > 0)
+        fo_json_number(j, "off_by_factor", r->off_by_factor);
+    else
+        fo_json_null(j, "off_by_factor");
+    fo_json_bool(j, "correct", r->correct);
+    fo_json_string(j, "sentence", r->sentence);
+    fo_json_object_end(j);
+    fo_json_object_end(j);
 }

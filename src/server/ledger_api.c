@@ -250,19 +250,7 @@ static enum MHD_Result post_prediction(const fo_http_ctx *ctx, struct MHD_Connec
     fo_buf_init(&out);
     fo_json j;
     fo_json_init(&j, &out);
-    fo_json_object_begin(&j, NULL);
-    fo_json_object_begin(&j, "prediction");
-    fo_json_string(&j, "part", part);
-    fo_json_string(&j, "predicted", r.predicted);
-    fo_json_string(&j, "actual", r.actual);
-    if (r.off_by_factor > 0)
-        fo_json_number(&j, "off_by_factor", r.off_by_factor);
-    else
-        fo_json_null(&j, "off_by_factor");
-    fo_json_bool(&j, "correct", r.correct);
-    fo_json_string(&j, "sentence", r.sentence);
-    fo_json_object_end(&j);
-    fo_json_object_end(&j);
+    fo_lab_reveal_json(&j, part, &r);
     return fo_http_json(c, MHD_HTTP_CREATED, &out);
 }
 

@@ -101,6 +101,42 @@ static void test_lock_once_and_reveal(void **state) {
     json_decref(j);
 }
 
+/* Part 3's lock is answered by the ensemble command itself (v2 upstream, no retraining, the
+ * track's presets): the ledger's answer is the CLI's prediction.actual for every track. */
+static void test_ensemble_lock_is_the_commands_answer(void **state) {
+    (void)state;
+    const char *tracks[] = {"cloud-titan", "edge-guardian", "mobile-nomad", "tiny-pioneer"};
+    for (size_t i = 0; i < 4; i++) {
+        char cookie[256];
+        new_session(tracks[i], cookie, sizeof cookie);
+        fo_proc cli = fo_run_cli("ensemble", "--track", tracks[i], "--upstream", "v2", "--retrain",
+                                 "no", "--predict", "no-drop", "--json", NULL);
+        assert_int_equal(cli.status, 0);
+        json_t *want = fo_parse_json(cli.out);
+        const char *actual =
+            json_string_value(json_object_get(json_object_get(want, "prediction"), "actual"));
+        assert_non_null(actual);
+        fo_http_reply r = call("POST", "/api/ledger/predictions",
+                               "{\"part\":\"ensemble\",\"value\":\"no-drop\"}", cookie);
+        assert_int_equal(r.status, 201);
+        json_t *j = fo_parse_json(r.body);
+        json_t *p = json_object_get(j, "prediction");
+        assert_string_equal(json_string_value(json_object_get(p, "actual")), actual);
+        assert_true(json_is_null(json_object_get(p, "off_by_factor")));
+        assert_int_equal(json_is_true(json_object_get(p, "correct")),
+                         strcmp(actual, "no-drop") == 0);
+        if (strcmp(tracks[i], "tiny-pioneer") == 0) /* the canonical story: a silent drop */
+            assert_string_equal(json_string_value(json_object_get(p, "sentence")),
+                                "You predicted \"no-drop\"; the pipeline says \"drop\": wrong.");
+        json_decref(j);
+        json_decref(want);
+        fo_http_free(&r);
+        fo_proc_free(&cli);
+        expect("POST", "/api/ledger/predictions", "{\"part\":\"ensemble\",\"value\":\"maybe\"}",
+               cookie, 400, "value");
+    }
+}
+
 static void test_auth(void **state) {
     (void)state;
     char mine[256], theirs[256];
@@ -345,6 +381,7 @@ static void test_cli_report_and_class(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lock_once_and_reveal),
+        cmocka_unit_test(test_ensemble_lock_is_the_commands_answer),
         cmocka_unit_test(test_auth),
         cmocka_unit_test(test_bad_bodies_write_nothing),
         cmocka_unit_test(test_report_golden_md_and_escaped_html),

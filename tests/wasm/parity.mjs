@@ -43,7 +43,7 @@ function wasmRun(command, params, svg = false) {
   parts.push("\0");
   const c = cstring(enc.encode(command));
   const q = cstring(enc.encode(parts.join("")));
-  const r = fo_wasm_run(c, q, svg ? 1 : 0);
+  const r = fo_wasm_run(c, q, svg === 2 ? 2 : svg ? 1 : 0);
   const view = new DataView(memory.buffer);
   const status = view.getInt32(r, true), len = view.getInt32(r + 4, true);
   const body = dec.decode(new Uint8Array(memory.buffer, r + 8, len));
@@ -120,6 +120,54 @@ if (bad.status !== 400 || JSON.parse(bad.body).allowed !== "integer in [1, 10000
   console.error("FAIL roi --models 0: wrong error from wasm", bad);
 }
 if (wasmRun("nope", []).status !== 404) { failures++; console.error("FAIL unknown command is not 404"); }
-console.log(`${identical} of ${cases} answers byte-identical; the others differ only in last bits of libm results`);
+// want_svg 2: the JSON and the SVG of one run, separated by a NUL byte, as the two calls give them
+for (const cmd of schema.commands.filter((c) => c.figure)) {
+  cases++;
+  const base = cmd.params.filter((p) => p.required).map((p) => [p.name, p.type === "choice" ? p.choices[0] : String(p.min)]);
+  const both = wasmRun(cmd.name, base, 2), json = wasmRun(cmd.name, base), svg = wasmRun(cmd.name, base, true);
+  if (both.status !== 200 || both.body !== `${json.body}\0${svg.body}`) {
+    failures++;
+    console.error(`FAIL ${cmd.name}: want_svg 2 is not the JSON, a NUL and the SVG`);
+  }
+}
+// the reveal (fo_wasm_reveal, the static build's answer to a lock): the same answer as the
+// part's own command's prediction for the lock question, in the server's JSON shape
+function wasmReveal(part, track, value) {
+  const ptrs = [part, track, value].map((x) => cstring(enc.encode(x)));
+  const r = instance.exports.fo_wasm_reveal(...ptrs);
+  const view = new DataView(memory.buffer);
+  const status = view.getInt32(r, true), len = view.getInt32(r + 4, true);
+  const body = JSON.parse(dec.decode(new Uint8Array(memory.buffer, r + 8, len)));
+  for (const p of ptrs) fo_wasm_free(p);
+  fo_wasm_free(r);
+  return { status, body };
+}
+const questions = {
+  roi: { value: "10", args: [] },
+  canary: { value: "1000", args: [["confidence", "0.95"], ["failure_rate", "0.001"], ["allowed_failures", "0"]] },
+  ensemble: { value: "no-drop", args: [["upstream", "v2"], ["retrain", "no"]] },
+};
+for (const [part, q] of Object.entries(questions)) {
+  const built = schema.commands.some((c) => c.name === part);
+  for (const t of ["cloud-titan", "edge-guardian", "mobile-nomad", "tiny-pioneer"]) {
+    cases++;
+    const w = wasmReveal(part, t, q.value);
+    if (!built) {
+      if (w.status !== 404) { failures++; console.error(`FAIL reveal ${part}: not built, want 404, got ${w.status}`); }
+      continue;
+    }
+    const c = JSON.parse(cliRun(part, [["track", t], ...q.args, ["predict", q.value]]).body);
+    const p = w.body.prediction;
+    if (w.status !== 201 || !p || p.part !== part || p.predicted !== q.value || p.actual !== String(c.prediction.actual) ||
+        !p.sentence.startsWith(`You predicted ${part === "ensemble" ? '"' + q.value + '"' : q.value}`)) {
+      failures++;
+      console.error(`FAIL reveal ${part} ${t}: ${JSON.stringify(w)} vs CLI actual ${c.prediction.actual}`);
+    }
+  }
+  cases++;
+  const bad = wasmReveal(part, "cloud-titan", "-5");
+  if (built && (bad.status !== 400 || bad.body.param !== "value")) { failures++; console.error(`FAIL reveal ${part} -5: ${JSON.stringify(bad)}`); }
+}
+console.log(`${identical} of ${cases} answers byte-identical; the others differ only in last bits of libm results (reveals compared by their answer)`);
 console.log(`wasm parity: ${cases - failures} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);

@@ -186,9 +186,9 @@ test('unknown command 404, unknown asset 404, wrong method 405', async () => {
   }
 });
 
-test('assets: content types, CSP, one HTML + one JS + one CSS that use nothing external', async () => {
+test('assets: content types, CSP, one HTML + two scripts + one CSS that use nothing external', async () => {
   const want = {
-    '/': /^text\/html/, '/index.html': /^text\/html/, '/app.js': /^text\/javascript/,
+    '/': /^text\/html/, '/index.html': /^text\/html/, '/app.js': /^text\/javascript/, '/backends.js': /^text\/javascript/,
     '/style.css': /^text\/css/, '/favicon.svg': /^image\/svg\+xml/, '/api/schema': /^application\/json/,
   };
   for (const [p, re] of Object.entries(want)) {
@@ -207,14 +207,18 @@ test('assets: content types, CSP, one HTML + one JS + one CSS that use nothing e
   assert.doesNotMatch(html, /\sstyle\s*=/i, 'no inline style attributes');
   assert.doesNotMatch(html, /<style/i, 'no inline style element');
   const scripts = [...html.matchAll(/<script\b([^>]*)>/gi)];
-  assert.equal(scripts.length, 1, 'one script');
-  assert.match(scripts[0][1], /src="\/app\.js"/, 'the script is app.js, not inline');
+  assert.deepEqual(scripts.map((m) => /src="([^"]+)"/.exec(m[1])?.[1]), ['backends.js', 'app.js'],
+    'two scripts, neither inline: the backends (server or WebAssembly) and the page');
+  assert.ok(scripts.every((m) => /\bdefer\b/.test(m[1])), 'deferred, in order');
+  assert.doesNotMatch(html, /(src|href)="\//, 'relative URLs: the same page works from any static path (dist/)');
   assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//i, 'no external resources');
   assert.equal((html.match(/rel="stylesheet"/g) || []).length, 1, 'one stylesheet');
-  const js = await (await get('/app.js')).text();
-  assert.doesNotMatch(js, /\beval\s*\(|new Function\s*\(|innerHTML|outerHTML|insertAdjacentHTML|document\.write/, 'no eval or HTML injection');
-  assert.doesNotMatch(js, /https?:\/\/(?!www\.w3\.org\/2000\/svg)/, 'no external URL in the script');
-  assert.doesNotMatch(js, /setAttribute\(\s*['"]style['"]/, 'no inline style attributes from the script');
+  for (const file of ['/app.js', '/backends.js']) {
+    const js = await (await get(file)).text();
+    assert.doesNotMatch(js, /\beval\s*\(|new Function\s*\(|innerHTML|outerHTML|insertAdjacentHTML|document\.write/, `${file}: no eval or HTML injection`);
+    assert.doesNotMatch(js, /https?:\/\/(?!www\.w3\.org\/2000\/svg)/, `${file}: no external URL in the script`);
+    assert.doesNotMatch(js, /setAttribute\(\s*['"]style['"]/, `${file}: no inline style attributes from the script`);
+  }
   const css = await (await get('/style.css')).text();
   assert.doesNotMatch(css, /@import|url\(\s*['"]?https?:/i, 'no external CSS or fonts');
 });

@@ -235,3 +235,50 @@ export async function installContractMocks(target) {
   });
   return mocked;
 }
+
+/* The ledger's side of Part 2 while the canary command is not built: the real server refuses a
+ * Part 2 lock (404, part not built yet) and an attempt (400, unknown command). These stand-ins
+ * answer as the server will (src/server/ledger_api.c: 201 {prediction}, 201 {count,
+ * attempts_left, body}, 409 on the 11th attempt) and merge what they wrote into the real
+ * GET /api/ledger, so the page's Part 2 can be walked end to end. Installed only when the real
+ * schema lacks canary. */
+export async function installLedgerStandins(target) {
+  const predictions = [];
+  const attempts = [];
+  const now = () => new Date().toISOString();
+  await target.route('**/api/ledger**', async (route) => {
+    const req = route.request();
+    const u = new URL(req.url());
+    if (req.method() === 'POST' && u.pathname === '/api/ledger/predictions' && req.postDataJSON().part === 'canary') {
+      const v = Number(req.postDataJSON().value);
+      const n = demoN(0.95, 0.001);
+      if (predictions.length) {
+        return route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: 'prediction already locked', param: 'part', value: 'canary', allowed: 'one lock per part: a locked prediction is never overwritten' }) });
+      }
+      const f = v > n ? v / n : n / v;
+      const prediction = { part: 'canary', predicted: String(v), actual: String(n), off_by_factor: f, correct: f <= 1.5,
+        sentence: `You predicted ${v} requests; the answer is ${n} (off by ${f.toFixed(1)}x).` };
+      predictions.push({ ...prediction, locked_at: now() });
+      return route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify({ prediction }) });
+    }
+    if (req.method() === 'POST' && u.pathname === '/api/ledger/attempts') {
+      const params = req.postDataJSON().params;
+      if (attempts.length >= 10) {
+        return route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: 'attempt refused: all attempts are used', param: 'part', value: 'canary', allowed: 'at most 10 attempts (the 10-Iteration Rule)' }) });
+      }
+      const body = { command: 'canary', params, attempt: mockJson('canary', Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))).attempt };
+      attempts.push({ id: 100000 + attempts.length, kind: 'attempt', part: 'canary', body, fingerprint: null, created_at: now() });
+      return route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify({ id: 100000 + attempts.length, kind: 'attempt', part: 'canary', count: attempts.length, attempts_left: 10 - attempts.length, fingerprint: null, body }) });
+    }
+    if (req.method() === 'GET' && u.pathname === '/api/ledger') {
+      const resp = await route.fetch();
+      if (resp.status() !== 200) return route.fulfill({ response: resp });
+      const l = await resp.json();
+      l.predictions.push(...predictions);
+      l.entries.push(...attempts);
+      if (predictions.length) l.missing = l.missing.filter((m) => m !== 'Part 2: the locked prediction');
+      return route.fulfill({ response: resp, json: l });
+    }
+    return route.fallback();
+  });
+}

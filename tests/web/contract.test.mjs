@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, startServer, TRACKS } from './lib.mjs';
-import { installContractMocks, mockJson, SCHEMA_ADDITIONS } from './contract.mjs';
+import { installContractMocks, installLedgerStandins, mockJson, SCHEMA_ADDITIONS } from './contract.mjs';
 import { chooseTrack, driveCanary, driveCrisis, driveEnsemble, openPage, shoot, textOf, waitText } from './drive.mjs';
 
 let srv;
@@ -40,6 +40,7 @@ async function withPage(fn, opts = {}) {
   const { context: browser, close } = await launchBrowser(opts.viewport);
   try {
     if (opts.mocks !== false) await installContractMocks(browser);
+    if (!realHas('canary')) await installLedgerStandins(browser);
     if (opts.route) await opts.route(browser);
     const { page, problems, api } = await openPage(browser, srv.url);
     await fn(page, context(api), api);

@@ -10,10 +10,18 @@ const nf = (opts) => new Intl.NumberFormat('en-US', opts);
 export const fmtInt = (v) => nf({ maximumFractionDigits: 0 }).format(v);
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/* Console errors a test expects: a browser logs every 4xx answer as "Failed to load resource".
+ * A first visit has no session yet (GET /api/ledger answers 401); a static host has no API
+ * (GET /api/schema answers 404, which is how the page knows to start fleetops.wasm); the 11th
+ * attempt of the 10-Iteration Rule is refused by the ledger (409; driveCanary asserts it). */
+export const EXPECTED_FIRST_VISIT = [{ status: 401, path: '/api/ledger' }, { status: 404, path: '/api/schema' },
+  { status: 409, path: '/api/ledger/attempts' }];
+
 /* Opens the page with everything a test wants to watch: console errors, page errors, CSP
- * violations and every /api/ request (with the time it was sent). */
-export async function openPage(context, url) {
-  const page = await context.newPage();
+ * violations and every /api/ request (with the time it was sent). `expect` lists the
+ * {status, path} resource errors that are part of the test (see EXPECTED_FIRST_VISIT). */
+export async function openPage(context, url, expect = EXPECTED_FIRST_VISIT, existing = null) {
+  const page = existing || await context.newPage();
   const problems = [];
   const api = [];
   await page.addInitScript(() => {
@@ -27,12 +35,19 @@ export async function openPage(context, url) {
       }
     }).observe(document, { childList: true, subtree: true });
   });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const st = /Failed to load resource: the server responded with a status of (\d+)/.exec(m.text());
+    const where = m.location().url ? new URL(m.location().url).pathname : '';
+    if (st && expect.some((x) => x.status === Number(st[1]) && where.endsWith(x.path))) return;
+    problems.push(`console: ${m.text()} ${where}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (req) => {
     const u = new URL(req.url());
     if (u.pathname.startsWith('/api/')) {
-      api.push({ cmd: u.pathname.slice(5), params: Object.fromEntries(u.searchParams), url: req.url() });
+      api.push({ cmd: u.pathname.slice(5), method: req.method(), params: Object.fromEntries(u.searchParams), url: req.url(),
+        body: req.method() === 'POST' ? req.postDataJSON() : null });
     }
   });
   await page.goto(url);
@@ -80,9 +95,41 @@ export async function waitResult(page, ch, params, timeout = 10000) {
   }
 }
 
+/* Picks a track: the first one starts a ledger; switching asks first (in the page) and starts
+ * a new one. */
 export async function chooseTrack(page, track) {
+  const had = await page.evaluate(() => !!window.fleetops.state().ledger);
   await page.click(`.track-card[data-track="${track}"]`);
+  if (had) {
+    await page.waitForSelector('#track-confirm:not([hidden]) #confirm-track');
+    await page.click('#confirm-track');
+  }
   await page.waitForSelector(`.track-card[data-track="${track}"][aria-pressed="true"]`);
+  await page.waitForSelector('#track-confirm', { state: 'hidden' });
+}
+
+/* Writes a reflection and saves it (the Save button); waits until the ledger has it. */
+export async function reflect(page, part, text) {
+  const before = await page.evaluate((p) => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'reflection' && e.part === p).length, part);
+  await page.fill(`#reflect-${part}`, text);
+  await page.click(`#reflect-save-${part}`);
+  await waitText(page, `#reflect-status-${part}`, `Saved in your ledger: revision ${before + 1}`);
+  const saved = await page.evaluate((p) => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'reflection' && e.part === p).pop().body.text, part);
+  assert.equal(saved, text, `the ledger keeps the ${part} reflection as written`);
+}
+
+/* Captures the evidence of one instrument; the ledger keeps its parameters and a fingerprint. */
+export async function captureEvidence(page, ch) {
+  const n = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'evidence').length);
+  await page.click(`#capture-${ch}`);
+  await waitText(page, `.capture[data-ch="${ch}"] .capture-status`, /Captured: evidence \d+ from \w+, fingerprint [0-9a-f]{16}\./);
+  const st = await page.evaluate(() => window.fleetops.state());
+  const ev = st.ledger.entries.filter((e) => e.kind === 'evidence');
+  assert.equal(ev.length, n + 1, 'one more evidence entry');
+  const shown = st.server.results[ch].params;
+  const last = ev[ev.length - 1];
+  for (const [k, v] of Object.entries(shown)) assert.equal(last.body.params[k], String(v), `evidence keeps ${k} as shown`);
+  return last;
 }
 
 /* The lock rule, checked before a part is locked: its workbench is disabled, no answer is in
@@ -116,9 +163,10 @@ export async function driveRoi(page, ctx, track, shotName) {
   const truth = await ctx.answer('roi', { track, predict: predicted });
   const pr = truth.prediction;
   assert.equal(pr.predicted, predicted);
-  await waitText(page, '#reveal-roi',
-    `You predicted ${fmtInt(predicted)} models; the answer is ${fmtInt(pr.actual)}: off by ${pr.off_by_factor.toFixed(1)}x`);
+  await waitText(page, '#reveal-roi', new RegExp(`^You predicted ${predicted} models; the break-even is ${pr.actual} \\(off by ${pr.off_by_factor.toFixed(1)}x\\)\\.$`));
   assert.equal(pr.actual, truth.break_even_models);
+  const locked = await page.evaluate(() => window.fleetops.state().ledger.predictions.find((p) => p.part === 'roi'));
+  assert.equal(locked.actual, String(truth.break_even_models), 'the ledger locked the engine\'s answer');
   await waitText(page, '#results-roi .stats', `Break-even N*${fmtInt(truth.break_even_models)} models`);
   await page.waitForSelector('#results-roi .instrument img[src^="data:image/svg+xml"]');
   const alt = await page.getAttribute('#results-roi .instrument img', 'alt');
@@ -162,7 +210,8 @@ export async function driveRoi(page, ctx, track, shotName) {
   await waitText(page, '#peek-roi', peek.math_peek.split('\n')[0]);
   assert.equal(await textOf(page, '#peek-roi'), peek.math_peek);
 
-  await page.fill('#reflect-roi', `Heterogeneity makes pairs (${track}).`);
+  await captureEvidence(page, 'roi');
+  await reflect(page, 'roi', `Heterogeneity makes pairs (${track}).`);
   if (shotName) await shoot(page, '#part-roi', shotName);
   return { predicted, actual: pr.actual };
 }
@@ -173,7 +222,7 @@ export async function driveCanary(page, ctx, track, shotName) {
   await assertNothingBeforeLock(page, ctx.api, 'canary', track, ['2,995', '2995']);
   await page.fill('#lock-canary', '1000');
   await page.press('#lock-canary', 'Enter');
-  await waitText(page, '#reveal-canary', 'You predicted 1,000 requests; the answer is 2,995: off by 3.0x');
+  await waitText(page, '#reveal-canary', 'You predicted 1000 requests; the answer is 2995 (off by 3.0x).');
   const base = await ctx.answer('canary', { track });
   await waitText(page, '#results-canary .stats', `Requests needed (exact)${fmtInt(base.requests_needed)}`);
   await page.waitForSelector('#results-canary .instrument img[src^="data:image/svg+xml"]');
@@ -207,7 +256,8 @@ export async function driveCanary(page, ctx, track, shotName) {
   const mp = await ctx.answer('canary', { track, failure_rate: 0.001, request_rate_per_s: presetRate });
   await waitText(page, '#peek-canary', String(mp.math_peek).split('\n')[0]);
 
-  /* The 10-Iteration Rule: ten attempts, each judged by the engine's `attempt`, the 11th refused. */
+  /* The 10-Iteration Rule: ten attempts, each judged by the engine's `attempt` and counted by the
+   * ledger; the 11th is refused by the ledger and the ten stand. */
   const hoursList = [0.01, 0.1, 1, 2, 5, 10, 24, 48, 100, 160];
   for (let i = 0; i < hoursList.length; i++) {
     await page.fill('#attempt-hours', String(hoursList[i]));
@@ -218,14 +268,16 @@ export async function driveCanary(page, ctx, track, shotName) {
     assert.match(li, new RegExp(`Safety Lead: ${judged.safety_ok ? 'satisfied' : 'not satisfied'}`), `attempt ${i + 1}: ${li}`);
     assert.match(li, new RegExp(`Release: ${judged.release_ok ? 'within a week' : 'over a week'}`), `attempt ${i + 1}: ${li}`);
   }
-  const sent = ctx.api.filter((r) => r.params.attempt_hours !== undefined).length;
+  /* (the static build's ledger is the browser's: no request to count there) */
+  if (!ctx.static) assert.equal(ctx.api.filter((r) => r.cmd === 'ledger/attempts').length, 10, 'every attempt went to the ledger');
   await page.fill('#attempt-hours', '30');
   await page.click('#attempt-submit');
   await page.waitForSelector('#attempt-refused', { state: 'visible' });
-  await waitText(page, '#attempt-refused', /Refused: the 10-Iteration Rule allows 10 attempts/);
-  await page.waitForTimeout(200);
-  assert.equal(ctx.api.filter((r) => r.params.attempt_hours !== undefined).length, sent, 'the 11th attempt sends no request');
+  await waitText(page, '#attempt-refused', /Refused: the 10-Iteration Rule allows 10 attempts .*all attempts are used/);
+  if (!ctx.static) assert.equal(ctx.api.filter((r) => r.cmd === 'ledger/attempts').length, 11, 'the 11th attempt was asked for, and refused by the ledger');
   assert.equal(await page.locator('#attempt-list li').count(), 10);
+  const kept = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'attempt').map((e) => e.body.attempt.hours));
+  assert.deepEqual(kept, hoursList, 'the ledger keeps the ten attempts in order');
 
   /* Sequential validation and the ShadowModeDashboard, when their commands exist. */
   if (await ctx.has('sprt')) {
@@ -243,7 +295,7 @@ export async function driveCanary(page, ctx, track, shotName) {
   } else {
     await waitText(page, '#rollout', 'not built yet');
   }
-  await page.fill('#reflect-canary', 'Use SPRT: stop as soon as the evidence is in.');
+  await reflect(page, 'canary', 'Use SPRT: stop as soon as the evidence is in.');
   if (shotName) await shoot(page, '#part-canary', shotName);
 }
 async function sprtQuery(page) {
@@ -257,7 +309,7 @@ async function sprtQuery(page) {
 export async function driveEnsemble(page, ctx, track, shotName) {
   await assertNothingBeforeLock(page, ctx.api, 'ensemble', track, ['Silent failure:', 'Feature Store Consistency Check</h4>']);
   await page.click('#part-ensemble [data-choice="drop"]');
-  await waitText(page, '#reveal-ensemble', /You predicted “accuracy drops”; the answer is “accuracy drops”: .* Right\./);
+  await waitText(page, '#reveal-ensemble', 'You predicted "drop"; the pipeline says "drop": right.');
   await page.check('#part-ensemble input[value="v2"]');
   await page.check('#part-ensemble input[value="no"]');
   const v2 = await ctx.answer('ensemble', { track, upstream: 'v2', retrain: 'no' });
@@ -266,7 +318,7 @@ export async function driveEnsemble(page, ctx, track, shotName) {
   await page.waitForSelector('#results-ensemble .instrument img[src^="data:image/svg+xml"]');
   const feats = await page.locator('#results-ensemble > .table-scroll tbody tr').count();
   assert.equal(feats, v2.skew.features.length, 'one consistency-check row per feature');
-  const trace = await page.locator('#results-ensemble .instrument .table-view tbody tr').count();
+  const trace = await page.locator('#results-ensemble .instrument .table-view .table-scroll tbody tr').count();
   assert.equal(trace, v2.trace.length, 'one trace row per traced request');
   await page.check('#part-ensemble input[value="yes"]');
   await waitText(page, '#results-ensemble .banner-ok', /No silent failure/);
@@ -282,6 +334,11 @@ export async function driveEnsemble(page, ctx, track, shotName) {
     assert.equal(await page.getAttribute('.policy-btn[data-policy="strict"]', 'aria-pressed'), 'true');
   }
   await page.fill('#reflect-ensemble', 'Strict Immutable Contracts: a view version is a contract.');
+  await page.click('#record-decision');
+  await waitText(page, '#decision-status', /In your ledger: Strict Immutable Contracts, recorded/);
+  const dec = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'governance').pop().body);
+  assert.deepEqual(dec, { policy: 'strict', justification: 'Strict Immutable Contracts: a view version is a contract.' });
+  await waitText(page, '#reflect-status-ensemble', /Saved in your ledger: revision 1/);
   if (shotName) await shoot(page, '#part-ensemble', shotName);
 }
 

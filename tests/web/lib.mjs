@@ -3,7 +3,8 @@
 // first stdout line, and stops it at the end. The browser is Debian's Chromium driven by
 // playwright-core, with a fresh user-data directory per launch.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,10 +21,17 @@ export function fleetopsBin() {
   return bin;
 }
 
-/* Starts `fleetops serve --port 0`; resolves {url, stop}. */
-export function startServer() {
+/* A fresh ledger database per server: a temporary directory removed when the server stops. */
+function freshDb() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fleetops-db-'));
+  return { path: path.join(dir, 'ledger.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/* Starts `fleetops serve --port 0 --db <fresh>`; resolves {url, stop, db}. */
+export function startServer(extra = []) {
   const bin = fleetopsBin();
-  const child = spawn(bin, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const db = freshDb();
+  const child = spawn(bin, ['serve', '--port', '0', '--db', db.path, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   return new Promise((resolve, reject) => {
@@ -50,11 +58,53 @@ export function startServer() {
         url,
         port: Number(m[1]),
         firstLine: line,
+        db: db.path,
         stop: () => new Promise((res) => {
-          if (child.exitCode !== null) return res(child.exitCode);
-          child.once('exit', (code) => res(code));
+          const done = (code) => {
+            db.remove();
+            res(code);
+          };
+          if (child.exitCode !== null) return done(child.exitCode);
+          child.once('exit', (code) => done(code));
           child.kill('SIGTERM');
         }),
+      });
+    });
+  });
+}
+
+/* A plain static file server (what any static host does): files under `root` with their
+ * content types, 404 for anything else (so /api/... never answers). Resolves {url, stop, log}
+ * where log lists every request as {method, path, status}. */
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
+};
+export function startStatic(root) {
+  const log = [];
+  const server = createServer((req, res) => {
+    const u = new URL(req.url, 'http://x');
+    let rel = decodeURIComponent(u.pathname);
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = path.resolve(root, '.' + rel);
+    let status = 404;
+    if (file.startsWith(path.resolve(root) + path.sep) && existsSync(file) && statSync(file).isFile() && req.method === 'GET') {
+      status = 200;
+      const body = readFileSync(file);
+      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Content-Length': body.length });
+      res.end(body);
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+    }
+    log.push({ method: req.method, path: u.pathname, status });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({
+        url: `http://127.0.0.1:${port}/`, log,
+        stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
       });
     });
   });

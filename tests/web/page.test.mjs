@@ -33,17 +33,21 @@ function context(api) {
   };
 }
 
-test('a new user walks every track: crisis, locks, reveals, sliders, Math Peek, reflections, ledger', async (t) => {
+test('a new user walks every track: crisis, locks, reveals, sliders, Math Peek, evidence, reflections, ledger', async (t) => {
   const { context: browser, close } = await launchBrowser();
   try {
     const { page, problems, api } = await openPage(browser, srv.url);
     const ctx = context(api);
     t.diagnostic(`page interactive (first track card) ${await page.evaluate(() => Math.round(window.__firstCard))} ms after navigation start`);
     await shoot(page, '#start', 'start.png');
-    /* Before any track: no answer-bearing request at all, only the schema and the plan. */
-    assert.deepEqual([...new Set(api.map((r) => r.cmd))].sort(), ['lab', 'schema']);
+    /* Before any track: no answer-bearing request at all, only the schema, the plan and the
+     * (empty) ledger. */
+    assert.deepEqual([...new Set(api.map((r) => r.cmd))].sort(), ['lab', 'ledger', 'schema']);
+    let sessions = 0;
     for (const track of TRACKS) {
       await chooseTrack(page, track);
+      sessions++;
+      assert.equal(api.filter((r) => r.cmd === 'session').length, sessions, 'each track is a new session (a new ledger)');
       await waitText(page, '#track-badge', (await textOf(page, `.track-card[data-track="${track}"] .track-name`)));
       await driveCrisis(page, ctx, track, `${track}-crisis.png`);
       if (has('roi')) await driveRoi(page, ctx, track, `${track}-part1.png`);
@@ -57,18 +61,21 @@ test('a new user walks every track: crisis, locks, reveals, sliders, Math Peek, 
       await waitText(page, '#ledger', /You predicted/);
       const ledger = await textOf(page, '#ledger');
       assert.ok(ledger.includes(`Heterogeneity makes pairs (${track}).`), 'the reflection is in the ledger');
+      /* every part this server has is done: only unbuilt parts can be missing */
+      assert.ok(ledger.includes(has('canary') ? 'Complete:' : 'Still missing: Part 2: the locked predictionPart 2: the reflection'),
+        `the ledger says what is missing: ${ledger.slice(0, 300)}`);
       await shoot(page, '#ledger', `${track}-ledger.png`);
     }
-    /* Every track's notebook is kept, and a reload restores all of it (localStorage). */
-    const ledger = await textOf(page, '#ledger');
-    for (const track of TRACKS) assert.ok(ledger.includes(`Heterogeneity makes pairs (${track}).`), `${track} in the ledger`);
+    /* The page follows the newest session; a reload (with this browser's storage wiped) gets
+     * all of it back from the server. */
     const before = await page.evaluate(() => window.fleetops.state());
     assert.doesNotThrow(() => JSON.stringify(before), 'the state is one serialisable object');
+    await page.evaluate(() => localStorage.clear());
     await page.reload();
-    await page.waitForSelector('#reveal-roi.ready');
+    await page.waitForSelector('#reveal-roi');
     const afterReload = await page.evaluate(() => window.fleetops.state());
-    assert.deepEqual(afterReload.work, before.work, 'a reload restores every lock, reveal, attempt and reflection');
-    assert.equal(afterReload.track, TRACKS[TRACKS.length - 1]);
+    assert.deepEqual(afterReload.ledger, before.ledger, 'a reload restores every lock, reveal, attempt, evidence and reflection from the server');
+    assert.equal(afterReload.ledger.track, TRACKS[TRACKS.length - 1]);
     assert.equal(await page.inputValue('#reflect-roi'), `Heterogeneity makes pairs (${TRACKS[TRACKS.length - 1]}).`);
     await page.waitForSelector('#results-roi .instrument img');
     await page.screenshot({ path: shotPath('full-page.png'), fullPage: true });
@@ -165,7 +172,7 @@ test('keyboard only: a student goes through Part 1 without a mouse', async () =>
     await page.waitForSelector('#reveal-roi.ready');
     assert.equal(await focused(), 'div#reveal-roi|', 'focus moves to the reveal after the lock');
     await tabTo('input#p-roi-roi-models');
-    const before = await page.evaluate(() => window.fleetops.state().work['tiny-pioneer'].roi.params.roi.models);
+    const before = await page.evaluate(() => window.fleetops.state().view['tiny-pioneer'].roi.params.roi.models);
     assert.equal(before, undefined, 'the slider starts at the track preset');
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
     await waitText(page, '#results-roi .stats', 'ROI at N = 9'); /* preset 6, three steps up */
@@ -178,11 +185,14 @@ test('keyboard only: a student goes through Part 1 without a mouse', async () =>
     await waitText(page, '#peek-roi', /N\(N-1\)\/2 = .*0\.65/);
     await tabTo('textarea#reflect-roi');
     await page.keyboard.type('Pairs grow as N squared.');
-    const st = await page.evaluate(() => window.fleetops.state().work['tiny-pioneer'].roi);
-    assert.equal(st.params.roi.models, 9);
-    assert.equal(st.params.roi.heterogeneity, 0.65);
-    assert.equal(st.peek, true);
-    assert.equal(st.reflection, 'Pairs grow as N squared.');
+    await page.keyboard.press('Tab'); /* leaving the box saves it */
+    await waitText(page, '#reflect-status-roi', 'Saved in your ledger: revision 1');
+    const st = await page.evaluate(() => window.fleetops.state());
+    const v = st.view['tiny-pioneer'].roi;
+    assert.equal(v.params.roi.models, 9);
+    assert.equal(v.params.roi.heterogeneity, 0.65);
+    assert.equal(v.peek, true);
+    assert.equal(st.ledger.entries.filter((e) => e.kind === 'reflection').pop().body.text, 'Pairs grow as N squared.');
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -206,6 +216,24 @@ test('phone width (390 px): nothing wider than the screen; screenshots', async (
       .map((e) => `${e.tagName}.${e.className}`).slice(0, 5));
     assert.deepEqual(overflow, [], 'no element sticks out of the screen');
     await shoot(page, '#part-roi', 'phone-part1.png');
+    /* the wide panels too: the crisis, Part 3 with its trace and governance, the ledger */
+    await page.waitForSelector('#crisis .instrument img');
+    await page.click('#part-ensemble [data-choice="drop"]');
+    await page.waitForSelector('#results-ensemble .instrument img');
+    await page.click('.policy-btn[data-policy="strict"]');
+    await page.waitForSelector('#gov-result .instrument img');
+    await page.fill('#reflect-ensemble', 'Strict.');
+    await page.click('#record-decision');
+    await waitText(page, '#decision-status', /In your ledger/);
+    const wide2 = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide2 <= 390, `the page is ${wide2} px wide at a 390 px viewport with every panel open`);
+    const overflow2 = await page.evaluate(() => [...document.querySelectorAll('main *')]
+      .filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.table-scroll, pre, .fig, .contract'))
+      .map((e) => `${e.tagName}.${e.className}`).slice(0, 5));
+    assert.deepEqual(overflow2, [], 'no element of the crisis, Part 3 or the ledger sticks out of the screen');
+    await shoot(page, '#crisis', 'phone-crisis.png');
+    await shoot(page, '#part-ensemble', 'phone-part3.png');
+    await shoot(page, '#ledger', 'phone-ledger.png');
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -1,0 +1,571 @@
+/* backends.js: where the lab page's numbers come from and where its ledger lives. The page
+ * (app.js) has ONE code path; only these two small interfaces differ between the two ways the
+ * lab is served.
+ *
+ *   transport.get(command, params, {svg, signal}) -> the command's JSON (or its SVG text)
+ *   transport.run(command, params, {svg, signal}) -> {data, svg}: the JSON and, when asked,
+ *     the figure of the same parameters (the server: two requests in parallel; the module:
+ *     one run)
+ *     server: GET api/<command>?...             (fleetops serve)
+ *     wasm:   fo_wasm_run in fleetops.wasm       (dist/ on any static host)
+ *     Both throw an ApiError whose .status and .body ({error, param, value, allowed}) are the
+ *     server's, byte for byte.
+ *
+ *   ledger.load() -> ledger | null, ledger.start(track), ledger.lock(part, value),
+ *   ledger.evidence(part, command, params), ledger.attempt(params), ledger.reflect(part, text),
+ *   ledger.governance(policy, justification), ledger.download(format)
+ *     server: the /api/session, /api/ledger/... routes (the session is an HttpOnly cookie)
+ *     local:  the browser's localStorage, with the server's rules (a lock once, at most ten
+ *             attempts, every revision kept) and the server's JSON shapes; the report is built
+ *             here and downloaded.
+ *     A ledger is {session, track, created_at, predictions[], entries[], missing[]} in both.
+ *
+ * connect() decides: if api/schema answers with the command table, the server; otherwise the
+ * WebAssembly module next to the page. */
+'use strict';
+
+(() => {
+  const MAX_ATTEMPTS = 10; /* the 10-Iteration Rule (include/fleetops/store.h) */
+  const MAX_TEXT_BYTES = 20000;
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      super((body && body.error) || `HTTP ${status}`);
+      this.status = status;
+      this.body = body || null;
+    }
+  }
+
+  function query(params) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params || {})) q.append(k, String(v));
+    return q.toString();
+  }
+
+  async function readBody(r) {
+    const text = await r.text();
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* ---------------------------------------------------------------- transports */
+
+  function serverTransport() {
+    return {
+      kind: 'server',
+      async get(cmd, params, opts = {}) {
+        const p = Object.assign({}, params, opts.svg ? { format: 'svg' } : {});
+        const qs = query(p);
+        const r = await fetch(`api/${encodeURIComponent(cmd)}${qs ? '?' + qs : ''}`, {
+          signal: opts.signal, headers: { Accept: opts.svg ? 'image/svg+xml' : 'application/json' },
+        });
+        if (!r.ok) throw new ApiError(r.status, await readBody(r));
+        return opts.svg ? r.text() : r.json();
+      },
+      async run(cmd, params, opts = {}) {
+        const [data, svg] = await Promise.all([
+          this.get(cmd, params, { signal: opts.signal }),
+          opts.svg ? this.get(cmd, params, { svg: true, signal: opts.signal }).catch((e) => {
+            if (e.name === 'AbortError') throw e;
+            return null; /* the numbers still show without their figure */
+          }) : null,
+        ]);
+        return { data, svg };
+      },
+    };
+  }
+
+  /* fleetops.wasm is a wasm32-wasi reactor that imports fd_write, fd_close and fd_seek only
+   * (libc's stdio, never called on the page's paths): they are stubbed. */
+  async function wasmTransport(url) {
+    let memory = null;
+    const wasi = {
+      fd_write(fd, iovs, n, written) {
+        const v = new DataView(memory.buffer);
+        let total = 0;
+        for (let i = 0; i < n; i++) total += v.getUint32(iovs + 8 * i + 4, true);
+        v.setUint32(written, total, true);
+        return 0;
+      },
+      fd_close: () => 0,
+      fd_seek: () => 70, /* ESPIPE */
+    };
+    const imports = { wasi_snapshot_preview1: wasi };
+    let inst;
+    const resp = await fetch(url);
+    if (!resp.ok) throw new Error(`${url}: HTTP ${resp.status}`);
+    if (WebAssembly.instantiateStreaming && /application\/wasm/.test(resp.headers.get('Content-Type') || '')) {
+      inst = (await WebAssembly.instantiateStreaming(resp, imports)).instance;
+    } else {
+      inst = (await WebAssembly.instantiate(await resp.arrayBuffer(), imports)).instance;
+    }
+    const x = inst.exports;
+    memory = x.memory;
+    if (x._initialize) x._initialize();
+    const enc = new TextEncoder();
+    const dec = new TextDecoder();
+    const cstr = (s) => {
+      const b = enc.encode(s);
+      const p = x.fo_wasm_alloc(b.length + 1);
+      const m = new Uint8Array(memory.buffer, p, b.length + 1);
+      m.set(b);
+      m[b.length] = 0;
+      return p;
+    };
+    /* One call: strings in, the block {int32 status, int32 length, bytes} out. */
+    const call = (fn, strings, extra = []) => {
+      const ptrs = strings.map(cstr);
+      const r = fn(...ptrs, ...extra);
+      try {
+        if (!r) throw new Error('fleetops.wasm: out of memory');
+        const v = new DataView(memory.buffer);
+        const status = v.getInt32(r, true);
+        const len = v.getInt32(r + 4, true);
+        return { status, text: dec.decode(new Uint8Array(memory.buffer, r + 8, len)) };
+      } finally {
+        for (const p of ptrs) x.fo_wasm_free(p);
+        if (r) x.fo_wasm_free(r);
+      }
+    };
+    /* want: 0 the JSON, 1 the SVG, 2 both from one run (JSON, a NUL byte, SVG) */
+    const run = (cmd, params, want, signal) => {
+      if (signal && signal.aborted) throw new DOMException('aborted', 'AbortError');
+      const pairs = [];
+      for (const [k, v] of Object.entries(params || {})) pairs.push(k, '\0', String(v), '\0');
+      pairs.push('\0');
+      const r = call(x.fo_wasm_run, [cmd, pairs.join('')], [want]);
+      if (r.status !== 200) throw new ApiError(r.status, JSON.parse(r.text));
+      return r.text;
+    };
+    return {
+      kind: 'wasm',
+      async get(cmd, params, opts = {}) {
+        const text = run(cmd, params, opts.svg ? 1 : 0, opts.signal);
+        return opts.svg ? text : JSON.parse(text);
+      },
+      async run(cmd, params, opts = {}) {
+        if (!opts.svg) return { data: JSON.parse(run(cmd, params, 0, opts.signal)), svg: null };
+        const text = run(cmd, params, 2, opts.signal);
+        const cut = text.indexOf('\0');
+        return { data: JSON.parse(text.slice(0, cut)), svg: text.slice(cut + 1) };
+      },
+      /* The answer to a locked prediction: what POST /api/ledger/predictions answers. */
+      reveal(part, track, value) {
+        const r = call(x.fo_wasm_reveal, [part, track, String(value)]);
+        const body = JSON.parse(r.text);
+        if (r.status !== 201) throw new ApiError(r.status, body);
+        return body;
+      },
+    };
+  }
+
+  /* ---------------------------------------------------------------- downloads */
+
+  function saveFile(href, filename) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.download = filename;
+    a.hidden = true;
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  /* ---------------------------------------------------------------- the server's ledger */
+
+  function serverLedger() {
+    const post = async (path, body) => {
+      const r = await fetch(path, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body), credentials: 'same-origin', keepalive: true,
+      });
+      const out = await readBody(r);
+      if (!r.ok) throw new ApiError(r.status, out);
+      return out;
+    };
+    return {
+      kind: 'server',
+      async load() {
+        const r = await fetch('api/ledger', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+        if (r.status === 401 || r.status === 403) return null; /* no session (yet), or a stale cookie */
+        const body = await readBody(r);
+        if (!r.ok) throw new ApiError(r.status, body);
+        return body;
+      },
+      start: (track) => post('api/session', { track }),
+      lock: (part, value) => post('api/ledger/predictions', { part, value }),
+      evidence: (part, command, params) => post('api/ledger/evidence', { part, command, params }),
+      attempt: (params) => post('api/ledger/attempts', { part: 'canary', params }),
+      reflect: (part, text) => post('api/ledger/reflections', { part, text }),
+      governance: (policy, justification) => post('api/ledger/governance', { policy, justification }),
+      async download(format) {
+        saveFile(`api/report?format=${encodeURIComponent(format)}`, '');
+      },
+    };
+  }
+
+  /* ---------------------------------------------------------------- the browser's ledger */
+
+  const LEDGER_KEY = 'fleetops.ledger.v1';
+  const ARCHIVE_KEY = 'fleetops.ledger.archive.v1';
+
+  /* The server's evidence fingerprint (src/server/ledger_api.c): FNV-1a 64 over the command
+   * and its name=value pairs (track first, then sorted), a separator after each field. */
+  function fingerprint(cmd, params) {
+    const MASK = (1n << 64n) - 1n;
+    const PRIME = 1099511628211n;
+    const enc = new TextEncoder();
+    const field = (h, s) => {
+      for (const b of enc.encode(s)) h = ((h ^ BigInt(b)) * PRIME) & MASK;
+      return ((h ^ 0xffn) * PRIME) & MASK;
+    };
+    let h = field(14695981039346656037n, cmd);
+    for (const [k, v] of Object.entries(params)) h = field(field(h, k), v);
+    return h.toString(16).padStart(16, '0');
+  }
+
+  function localLedger(transport, getLab) {
+    let cache;
+    const now = () => new Date().toISOString();
+    const read = () => {
+      if (cache !== undefined) return cache;
+      try {
+        cache = JSON.parse(localStorage.getItem(LEDGER_KEY) || 'null');
+      } catch (e) {
+        cache = null;
+      }
+      if (cache && (typeof cache !== 'object' || !Array.isArray(cache.predictions) || !Array.isArray(cache.entries))) cache = null;
+      return cache;
+    };
+    const write = (l) => {
+      cache = l;
+      try {
+        localStorage.setItem(LEDGER_KEY, JSON.stringify(l));
+      } catch (e) {
+        /* private mode or full: the ledger lives as long as the tab */
+      }
+    };
+    const missing = (l) => {
+      const lab = getLab();
+      const out = [];
+      if (!lab) return out;
+      for (const p of lab.parts) {
+        if (!l.predictions.some((x) => x.part === p.id)) out.push(`Part ${p.number}: the locked prediction`);
+        if (!l.entries.some((e) => e.kind === 'reflection' && e.part === p.id)) out.push(`Part ${p.number}: the reflection`);
+      }
+      if (!l.entries.some((e) => e.kind === 'governance')) out.push('Part 3: the governance policy and its justification');
+      return out;
+    };
+    const current = () => {
+      const l = read();
+      if (!l) throw new ApiError(401, { error: 'no session: choose a track first', param: 'session', value: '', allowed: '' });
+      return l;
+    };
+    const snapshot = (l) => Object.assign(JSON.parse(JSON.stringify(l)), { missing: missing(l) });
+    const bad = (error, param, value, allowed) => new ApiError(400, { error, param, value: String(value ?? ''), allowed });
+    const text = (v, field) => {
+      const allowed = `a string of 1 to ${MAX_TEXT_BYTES} bytes`;
+      if (typeof v !== 'string' || v.length === 0 || new TextEncoder().encode(v).length > MAX_TEXT_BYTES) {
+        throw bad(v === undefined ? 'missing field' : 'bad field', field, typeof v === 'string' ? v.slice(0, 64) : '', allowed);
+      }
+      return v;
+    };
+    /* Appends an entry; answers as the server does: {id, kind, part, count, fingerprint, body}. */
+    const append = (l, kind, part, body, fp) => {
+      const count = l.entries.filter((e) => e.kind === kind && e.part === part).length + 1;
+      const id = l.entries.reduce((m, e) => Math.max(m, e.id), 0) + 1;
+      l.entries.push({ id, kind, part, body, fingerprint: fp ?? null, created_at: now() });
+      write(l);
+      const out = { id, kind, part, count, fingerprint: fp ?? null, body };
+      if (kind === 'attempt') out.attempts_left = MAX_ATTEMPTS - count;
+      return out;
+    };
+    /* params + the session's track, as the server stores them: strings, track first. */
+    let schema = null;
+    const runParams = async (cmd, track, params) => {
+      if (params && Object.prototype.hasOwnProperty.call(params, 'track')) throw bad("the track is your session's", 'track', '', 'leave it out');
+      schema = schema || await transport.get('schema', {});
+      const c = schema.commands.find((x) => x.name === cmd);
+      const out = {};
+      if (c && c.params.some((p) => p.name === 'track')) out.track = track;
+      for (const k of Object.keys(params || {}).sort()) out[k] = String(params[k]);
+      return out;
+    };
+    const PART_COMMANDS = {
+      roi: ['roi'], canary: ['canary', 'bound', 'sprt', 'rollout'], ensemble: ['ensemble', 'governance'], crisis: ['crisis'],
+    };
+    return {
+      kind: 'local',
+      async load() {
+        const l = read();
+        return l ? snapshot(l) : null;
+      },
+      async start(track) {
+        const lab = getLab();
+        if (lab && !lab.tracks.some((t) => t.id === track)) {
+          throw bad('unknown choice', 'track', track, `one of: ${lab.tracks.map((t) => t.id).join(', ')}`);
+        }
+        const old = read();
+        if (old && (old.predictions.length || old.entries.length)) {
+          /* a new session never destroys the old one: it is kept, as the server keeps it */
+          try {
+            const arch = JSON.parse(localStorage.getItem(ARCHIVE_KEY) || '[]');
+            arch.push(old);
+            localStorage.setItem(ARCHIVE_KEY, JSON.stringify(arch.slice(-20)));
+          } catch (e) { /* nothing to keep it in */ }
+        }
+        const rand = new Uint8Array(8);
+        crypto.getRandomValues(rand);
+        const l = {
+          session: 'local-' + [...rand].map((b) => b.toString(16).padStart(2, '0')).join(''),
+          track, created_at: now(), predictions: [], entries: [],
+        };
+        write(l);
+        return snapshot(l);
+      },
+      async lock(part, value) {
+        const l = current();
+        const r = transport.reveal(part, l.track, value); /* validates the value, as the server does */
+        if (l.predictions.some((p) => p.part === part)) {
+          throw new ApiError(409, {
+            error: 'prediction already locked', param: 'part', value: part,
+            allowed: 'one lock per part: a locked prediction is never overwritten',
+          });
+        }
+        l.predictions.push(Object.assign({}, r.prediction, { locked_at: now() }));
+        write(l);
+        return r;
+      },
+      async evidence(part, command, params) {
+        const l = current();
+        if (!PART_COMMANDS[part]) throw bad('unknown part', 'part', part, 'roi, canary, ensemble, crisis');
+        if (!PART_COMMANDS[part].includes(command)) throw bad('command does not belong to this part', 'command', command, part);
+        const p = await runParams(command, l.track, params);
+        const result = await transport.get(command, p);
+        return append(l, 'evidence', part, { command, params: p, result }, fingerprint(command, p));
+      },
+      async attempt(params) {
+        const l = current();
+        if (!params || params.attempt_hours === undefined) {
+          throw bad('missing field', 'attempt_hours', '', 'the proposed shadow duration in hours, inside params');
+        }
+        const p = await runParams('canary', l.track, params);
+        const result = await transport.get('canary', p);
+        if (l.entries.filter((e) => e.kind === 'attempt').length >= MAX_ATTEMPTS) {
+          throw new ApiError(409, {
+            error: 'attempt refused: all attempts are used', param: 'part', value: 'canary',
+            allowed: `at most ${MAX_ATTEMPTS} attempts (the 10-Iteration Rule)`,
+          });
+        }
+        return append(l, 'attempt', 'canary', { command: 'canary', params: p, attempt: result.attempt ?? null }, fingerprint('canary', p));
+      },
+      async reflect(part, t) {
+        const l = current();
+        if (!PART_COMMANDS[part]) throw bad('unknown part', 'part', part, 'roi, canary, ensemble, crisis');
+        return append(l, 'reflection', part, { text: text(t, 'text') });
+      },
+      async governance(policy, justification) {
+        const l = current();
+        if (policy !== 'loose' && policy !== 'strict') throw bad('unknown choice', 'policy', policy, 'one of: loose, strict');
+        return append(l, 'governance', 'ensemble', { policy, justification: text(justification, 'justification') });
+      },
+      async download(format) {
+        const l = current();
+        const body = await buildReport(snapshot(l), format, getLab(), transport);
+        const types = { md: 'text/markdown;charset=utf-8', html: 'text/html;charset=utf-8', json: 'application/json' };
+        const url = URL.createObjectURL(new Blob([body], { type: types[format] }));
+        saveFile(url, `fleetops-report-${l.session}.${format}`);
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+      },
+      erase() {
+        cache = null;
+        try {
+          localStorage.removeItem(LEDGER_KEY);
+        } catch (e) { /* nothing stored */ }
+      },
+    };
+  }
+
+  /* ---------------------------------------------------------------- the report (static build)
+   * The same sections and the same escaping as the server's report (src/store/report.c). */
+
+  const KEY_RESULTS = {
+    roi: ['break_even_models', 'roi_usd', 'manual_toil_usd', 'platform_total_usd', 'ftes_needed'],
+    canary: ['requests_needed', 'shadow_hours', 'release_cycle_hours', 'meets_release_limit'],
+    bound: ['upper_bound'],
+    sprt: ['asn_h0', 'asn_h1', 'exact_asn_h0', 'exact_asn_h1', 'fixed_n'],
+    rollout: ['decision', 'reason'],
+    ensemble: ['accuracy', 'baseline_accuracy', 'retrained_accuracy', 'silent_failure'],
+    governance: ['silent_failure_weeks', 'incidents', 'mean_accuracy', 'upgrade_delay_days'],
+    crisis: ['summary'],
+  };
+
+  /* Student (or stored) text made inert for the format: < and > always (Markdown viewers render
+   * raw HTML), Markdown's own markup backslashed, newlines kept inside a quote or a <br>. */
+  function esc(s, f) {
+    let out = '';
+    for (const ch of String(s ?? '')) {
+      if (ch === '<') out += '&lt;';
+      else if (ch === '>') out += '&gt;';
+      else if (ch === '&') out += f === 'md' ? '&' : '&amp;';
+      else if (ch === '"') out += f === 'html' ? '&quot;' : '"';
+      else if (ch === "'") out += f === 'html' ? '&#39;' : "'";
+      else if (ch === '\n') out += f === 'html' ? '<br>' : '\n> ';
+      else if (ch === '\r') continue;
+      else out += (f === 'md' && '\\`*_[]#|'.includes(ch) ? '\\' : '') + ch;
+    }
+    return out;
+  }
+  /* printf's %.6g */
+  function g6(v) {
+    if (v === 0) return '0';
+    if (!Number.isFinite(v)) return String(v);
+    const e = Math.floor(Math.log10(Math.abs(+v.toPrecision(6))));
+    if (e < -4 || e >= 6) {
+      return v.toExponential(5).replace(/\.?0+e/, 'e').replace(/e([+-])(\d)$/, 'e$10$2');
+    }
+    const s = v.toFixed(Math.max(0, 5 - e));
+    return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+  }
+  function valueText(v) {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') return g6(v);
+    if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    return 'n/a';
+  }
+
+  async function buildReport(ledger, f, lab, transport) {
+    const complete = ledger.missing.length === 0;
+    if (f === 'json') return JSON.stringify(Object.assign({}, ledger, { complete })) + '\n';
+    const html = f === 'html';
+    let b = '';
+    const heading = (level, s) => {
+      b += html ? `<h${level}>${esc(s, f)}</h${level}>\n` : `${'#'.repeat(level)} ${esc(s, f)}\n\n`;
+    };
+    const para = (label, s) => {
+      b += html ? '<p>' : '';
+      if (label) b += html ? `<strong>${esc(label, f)}</strong> ` : `**${esc(label, f)}** `;
+      b += esc(s, f) + (html ? '</p>\n' : '\n\n');
+    };
+    const evidence = async (e) => {
+      const body = e.body || {};
+      const params = body.params || {};
+      let line = `fleetops ${body.command}`;
+      for (const [k, v] of Object.entries(params)) line += ` --${k} ${v}`;
+      line = line.replace(/_/g, '-');
+      b += html ? `<li><code>${esc(line, 'html')}</code>: ` : `- \`${esc(line, 'json')}\`: `;
+      const res = body.result || {};
+      const keys = (KEY_RESULTS[body.command] || []).filter((k) => res[k] !== undefined);
+      b += esc(keys.map((k) => `${k} = ${valueText(res[k])}`).join(', '), f);
+      b += ` (captured ${e.created_at}, fingerprint ${e.fingerprint})`;
+      b += html ? '</li>\n' : '\n';
+      if (html) {
+        try {
+          b += `<figure>${await transport.get(body.command, params, { svg: true })}</figure>\n`;
+        } catch (err) { /* a command without a figure */ }
+      }
+    };
+    const latest = (kind, part) => {
+      const all = ledger.entries.filter((e) => e.kind === kind && e.part === part);
+      return { last: all[all.length - 1] || null, revisions: all.length };
+    };
+    const track = lab.tracks.find((t) => t.id === ledger.track);
+    if (html) {
+      b += '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>fleetops lab report</title><style>' +
+        'body{font:15px/1.5 system-ui,sans-serif;max-width:900px;margin:2rem auto;padding:0 1rem;color:#1f2937}' +
+        'h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #e5e7eb}table{border-collapse:collapse}' +
+        'td,th{border:1px solid #d1d5db;padding:.25rem .5rem}blockquote{border-left:4px solid #0072b2;margin:0;' +
+        'padding:.25rem 1rem;background:#f3f4f6}.incomplete{background:#fdecea;border:1px solid #d55e00;padding:.5rem 1rem}' +
+        '.complete{background:#e8f3fa;border:1px solid #0072b2;padding:.5rem 1rem}figure{margin:1rem 0}' +
+        'figure svg{max-width:100%;height:auto}.meta{color:#6b7280}</style></head><body>\n';
+    }
+    heading(1, 'fleetops lab report');
+    para('Chapter:', lab.chapter.title);
+    para('Session:', `session ${ledger.session}, started ${ledger.created_at} (kept in this browser)`);
+    b += html ? (complete ? '<div class="complete">' : '<div class="incomplete">') : '';
+    if (complete) para('Status:', 'complete: every lock, reflection and the governance choice.');
+    else {
+      para('Status:', 'INCOMPLETE. Missing:');
+      b += html ? '<ul>' : '';
+      for (const m of ledger.missing) b += html ? `<li>${esc(m, f)}</li>` : `- ${esc(m, f)}\n`;
+      b += html ? '</ul>' : '\n';
+    }
+    b += html ? '</div>\n' : '';
+    heading(2, 'Track and crisis');
+    if (track) {
+      para('Track:', `${track.name} (${track.persona}). North Star: ${track.mission}`);
+      para('Crisis:', `${track.crisis_title}.`);
+      para('', track.crisis);
+    }
+    const crisis = ledger.entries.filter((e) => e.part === 'crisis' && e.kind === 'evidence');
+    if (crisis.length && html) b += '<ul>\n';
+    for (const e of crisis) await evidence(e);
+    if (crisis.length && html) b += '</ul>\n';
+    for (const p of lab.parts) {
+      heading(2, `Part ${p.number}: ${p.title}`);
+      para('Lock:', p.lock);
+      const pr = ledger.predictions.find((x) => x.part === p.id);
+      para('Prediction:', pr ? pr.sentence : 'not locked yet');
+      const ev = ledger.entries.filter((e) => e.kind === 'evidence' && e.part === p.id);
+      if (ev.length) {
+        heading(3, 'Evidence');
+        if (html) b += '<ul>\n';
+        for (const e of ev) await evidence(e);
+        b += html ? '</ul>\n' : '\n';
+      }
+      const at = ledger.entries.filter((e) => e.kind === 'attempt' && e.part === p.id);
+      if (at.length) {
+        heading(3, 'Attempts (the 10-Iteration Rule)');
+        b += html ? '<table><tr><th>#</th><th>hours</th><th>confidence</th><th>Safety Lead</th><th>release</th><th>advice</th></tr>\n'
+          : '| # | hours | confidence | Safety Lead | release | advice |\n|---|---|---|---|---|---|\n';
+        at.forEach((e, i) => {
+          const a = (e.body && e.body.attempt) || {};
+          const cells = ['hours', 'achieved_confidence', 'safety_ok', 'release_ok', 'advice'].map((k) => esc(valueText(a[k]), f));
+          b += html ? `<tr><td>${i + 1}</td>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>\n` : `| ${i + 1} |${cells.map((c) => ` ${c} |`).join('')}\n`;
+        });
+        b += html ? '</table>\n' : '\n';
+      }
+      heading(3, 'Reflection');
+      para('Prompt:', p.reflect);
+      const r = latest('reflection', p.id);
+      if (r.last) {
+        b += html ? '<blockquote>' : '> ';
+        b += esc(r.last.body.text, f);
+        b += html ? `</blockquote>\n<p class="meta">revision ${r.revisions} of ${r.revisions}, ${r.last.created_at}</p>\n`
+          : `\n\n_revision ${r.revisions} of ${r.revisions}, ${r.last.created_at}_\n\n`;
+      } else para('Reflection:', 'not written yet');
+    }
+    heading(2, 'Governance decision');
+    const g = latest('governance', 'ensemble');
+    if (g.last) {
+      para('Policy:', g.last.body.policy === 'strict' ? 'Strict Immutable Contracts' : 'Loose Versioning');
+      para('Justification:', g.last.body.justification);
+    } else para('Policy:', 'not chosen yet');
+    if (html) b += '</body></html>\n';
+    return b;
+  }
+
+  /* ---------------------------------------------------------------- connect */
+
+  /* The server if api/schema answers with the command table; otherwise the WebAssembly module. */
+  async function connect(getLab) {
+    let schema = null;
+    try {
+      const r = await fetch('api/schema', { headers: { Accept: 'application/json' } });
+      if (r.ok && /json/.test(r.headers.get('Content-Type') || '')) {
+        const sc = await r.json();
+        if (sc && Array.isArray(sc.commands)) schema = sc;
+      }
+    } catch (e) {
+      schema = null;
+    }
+    if (schema) return { transport: serverTransport(), ledger: serverLedger(), schema };
+    const transport = await wasmTransport('fleetops.wasm');
+    return { transport, ledger: localLedger(transport, getLab), schema: await transport.get('schema', {}) };
+  }
+
+  window.FleetopsBackends = Object.freeze({ connect, ApiError, fingerprint, buildReport, escapeReport: esc });
+})();
