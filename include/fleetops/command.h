@@ -94,6 +94,14 @@ typedef struct fo_output {
 
 typedef fo_status (*fo_handler)(const fo_args *args, fo_output *out, fo_error *err);
 
+/* Handlers write the readable report under `if (FO_WANT_TEXT(out))`. The WebAssembly build
+ * (FO_NO_TEXT_OUTPUT) never asks for it, so there the text writers are compiled away. */
+#ifdef FO_NO_TEXT_OUTPUT
+#define FO_WANT_TEXT(out) ((void)(out), 0)
+#else
+#define FO_WANT_TEXT(out) ((out)->text != NULL)
+#endif
+
 typedef struct fo_command {
     const char *name;
     const char *summary;     /* one line, for `fleetops help` */

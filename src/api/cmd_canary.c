@@ -531,7 +531,7 @@ static fo_status run_canary(const fo_args *a, fo_output *out, fo_error *err) {
     fo_json j;
     fo_json_init(&j, out->json);
     write_json(&j, a, &p, &r, fo_buf_str(&peek));
-    if (out->text) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
+    if (FO_WANT_TEXT(out)) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
     if (out->svg) {
         if (strcmp(fo_arg_choice(a, "figure"), "radar") == 0)
             fo_draw_risk_radar(out->svg, &p, &r);
@@ -620,7 +620,7 @@ static fo_status run_bound(const fo_args *a, fo_output *out, fo_error *err) {
         fo_json_null(&j, "rule_of_three_bound");
     fo_json_string(&j, "math_peek", fo_buf_str(&peek));
     fo_json_object_end(&j);
-    if (out->text) {
+    if (FO_WANT_TEXT(out)) {
         fo_buf *b = out->text;
         fo_buf_puts(b, "After ");
         grouped(b, x);

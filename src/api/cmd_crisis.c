@@ -625,7 +625,7 @@ static fo_status run_cloud(const fo_args *a, crisis_params *p, fo_rng *rng, fo_o
     cloud_json(&j, &p->cloud, r);
     fo_json_string(&j, "math_peek", fo_buf_str(&peek));
     fo_json_object_end(&j);
-    if (out->text) {
+    if (FO_WANT_TEXT(out)) {
         cloud_text(out->text, &p->cloud, r, fo_buf_str(&summary));
         put_peek_text(out->text, fo_buf_str(&peek));
     }
@@ -868,7 +868,7 @@ static fo_status run_edge(const fo_args *a, crisis_params *p, fo_rng *rng, fo_ou
     edge_json(&j, &p->edge, r);
     fo_json_string(&j, "math_peek", fo_buf_str(&peek));
     fo_json_object_end(&j);
-    if (out->text) {
+    if (FO_WANT_TEXT(out)) {
         edge_text(out->text, &p->edge, r, fo_buf_str(&summary));
         put_peek_text(out->text, fo_buf_str(&peek));
     }
@@ -1039,7 +1039,7 @@ static fo_status run_mobile(const fo_args *a, crisis_params *p, fo_rng *rng, fo_
     mobile_json(&j, &p->mobile, r);
     fo_json_string(&j, "math_peek", fo_buf_str(&peek));
     fo_json_object_end(&j);
-    if (out->text) {
+    if (FO_WANT_TEXT(out)) {
         mobile_text(out->text, &p->mobile, r, fo_buf_str(&summary));
         put_peek_text(out->text, fo_buf_str(&peek));
     }
@@ -1378,7 +1378,7 @@ static fo_status run_tiny(const fo_args *a, crisis_params *p, fo_rng *rng, fo_ou
     tiny_json(&j, &p->tiny, r);
     fo_json_string(&j, "math_peek", fo_buf_str(&peek));
     fo_json_object_end(&j);
-    if (out->text) {
+    if (FO_WANT_TEXT(out)) {
         tiny_text(out->text, &p->tiny, r, fo_buf_str(&summary));
         put_peek_text(out->text, fo_buf_str(&peek));
     }

@@ -59,7 +59,7 @@ static fo_status run_tracks(const fo_args *a, fo_output *out, fo_error *err) {
     fo_json_object_begin(&j, NULL);
     json_tracks(&j);
     fo_json_object_end(&j);
-    if (out->text) {
+    if (FO_WANT_TEXT(out)) {
         size_t n;
         const fo_track *t = fo_lab_tracks(&n);
         for (size_t i = 0; i < n; i++)
@@ -132,7 +132,7 @@ static fo_status run_lab(const fo_args *a, fo_output *out, fo_error *err) {
     }
     fo_json_array_end(&j);
     fo_json_object_end(&j);
-    if (out->text) text_lab(out->text);
+    if (FO_WANT_TEXT(out)) text_lab(out->text);
     return FO_OK;
 }
 
@@ -141,7 +141,7 @@ static fo_status run_schema(const fo_args *a, fo_output *out, fo_error *err) {
     fo_json j;
     fo_json_init(&j, out->json);
     fo_schema_json(&j);
-    if (out->text) fo_buf_puts(out->text, fo_buf_str(out->json)), fo_buf_putc(out->text, '\n');
+    if (FO_WANT_TEXT(out)) fo_buf_puts(out->text, fo_buf_str(out->json)), fo_buf_putc(out->text, '\n');
     return FO_OK;
 }
 

@@ -367,7 +367,7 @@ static fo_status run_roi(const fo_args *a, fo_output *out, fo_error *err) {
     fo_json j;
     fo_json_init(&j, out->json);
     write_json(&j, a, &p, &r, fo_buf_str(&peek));
-    if (out->text) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
+    if (FO_WANT_TEXT(out)) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
     if (out->svg) fo_draw_ops_breakeven(out->svg, &p, &r);
     fo_buf_free(&peek);
     return FO_OK;

@@ -338,7 +338,7 @@ static fo_status run_sprt(const fo_args *a, fo_output *out, fo_error *err) {
     fo_json j;
     fo_json_init(&j, out->json);
     write_json(&j, a, &p, &r, fo_buf_str(&peek));
-    if (out->text) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
+    if (FO_WANT_TEXT(out)) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
     if (out->svg) {
         /* Sample paths from their own stream, so the figure does not depend on --simulate. */
         const size_t per_path = PATH_POINTS;
