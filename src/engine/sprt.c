@@ -367,45 +367,66 @@ static void zig_init(ziggurat *z) {
 }
 
 /* fo_rng_u64 (rng.c), inlined here because the simulation spends most of its time drawing:
- * the same xoshiro256** step on the same state, so it is the caller's stream. */
+ * the same xoshiro256** step on the same state, so it is the caller's stream. The state is
+ * held by value in `bits32`, never behind a pointer that leaves the hot loop, so the compiler
+ * keeps its four words in registers (the profile showed every draw loading and storing them:
+ * a store-to-load round trip on the loop's critical path). */
 static inline uint64_t rotl64(uint64_t x, int k) {
     return (x << k) | (x >> (64 - k));
 }
 
-static inline uint64_t next_u64(fo_rng *r) {
-    uint64_t *s = r->s;
-    uint64_t result = rotl64(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl64(s[3], 45);
-    return result;
-}
-
 /* 32-bit halves of the generator's 64-bit outputs, low half first. */
 typedef struct bits32 {
-    fo_rng *rng;
+    uint64_t s0, s1, s2, s3; /* the fo_rng's state, by value */
     uint64_t word;
     int spare;
 } bits32;
+
+static inline uint64_t bits_u64(bits32 *b) {
+    uint64_t result = rotl64(b->s1 * 5, 7) * 9, t = b->s1 << 17;
+    b->s2 ^= b->s0;
+    b->s3 ^= b->s1;
+    b->s1 ^= b->s2;
+    b->s0 ^= b->s3;
+    b->s2 ^= t;
+    b->s3 = rotl64(b->s3, 45);
+    return result;
+}
 
 static inline uint32_t next_u32(bits32 *b) {
     if (b->spare) {
         b->spare = 0;
         return (uint32_t)(b->word >> 32);
     }
-    b->word = next_u64(b->rng);
+    b->word = bits_u64(b);
     b->spare = 1;
     return (uint32_t)b->word;
 }
 
-/* The rare rest of a draw: the tail past r, or the wedge between a box and the curve. */
+static bits32 bits_from(const fo_rng *r) {
+    bits32 b = {r->s[0], r->s[1], r->s[2], r->s[3], 0, 0};
+    return b;
+}
+
+static void bits_to(const bits32 *b, fo_rng *r) {
+    r->s[0] = b->s0, r->s[1] = b->s1, r->s[2] = b->s2, r->s[3] = b->s3;
+}
+
+/* The rare rest of a draw: the tail past r, or the wedge between a box and the curve. Works
+ * on its own copy of the state (the caller's stays in registers), with rng.c's full-precision
+ * uniforms on the same stream. */
 static double zig_slow(const ziggurat *z, bits32 *b, unsigned i, double x) {
+    fo_rng r;
     for (;;) {
-        if (i == 0) return ZIG_R - log(fo_rng_uniform_pos(b->rng)); /* the tail: r + Exp(1) */
-        if (z->f[i] + fo_rng_uniform(b->rng) * (z->f[i - 1] - z->f[i]) < exp(-x)) return x;
+        bits_to(b, &r);
+        if (i == 0) { /* the tail: r + Exp(1) */
+            x = ZIG_R - log(fo_rng_uniform_pos(&r));
+            b->s0 = r.s[0], b->s1 = r.s[1], b->s2 = r.s[2], b->s3 = r.s[3];
+            return x;
+        }
+        int wedge = z->f[i] + fo_rng_uniform(&r) * (z->f[i - 1] - z->f[i]) < exp(-x);
+        b->s0 = r.s[0], b->s1 = r.s[1], b->s2 = r.s[2], b->s3 = r.s[3];
+        if (wedge) return x;
         uint32_t u = next_u32(b), j = u >> 8;
         i = u & 0xff;
         x = (double)j * z->w[i];
@@ -418,7 +439,10 @@ static inline double zig_exp(const ziggurat *z, bits32 *b) {
     unsigned i = u & 0xff;
     double x = (double)j * z->w[i];
     if (j < z->k[i]) return x;
-    return zig_slow(z, b, i, x);
+    bits32 copy = *b; /* only the copy's address leaves: *b stays in registers */
+    x = zig_slow(z, &copy, i, x);
+    *b = copy;
+    return x;
 }
 
 /* First n >= f at which f failures are at or below ln B (accept H0), and the last n at which
@@ -500,8 +524,7 @@ static void simulate(const fo_sprt_params *p, const lattice *L, fo_rng *rng, fo_
     double inv[2] = {-1 / log1p(-p->p0), -1 / log1p(-p->p1)};
     sim_side s[2];
     memset(s, 0, sizeof s);
-    fo_rng local = *rng; /* a private copy the compiler can keep close */
-    bits32 bits = {.rng = &local};
+    bits32 bits = bits_from(rng);
     for (int h = 0; h < 2; h++) {
         for (long long k = 0; k < p->simulate; k++) {
             int64_t stop;
@@ -517,7 +540,7 @@ static void simulate(const fo_sprt_params *p, const lattice *L, fo_rng *rng, fo_
             s[h].sum2 += n * n;
         }
     }
-    *rng = local;
+    bits_to(&bits, rng);
     double K = (double)p->simulate;
     r->simulated = p->simulate;
     r->sim_alpha = s[0].rejected / K;
@@ -566,7 +589,7 @@ size_t fo_sprt_path(const fo_sprt_params *p, double rate, fo_rng *rng, fo_sprt_p
     lattice L = make_lattice(p);
     ziggurat z;
     zig_init(&z);
-    bits32 bits = {.rng = rng};
+    bits32 bits = bits_from(rng);
     double inv = -1 / log1p(-rate), n = 0, f = 0;
     size_t k = 0;
     pts[k++] = (fo_sprt_path_point){0, 0};
@@ -575,6 +598,7 @@ size_t fo_sprt_path(const fo_sprt_params *p, double rate, fo_rng *rng, fo_sprt_p
         if (gap > accept_at - n) {
             pts[k++] = (fo_sprt_path_point){accept_at, llr(&L, accept_at, f)};
             *decision = -1;
+            bits_to(&bits, rng);
             return k;
         }
         double g = ceil(gap);
@@ -584,8 +608,10 @@ size_t fo_sprt_path(const fo_sprt_params *p, double rate, fo_rng *rng, fo_sprt_p
         pts[k++] = (fo_sprt_path_point){n, llr(&L, n, f)};
         if (n <= n_upper(&L, f)) {
             *decision = 1;
+            bits_to(&bits, rng);
             return k;
         }
     }
+    bits_to(&bits, rng);
     return k;
 }
