@@ -9,7 +9,8 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 typedef struct bench_stats {
-    double median_s, p10_s, p90_s;
+    double median_s, p10_s, p90_s; /* wall clock */
+    double cpu_median_s;           /* the thread's CPU time (0 for whole processes) */
     int runs, calls_per_run;
 } bench_stats;
 
