@@ -120,6 +120,60 @@ static void test_exact_matches_enumeration(void **state) {
     }
 }
 
+/* The DP in its plainest form, one array slot per failure count from 0 to N: the engine keeps
+ * only the live band in a window it moves back as the band climbs; both must give the same
+ * numbers. */
+static void plain_dp(const fo_sprt_params *p, long long N, double out[6]) {
+    double a = log(p->p1 / p->p0), b = log1p(-p->p1) - log1p(-p->p0);
+    double la = log((1 - p->beta) / p->alpha), lb = log(p->beta / (1 - p->alpha));
+    double *m[2] = {test_calloc((size_t)N + 2, sizeof(double)),
+                    test_calloc((size_t)N + 2, sizeof(double))};
+    double q[2] = {p->p0, p->p1};
+    memset(out, 0, 6 * sizeof *out);
+    long long lo = 0, hi = 0;
+    m[0][0] = m[1][0] = 1;
+    for (long long n = 1; n <= N && lo <= hi; n++) {
+        for (int h = 0; h < 2; h++) {
+            m[h][hi + 1] = 0; /* what was absorbed there before is gone */
+            for (long long f = hi + 1; f > lo; f--)
+                m[h][f] = m[h][f] * (1 - q[h]) + m[h][f - 1] * q[h];
+            m[h][lo] *= 1 - q[h];
+        }
+        hi++;
+        while (hi >= lo && (double)hi * a + (double)(n - hi) * b >= la) {
+            out[0] += m[0][hi], out[2] += (double)n * m[0][hi], out[3] += (double)n * m[1][hi];
+            hi--;
+        }
+        while (lo <= hi && (double)lo * a + (double)(n - lo) * b <= lb) {
+            out[1] += m[1][lo], out[2] += (double)n * m[0][lo], out[3] += (double)n * m[1][lo];
+            lo++;
+        }
+    }
+    for (long long f = lo; f <= hi; f++)
+        out[4] += m[0][f], out[5] += m[1][f];
+    out[2] += (double)N * out[4], out[3] += (double)N * out[5];
+    test_free(m[0]), test_free(m[1]);
+}
+
+static void test_exact_long_band_walk(void **state) {
+    (void)state;
+    /* ~6,600 failures by n = 20,000 at p1 = 0.33: the band climbs past the engine's window of
+     * 2,048 counts three times. The same products in the same order: equal to rounding. */
+    fo_sprt_params p = params(0.3, 0.33, 0.01, 0.01);
+    p.max_requests = 20000;
+    fo_sprt_result r;
+    assert_int_equal(fo_sprt_evaluate(&p, NULL, &r), 0);
+    assert_int_equal(r.exact_requests, 20000);
+    double e[6];
+    plain_dp(&p, 20000, e);
+    double got[6] = {r.exact_alpha,  r.exact_beta,         r.exact_asn_h0,
+                     r.exact_asn_h1, r.truncation_mass_h0, r.truncation_mass_h1};
+    for (int i = 0; i < 6; i++)
+        if (!(fabs(got[i] - e[i]) <= 1e-12 * fmax(1, fabs(e[i]))))
+            fail_msg("quantity %d: engine %.17g, plain DP %.17g", i, got[i], e[i]);
+    assert_true(e[4] > 1e-9); /* still open at 20,000: the comparison covers the whole walk */
+}
+
 static void test_exact_within_wald_bounds(void **state) {
     (void)state;
     double p0s[] = {0.002, 0.005, 0.01, 0.05}, ratios[] = {1.5, 2, 4}, errs[] = {0.01, 0.05, 0.1};
@@ -225,6 +279,10 @@ static void test_simulation_agrees_with_exact(void **state) {
     check_simulation(0.05, 0.1, 0.05, 0.1, 20000, 0, 4);
     /* Truncated: the simulation stops at the same n as the DP and leaves the same mass open. */
     check_simulation(0.001, 0.002, 0.05, 0.05, 20000, 6000, 5);
+    /* Thousands of failures per canary (~11,000 by the DP's end): the DP's band walks past the
+     * end of its window and is moved back several times, the simulation runs past its
+     * boundary tables; both must still agree. */
+    check_simulation(0.3, 0.33, 0.01, 0.01, 3000, 0, 6);
 }
 
 static void test_simulation_is_seeded(void **state) {
@@ -311,6 +369,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wald_formulas),
         cmocka_unit_test(test_exact_matches_enumeration),
+        cmocka_unit_test(test_exact_long_band_walk),
         cmocka_unit_test(test_exact_within_wald_bounds),
         cmocka_unit_test(test_fixed_sample_test),
         cmocka_unit_test(test_simulation_agrees_with_exact),
