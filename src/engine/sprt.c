@@ -20,8 +20,9 @@
 
 #include "fleetops/stats.h"
 
-#define WINDOW 2048 /* >= 2 (FO_SPRT_MAX_BAND + 2): the DP's window of failure counts */
-#define FTAB   2048 /* failure counts whose boundary crossings the simulation tabulates */
+#define WINDOW    1024 /* > FO_SPRT_MAX_BAND + 2: the DP's window of failure counts (16 kB) */
+#define JUMP_BAND 64   /* the DP jumps quiet stretches of bands up to this wide (see below) */
+#define FTAB      2048 /* failure counts whose boundary crossings the simulation tabulates */
 
 typedef struct lattice {
     double a, b, ln_a, ln_b; /* jump per failure, drift per success, ln A, ln B */
@@ -160,12 +161,139 @@ static v2d dp_alive(const v2d *m, long long lo, long long hi, long long base) {
     return sum;
 }
 
+static double n_lower(const lattice *L, double f);
+static double n_upper(const lattice *L, double f);
+
+/* ---- jumping over quiet stretches --------------------------------------------------------
+ * Between two boundary moves the band [lo, hi] is fixed, nothing is absorbed at the bottom,
+ * and at the top each request absorbs exactly what flows from hi into hi + 1 (rejection). Over
+ * k such requests the transition T = c I + q S (S: up one count) is binomial: T^k moves mass
+ * from count g to f with probability Bin(k, f - g; q), and what leaves the band is the mass
+ * that meets at least hi - g + 1 failures, P(Bin(k, q) >= hi - g + 1). With T_r the request of
+ * the r-th failure (negative binomial), sum_{t <= k} t P(T_r = t) = (r / q) P(Bin(k + 1, q) >=
+ * r + 1), which gives each block's share of E[N] in closed form. So a stretch of k requests
+ * costs O(w^2) for a band of w counts instead of O(k w); the DP jumps when k > w (for a slowly
+ * moving boundary, p = 0.001, k is ~700 and w ~9) and w <= JUMP_BAND (wide bands come with
+ * short stretches; the tables stay small on the stack). The quantiles and the every-16-
+ * requests convergence check, both monotone in n, are located inside a jump by bisection. */
+
+typedef struct binom_row {
+    double pmf[JUMP_BAND + 2];  /* P(Bin(k, q) = j), j = 0 .. w + 1 */
+    double tail[JUMP_BAND + 2]; /* P(Bin(k, q) >= j + 1), j = 0 .. w */
+} binom_row;
+
+/* pmf and upper tails of Bin(k, q) up to index w + 1; returns 0 when c^k underflows (the
+ * caller then steps instead). Tails are summed from the far end, all terms positive. */
+static int binom_fill(binom_row *b, long long k, double q, long long w) {
+    double lc = (double)k * log1p(-q), ratio = q / (1 - q);
+    if (lc < -700) return 0;
+    long long top = w + 1 < k ? w + 1 : k;
+    b->pmf[0] = exp(lc);
+    for (long long j = 0; j < top; j++)
+        b->pmf[j + 1] = b->pmf[j] * ((double)(k - j) / (double)(j + 1)) * ratio;
+    for (long long j = top + 1; j <= w + 1; j++)
+        b->pmf[j] = 0;
+    /* Beyond the table: sum terms until they stop mattering, past the mode, against the
+     * largest tail P(X >= 1) (each tail multiplies a mass <= 1, so what is dropped moves an
+     * absorbed total by < 1e-18 of that tail). */
+    double beyond = 0, term = b->pmf[top], scale = -expm1(lc);
+    for (long long j = top; j < k; j++) {
+        term *= ((double)(k - j) / (double)(j + 1)) * ratio;
+        beyond += term;
+        if (term < 1e-18 * scale && (double)j > (double)k * q) break;
+    }
+    double t = beyond;
+    for (long long j = w; j >= 0; j--) { /* tail[j] = P(X >= j + 1) */
+        t += j + 1 <= top ? b->pmf[j + 1] : 0;
+        b->tail[j] = t;
+    }
+    return 1;
+}
+
+/* Mass absorbed at the top over the first i requests of a stretch, from counts lo..hi. */
+static double top_absorbed(const double *m, long long w, long long i, double q, binom_row *tmp) {
+    if (!binom_fill(tmp, i, q, w)) return NAN;
+    double s = 0;
+    for (long long g = 0; g < w; g++) /* count lo + g: needs w - g failures to leave */
+        s += m[g] * tmp->tail[w - 1 - g];
+    return s;
+}
+
+typedef struct dp_work {
+    binom_row row, probe;
+    double mass[2][JUMP_BAND];
+    double next[JUMP_BAND];
+} dp_work;
+
+/* Alive mass after i quiet requests from the band's masses (both hypotheses below tail?). */
+static int converged_after(const dp_work *wk, long long w, long long i, const double *q,
+                           binom_row *tmp) {
+    for (int h = 0; h < 2; h++) {
+        double alive = 0;
+        for (long long g = 0; g < w; g++)
+            alive += wk->mass[h][g];
+        double gone = top_absorbed(wk->mass[h], w, i, q[h], tmp);
+        if (!(alive - gone < FO_SPRT_TAIL_MASS)) return 0;
+    }
+    return 1;
+}
+
+/* Jumps k quiet requests: n -> n + k, masses convolved, the top's absorption booked. */
+static void dp_jump(dp_work *wk, v2d *m, long long lo, long long hi, long long base, long long n,
+                    long long k, const double *q, dp_side **side) {
+    long long w = hi - lo + 1;
+    for (int h = 0; h < 2; h++) {
+        dp_side *s = side[h];
+        double *mass = wk->mass[h];
+        binom_fill(&wk->row, k, q[h], w);
+        const binom_row *b = &wk->row;
+        double gone = 0, asn = 0;
+        for (long long g = 0; g < w; g++) {
+            long long r = w - g; /* failures needed to pass the top */
+            /* P(Bin(k + 1, q) >= r + 1) = P(Bin(k, q) >= r + 1) + q P(Bin(k, q) = r) */
+            double reach = b->tail[r - 1], reach_next = b->tail[r] + q[h] * b->pmf[r];
+            gone += mass[g] * reach;
+            asn += mass[g] * ((double)n * reach + (double)r / q[h] * reach_next);
+        }
+        for (long long f = 0; f < w; f++) { /* what stays: the binomial convolution */
+            double v = 0;
+            for (long long g = 0; g <= f; g++)
+                v += mass[g] * b->pmf[f - g];
+            wk->next[f] = v;
+        }
+        /* the quantiles, when this stretch carries the stopped mass past them */
+        double marks[2] = {0.5, 0.99}, *at[2] = {&s->median, &s->p99};
+        for (int q_ = 0; q_ < 2; q_++) {
+            if (!(s->stopped < marks[q_] && s->stopped + gone >= marks[q_])) continue;
+            long long lo_i = 0, hi_i = k; /* stopped + absorbed(lo_i) < mark <= ... (hi_i) */
+            while (hi_i - lo_i > 1) {
+                long long mid = lo_i + (hi_i - lo_i) / 2;
+                if (s->stopped + top_absorbed(mass, w, mid, q[h], &wk->probe) >= marks[q_])
+                    hi_i = mid;
+                else
+                    lo_i = mid;
+            }
+            *at[q_] = (double)(n + hi_i);
+        }
+        s->reject += gone;
+        s->asn += asn;
+        s->stopped += gone;
+        for (long long f = 0; f < w; f++) {
+            mass[f] = wk->next[f];
+            m[lo - base + f][h] = wk->next[f];
+        }
+    }
+}
+
 static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_sprt_result *r) {
+    dp_work work, *wk = &work;
     static const v2d zero = {0, 0};
     v2d m[WINDOW];
     dp_side s0 = {.p = p->p0, .alive = 1, .median = NAN, .p99 = NAN};
     dp_side s1 = {.p = p->p1, .alive = 1, .median = NAN, .p99 = NAN};
+    dp_side *side[2] = {&s0, &s1};
     const v2d q = {p->p0, p->p1}, c = {1 - p->p0, 1 - p->p1};
+    const double qs[2] = {p->p0, p->p1};
     long long cap = p->max_requests > 0
                         ? p->max_requests
                         : (long long)(FO_SPRT_DP_BUDGET / (band + FO_SPRT_DP_STEP_COST));
@@ -177,6 +305,37 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
             v2d alive = dp_alive(m, lo, hi, base);
             s0.alive = alive[0], s1.alive = alive[1];
             if (s0.alive < FO_SPRT_TAIL_MASS && s1.alive < FO_SPRT_TAIL_MASS) break;
+        }
+        /* A quiet stretch ahead: requests n + 1 .. e - 1 move neither boundary. */
+        long long w = hi - lo + 1;
+        long long e_top = (long long)n_upper(L, (double)(hi + 1)) + 1;
+        long long e_bot = (long long)n_lower(L, (double)lo);
+        long long k = (e_top < e_bot ? e_top : e_bot) - 1 - n;
+        if (k > cap - n) k = cap - n;
+        if (k >= 8 && 4 * k >= w && w <= JUMP_BAND) {
+            for (int h = 0; h < 2; h++)
+                for (long long g = 0; g < w; g++)
+                    wk->mass[h][g] = m[lo - base + g][h];
+            /* the convergence checks inside the stretch (every 16th n): the first that passes */
+            long long last = ((n + k) / 16) * 16;
+            long long first = (n / 16 + 1) * 16;
+            if (last > n && converged_after(wk, w, last - n, qs, &wk->probe)) {
+                long long a = first, b = last; /* multiples of 16: b passes, a may not */
+                if (converged_after(wk, w, first - n, qs, &wk->probe)) b = first;
+                while (b - a > 16) {
+                    long long mid = a + ((b - a) / 32) * 16;
+                    if (converged_after(wk, w, mid - n, qs, &wk->probe))
+                        b = mid;
+                    else
+                        a = mid;
+                }
+                k = b - n;
+            }
+            if ((double)k * log1p(-qs[1]) >= -700) { /* c^k representable (binom_fill) */
+                dp_jump(wk, m, lo, hi, base, n, k, qs, side);
+                n += k;
+                continue;
+            }
         }
         if (hi + 2 - base > WINDOW) { /* move the band [lo, hi] back to the window's start */
             memmove(m, m + (lo - base), (size_t)(hi - lo + 1) * sizeof *m);
