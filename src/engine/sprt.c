@@ -220,9 +220,8 @@ static double top_absorbed(const double *m, long long w, long long i, double q, 
 }
 
 typedef struct dp_work {
-    binom_row row, probe;
+    binom_row row[2], probe; /* row[h]: Bin(k, q_h) for the stretch being jumped */
     double mass[2][JUMP_BAND];
-    double next[JUMP_BAND];
 } dp_work;
 
 /* Alive mass after i quiet requests from the band's masses (both hypotheses below tail?). */
@@ -238,51 +237,72 @@ static int converged_after(const dp_work *wk, long long w, long long i, const do
     return 1;
 }
 
+/* Both hypotheses' rows for a stretch of k requests; 1 when the band's undecided mass would
+ * be below the tail mass under both by its end (the same sums as converged_after). */
+static int fill_rows(dp_work *wk, long long w, long long k, const double *q) {
+    int converged = 1;
+    for (int h = 0; h < 2; h++) {
+        binom_fill(&wk->row[h], k, q[h], w);
+        double alive = 0, gone = 0;
+        for (long long g = 0; g < w; g++)
+            alive += wk->mass[h][g];
+        for (long long g = 0; g < w; g++)
+            gone += wk->mass[h][g] * wk->row[h].tail[w - 1 - g];
+        converged &= alive - gone < FO_SPRT_TAIL_MASS;
+    }
+    return converged;
+}
+
 /* Jumps k quiet requests: n -> n + k, masses convolved, the top's absorption booked. */
 static void dp_jump(dp_work *wk, v2d *m, long long lo, long long hi, long long base, long long n,
                     long long k, const double *q, dp_side **side) {
     long long w = hi - lo + 1;
+    /* Both hypotheses side by side in lanes (each lane the same operations in the same order
+     * as a loop over one hypothesis): masses from the window, the rows' pmf and tails. */
+    v2d pmf[JUMP_BAND + 2], tail[JUMP_BAND + 2], gone = {0, 0}, asn = {0, 0};
+    const v2d q2 = {q[0], q[1]}, n2 = {(double)n, (double)n};
+    for (long long j = 0; j <= w; j++) {
+        pmf[j] = (v2d){wk->row[0].pmf[j], wk->row[1].pmf[j]};
+        tail[j] = (v2d){wk->row[0].tail[j], wk->row[1].tail[j]};
+    }
+    const v2d *mass = m + (lo - base);
+    for (long long g = 0; g < w; g++) {
+        long long r = w - g; /* failures needed to pass the top */
+        /* P(Bin(k + 1, q) >= r + 1) = P(Bin(k, q) >= r + 1) + q P(Bin(k, q) = r) */
+        v2d reach = tail[r - 1], reach_next = tail[r] + q2 * pmf[r];
+        v2d r2 = {(double)r, (double)r};
+        gone += mass[g] * reach;
+        asn += mass[g] * (n2 * reach + r2 / q2 * reach_next);
+    }
+    v2d next[JUMP_BAND];
+    for (long long f = 0; f < w; f++) { /* what stays: the binomial convolution */
+        v2d v = {0, 0};
+        for (long long g = 0; g <= f; g++)
+            v += mass[g] * pmf[f - g];
+        next[f] = v;
+    }
     for (int h = 0; h < 2; h++) {
-        dp_side *s = side[h];
-        double *mass = wk->mass[h];
-        binom_fill(&wk->row, k, q[h], w);
-        const binom_row *b = &wk->row;
-        double gone = 0, asn = 0;
-        for (long long g = 0; g < w; g++) {
-            long long r = w - g; /* failures needed to pass the top */
-            /* P(Bin(k + 1, q) >= r + 1) = P(Bin(k, q) >= r + 1) + q P(Bin(k, q) = r) */
-            double reach = b->tail[r - 1], reach_next = b->tail[r] + q[h] * b->pmf[r];
-            gone += mass[g] * reach;
-            asn += mass[g] * ((double)n * reach + (double)r / q[h] * reach_next);
-        }
-        for (long long f = 0; f < w; f++) { /* what stays: the binomial convolution */
-            double v = 0;
-            for (long long g = 0; g <= f; g++)
-                v += mass[g] * b->pmf[f - g];
-            wk->next[f] = v;
-        }
         /* the quantiles, when this stretch carries the stopped mass past them */
+        dp_side *s = side[h];
         double marks[2] = {0.5, 0.99}, *at[2] = {&s->median, &s->p99};
         for (int q_ = 0; q_ < 2; q_++) {
-            if (!(s->stopped < marks[q_] && s->stopped + gone >= marks[q_])) continue;
+            if (!(s->stopped < marks[q_] && s->stopped + gone[h] >= marks[q_])) continue;
             long long lo_i = 0, hi_i = k; /* stopped + absorbed(lo_i) < mark <= ... (hi_i) */
             while (hi_i - lo_i > 1) {
                 long long mid = lo_i + (hi_i - lo_i) / 2;
-                if (s->stopped + top_absorbed(mass, w, mid, q[h], &wk->probe) >= marks[q_])
+                if (s->stopped + top_absorbed(wk->mass[h], w, mid, q[h], &wk->probe) >= marks[q_])
                     hi_i = mid;
                 else
                     lo_i = mid;
             }
             *at[q_] = (double)(n + hi_i);
         }
-        s->reject += gone;
-        s->asn += asn;
-        s->stopped += gone;
-        for (long long f = 0; f < w; f++) {
-            mass[f] = wk->next[f];
-            m[lo - base + f][h] = wk->next[f];
-        }
+        s->reject += gone[h];
+        s->asn += asn[h];
+        s->stopped += gone[h];
     }
+    for (long long f = 0; f < w; f++)
+        m[lo - base + f] = next[f];
 }
 
 static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_sprt_result *r) {
@@ -312,30 +332,33 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
         long long e_bot = (long long)n_lower(L, (double)lo);
         long long k = (e_top < e_bot ? e_top : e_bot) - 1 - n;
         if (k > cap - n) k = cap - n;
-        if (k >= 8 && 4 * k >= w && w <= JUMP_BAND) {
+        if (k >= 8 && 4 * k >= w && w <= JUMP_BAND &&
+            (double)k * log1p(-qs[1]) >= -700) { /* c^k representable (binom_fill) */
             for (int h = 0; h < 2; h++)
                 for (long long g = 0; g < w; g++)
                     wk->mass[h][g] = m[lo - base + g][h];
-            /* the convergence checks inside the stretch (every 16th n): the first that passes */
-            long long last = ((n + k) / 16) * 16;
-            long long first = (n / 16 + 1) * 16;
-            if (last > n && converged_after(wk, w, last - n, qs, &wk->probe)) {
-                long long a = first, b = last; /* multiples of 16: b passes, a may not */
-                if (converged_after(wk, w, first - n, qs, &wk->probe)) b = first;
-                while (b - a > 16) {
-                    long long mid = a + ((b - a) / 32) * 16;
-                    if (converged_after(wk, w, mid - n, qs, &wk->probe))
-                        b = mid;
-                    else
-                        a = mid;
+            /* The convergence check runs at every 16th n. The undecided mass only falls, so a
+             * check inside the stretch can pass only if the stretch's end would: only then
+             * are the checks located, by bisection (the first that passes ends the DP). */
+            if (fill_rows(wk, w, k, qs)) {
+                long long last = ((n + k) / 16) * 16, first = (n / 16 + 1) * 16;
+                if (last > n && converged_after(wk, w, last - n, qs, &wk->probe)) {
+                    long long a = first, b = last; /* multiples of 16: b passes, a may not */
+                    if (converged_after(wk, w, first - n, qs, &wk->probe)) b = first;
+                    while (b - a > 16) {
+                        long long mid = a + ((b - a) / 32) * 16;
+                        if (converged_after(wk, w, mid - n, qs, &wk->probe))
+                            b = mid;
+                        else
+                            a = mid;
+                    }
+                    k = b - n;
+                    fill_rows(wk, w, k, qs);
                 }
-                k = b - n;
             }
-            if ((double)k * log1p(-qs[1]) >= -700) { /* c^k representable (binom_fill) */
-                dp_jump(wk, m, lo, hi, base, n, k, qs, side);
-                n += k;
-                continue;
-            }
+            dp_jump(wk, m, lo, hi, base, n, k, qs, side);
+            n += k;
+            continue;
         }
         if (hi + 2 - base > WINDOW) { /* move the band [lo, hi] back to the window's start */
             memmove(m, m + (lo - base), (size_t)(hi - lo + 1) * sizeof *m);
