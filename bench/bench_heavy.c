@@ -294,7 +294,7 @@ static void check_logreg(FILE *f, const char *refdir) {
             s->m.iterations);
     int first = 1;
     for (int k = 0; k <= FO_PL_FEATURES; k++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "theta_%d", k);
         stat_val(f, name, k < FO_PL_FEATURES ? s->m.w[k] : s->m.b, 0, &first);
     }
