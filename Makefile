@@ -50,10 +50,20 @@ test: deps-test deps-web build web build-asan/CMakeCache.txt
 run: build
 	./build/fleetops serve
 
+# bench/RESULTS.md and bench/results.json: fleetops in-process (the driver, fleetops_bench), the
+# draws each simulation takes, the NumPy references (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+# unset for that command alone: set on some machines, they slow a current NumPy), the server
+# and the ledger under load, then one report.
+LOAD_PATHS = "/api/roi@1000" "/api/canary@100,1000,2000" "/api/crisis?track=edge-guardian@50,100,200"
 bench: deps-bench build
-	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json
-	bench/server_load.sh ./build/fleetops /api/roi
-	bench/ledger_load.sh ./build/fleetops
+	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json --refdir build
+	./build/fleetops_draws > build/bench_draws.json
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/run.py \
+		build/bench.json build/bench_reference.json
+	rm -f build/bench_load.jsonl
+	FO_BENCH_JSON=build/bench_load.jsonl bench/server_load.sh ./build/fleetops $(LOAD_PATHS)
+	FO_BENCH_JSON=build/bench_load.jsonl bench/ledger_load.sh ./build/fleetops
+	/usr/bin/python3 bench/reference/assemble.py build bench
 
 soak: deps-test build
 	cd build && FO_SOAK_SECONDS=60 ./test_soak

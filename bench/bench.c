@@ -1,6 +1,9 @@
-/* bench.c — `make bench`: times each workload in-process (median and spread of repeated
- * runs) and whole CLI processes, prints a table and writes JSON. Benchmarks only measure;
- * targets are reported beside the figures, never asserted in tests. */
+/* bench.c — `make bench`'s driver: times each workload in-process (median and spread of
+ * repeated runs), the machine's floor, every command x track through the command table (the
+ * lab's interactions), and whole CLI processes; prints a table and writes one JSON object
+ * (machine, floor, cases, interactions, processes, checks) that bench/reference/assemble.py
+ * joins with the NumPy references and the server load into bench/RESULTS.md. Benchmarks only
+ * measure; targets are reported beside the figures, never asserted in tests. */
 #include <math.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -8,63 +11,31 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
+#include "bench_heavy.h"
+#include "fleetops/command.h"
+#include "fleetops/lab.h"
 
 extern char **environ;
-
-static double now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-/* Runs fn repeatedly: batches sized to ~2 ms, `runs` batches; per-call seconds per batch. */
-static void measure(const bench_case *c, bench_stats *st) {
-    void *state = c->setup ? c->setup() : NULL;
-    c->fn(state); /* warm-up */
-    int per_batch = 1;
-    for (;;) {
-        double t0 = now_s();
-        for (int i = 0; i < per_batch; i++)
-            c->fn(state);
-        double dt = now_s() - t0;
-        if (dt > 2e-3 || per_batch >= (1 << 20)) break;
-        per_batch *= 2;
-    }
-    enum { RUNS = 21 };
-    double t[RUNS];
-    for (int r = 0; r < RUNS; r++) {
-        double t0 = now_s();
-        for (int i = 0; i < per_batch; i++)
-            c->fn(state);
-        t[r] = (now_s() - t0) / per_batch;
-    }
-    qsort(t, RUNS, sizeof t[0], cmp_double);
-    st->median_s = t[RUNS / 2];
-    st->p10_s = t[RUNS / 10];
-    st->p90_s = t[RUNS - 1 - RUNS / 10];
-    st->runs = RUNS;
-    st->calls_per_run = per_batch;
-    if (c->teardown) c->teardown(state);
-}
-
 static double run_process(const char *const *argv) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 01 /* O_WRONLY */, 0);
-    double t0 = now_s();
+    double t0 = bench_now_s();
     pid_t pid;
     if (posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ) != 0) return NAN;
     int st;
     waitpid(pid, &st, 0);
     posix_spawn_file_actions_destroy(&fa);
-    return now_s() - t0;
+    return bench_now_s() - t0;
 }
 
 static void measure_process(const char *const *argv, bench_stats *st) {
@@ -77,6 +48,7 @@ static void measure_process(const char *const *argv, bench_stats *st) {
     st->median_s = t[RUNS / 2];
     st->p10_s = t[RUNS / 10];
     st->p90_s = t[RUNS - 1 - RUNS / 10];
+    st->cpu_median_s = 0;
     st->runs = RUNS;
     st->calls_per_run = 1;
 }
@@ -90,26 +62,146 @@ static void fmt_time(char *out, size_t n, double s) {
         snprintf(out, n, "%.2f ms", s * 1e3);
 }
 
-static void report(FILE *json, int *first, const char *name, const char *target_text,
-                   double target_s, const bench_stats *st) {
+static void print_row(const char *name, const char *target_text, double target_s,
+                      const bench_stats *st) {
     char med[32], lo[32], hi[32];
     fmt_time(med, sizeof med, st->median_s);
     fmt_time(lo, sizeof lo, st->p10_s);
     fmt_time(hi, sizeof hi, st->p90_s);
     const char *verdict = target_s > 0 ? (st->median_s <= target_s ? "met" : "MISSED") : "";
-    printf("%-44s %12s  [%s .. %s]  target %-10s %s\n", name, med, lo, hi, target_text, verdict);
-    if (json) {
-        fprintf(json,
-                "%s\n  {\"name\": \"%s\", \"median_s\": %.9g, \"p10_s\": %.9g, \"p90_s\": %.9g, "
-                "\"runs\": %d, \"target_s\": %.9g, \"met\": %s}",
-                *first ? "" : ",", name, st->median_s, st->p10_s, st->p90_s, st->runs, target_s,
-                st->median_s <= target_s ? "true" : "false");
-        *first = 0;
+    char cpu[32] = "";
+    if (st->cpu_median_s > 0) fmt_time(cpu, sizeof cpu, st->cpu_median_s);
+    printf("%-46s %10s  [%s .. %s]  cpu %-9s target %-10s %s\n", name, med, lo, hi, cpu,
+           target_text, verdict);
+    fflush(stdout);
+}
+
+/* A JSON string of printable ASCII (every name here is). */
+static void json_str(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', f);
+        fputc(*s >= 32 ? *s : ' ', f);
     }
+    fputc('"', f);
+}
+
+static void json_stats(FILE *f, const bench_stats *st) {
+    fprintf(f,
+            "\"median_s\": %.9g, \"p10_s\": %.9g, \"p90_s\": %.9g, \"cpu_median_s\": %.9g, "
+            "\"runs\": %d, \"calls_per_run\": %d",
+            st->median_s, st->p10_s, st->p90_s, st->cpu_median_s, st->runs, st->calls_per_run);
+}
+
+static void json_machine(FILE *f) {
+    char model[256] = "unknown", line[512];
+    FILE *c = fopen("/proc/cpuinfo", "r");
+    while (c && fgets(line, sizeof line, c)) {
+        if (strncmp(line, "model name", 10) == 0) {
+            char *v = strchr(line, ':');
+            if (v) {
+                v++;
+                while (*v == ' ')
+                    v++;
+                v[strcspn(v, "\n")] = 0;
+                snprintf(model, sizeof model, "%s", v);
+            }
+            break;
+        }
+    }
+    if (c) fclose(c);
+    double load[3] = {NAN, NAN, NAN};
+    FILE *l = fopen("/proc/loadavg", "r");
+    if (l) {
+        if (fscanf(l, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = NAN;
+        fclose(l);
+    }
+    fprintf(f, "  \"machine\": {\"cpu\": ");
+    json_str(f, model);
+    fprintf(f, ", \"cores\": %ld, \"loadavg_1min_at_start\": %.2f, \"compiler\": ",
+            sysconf(_SC_NPROCESSORS_ONLN), load[0]);
+    json_str(f, __VERSION__);
+    fprintf(f, "},\n");
+}
+
+/* ---- the lab's interactions: every command x track at its defaults ----------------------- */
+
+/* Simulations get a frame (16 ms); the rest (closed forms, exact sums) 1 ms. */
+static int is_simulation(const char *cmd) {
+    return strcmp(cmd, "crisis") == 0 || strcmp(cmd, "rollout") == 0 ||
+           strcmp(cmd, "ensemble") == 0 || strcmp(cmd, "governance") == 0;
+}
+
+typedef struct interaction {
+    const char *cmd, *track;
+    int svg;
+    const char *names[4], *values[4];
+    size_t n;
+} interaction;
+
+static void run_interaction(void *state) {
+    interaction *it = state;
+    fo_buf json, svg;
+    fo_buf_init(&json), fo_buf_init(&svg);
+    fo_output o = {&json, it->svg ? &svg : NULL, 0};
+    fo_error e;
+    fo_command_run_kv(it->cmd, it->names, it->values, it->n, &o, &e);
+    BENCH_KEEP(json);
+    fo_buf_free(&json), fo_buf_free(&svg);
+}
+
+static void interactions(FILE *json, const char *filter) {
+    size_t ncmd, ntrack;
+    const fo_command *const *cmds = fo_commands(&ncmd);
+    const fo_track *tracks = fo_lab_tracks(&ntrack);
+    int first = 1;
+    if (json) fprintf(json, "  \"interactions\": [");
+    printf("\nInteractions: every command x track at its defaults, through the command table\n");
+    for (size_t c = 0; c < ncmd; c++) {
+        const fo_command *cmd = cmds[c];
+        int has_track = fo_command_param(cmd, "track", NULL) != NULL;
+        for (size_t t = 0; t < (has_track ? ntrack : 1); t++) {
+            interaction it = {.cmd = cmd->name, .track = has_track ? tracks[t].id : "-"};
+            if (has_track) it.names[it.n] = "track", it.values[it.n++] = tracks[t].id;
+            /* Required parameters: governance's policy takes its first choice, bound a
+             * canary's evidence (2 failures in 3,000 requests). */
+            for (size_t k = 0; k < cmd->nparams; k++) {
+                const fo_param *p = &cmd->params[k];
+                if (!(p->flags & FO_P_REQUIRED) || strcmp(p->name, "track") == 0) continue;
+                it.names[it.n] = p->name;
+                it.values[it.n++] = p->type == FO_T_CHOICE             ? p->choices[0]
+                                    : strcmp(p->name, "failures") == 0 ? "2"
+                                                                       : "3000";
+            }
+            for (int svg = 0; svg <= (cmd->figure ? 1 : 0); svg++) {
+                char name[96];
+                snprintf(name, sizeof name, "%s %s%s", cmd->name, it.track,
+                         svg ? " (JSON + SVG)" : " (JSON)");
+                if (filter && !strstr(name, filter)) continue;
+                it.svg = svg;
+                double target = is_simulation(cmd->name) ? 16e-3 : 1e-3;
+                bench_case bc = {name, 0, run_interaction, 0, target, "", 0, 0, 0};
+                bench_stats st;
+                bench_measure_state(&bc, &it, &st);
+                print_row(name, target > 2e-3 ? "< 16 ms" : "< 1 ms", target, &st);
+                if (json) {
+                    fprintf(json,
+                            "%s\n    {\"command\": \"%s\", \"track\": \"%s\", \"svg\": %s, "
+                            "\"kind\": \"%s\", \"target_s\": %g, ",
+                            first ? "" : ",", cmd->name, it.track, svg ? "true" : "false",
+                            is_simulation(cmd->name) ? "simulation" : "analytic", target);
+                    json_stats(json, &st);
+                    fprintf(json, "}");
+                    first = 0;
+                }
+            }
+        }
+    }
+    if (json) fprintf(json, "\n  ],\n");
 }
 
 int main(int argc, char **argv) {
-    const char *bin = "build/fleetops", *out = NULL, *filter = NULL;
+    const char *bin = "build/fleetops", *out = NULL, *filter = NULL, *refdir = "build";
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--fleetops") == 0)
             bin = argv[i + 1];
@@ -117,20 +209,64 @@ int main(int argc, char **argv) {
             out = argv[i + 1];
         else if (strcmp(argv[i], "--filter") == 0)
             filter = argv[i + 1];
+        else if (strcmp(argv[i], "--refdir") == 0)
+            refdir = argv[i + 1];
     }
     FILE *json = out ? fopen(out, "w") : NULL;
-    if (json) fprintf(json, "[");
-    int first = 1;
-    printf("%-44s %12s  %-22s  %s\n", "workload", "median", "[p10 .. p90]", "target");
+    if (json) {
+        fprintf(json, "{\n");
+        json_machine(json);
+    }
+
+    /* The floor first, while nothing of ours has warmed the caches. */
+    bench_floor_rates fl;
+    bench_floor(&fl);
+    printf("floor: %.2f ns per 64-bit number (xoshiro256** in registers), %.2f ns per "
+           "fo_rng_u64 call, %.1f ns per fo_rng_normal, %.2f GB/s write+read over 64 MB\n\n",
+           fl.u64_inline_s * 1e9, fl.u64_call_s * 1e9, fl.normal_s * 1e9,
+           1e-9 / fl.stream_64mb_s_per_byte);
+    if (json)
+        fprintf(json,
+                "  \"floor\": {\"u64_inline_s\": %.6g, \"u64_call_s\": %.6g, \"normal_s\": %.6g, "
+                "\"stream_64mb_s_per_byte\": %.6g},\n",
+                fl.u64_inline_s, fl.u64_call_s, fl.normal_s, fl.stream_64mb_s_per_byte);
+
+    printf("%-46s %10s  %-22s  %s\n", "workload", "median", "[p10 .. p90]", "target");
     size_t n;
     const bench_case *cases = bench_cases(&n);
+    if (json) fprintf(json, "  \"cases\": [");
+    int first = 1;
     for (size_t i = 0; i < n; i++) {
         if (filter && !strstr(cases[i].name, filter)) continue;
         bench_stats st;
-        measure(&cases[i], &st);
-        report(json, &first, cases[i].name, cases[i].target_text, cases[i].target_s, &st);
+        bench_measure(&cases[i], &st);
+        print_row(cases[i].name, cases[i].target_text, cases[i].target_s, &st);
+        if (!json) continue;
+        fprintf(json, "%s\n    {\"name\": ", first ? "" : ",");
+        json_str(json, cases[i].name);
+        fprintf(json, ", \"target_s\": %.9g, \"target_text\": ", cases[i].target_s);
+        json_str(json, cases[i].target_text);
+        fprintf(json, ", ");
+        json_stats(json, &st);
+        if (cases[i].id) {
+            size_t bytes = bench_heavy_bytes(cases[i].id);
+            fprintf(json, ", \"id\": \"%s\", \"elements\": %.17g, \"element_unit\": ", cases[i].id,
+                    cases[i].elements);
+            json_str(json, cases[i].element_unit);
+            fprintf(json, ", \"bytes\": %zu, \"stream_s\": %.6g", bytes,
+                    bytes ? bench_stream_seconds(bytes) : 0.0);
+        }
+        fprintf(json, "}");
+        first = 0;
     }
+    if (json) fprintf(json, "\n  ],\n");
+
+    interactions(json, filter);
+
+    printf("\n");
     const bench_process *procs = bench_processes(&n);
+    if (json) fprintf(json, "  \"processes\": [");
+    first = 1;
     for (size_t i = 0; i < n; i++) {
         if (filter && !strstr(procs[i].name, filter)) continue;
         const char *pargv[32];
@@ -141,10 +277,19 @@ int main(int argc, char **argv) {
         pargv[k] = NULL;
         bench_stats st;
         measure_process(pargv, &st);
-        report(json, &first, procs[i].name, procs[i].target_text, procs[i].target_s, &st);
+        print_row(procs[i].name, procs[i].target_text, procs[i].target_s, &st);
+        if (!json) continue;
+        fprintf(json, "%s\n    {\"name\": ", first ? "" : ",");
+        json_str(json, procs[i].name);
+        fprintf(json, ", \"target_s\": %.9g, ", procs[i].target_s);
+        json_stats(json, &st);
+        fprintf(json, "}");
+        first = 0;
     }
     if (json) {
-        fprintf(json, "\n]\n");
+        fprintf(json, "\n  ],\n  \"checks\": ");
+        bench_heavy_checks(json, refdir);
+        fprintf(json, "\n}\n");
         fclose(json);
         printf("\nwrote %s\n", out);
     }

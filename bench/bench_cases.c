@@ -1,6 +1,7 @@
 /* bench_cases.c — every benchmark of `make bench`, with the speed target of its issue. */
 #include "bench.h"
 #include "bench_crisis.h"
+#include "bench_heavy.h"
 #include "bench_part3.h"
 #include "bench_part2.h"
 #include "fleetops/command.h"
@@ -8,21 +9,8 @@
 
 static void bench_roi_evaluate(void *state) {
     (void)state;
-    fo_roi_params p = {.models = 30,
-                       .heterogeneity = 0.5,
-                       .capex_usd = 500000,
-                       .engineer_cost_usd_per_hour = 100,
-                       .horizon_years = 1,
-                       .team_size = 4,
-                       .alert_hours_per_model_year = 78,
-                       .deploy_hours_per_model_year = 18,
-                       .dependency_hours_per_pair_year = 6,
-                       .platform_upkeep_hours_per_year = 1000,
-                       .platform_alert_hours_per_model_year = 8,
-                       .platform_deploy_hours_per_model_year = 2,
-                       .platform_contract_hours_per_model_year = 4};
     fo_roi_result r;
-    fo_roi_evaluate(&p, &r);
+    fo_roi_evaluate(&bench_roi_params, &r);
     BENCH_KEEP(r);
 }
 
@@ -43,18 +31,21 @@ extern const bench_case bench_ledger_cases[];
 extern const size_t bench_ledger_count;
 
 static const bench_case cases[] = {
-    {"roi: evaluate (toil, N*, cap, curve)", 0, bench_roi_evaluate, 0, 100e-6, "< 100 us"},
+    {"roi: evaluate (toil, N*, cap, curve)", 0, bench_roi_evaluate, 0, 100e-6, "< 100 us",
+     "roi_curve", 1, "evaluation"},
     {"roi: command table + JSON", 0, bench_roi_api_json, 0, 0, ""},
     {"crisis: cloud-titan 50 models x 30 days", bench_crisis_setup, bench_crisis_cloud,
-     bench_crisis_teardown, 50e-3, "< 50 ms"},
+     bench_crisis_teardown, 50e-3, "< 50 ms", "cloud_streams", 50.0 * 43200 * 2, "metric sample"},
     {"crisis: edge-guardian 500,000 vehicles", bench_crisis_setup, bench_crisis_edge,
-     bench_crisis_teardown, 20e-3, "< 20 ms"},
+     bench_crisis_teardown, 20e-3, "< 20 ms", "edge_rollout", 500000, "vehicle"},
     {"crisis: mobile-nomad 10 regions x 168 h", bench_crisis_setup, bench_crisis_mobile,
      bench_crisis_teardown, 10e-3, "< 10 ms"},
     {"crisis: cloud-titan command table + JSON", 0, bench_crisis_cloud_api, 0, 0, ""},
     {"crisis: tiny-pioneer pipeline, both columns", bench_crisis_setup, bench_crisis_tiny,
      bench_crisis_teardown, 10e-3, "< 10 ms"},
     {"crisis: tiny-pioneer command table + JSON + SVG", 0, bench_crisis_tiny_api, 0, 0, ""},
+    {"classifier: Newton logistic regression, 1000 x 8", bench_logreg_setup, bench_logreg_train,
+     bench_logreg_teardown, 0, "", "logreg_train", 1000, "row"},
     {"ensemble: full evaluation, 2 trainings", bench_ensemble_setup, bench_ensemble_run,
      bench_ensemble_teardown, 20e-3, "< 20 ms"},
     {"ensemble: command table + JSON + SVG", 0, bench_ensemble_api, 0, 0, ""},

@@ -7,6 +7,7 @@
 
 #include "bench.h"
 #include "bench_crisis.h"
+#include "bench_heavy.h"
 #include "fleetops/command.h"
 #include "fleetops/crisis_cloud.h"
 #include "fleetops/crisis_edge.h"
@@ -42,39 +43,20 @@ void bench_crisis_teardown(void *state) {
     free(s);
 }
 
+/* The parameters are bench_heavy.c's, shared with the NumPy references. */
 void bench_crisis_cloud(void *state) {
     crisis_state *s = state;
-    fo_cloud_params p = {.models = 50,
-                         .drifts = 20,
-                         .chunk_minutes = 60,
-                         .reference_hours = 168,
-                         .threshold_k = 3,
-                         .discovery = FO_DISCOVERY_SIGMA,
-                         .cusum_k = 0.5,
-                         .cusum_h = 5,
-                         .static_quality_min = 0.82,
-                         .static_latency_max_ms = 2500};
     fo_rng rng;
     fo_rng_seed(&rng, 1);
-    fo_cloud_simulate(&p, &rng, &s->cloud);
+    fo_cloud_simulate(&bench_cloud_params, &rng, &s->cloud);
     BENCH_KEEP(s->cloud);
 }
 
 void bench_crisis_edge(void *state) {
     crisis_state *s = state;
-    fo_edge_params p = {.fleet_size = 500000,
-                        .deadline_ms = 10,
-                        .oldest_share = 0.12,
-                        .tail_probability = 0.003,
-                        .tail_ms = 100,
-                        .gate_quantile = 0.999,
-                        .alpha = 0.001,
-                        .shadow = 1,
-                        .dwell_scale = 1,
-                        .ota_mean_hours = 6};
     fo_rng rng;
     fo_rng_seed(&rng, 1);
-    fo_edge_simulate(&p, &rng, &s->edge);
+    fo_edge_simulate(&bench_edge_params, &rng, &s->edge);
     BENCH_KEEP(s->edge);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_heavy.h"
 #include "bench_part2.h"
 #include "fleetops/canary.h"
 #include "fleetops/command.h"
@@ -51,11 +52,10 @@ void bench_sprt_exact(void *state) {
  * DP (the simulation is checked against it), so this is the simulation plus the case above. */
 void bench_sprt_simulate(void *state) {
     (void)state;
-    fo_sprt_params p = {.p0 = 0.001, .p1 = 0.002, .alpha = 0.05, .beta = 0.05, .simulate = 100000};
     fo_rng rng;
     fo_rng_seed(&rng, 1);
     fo_sprt_result r;
-    fo_sprt_evaluate(&p, &rng, &r);
+    fo_sprt_evaluate(&bench_sprt_params, &rng, &r);
     BENCH_KEEP(r);
 }
 

@@ -13,14 +13,22 @@ void bench_rollout_track(void *state);
 void *bench_rollout_setup(void);
 void bench_rollout_teardown(void *state);
 
-#define BENCH_PART2_CASES                                                                            \
-    {"canary: evaluate with curve (k = 0)", 0, bench_canary_evaluate, 0, 50e-6, "< 50 us"},          \
-        {"canary: command table + JSON", 0, bench_canary_api_json, 0, 0, ""},                        \
-        {"sprt: exact DP + fixed n + OC (.001/.002)", 0, bench_sprt_exact, 0, 50e-3, "< 50 ms"},     \
-        {"sprt: simulate 100000 (+ exact, .001/.002)", 0, bench_sprt_simulate, 0, 15e-3, "< 15 ms"}, \
-    {                                                                                                \
-        "rollout: replay, every track in turn", bench_rollout_setup, bench_rollout_track,            \
-            bench_rollout_teardown, 20e-3, "< 20 ms"                                                 \
+#define BENCH_PART2_CASES                                                                          \
+    {"canary: evaluate with curve (k = 0)", 0, bench_canary_evaluate, 0, 50e-6, "< 50 us"},        \
+        {"canary: command table + JSON", 0, bench_canary_api_json, 0, 0, ""},                      \
+        {"sprt: exact DP + fixed n + OC (.001/.002)", 0, bench_sprt_exact, 0, 50e-3, "< 50 ms"},   \
+        {"sprt: simulate 100000 (+ exact, .001/.002)",                                             \
+         0,                                                                                        \
+         bench_sprt_simulate,                                                                      \
+         0,                                                                                        \
+         15e-3,                                                                                    \
+         "< 15 ms",                                                                                \
+         "sprt_mc",                                                                                \
+         200000,                                                                                   \
+         "canary"},                                                                                \
+    {                                                                                              \
+        "rollout: replay, every track in turn", bench_rollout_setup, bench_rollout_track,          \
+            bench_rollout_teardown, 20e-3, "< 20 ms"                                               \
     }
 
 #define BENCH_PART2_PROCESSES                                                                      \

@@ -26,3 +26,10 @@ rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 printf '%-44s %7.0f writes/s from 50 students: p50 %s  p99 %s (target p99 < 2 ms)\n' \
     "ledger: POST reflection (acknowledged)" "$rate" "$(pct 50%)" "$(pct 99%)"
 if echo "$out" | grep -q "Non-2xx"; then echo "ledger_load: some writes were refused"; echo "$out"; exit 1; fi
+# With FO_BENCH_JSON=FILE, the run as one JSON line for bench/reference/assemble.py.
+ms() { awk -v v="$1" 'BEGIN { u = v; sub(/^[0-9.]+/, "", u); x = v + 0;
+    if (u == "us") x /= 1000; else if (u == "s") x *= 1000; printf "%.3f", x }'; }
+if [ -n "${FO_BENCH_JSON:-}" ]; then
+    printf '{"kind": "ledger", "achieved_per_s": %s, "p50_ms": %s, "p99_ms": %s}\n' \
+        "$rate" "$(ms "$(pct 50%)")" "$(ms "$(pct 99%)")" >>"$FO_BENCH_JSON"
+fi

@@ -7,7 +7,10 @@ set -euo pipefail
 
 pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev"
 pkgs_test="$pkgs_build libxml2-utils libcurl4-openssl-dev cppcheck clang-tidy"
-pkgs_bench="$pkgs_build wrk curl"
+# The NumPy references (bench/reference/): Debian's NumPy run by /usr/bin/python3, OpenBLAS
+# under it (the reference BLAS alone would handicap the matrix formulation), threadpoolctl to
+# report which kernel it runs.
+pkgs_bench="$pkgs_build wrk curl python3-numpy python3-threadpoolctl libopenblas0-pthread"
 pkgs_wasm="clang lld wasi-libc libclang-rt-14-dev-wasm32 binaryen nodejs"
 # The web tests: Node.js and npm (playwright-core comes from npm, see tests/web) and Debian's
 # Chromium for the browser (never a browser downloaded by a test tool).

@@ -27,5 +27,8 @@ const char *fo_buf_str(const fo_buf *b); /* "" when empty */
 
 /* Human-readable numbers for text and figures: 1234567 -> "1,234,567". */
 void fo_buf_grouped(fo_buf *b, double v, int decimals);
+/* v exactly as printf's "%.1f" prints it, byte for byte, without printf (figures print
+ * thousands of coordinates; printf's exact decimal conversion was most of a figure's time). */
+void fo_buf_fixed1(fo_buf *b, double v);
 
 #endif

@@ -1,6 +1,7 @@
 /* buf.c — the growable text buffer of buf.h. */
 #include "fleetops/buf.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,4 +98,31 @@ void fo_buf_grouped(fo_buf *b, double v, int decimals) {
         fo_buf_putc(b, digits[i]);
     }
     if (dot) fo_buf_puts(b, dot);
+}
+
+/* v * 10 is exact in long double (53 + 4 significant bits; the x87 format has 64, wasm32's
+ * quad 113), so rounding it to an integer with ties to even is printf's correctly rounded
+ * "%.1f" (glibc rounds an exact tie to even in the default rounding mode). Where long double
+ * is no wider than double, or v is not finite or too large, printf itself. */
+void fo_buf_fixed1(fo_buf *b, double v) {
+#if LDBL_MANT_DIG >= 64
+    if (fabs(v) < 1e15) {
+        int neg = signbit(v) != 0;
+        long double y = (long double)v * 10.0L;
+        unsigned long long n = (unsigned long long)nearbyintl(neg ? -y : y);
+        char tmp[24];
+        size_t i = sizeof tmp;
+        tmp[--i] = (char)('0' + n % 10);
+        tmp[--i] = '.';
+        n /= 10;
+        do {
+            tmp[--i] = (char)('0' + n % 10);
+            n /= 10;
+        } while (n);
+        if (neg) tmp[--i] = '-';
+        fo_buf_append(b, tmp + i, sizeof tmp - i);
+        return;
+    }
+#endif
+    fo_buf_printf(b, "%.1f", v);
 }

@@ -20,9 +20,9 @@
 
 #include "fleetops/stats.h"
 
-#define RING 1024 /* power of two > FO_SPRT_MAX_BAND + 2: the DP's ring of failure counts */
-#define MASK (RING - 1)
-#define FTAB 2048 /* failure counts whose boundary crossings the simulation tabulates */
+#define WINDOW    1024 /* > FO_SPRT_MAX_BAND + 2: the DP's window of failure counts (16 kB) */
+#define JUMP_BAND 64   /* the DP jumps quiet stretches of bands up to this wide (see below) */
+#define FTAB      2048 /* failure counts whose boundary crossings the simulation tabulates */
 
 typedef struct lattice {
     double a, b, ln_a, ln_b; /* jump per failure, drift per success, ln A, ln B */
@@ -145,54 +145,245 @@ static void dp_absorb(dp_side *s, double mass, double n, int reject) {
     if (before < 0.99 && s->stopped >= 0.99) s->p99 = n;
 }
 
-static double dp_alive(const double *m, long long lo, long long hi) {
-    double sum = 0;
+/* Both hypotheses' masses at one failure count side by side (two lanes of one SSE2 register
+ * on x86-64, two scalars elsewhere): one multiply-multiply-add per count updates both. The
+ * lanes compute exactly what two scalar loops did (fp-contract is off in ISO C mode). */
+typedef double v2d __attribute__((vector_size(16)));
+
+/* The band lives in a plain array window: m[f - base] for f in [lo, hi + 1]; when the band
+ * nears the window's end it is moved back to its start (lo and hi only grow). No ring
+ * indexing, so the update loop is a straight run of vector operations (the profile showed the
+ * masked scalar loop as ~80% of a long DP). */
+static v2d dp_alive(const v2d *m, long long lo, long long hi, long long base) {
+    v2d sum = {0, 0};
     for (long long f = lo; f <= hi; f++)
-        sum += m[f & MASK];
+        sum += m[f - base];
     return sum;
 }
 
+static double n_lower(const lattice *L, double f);
+static double n_upper(const lattice *L, double f);
+
+/* ---- jumping over quiet stretches --------------------------------------------------------
+ * Between two boundary moves the band [lo, hi] is fixed, nothing is absorbed at the bottom,
+ * and at the top each request absorbs exactly what flows from hi into hi + 1 (rejection). Over
+ * k such requests the transition T = c I + q S (S: up one count) is binomial: T^k moves mass
+ * from count g to f with probability Bin(k, f - g; q), and what leaves the band is the mass
+ * that meets at least hi - g + 1 failures, P(Bin(k, q) >= hi - g + 1). With T_r the request of
+ * the r-th failure (negative binomial), sum_{t <= k} t P(T_r = t) = (r / q) P(Bin(k + 1, q) >=
+ * r + 1), which gives each block's share of E[N] in closed form. So a stretch of k requests
+ * costs O(w^2) for a band of w counts instead of O(k w); the DP jumps when k > w (for a slowly
+ * moving boundary, p = 0.001, k is ~700 and w ~9) and w <= JUMP_BAND (wide bands come with
+ * short stretches; the tables stay small on the stack). The quantiles and the every-16-
+ * requests convergence check, both monotone in n, are located inside a jump by bisection. */
+
+typedef struct binom_row {
+    double pmf[JUMP_BAND + 2];  /* P(Bin(k, q) = j), j = 0 .. w + 1 */
+    double tail[JUMP_BAND + 2]; /* P(Bin(k, q) >= j + 1), j = 0 .. w */
+} binom_row;
+
+/* pmf and upper tails of Bin(k, q) up to index w + 1; returns 0 when c^k underflows (the
+ * caller then steps instead). Tails are summed from the far end, all terms positive. */
+static int binom_fill(binom_row *b, long long k, double q, long long w) {
+    double lc = (double)k * log1p(-q), ratio = q / (1 - q);
+    if (lc < -700) return 0;
+    long long top = w + 1 < k ? w + 1 : k;
+    b->pmf[0] = exp(lc);
+    for (long long j = 0; j < top; j++)
+        b->pmf[j + 1] = b->pmf[j] * ((double)(k - j) / (double)(j + 1)) * ratio;
+    for (long long j = top + 1; j <= w + 1; j++)
+        b->pmf[j] = 0;
+    /* Beyond the table: sum terms until they stop mattering, past the mode, against the
+     * largest tail P(X >= 1) (each tail multiplies a mass <= 1, so what is dropped moves an
+     * absorbed total by < 1e-18 of that tail). */
+    double beyond = 0, term = b->pmf[top], scale = -expm1(lc);
+    for (long long j = top; j < k; j++) {
+        term *= ((double)(k - j) / (double)(j + 1)) * ratio;
+        beyond += term;
+        if (term < 1e-18 * scale && (double)j > (double)k * q) break;
+    }
+    double t = beyond;
+    for (long long j = w; j >= 0; j--) { /* tail[j] = P(X >= j + 1) */
+        t += j + 1 <= top ? b->pmf[j + 1] : 0;
+        b->tail[j] = t;
+    }
+    return 1;
+}
+
+/* Mass absorbed at the top over the first i requests of a stretch, from counts lo..hi. */
+static double top_absorbed(const double *m, long long w, long long i, double q, binom_row *tmp) {
+    if (!binom_fill(tmp, i, q, w)) return NAN;
+    double s = 0;
+    for (long long g = 0; g < w; g++) /* count lo + g: needs w - g failures to leave */
+        s += m[g] * tmp->tail[w - 1 - g];
+    return s;
+}
+
+typedef struct dp_work {
+    binom_row row[2], probe; /* row[h]: Bin(k, q_h) for the stretch being jumped */
+    double mass[2][JUMP_BAND];
+} dp_work;
+
+/* Alive mass after i quiet requests from the band's masses (both hypotheses below tail?). */
+static int converged_after(const dp_work *wk, long long w, long long i, const double *q,
+                           binom_row *tmp) {
+    for (int h = 0; h < 2; h++) {
+        double alive = 0;
+        for (long long g = 0; g < w; g++)
+            alive += wk->mass[h][g];
+        double gone = top_absorbed(wk->mass[h], w, i, q[h], tmp);
+        if (!(alive - gone < FO_SPRT_TAIL_MASS)) return 0;
+    }
+    return 1;
+}
+
+/* Both hypotheses' rows for a stretch of k requests; 1 when the band's undecided mass would
+ * be below the tail mass under both by its end (the same sums as converged_after). */
+static int fill_rows(dp_work *wk, long long w, long long k, const double *q) {
+    int converged = 1;
+    for (int h = 0; h < 2; h++) {
+        binom_fill(&wk->row[h], k, q[h], w);
+        double alive = 0, gone = 0;
+        for (long long g = 0; g < w; g++)
+            alive += wk->mass[h][g];
+        for (long long g = 0; g < w; g++)
+            gone += wk->mass[h][g] * wk->row[h].tail[w - 1 - g];
+        converged &= alive - gone < FO_SPRT_TAIL_MASS;
+    }
+    return converged;
+}
+
+/* Jumps k quiet requests: n -> n + k, masses convolved, the top's absorption booked. */
+static void dp_jump(dp_work *wk, v2d *m, long long lo, long long hi, long long base, long long n,
+                    long long k, const double *q, dp_side **side) {
+    long long w = hi - lo + 1;
+    /* Both hypotheses side by side in lanes (each lane the same operations in the same order
+     * as a loop over one hypothesis): masses from the window, the rows' pmf and tails. */
+    v2d pmf[JUMP_BAND + 2], tail[JUMP_BAND + 2], gone = {0, 0}, asn = {0, 0};
+    const v2d q2 = {q[0], q[1]}, n2 = {(double)n, (double)n};
+    for (long long j = 0; j <= w; j++) {
+        pmf[j] = (v2d){wk->row[0].pmf[j], wk->row[1].pmf[j]};
+        tail[j] = (v2d){wk->row[0].tail[j], wk->row[1].tail[j]};
+    }
+    const v2d *mass = m + (lo - base);
+    for (long long g = 0; g < w; g++) {
+        long long r = w - g; /* failures needed to pass the top */
+        /* P(Bin(k + 1, q) >= r + 1) = P(Bin(k, q) >= r + 1) + q P(Bin(k, q) = r) */
+        v2d reach = tail[r - 1], reach_next = tail[r] + q2 * pmf[r];
+        v2d r2 = {(double)r, (double)r};
+        gone += mass[g] * reach;
+        asn += mass[g] * (n2 * reach + r2 / q2 * reach_next);
+    }
+    v2d next[JUMP_BAND];
+    for (long long f = 0; f < w; f++) { /* what stays: the binomial convolution */
+        v2d v = {0, 0};
+        for (long long g = 0; g <= f; g++)
+            v += mass[g] * pmf[f - g];
+        next[f] = v;
+    }
+    for (int h = 0; h < 2; h++) {
+        /* the quantiles, when this stretch carries the stopped mass past them */
+        dp_side *s = side[h];
+        double marks[2] = {0.5, 0.99}, *at[2] = {&s->median, &s->p99};
+        for (int q_ = 0; q_ < 2; q_++) {
+            if (!(s->stopped < marks[q_] && s->stopped + gone[h] >= marks[q_])) continue;
+            long long lo_i = 0, hi_i = k; /* stopped + absorbed(lo_i) < mark <= ... (hi_i) */
+            while (hi_i - lo_i > 1) {
+                long long mid = lo_i + (hi_i - lo_i) / 2;
+                if (s->stopped + top_absorbed(wk->mass[h], w, mid, q[h], &wk->probe) >= marks[q_])
+                    hi_i = mid;
+                else
+                    lo_i = mid;
+            }
+            *at[q_] = (double)(n + hi_i);
+        }
+        s->reject += gone[h];
+        s->asn += asn[h];
+        s->stopped += gone[h];
+    }
+    for (long long f = 0; f < w; f++)
+        m[lo - base + f] = next[f];
+}
+
 static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_sprt_result *r) {
-    double m0[RING], m1[RING];
-    memset(m0, 0, sizeof m0);
-    memset(m1, 0, sizeof m1);
+    dp_work work, *wk = &work;
+    static const v2d zero = {0, 0};
+    v2d m[WINDOW];
     dp_side s0 = {.p = p->p0, .alive = 1, .median = NAN, .p99 = NAN};
     dp_side s1 = {.p = p->p1, .alive = 1, .median = NAN, .p99 = NAN};
-    double q0 = p->p0, q1 = p->p1, c0 = 1 - q0, c1 = 1 - q1;
+    dp_side *side[2] = {&s0, &s1};
+    const v2d q = {p->p0, p->p1}, c = {1 - p->p0, 1 - p->p1};
+    const double qs[2] = {p->p0, p->p1};
     long long cap = p->max_requests > 0
                         ? p->max_requests
                         : (long long)(FO_SPRT_DP_BUDGET / (band + FO_SPRT_DP_STEP_COST));
-    long long lo = 0, hi = 0, n = 0;
-    m0[0] = m1[0] = 1;
+    long long lo = 0, hi = 0, n = 0, base = 0;
+    m[0] = (v2d){1, 1};
     while (n < cap && lo <= hi) {
         /* The undecided mass, every 16 requests (summing it is most of a narrow band's work). */
         if ((n & 15) == 0) {
-            s0.alive = dp_alive(m0, lo, hi), s1.alive = dp_alive(m1, lo, hi);
+            v2d alive = dp_alive(m, lo, hi, base);
+            s0.alive = alive[0], s1.alive = alive[1];
             if (s0.alive < FO_SPRT_TAIL_MASS && s1.alive < FO_SPRT_TAIL_MASS) break;
         }
-        m0[(hi + 1) & MASK] = m1[(hi + 1) & MASK] = 0;
-        for (long long f = hi + 1; f > lo; f--) {
-            size_t i = (size_t)f & MASK, j = (size_t)(f - 1) & MASK;
-            m0[i] = m0[i] * c0 + m0[j] * q0;
-            m1[i] = m1[i] * c1 + m1[j] * q1;
+        /* A quiet stretch ahead: requests n + 1 .. e - 1 move neither boundary. */
+        long long w = hi - lo + 1;
+        long long e_top = (long long)n_upper(L, (double)(hi + 1)) + 1;
+        long long e_bot = (long long)n_lower(L, (double)lo);
+        long long k = (e_top < e_bot ? e_top : e_bot) - 1 - n;
+        if (k > cap - n) k = cap - n;
+        if (k >= 8 && 4 * k >= w && w <= JUMP_BAND &&
+            (double)k * log1p(-qs[1]) >= -700) { /* c^k representable (binom_fill) */
+            for (int h = 0; h < 2; h++)
+                for (long long g = 0; g < w; g++)
+                    wk->mass[h][g] = m[lo - base + g][h];
+            /* The convergence check runs at every 16th n. The undecided mass only falls, so a
+             * check inside the stretch can pass only if the stretch's end would: only then
+             * are the checks located, by bisection (the first that passes ends the DP). */
+            if (fill_rows(wk, w, k, qs)) {
+                long long last = ((n + k) / 16) * 16, first = (n / 16 + 1) * 16;
+                if (last > n && converged_after(wk, w, last - n, qs, &wk->probe)) {
+                    long long a = first, b = last; /* multiples of 16: b passes, a may not */
+                    if (converged_after(wk, w, first - n, qs, &wk->probe)) b = first;
+                    while (b - a > 16) {
+                        long long mid = a + ((b - a) / 32) * 16;
+                        if (converged_after(wk, w, mid - n, qs, &wk->probe))
+                            b = mid;
+                        else
+                            a = mid;
+                    }
+                    k = b - n;
+                    fill_rows(wk, w, k, qs);
+                }
+            }
+            dp_jump(wk, m, lo, hi, base, n, k, qs, side);
+            n += k;
+            continue;
         }
-        m0[lo & MASK] *= c0;
-        m1[lo & MASK] *= c1;
+        if (hi + 2 - base > WINDOW) { /* move the band [lo, hi] back to the window's start */
+            memmove(m, m + (lo - base), (size_t)(hi - lo + 1) * sizeof *m);
+            base = lo;
+        }
+        long long top = hi + 1 - base, bottom = lo - base; /* window indices */
+        m[top] = zero;
+        for (long long i = top; i > bottom; i--)
+            m[i] = m[i] * c + m[i - 1] * q;
+        m[bottom] *= c;
         hi++, n++;
         double dn = (double)n;
         while (hi >= lo && llr(L, dn, (double)hi) >= L->ln_a) {
-            dp_absorb(&s0, m0[hi & MASK], dn, 1);
-            dp_absorb(&s1, m1[hi & MASK], dn, 1);
+            dp_absorb(&s0, m[hi - base][0], dn, 1);
+            dp_absorb(&s1, m[hi - base][1], dn, 1);
             hi--;
         }
         while (lo <= hi && llr(L, dn, (double)lo) <= L->ln_b) {
-            dp_absorb(&s0, m0[lo & MASK], dn, 0);
-            dp_absorb(&s1, m1[lo & MASK], dn, 0);
+            dp_absorb(&s0, m[lo - base][0], dn, 0);
+            dp_absorb(&s1, m[lo - base][1], dn, 0);
             lo++;
         }
     }
-    s0.alive = lo <= hi ? dp_alive(m0, lo, hi) : 0;
-    s1.alive = lo <= hi ? dp_alive(m1, lo, hi) : 0;
+    v2d alive = lo <= hi ? dp_alive(m, lo, hi, base) : zero;
+    s0.alive = alive[0], s1.alive = alive[1];
     r->exact_requests = n;
     r->exact_alpha = s0.reject;
     r->exact_beta = s1.accept;
@@ -367,45 +558,66 @@ static void zig_init(ziggurat *z) {
 }
 
 /* fo_rng_u64 (rng.c), inlined here because the simulation spends most of its time drawing:
- * the same xoshiro256** step on the same state, so it is the caller's stream. */
+ * the same xoshiro256** step on the same state, so it is the caller's stream. The state is
+ * held by value in `bits32`, never behind a pointer that leaves the hot loop, so the compiler
+ * keeps its four words in registers (the profile showed every draw loading and storing them:
+ * a store-to-load round trip on the loop's critical path). */
 static inline uint64_t rotl64(uint64_t x, int k) {
     return (x << k) | (x >> (64 - k));
 }
 
-static inline uint64_t next_u64(fo_rng *r) {
-    uint64_t *s = r->s;
-    uint64_t result = rotl64(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl64(s[3], 45);
-    return result;
-}
-
 /* 32-bit halves of the generator's 64-bit outputs, low half first. */
 typedef struct bits32 {
-    fo_rng *rng;
+    uint64_t s0, s1, s2, s3; /* the fo_rng's state, by value */
     uint64_t word;
     int spare;
 } bits32;
+
+static inline uint64_t bits_u64(bits32 *b) {
+    uint64_t result = rotl64(b->s1 * 5, 7) * 9, t = b->s1 << 17;
+    b->s2 ^= b->s0;
+    b->s3 ^= b->s1;
+    b->s1 ^= b->s2;
+    b->s0 ^= b->s3;
+    b->s2 ^= t;
+    b->s3 = rotl64(b->s3, 45);
+    return result;
+}
 
 static inline uint32_t next_u32(bits32 *b) {
     if (b->spare) {
         b->spare = 0;
         return (uint32_t)(b->word >> 32);
     }
-    b->word = next_u64(b->rng);
+    b->word = bits_u64(b);
     b->spare = 1;
     return (uint32_t)b->word;
 }
 
-/* The rare rest of a draw: the tail past r, or the wedge between a box and the curve. */
+static bits32 bits_from(const fo_rng *r) {
+    bits32 b = {r->s[0], r->s[1], r->s[2], r->s[3], 0, 0};
+    return b;
+}
+
+static void bits_to(const bits32 *b, fo_rng *r) {
+    r->s[0] = b->s0, r->s[1] = b->s1, r->s[2] = b->s2, r->s[3] = b->s3;
+}
+
+/* The rare rest of a draw: the tail past r, or the wedge between a box and the curve. Works
+ * on its own copy of the state (the caller's stays in registers), with rng.c's full-precision
+ * uniforms on the same stream. */
 static double zig_slow(const ziggurat *z, bits32 *b, unsigned i, double x) {
+    fo_rng r;
     for (;;) {
-        if (i == 0) return ZIG_R - log(fo_rng_uniform_pos(b->rng)); /* the tail: r + Exp(1) */
-        if (z->f[i] + fo_rng_uniform(b->rng) * (z->f[i - 1] - z->f[i]) < exp(-x)) return x;
+        bits_to(b, &r);
+        if (i == 0) { /* the tail: r + Exp(1) */
+            x = ZIG_R - log(fo_rng_uniform_pos(&r));
+            b->s0 = r.s[0], b->s1 = r.s[1], b->s2 = r.s[2], b->s3 = r.s[3];
+            return x;
+        }
+        int wedge = z->f[i] + fo_rng_uniform(&r) * (z->f[i - 1] - z->f[i]) < exp(-x);
+        b->s0 = r.s[0], b->s1 = r.s[1], b->s2 = r.s[2], b->s3 = r.s[3];
+        if (wedge) return x;
         uint32_t u = next_u32(b), j = u >> 8;
         i = u & 0xff;
         x = (double)j * z->w[i];
@@ -418,7 +630,10 @@ static inline double zig_exp(const ziggurat *z, bits32 *b) {
     unsigned i = u & 0xff;
     double x = (double)j * z->w[i];
     if (j < z->k[i]) return x;
-    return zig_slow(z, b, i, x);
+    bits32 copy = *b; /* only the copy's address leaves: *b stays in registers */
+    x = zig_slow(z, &copy, i, x);
+    *b = copy;
+    return x;
 }
 
 /* First n >= f at which f failures are at or below ln B (accept H0), and the last n at which
@@ -500,8 +715,7 @@ static void simulate(const fo_sprt_params *p, const lattice *L, fo_rng *rng, fo_
     double inv[2] = {-1 / log1p(-p->p0), -1 / log1p(-p->p1)};
     sim_side s[2];
     memset(s, 0, sizeof s);
-    fo_rng local = *rng; /* a private copy the compiler can keep close */
-    bits32 bits = {.rng = &local};
+    bits32 bits = bits_from(rng);
     for (int h = 0; h < 2; h++) {
         for (long long k = 0; k < p->simulate; k++) {
             int64_t stop;
@@ -517,7 +731,7 @@ static void simulate(const fo_sprt_params *p, const lattice *L, fo_rng *rng, fo_
             s[h].sum2 += n * n;
         }
     }
-    *rng = local;
+    bits_to(&bits, rng);
     double K = (double)p->simulate;
     r->simulated = p->simulate;
     r->sim_alpha = s[0].rejected / K;
@@ -566,7 +780,7 @@ size_t fo_sprt_path(const fo_sprt_params *p, double rate, fo_rng *rng, fo_sprt_p
     lattice L = make_lattice(p);
     ziggurat z;
     zig_init(&z);
-    bits32 bits = {.rng = rng};
+    bits32 bits = bits_from(rng);
     double inv = -1 / log1p(-rate), n = 0, f = 0;
     size_t k = 0;
     pts[k++] = (fo_sprt_path_point){0, 0};
@@ -575,6 +789,7 @@ size_t fo_sprt_path(const fo_sprt_params *p, double rate, fo_rng *rng, fo_sprt_p
         if (gap > accept_at - n) {
             pts[k++] = (fo_sprt_path_point){accept_at, llr(&L, accept_at, f)};
             *decision = -1;
+            bits_to(&bits, rng);
             return k;
         }
         double g = ceil(gap);
@@ -584,8 +799,10 @@ size_t fo_sprt_path(const fo_sprt_params *p, double rate, fo_rng *rng, fo_sprt_p
         pts[k++] = (fo_sprt_path_point){n, llr(&L, n, f)};
         if (n <= n_upper(&L, f)) {
             *decision = 1;
+            bits_to(&bits, rng);
             return k;
         }
     }
+    bits_to(&bits, rng);
     return k;
 }

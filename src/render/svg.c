@@ -217,9 +217,12 @@ void fo_plot_polyline(const fo_plot *p, const double *xs, const double *ys, size
                   stroke, width);
     if (dash) fo_buf_printf(p->b, " stroke-dasharray=\"%s\"", dash);
     fo_buf_puts(p->b, " points=\"");
-    for (size_t i = 0; i < n; i++)
-        fo_buf_printf(p->b, "%s%.1f,%.1f", i ? " " : "", fo_plot_px(p, xs[i]),
-                      fo_plot_py(p, ys[i]));
+    for (size_t i = 0; i < n; i++) { /* "%.1f,%.1f" per point, without printf */
+        if (i) fo_buf_putc(p->b, ' ');
+        fo_buf_fixed1(p->b, fo_plot_px(p, xs[i]));
+        fo_buf_putc(p->b, ',');
+        fo_buf_fixed1(p->b, fo_plot_py(p, ys[i]));
+    }
     fo_buf_puts(p->b, "\"/>");
 }
 

@@ -120,6 +120,113 @@ static void test_exact_matches_enumeration(void **state) {
     }
 }
 
+/* The DP in its plainest form, one array slot per failure count from 0 to N, request by
+ * request, with the engine's stopping rule (undecided mass below FO_SPRT_TAIL_MASS under both
+ * hypotheses, checked every 16 requests, or N requests). The engine keeps only the live band
+ * in a window it moves back as the band climbs, and jumps quiet stretches (no boundary move)
+ * in closed form; both must give the same numbers. */
+typedef struct plain_out {
+    double reject0, accept1, asn0, asn1, open0, open1, median0, median1, p99_0, p99_1;
+    long long n;
+} plain_out;
+
+static void plain_mark(double *stopped, double mass, double n, double *median, double *p99) {
+    double before = *stopped;
+    *stopped += mass;
+    if (before < 0.5 && *stopped >= 0.5) *median = n;
+    if (before < 0.99 && *stopped >= 0.99) *p99 = n;
+}
+
+static plain_out plain_dp(const fo_sprt_params *p, long long N) {
+    double a = log(p->p1 / p->p0), b = log1p(-p->p1) - log1p(-p->p0);
+    double la = log((1 - p->beta) / p->alpha), lb = log(p->beta / (1 - p->alpha));
+    double *m[2] = {test_calloc((size_t)N + 2, sizeof(double)),
+                    test_calloc((size_t)N + 2, sizeof(double))};
+    double q[2] = {p->p0, p->p1}, stopped[2] = {0, 0};
+    plain_out o = {.median0 = NAN, .median1 = NAN, .p99_0 = NAN, .p99_1 = NAN};
+    long long lo = 0, hi = 0, n = 0;
+    m[0][0] = m[1][0] = 1;
+    for (; n < N && lo <= hi; n++) {
+        if (n % 16 == 0) {
+            double al[2] = {0, 0};
+            for (int h = 0; h < 2; h++)
+                for (long long f = lo; f <= hi; f++)
+                    al[h] += m[h][f];
+            if (al[0] < FO_SPRT_TAIL_MASS && al[1] < FO_SPRT_TAIL_MASS) break;
+        }
+        for (int h = 0; h < 2; h++) {
+            m[h][hi + 1] = 0; /* what was absorbed there before is gone */
+            for (long long f = hi + 1; f > lo; f--)
+                m[h][f] = m[h][f] * (1 - q[h]) + m[h][f - 1] * q[h];
+            m[h][lo] *= 1 - q[h];
+        }
+        hi++;
+        double dn = (double)(n + 1);
+        while (hi >= lo && (double)hi * a + (dn - (double)hi) * b >= la) {
+            o.reject0 += m[0][hi], o.asn0 += dn * m[0][hi], o.asn1 += dn * m[1][hi];
+            plain_mark(&stopped[0], m[0][hi], dn, &o.median0, &o.p99_0);
+            plain_mark(&stopped[1], m[1][hi], dn, &o.median1, &o.p99_1);
+            hi--;
+        }
+        while (lo <= hi && (double)lo * a + (dn - (double)lo) * b <= lb) {
+            o.accept1 += m[1][lo], o.asn0 += dn * m[0][lo], o.asn1 += dn * m[1][lo];
+            plain_mark(&stopped[0], m[0][lo], dn, &o.median0, &o.p99_0);
+            plain_mark(&stopped[1], m[1][lo], dn, &o.median1, &o.p99_1);
+            lo++;
+        }
+    }
+    for (long long f = lo; f <= hi; f++)
+        o.open0 += m[0][f], o.open1 += m[1][f];
+    o.n = n;
+    o.asn0 += (double)n * o.open0, o.asn1 += (double)n * o.open1;
+    test_free(m[0]), test_free(m[1]);
+    return o;
+}
+
+/* Same products in the same order where the engine steps (equal to rounding); a jump sums
+ * the same probabilities in another order, so over a 400,000-request walk the two drift
+ * apart by rounding alone (1.5e-12 relative seen): 1e-10 relative. A wrong window move or
+ * jump moves whole blocks of mass (1e-5 and more). Open masses are ~1e-12 at convergence:
+ * compared to 1e-20 absolute. Quantiles are whole requests and must be equal. */
+static void check_plain(double p0, double p1, double alpha, double beta, long long max_requests,
+                        long long N) {
+    fo_sprt_params p = params(p0, p1, alpha, beta);
+    p.max_requests = max_requests;
+    fo_sprt_result r;
+    assert_int_equal(fo_sprt_evaluate(&p, NULL, &r), 0);
+    plain_out e = plain_dp(&p, N);
+    double got[6] = {r.exact_alpha,  r.exact_beta,         r.exact_asn_h0,
+                     r.exact_asn_h1, r.truncation_mass_h0, r.truncation_mass_h1};
+    double want[6] = {e.reject0, e.accept1, e.asn0, e.asn1, e.open0, e.open1};
+    for (int i = 0; i < 6; i++)
+        if (!(fabs(got[i] - want[i]) <= 1e-10 * fabs(want[i]) + 1e-20))
+            fail_msg("p0=%g p1=%g cap=%lld, quantity %d: engine %.17g, plain DP %.17g", p0, p1,
+                     max_requests, i, got[i], want[i]);
+    assert_int_equal(r.exact_requests, e.n);
+    double gq[4] = {r.exact_median_h0, r.exact_median_h1, r.exact_p99_h0, r.exact_p99_h1};
+    double wq[4] = {e.median0, e.median1, e.p99_0, e.p99_1};
+    for (int i = 0; i < 4; i++)
+        if (!(gq[i] == wq[i] || (isnan(gq[i]) && isnan(wq[i]))))
+            fail_msg("p0=%g p1=%g cap=%lld, quantile %d: engine %.17g, plain DP %.17g", p0, p1,
+                     max_requests, i, gq[i], wq[i]);
+}
+
+static void test_exact_against_plain_dp(void **state) {
+    (void)state;
+    /* ~6,600 failures by n = 20,000 at p1 = 0.33: the band (66 counts) climbs past the
+     * engine's window three times, request by request. */
+    check_plain(0.3, 0.33, 0.01, 0.01, 20000, 20000);
+    /* Narrow bands, boundaries moving every ~700 requests: the engine jumps. To convergence
+     * (the every-16 check found inside a jump), truncated mid-stretch, and the tracks'
+     * presets (Edge Guardian's walks 400,000 requests). */
+    check_plain(0.001, 0.002, 0.05, 0.05, 0, 400000);
+    check_plain(0.001, 0.002, 0.05, 0.05, 5000, 5000);
+    check_plain(0.001, 0.002, 0.05, 0.05, 4321, 4321);
+    check_plain(0.0005, 0.001, 0.05, 0.01, 0, 800000);
+    check_plain(0.01, 0.015, 0.05, 0.05, 0, 200000);
+    check_plain(0.002, 0.004, 0.05, 0.05, 0, 200000);
+}
+
 static void test_exact_within_wald_bounds(void **state) {
     (void)state;
     double p0s[] = {0.002, 0.005, 0.01, 0.05}, ratios[] = {1.5, 2, 4}, errs[] = {0.01, 0.05, 0.1};
@@ -225,6 +332,10 @@ static void test_simulation_agrees_with_exact(void **state) {
     check_simulation(0.05, 0.1, 0.05, 0.1, 20000, 0, 4);
     /* Truncated: the simulation stops at the same n as the DP and leaves the same mass open. */
     check_simulation(0.001, 0.002, 0.05, 0.05, 20000, 6000, 5);
+    /* Thousands of failures per canary (~11,000 by the DP's end): the DP's band walks past the
+     * end of its window and is moved back several times, the simulation runs past its
+     * boundary tables; both must still agree. */
+    check_simulation(0.3, 0.33, 0.01, 0.01, 3000, 0, 6);
 }
 
 static void test_simulation_is_seeded(void **state) {
@@ -311,6 +422,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wald_formulas),
         cmocka_unit_test(test_exact_matches_enumeration),
+        cmocka_unit_test(test_exact_against_plain_dp),
         cmocka_unit_test(test_exact_within_wald_bounds),
         cmocka_unit_test(test_fixed_sample_test),
         cmocka_unit_test(test_simulation_agrees_with_exact),
