@@ -490,10 +490,10 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_canary_params *p,
     fo_buf_puts(b, "\nMath Peek\n");
     indent_lines(b, peek);
 
-    double xs[FO_CANARY_CURVE_POINTS], ys[FO_CANARY_CURVE_POINTS], target[2], tx[2];
+    double xs[FO_CANARY_CURVE_POINTS] = {0}, ys[FO_CANARY_CURVE_POINTS] = {0}, target[2], tx[2];
     for (size_t i = 0; i < r->curve_len; i++)
         xs[i] = r->curve[i].hours, ys[i] = r->curve[i].confidence;
-    tx[0] = 0, tx[1] = xs[r->curve_len - 1];
+    tx[0] = 0, tx[1] = xs[r->curve_len ? r->curve_len - 1 : 0]; /* the curve has >= 2 points */
     target[0] = target[1] = p->confidence;
     fo_term_series series[] = {{tx, target, 2, '-', "target"}, {xs, ys, r->curve_len, '*', "C(t)"}};
     fo_term_mark marks[3];

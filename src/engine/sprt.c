@@ -242,11 +242,13 @@ static int converged_after(const dp_work *wk, long long w, long long i, const do
 static int fill_rows(dp_work *wk, long long w, long long k, const double *q) {
     int converged = 1;
     for (int h = 0; h < 2; h++) {
+        /* cannot fail: the caller jumps only when k ln(1 - q) >= -700 for the larger q */
         binom_fill(&wk->row[h], k, q[h], w);
         double alive = 0, gone = 0;
         for (long long g = 0; g < w; g++)
             alive += wk->mass[h][g];
         for (long long g = 0; g < w; g++)
+            // NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): filled above
             gone += wk->mass[h][g] * wk->row[h].tail[w - 1 - g];
         converged &= alive - gone < FO_SPRT_TAIL_MASS;
     }
@@ -505,7 +507,7 @@ static void fixed_test(const fo_sprt_params *p, fo_sprt_result *r) {
         else
             lo = mid;
     }
-    double n_r = hi, n = n_r;
+    double n_r = hi, n;
     for (double c = fixed_at(n_r, p0, p1, p->alpha).c;; c++) {
         double start = window_start(c, p1, p->beta, n_r);
         if (start < n_r) start = n_r;

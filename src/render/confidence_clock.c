@@ -21,10 +21,10 @@ static void fmt_hours_tick(fo_buf *b, double v) {
 
 void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r) {
     size_t n = r->curve_len;
-    double xs[FO_CANARY_CURVE_POINTS], ys[FO_CANARY_CURVE_POINTS];
+    double xs[FO_CANARY_CURVE_POINTS] = {0}, ys[FO_CANARY_CURVE_POINTS] = {0};
     for (size_t i = 0; i < n; i++)
         xs[i] = r->curve[i].hours, ys[i] = r->curve[i].confidence;
-    double xmax = xs[n - 1], C = p->confidence;
+    double xmax = xs[n ? n - 1 : 0], C = p->confidence; /* the curve has >= 2 points */
 
     fo_buf t;
     fo_buf_init(&t);

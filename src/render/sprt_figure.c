@@ -108,7 +108,7 @@ static void left_panel(fo_buf *b, const fo_sprt_result *r, const fo_sprt_figure 
 }
 
 static void oc_panel(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r) {
-    double xs[FO_SPRT_OC_POINTS], ys[FO_SPRT_OC_POINTS];
+    double xs[FO_SPRT_OC_POINTS] = {0}, ys[FO_SPRT_OC_POINTS] = {0};
     for (size_t i = 0; i < r->oc_len; i++)
         xs[i] = r->oc[i].p, ys[i] = r->oc[i].accept_h0;
     fo_plot pl = {.b = b,
@@ -117,7 +117,7 @@ static void oc_panel(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r
                   .width = 330,
                   .height = 150,
                   .xmin = 0,
-                  .xmax = xs[r->oc_len - 1],
+                  .xmax = xs[r->oc_len ? r->oc_len - 1 : 0], /* the OC curve has >= 2 points */
                   .ymin = 0,
                   .ymax = 1};
     fo_svg_text(b, pl.left, pl.top - 12, "start", "strong",
@@ -146,7 +146,7 @@ static void oc_panel(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r
 }
 
 static void asn_panel(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r) {
-    double xs[FO_SPRT_OC_POINTS], ys[FO_SPRT_OC_POINTS], ymax = (double)r->fixed_n;
+    double xs[FO_SPRT_OC_POINTS] = {0}, ys[FO_SPRT_OC_POINTS] = {0}, ymax = (double)r->fixed_n;
     for (size_t i = 0; i < r->oc_len; i++) {
         xs[i] = r->oc[i].p, ys[i] = r->oc[i].asn;
         if (ys[i] > ymax) ymax = ys[i];
@@ -161,7 +161,7 @@ static void asn_panel(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *
                   .width = 330,
                   .height = 158,
                   .xmin = 0,
-                  .xmax = xs[r->oc_len - 1],
+                  .xmax = xs[r->oc_len ? r->oc_len - 1 : 0], /* the OC curve has >= 2 points */
                   .ymin = 0,
                   .ymax = ymax};
     fo_svg_text(b, pl.left, pl.top - 12, "start", "strong",
