@@ -171,7 +171,13 @@ static void test_soak(void **state) {
     assert_int_equal(total.server5xx, 0);
     assert_int_equal(total.failed, 0);
     assert_true(total.requests > 100);
+#ifdef __SANITIZE_ADDRESS__
+    /* ASan's quarantine holds freed memory back (256 MB by default): RSS says nothing here;
+     * LeakSanitizer checks the server's memory at its exit instead. */
+    (void)before, (void)after;
+#else
     assert_true(after < before + 64 * 1024); /* bounded: caches and pools, not a leak per request */
+#endif
     /* still answers */
     char url[256];
     snprintf(url, sizeof url, "%s/api/roi", srv.base);
@@ -195,7 +201,14 @@ static void test_soak(void **state) {
     sqlite3_close(db);
 }
 
+/* A failed assertion leaves the test early: stop the server anyway, or ctest waits on it. */
+static int teardown(void **state) {
+    (void)state;
+    fo_server_kill(&srv, SIGTERM);
+    return 0;
+}
+
 int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_soak)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test_teardown(test_soak, teardown)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
