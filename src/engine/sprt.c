@@ -238,11 +238,12 @@ static int converged_after(const dp_work *wk, long long w, long long i, const do
 }
 
 /* Both hypotheses' rows for a stretch of k requests; 1 when the band's undecided mass would
- * be below the tail mass under both by its end (the same sums as converged_after). */
+ * be below the tail mass under both by its end (the same sums as converged_after), 0 when
+ * not, -1 when a row cannot be computed (the caller then steps). */
 static int fill_rows(dp_work *wk, long long w, long long k, const double *q) {
     int converged = 1;
     for (int h = 0; h < 2; h++) {
-        binom_fill(&wk->row[h], k, q[h], w);
+        if (!binom_fill(&wk->row[h], k, q[h], w)) return -1; /* c^k underflows: step */
         double alive = 0, gone = 0;
         for (long long g = 0; g < w; g++)
             alive += wk->mass[h][g];
@@ -332,15 +333,19 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
         long long e_bot = (long long)n_lower(L, (double)lo);
         long long k = (e_top < e_bot ? e_top : e_bot) - 1 - n;
         if (k > cap - n) k = cap - n;
-        if (k >= 8 && 4 * k >= w && w <= JUMP_BAND &&
-            (double)k * log1p(-qs[1]) >= -700) { /* c^k representable (binom_fill) */
+        int rows = 0;
+        if (k >= 8 && 4 * k >= w && w <= JUMP_BAND) {
             for (int h = 0; h < 2; h++)
                 for (long long g = 0; g < w; g++)
                     wk->mass[h][g] = m[lo - base + g][h];
+            rows = fill_rows(wk, w, k, qs);
+        }
+        if (rows >= 0 && k >= 8 && 4 * k >= w && w <= JUMP_BAND) {
             /* The convergence check runs at every 16th n. The undecided mass only falls, so a
              * check inside the stretch can pass only if the stretch's end would: only then
-             * are the checks located, by bisection (the first that passes ends the DP). */
-            if (fill_rows(wk, w, k, qs)) {
+             * are the checks located, by bisection (the first that passes ends the DP). A
+             * shorter stretch's rows are computable when the longer one's were. */
+            if (rows == 1) {
                 long long last = ((n + k) / 16) * 16, first = (n / 16 + 1) * 16;
                 if (last > n && converged_after(wk, w, last - n, qs, &wk->probe)) {
                     long long a = first, b = last; /* multiples of 16: b passes, a may not */
@@ -505,7 +510,7 @@ static void fixed_test(const fo_sprt_params *p, fo_sprt_result *r) {
         else
             lo = mid;
     }
-    double n_r = hi, n = n_r;
+    double n_r = hi, n;
     for (double c = fixed_at(n_r, p0, p1, p->alpha).c;; c++) {
         double start = window_start(c, p1, p->beta, n_r);
         if (start < n_r) start = n_r;
