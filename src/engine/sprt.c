@@ -275,12 +275,16 @@ static void dp_jump(dp_work *wk, v2d *m, long long lo, long long hi, long long b
         gone += mass[g] * reach;
         asn += mass[g] * (n2 * reach + r2 / q2 * reach_next);
     }
+    /* What stays: the binomial convolution, next[f] = sum over g <= f of mass[g] pmf[f - g],
+     * added in g order for every f (the same sums as a dot product per f), one contiguous
+     * run per g. */
     v2d next[JUMP_BAND];
-    for (long long f = 0; f < w; f++) { /* what stays: the binomial convolution */
-        v2d v = {0, 0};
-        for (long long g = 0; g <= f; g++)
-            v += mass[g] * pmf[f - g];
-        next[f] = v;
+    for (long long f = 0; f < w; f++)
+        next[f] = (v2d){0, 0};
+    for (long long g = 0; g < w; g++) {
+        v2d mg = mass[g];
+        for (long long f = g; f < w; f++)
+            next[f] += mg * pmf[f - g];
     }
     for (int h = 0; h < 2; h++) {
         /* the quantiles, when this stretch carries the stopped mass past them */
@@ -319,6 +323,7 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
                         ? p->max_requests
                         : (long long)(FO_SPRT_DP_BUDGET / (band + FO_SPRT_DP_STEP_COST));
     long long lo = 0, hi = 0, n = 0, base = 0;
+    long long e_top = 0, e_bot = 0, e_hi = -1, e_lo = -1; /* the next boundary moves, for hi, lo */
     m[0] = (v2d){1, 1};
     while (n < cap && lo <= hi) {
         /* The undecided mass, every 16 requests (summing it is most of a narrow band's work). */
@@ -329,8 +334,8 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
         }
         /* A quiet stretch ahead: requests n + 1 .. e - 1 move neither boundary. */
         long long w = hi - lo + 1;
-        long long e_top = (long long)n_upper(L, (double)(hi + 1)) + 1;
-        long long e_bot = (long long)n_lower(L, (double)lo);
+        if (hi != e_hi) e_top = (long long)n_upper(L, (double)(hi + 1)) + 1, e_hi = hi;
+        if (lo != e_lo) e_bot = (long long)n_lower(L, (double)lo), e_lo = lo;
         long long k = (e_top < e_bot ? e_top : e_bot) - 1 - n;
         if (k > cap - n) k = cap - n;
         int rows = 0;
