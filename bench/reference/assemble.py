@@ -164,7 +164,9 @@ def main():
              "with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (%s)." % (
                  ref.get("numpy"), ref.get("python"), kern,
                  ", ".join("%s=%s" % kv for kv in (ref.get("env") or {}).items())))
-    L.append("- Timings: fleetops in-process, median of 21 batches of ~2 ms (p10–p90 beside it); "
+    L.append("- Timings: fleetops in-process, median of 21 batches of ~2 ms (p10–p90 beside it), "
+             "the whole suite run %d times over a few minutes and each figure the median of "
+             "its rounds; " % bench.get("rounds", 1) +
              "NumPy in-process with `time.perf_counter` (imports and start-up excluded), median "
              "of several runs. Each reference first reproduces fleetops' statistics (same "
              "parameters; means over seeds within Monte Carlo error for random workloads, to "
