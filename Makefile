@@ -56,7 +56,7 @@ run: build
 # and the ledger under load, then one report.
 LOAD_PATHS = "/api/roi@1000" "/api/canary@100,1000,2000" "/api/crisis?track=edge-guardian@50,100,200"
 bench: deps-bench build
-	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json --refdir build
+	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json --refdir build --rounds 3
 	./build/fleetops_draws > build/bench_draws.json
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/run.py \
 		build/bench.json build/bench_reference.json

@@ -238,12 +238,12 @@ static int converged_after(const dp_work *wk, long long w, long long i, const do
 }
 
 /* Both hypotheses' rows for a stretch of k requests; 1 when the band's undecided mass would
- * be below the tail mass under both by its end (the same sums as converged_after). */
+ * be below the tail mass under both by its end (the same sums as converged_after), 0 when
+ * not, -1 when a row cannot be computed (the caller then steps). */
 static int fill_rows(dp_work *wk, long long w, long long k, const double *q) {
     int converged = 1;
     for (int h = 0; h < 2; h++) {
-        /* cannot fail: the caller jumps only when k ln(1 - q) >= -700 for the larger q */
-        binom_fill(&wk->row[h], k, q[h], w);
+        if (!binom_fill(&wk->row[h], k, q[h], w)) return -1; /* c^k underflows: step */
         double alive = 0, gone = 0;
         for (long long g = 0; g < w; g++)
             alive += wk->mass[h][g];
@@ -276,12 +276,16 @@ static void dp_jump(dp_work *wk, v2d *m, long long lo, long long hi, long long b
         gone += mass[g] * reach;
         asn += mass[g] * (n2 * reach + r2 / q2 * reach_next);
     }
+    /* What stays: the binomial convolution, next[f] = sum over g <= f of mass[g] pmf[f - g],
+     * added in g order for every f (the same sums as a dot product per f), one contiguous
+     * run per g. */
     v2d next[JUMP_BAND];
-    for (long long f = 0; f < w; f++) { /* what stays: the binomial convolution */
-        v2d v = {0, 0};
-        for (long long g = 0; g <= f; g++)
-            v += mass[g] * pmf[f - g];
-        next[f] = v;
+    for (long long f = 0; f < w; f++)
+        next[f] = (v2d){0, 0};
+    for (long long g = 0; g < w; g++) {
+        v2d mg = mass[g];
+        for (long long f = g; f < w; f++)
+            next[f] += mg * pmf[f - g];
     }
     for (int h = 0; h < 2; h++) {
         /* the quantiles, when this stretch carries the stopped mass past them */
@@ -320,6 +324,7 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
                         ? p->max_requests
                         : (long long)(FO_SPRT_DP_BUDGET / (band + FO_SPRT_DP_STEP_COST));
     long long lo = 0, hi = 0, n = 0, base = 0;
+    long long e_top = 0, e_bot = 0, e_hi = -1, e_lo = -1; /* the next boundary moves, for hi, lo */
     m[0] = (v2d){1, 1};
     while (n < cap && lo <= hi) {
         /* The undecided mass, every 16 requests (summing it is most of a narrow band's work). */
@@ -330,19 +335,23 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
         }
         /* A quiet stretch ahead: requests n + 1 .. e - 1 move neither boundary. */
         long long w = hi - lo + 1;
-        long long e_top = (long long)n_upper(L, (double)(hi + 1)) + 1;
-        long long e_bot = (long long)n_lower(L, (double)lo);
+        if (hi != e_hi) e_top = (long long)n_upper(L, (double)(hi + 1)) + 1, e_hi = hi;
+        if (lo != e_lo) e_bot = (long long)n_lower(L, (double)lo), e_lo = lo;
         long long k = (e_top < e_bot ? e_top : e_bot) - 1 - n;
         if (k > cap - n) k = cap - n;
-        if (k >= 8 && 4 * k >= w && w <= JUMP_BAND &&
-            (double)k * log1p(-qs[1]) >= -700) { /* c^k representable (binom_fill) */
+        int rows = 0;
+        if (k >= 8 && 4 * k >= w && w <= JUMP_BAND) {
             for (int h = 0; h < 2; h++)
                 for (long long g = 0; g < w; g++)
                     wk->mass[h][g] = m[lo - base + g][h];
+            rows = fill_rows(wk, w, k, qs);
+        }
+        if (rows >= 0 && k >= 8 && 4 * k >= w && w <= JUMP_BAND) {
             /* The convergence check runs at every 16th n. The undecided mass only falls, so a
              * check inside the stretch can pass only if the stretch's end would: only then
-             * are the checks located, by bisection (the first that passes ends the DP). */
-            if (fill_rows(wk, w, k, qs)) {
+             * are the checks located, by bisection (the first that passes ends the DP). A
+             * shorter stretch's rows are computable when the longer one's were. */
+            if (rows == 1) {
                 long long last = ((n + k) / 16) * 16, first = (n / 16 + 1) * 16;
                 if (last > n && converged_after(wk, w, last - n, qs, &wk->probe)) {
                     long long a = first, b = last; /* multiples of 16: b passes, a may not */
