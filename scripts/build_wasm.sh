@@ -7,9 +7,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/dist}
 mkdir -p "$out"
+# -fno-builtin-X for every X of include/fleetops/libm.h: such a call is never folded at compile
+# time with this machine's libm, so every exp, log, ... is the module's own (musl's) at run time.
+nobuiltin=$(grep -E '^#define FO_LIBM_(UNARY|OTHER)\(X\)' "$root/include/fleetops/libm.h" |
+    grep -oE 'X\([a-z0-9_]+\)' | sed -E 's/X\((.*)\)/-fno-builtin-\1/')
+# shellcheck disable=SC2086 # one flag per word
 clang --target=wasm32-wasi --sysroot=/usr -isystem /usr/include/wasm32-wasi \
     -std=c17 -Oz -flto -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -DFO_NO_TEXT_OUTPUT \
-    -I"$root/include" -I"$root/src" -mexec-model=reactor \
+    -I"$root/include" -I"$root/src" -mexec-model=reactor $nobuiltin \
     -L/usr/lib/wasm32-wasi -Wl,--gc-sections -Wl,--strip-all \
     -o "$out/fleetops.wasm.tmp" \
     "$root"/src/engine/*.c "$root"/src/api/*.c "$root"/src/render/*.c "$root"/src/lab/*.c \

@@ -5,7 +5,8 @@
 # so `make` stops before a confusing compiler error.
 set -euo pipefail
 
-pkgs_build="cmake make gcc pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev"
+# musl-dev: its libm is the one libm of both builds (include/fleetops/libm.h).
+pkgs_build="cmake make gcc binutils musl-dev pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev"
 pkgs_test="$pkgs_build libxml2-utils libcurl4-openssl-dev cppcheck clang-tidy"
 # The NumPy references (bench/reference/): Debian's NumPy run by /usr/bin/python3, OpenBLAS
 # under it (the reference BLAS alone would handicap the matrix formulation), threadpoolctl to

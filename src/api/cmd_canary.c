@@ -21,6 +21,7 @@
 #include "fleetops/canary.h"
 #include "fleetops/instruments.h"
 #include "fleetops/lab.h"
+#include "fleetops/libm.h"
 #include "fleetops/termplot.h"
 
 #define F(field)           offsetof(fo_canary_params, field)
@@ -204,7 +205,7 @@ static void math_peek(fo_buf *b, const fo_canary_params *p, const fo_canary_resu
     grouped(b, r->requests_needed);
     if (k == 0) {
         fo_buf_printf(b, "\nk = 0: n = ceil(ln(1-C) / ln(1-p)) = ceil(%.6f / %.8f) = ceil(%.3f) = ",
-                      log1p(-C), log1p(-pf), log1p(-C) / log1p(-pf));
+                      fo_log1p(-C), fo_log1p(-pf), fo_log1p(-C) / fo_log1p(-pf));
         grouped(b, r->closed_form_requests);
     }
     fo_buf_printf(b, "\nP(X <= %lld | ", p->allowed_failures);
@@ -589,7 +590,7 @@ static fo_status run_bound(const fo_args *a, fo_output *out, fo_error *err) {
         return fo_error_set(err, FO_EUSAGE, "more failures than requests", "failures", v, allowed);
     }
     double ub = fo_canary_upper_bound(x, n, C);
-    double approx = x == 0 ? -log1p(-C) / n : NAN;
+    double approx = x == 0 ? -fo_log1p(-C) / n : NAN;
     fo_buf peek;
     fo_buf_init(&peek);
     if (x < n)

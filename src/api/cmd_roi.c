@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "fleetops/instruments.h"
 #include "fleetops/lab.h"
+#include "fleetops/libm.h"
 #include "fleetops/roi.h"
 #include "fleetops/termplot.h"
 
@@ -195,7 +196,7 @@ static void math_peek(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r)
     fo_buf_printf(b, "alerts = a*N = %g*%lld = ", p->alert_hours_per_model_year, p->models);
     hours(b, r->manual.alerts);
     fo_buf_printf(b, "\ndeployment = b*N*log2(N) = %g*%lld*%.3f = ", p->deploy_hours_per_model_year,
-                  p->models, log2(N));
+                  p->models, fo_log2(N));
     hours(b, r->manual.deployment);
     fo_buf_printf(b, "\ndependencies = c*h*N(N-1)/2 = %g*%g*%.0f = ",
                   p->dependency_hours_per_pair_year, p->heterogeneity, N * (N - 1) / 2);

@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "fleetops/libm.h"
 #include "fleetops/stats.h"
 
 #define MAX_WHOLE     9007199254740992.0 /* 2^53: n stays an exact double */
@@ -21,9 +22,9 @@ static int passes(double k, double n, double p, double log_miss) {
 
 /* The smallest n >= k + 1 with P(X <= k | n, p) <= 1 - C; -1 past 2^53. */
 static double requests_needed(double k, double p, double confidence) {
-    double log_miss = log1p(-confidence);
+    double log_miss = fo_log1p(-confidence);
     double guess =
-        k == 0 ? ceil(log_miss / log1p(-p)) : ceil(fo_poisson_upper_mean(k, confidence) / p);
+        k == 0 ? ceil(log_miss / fo_log1p(-p)) : ceil(fo_poisson_upper_mean(k, confidence) / p);
     if (!(guess >= k + 1)) guess = k + 1;
     if (guess > MAX_WHOLE) return -1;
     /* Bracket: lo fails, hi passes (n = k always fails: P(X <= k | k) = 1 > 1 - C). */
@@ -74,7 +75,7 @@ static double seen_at(double lambda, double t, double n_needed) {
 }
 
 static double confidence_of(double k, double seen, double p) {
-    return -expm1(fo_binom_log_cdf(k, seen, p)); /* P(X > k | seen, p) */
+    return -fo_expm1(fo_binom_log_cdf(k, seen, p)); /* P(X > k | seen, p) */
 }
 
 static double clamp01(double v) {
@@ -144,7 +145,7 @@ int fo_canary_evaluate(const fo_canary_params *p, fo_canary_result *r) {
     double n = requests_needed(k, pf, C);
     if (n < 0) return -1;
     r->requests_needed = n;
-    r->closed_form_requests = k == 0 ? ceil(log1p(-C) / log1p(-pf)) : NAN;
+    r->closed_form_requests = k == 0 ? ceil(fo_log1p(-C) / fo_log1p(-pf)) : NAN;
     r->tail_at_n = fo_binom_cdf(k, n, pf);
     r->tail_at_n_minus_1 = fo_binom_cdf(k, n - 1, pf);
     r->rule_of_three_factor = fo_poisson_upper_mean(k, C);

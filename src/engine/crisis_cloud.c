@@ -22,6 +22,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fleetops/libm.h"
 #include "fleetops/stats.h"
 
 #define TWO_PI         6.28318530717958647692
@@ -45,9 +46,9 @@ static void draw_models(fo_rng *r, long long n, model_spec *m) {
         s->base[FO_CLOUD_QUALITY] = uniform(r, 0.80, 0.95);
         s->noise_sd[FO_CLOUD_QUALITY] = uniform(r, 0.02, 0.05);
         s->daily[FO_CLOUD_QUALITY] = -uniform(r, 0.003, 0.012);
-        s->base[FO_CLOUD_LATENCY] = uniform(r, log(250.0), log(2500.0));
+        s->base[FO_CLOUD_LATENCY] = uniform(r, fo_log(250.0), fo_log(2500.0));
         s->noise_sd[FO_CLOUD_LATENCY] = uniform(r, 0.10, 0.25);
-        s->daily[FO_CLOUD_LATENCY] = log(uniform(r, 1.05, 1.20));
+        s->daily[FO_CLOUD_LATENCY] = fo_log(uniform(r, 1.05, 1.20));
         s->peak_minute = uniform(r, 0.0, 1440.0);
     }
 }
@@ -126,14 +127,14 @@ static double chunk_value(fo_rng *r, const stream_state *s, const fo_cloud_resul
     int k = s->metric;
     double mid = (double)a + 0.5 * (double)(m - 1);
     double v = sp->base[k];
-    v += sp->daily[k] * season_gain * cos(OMEGA * (mid - sp->peak_minute));
+    v += sp->daily[k] * season_gain * fo_cos(OMEGA * (mid - sp->peak_minute));
     for (size_t i = 0; i < s->ndrift; i++) {
         const fo_cloud_drift *d = &res->drifts[s->drift_idx[i]];
         double f = overlap(a, a + m, d->start_minute, d->end_minute) / (double)m;
-        if (f > 0.0) v += f * (k == FO_CLOUD_QUALITY ? -d->magnitude : log1p(d->magnitude));
+        if (f > 0.0) v += f * (k == FO_CLOUD_QUALITY ? -d->magnitude : fo_log1p(d->magnitude));
     }
     v += sp->noise_sd[k] / sqrt((double)m) * fo_rng_normal(r);
-    return k == FO_CLOUD_QUALITY ? v : exp(v);
+    return k == FO_CLOUD_QUALITY ? v : fo_exp(v);
 }
 
 /* Books one alert of method `meth` at chunk [a, a + m) against the stream's drifts. */
@@ -229,7 +230,7 @@ int fo_cloud_simulate(const fo_cloud_params *p, fo_rng *rng, fo_cloud_result *r)
 
     /* The average of cos over m consecutive minutes is this gain times cos at their middle. */
     double season_gain =
-        m % 1440 == 0 ? 0.0 : sin(0.5 * OMEGA * (double)m) / ((double)m * sin(0.5 * OMEGA));
+        m % 1440 == 0 ? 0.0 : fo_sin(0.5 * OMEGA * (double)m) / ((double)m * fo_sin(0.5 * OMEGA));
     long long slots = 1440 / m;
     static const double sign[2] = {-1.0, 1.0}; /* quality alerts low, latency alerts high */
     double ref[MAX_REF_CHUNKS], sorted[MAX_REF_CHUNKS];
@@ -258,7 +259,7 @@ int fo_cloud_simulate(const fo_cloud_params *p, fo_rng *rng, fo_cloud_result *r)
             double static_limit =
                 k == FO_CLOUD_QUALITY ? p->static_quality_min : p->static_latency_max_ms;
             if (tr) {
-                tr->base = k == FO_CLOUD_QUALITY ? models[mi].base[k] : exp(models[mi].base[k]);
+                tr->base = k == FO_CLOUD_QUALITY ? models[mi].base[k] : fo_exp(models[mi].base[k]);
                 tr->lower = lower;
                 tr->upper = upper;
             }

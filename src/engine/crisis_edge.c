@@ -21,6 +21,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fleetops/libm.h"
 #include "fleetops/stats.h"
 
 typedef struct gen_spec {
@@ -43,7 +44,7 @@ static const gen_spec generations[FO_EDGE_GENERATIONS] = {
 typedef fo_edge_latency latency_dist;
 
 static double lognormal_sf(double x, double median, double sigma) {
-    return fo_normal_sf((log(x) - log(median)) / sigma);
+    return fo_normal_sf((fo_log(x) - fo_log(median)) / sigma);
 }
 
 static double dist_sf(const latency_dist *d, double x) {
@@ -63,15 +64,15 @@ static double mixture_sf(const latency_dist *d, const double *w, size_t n, doubl
 
 /* Exact quantile q of the mixture: bisection on log x for sf(x) = 1 - q (sf is decreasing). */
 static double mixture_quantile(const latency_dist *d, const double *w, size_t n, double q) {
-    double lo = log(1e-3), hi = log(1e6), target = 1.0 - q;
+    double lo = fo_log(1e-3), hi = fo_log(1e6), target = 1.0 - q;
     for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
         double mid = 0.5 * (lo + hi);
-        if (mixture_sf(d, w, n, exp(mid)) > target)
+        if (mixture_sf(d, w, n, fo_exp(mid)) > target)
             lo = mid;
         else
             hi = mid;
     }
-    return exp(0.5 * (lo + hi));
+    return fo_exp(0.5 * (lo + hi));
 }
 
 typedef struct ladder {
@@ -144,7 +145,7 @@ static void run_rollout(const fo_edge_params *p, const ladder *l, const fleet *f
                         fo_rng *rng, fo_edge_result *res, fo_edge_run *run) {
     long long inst[FO_EDGE_GENERATIONS][MAX_BUCKETS] = {{0}};
     long long frames[FO_EDGE_GENERATIONS] = {0}, misses[FO_EDGE_GENERATIONS] = {0};
-    double q = -expm1(-1.0 / p->ota_mean_hours);
+    double q = -fo_expm1(-1.0 / p->ota_mean_hours);
     double frames_per_drive_hour = 3600.0 * 1000.0 / p->deadline_ms;
     double budget =
         gate == GATE_PER_GENERATION ? 1.0 - p->gate_quantile : 1.0 - FO_EDGE_FLEET_QUANTILE;

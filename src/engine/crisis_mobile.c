@@ -9,6 +9,7 @@
  * matters): the region where an uncorrected test raises false alarms. Up to 95% of devices
  * update (a_max). */
 #include "fleetops/crisis_mobile.h"
+#include "fleetops/libm.h"
 
 #include <math.h>
 #include <string.h>
@@ -30,8 +31,8 @@ static const region_spec regions[FO_MOBILE_REGIONS] = {
 
 static double adoption(const region_spec *s, double t) {
     if (t <= 0.0) return 0.0;
-    double l0 = 1.0 / (1.0 + exp(s->t50_hours / s->spread_hours));
-    double lt = 1.0 / (1.0 + exp(-(t - s->t50_hours) / s->spread_hours));
+    double l0 = 1.0 / (1.0 + fo_exp(s->t50_hours / s->spread_hours));
+    double lt = 1.0 / (1.0 + fo_exp(-(t - s->t50_hours) / s->spread_hours));
     return ADOPTION_MAX * (lt - l0) / (1.0 - l0);
 }
 

@@ -1,6 +1,7 @@
 /* ensemble.c — Part 3's scenarios: v1|v2 upstream x retrained yes|no, the Feature Store
  * Consistency Check and the Ensemble Trace (model in ensemble.h and pipeline.h). */
 #include "fleetops/ensemble.h"
+#include "fleetops/libm.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -66,7 +67,7 @@ static void describe_view(fo_fs_view *v, const fo_ensemble_params *p, const fo_p
     }
     double lo = 1e300, hi = 0;
     for (int f = 0; f < F; f++) {
-        double s = exp(e->severity * drift->log_scale[f]);
+        double s = fo_exp(e->severity * drift->log_scale[f]);
         lo = s < lo ? s : lo;
         hi = s > hi ? s : hi;
     }
@@ -86,7 +87,7 @@ static double raw_snr_db(const double *proj) {
         sig += proj[i] * proj[i];
         noi += proj[F + i] * proj[F + i];
     }
-    return round(1000.0 * log10((sig + 1e-300) / (noi + 1e-300))) / 100.0;
+    return round(1000.0 * fo_log10((sig + 1e-300) / (noi + 1e-300))) / 100.0;
 }
 
 /* Serving: the consumer reads a vector of the served view's width; the only checks a loose
@@ -205,7 +206,7 @@ int fo_ensemble_run(const fo_ensemble_params *p, fo_rng *rng, void *work, size_t
     r->rotation_deg = ext[1].max_angle_rad * 180.0 / 3.14159265358979323846;
     r->scale_min = 1e300;
     for (int f = 0; f < F; f++) {
-        double s = exp(p->severity * drift.log_scale[f]);
+        double s = fo_exp(p->severity * drift.log_scale[f]);
         r->scale_min = s < r->scale_min ? s : r->scale_min;
         r->scale_max = s > r->scale_max ? s : r->scale_max;
         r->weights[f] = m->w[f];

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "fleetops/libm.h"
 
 /* Two doubles side by side (GCC and clang vector extension): SSE2 lanes on x86-64, plain
  * scalar pairs where the target has no vectors (wasm32 without SIMD). fp-contract is off in
@@ -69,7 +70,7 @@ static void normals(fo_rng *rng, double *out, size_t n) {
             double u = 2.0 * fo_rng_uniform(rng) - 1.0, v = 2.0 * fo_rng_uniform(rng) - 1.0;
             double s = u * u + v * v;
             if (s > 0.0 && s < 1.0) {
-                double m = sqrt(-2.0 * log(s) / s);
+                double m = sqrt(-2.0 * fo_log(s) / s);
                 out[k] = u * m;
                 out[k + 1] = v * m;
                 break;
@@ -208,12 +209,12 @@ void fo_pl_extractor_next(fo_pl_extractor *e, const fo_pl_extractor *prev, const
     e->max_angle_rad = s * (PI / 2);
     for (int p = 0; p < F / 2; p++) {
         int i = d->pair[p][0], j = d->pair[p][1];
-        double c = cos(e->max_angle_rad), sn = sin(e->max_angle_rad);
+        double c = fo_cos(e->max_angle_rad), sn = fo_sin(e->max_angle_rad);
         g[i][i] = c, g[i][j] = -sn;
         g[j][i] = sn, g[j][j] = c;
     }
     for (int f = 0; f < F; f++) {
-        double scale = exp(s * d->log_scale[f]);
+        double scale = fo_exp(s * d->log_scale[f]);
         for (int k = 0; k < F; k++)
             g[f][k] *= scale;
     }
@@ -266,8 +267,8 @@ void fo_pl_extract(const fo_pl_extractor *e, const double *proj, size_t n, doubl
 /* ---- logistic regression ------------------------------------------------------------- */
 
 static double sigmoid(double t) {
-    if (t >= 0) return 1.0 / (1.0 + exp(-t));
-    double e = exp(t);
+    if (t >= 0) return 1.0 / (1.0 + fo_exp(-t));
+    double e = fo_exp(t);
     return e / (1.0 + e);
 }
 
@@ -290,8 +291,8 @@ static double objective(const double *theta, const double *f, const unsigned cha
         double t = theta[F];
         for (int k = 0; k < F; k++)
             t += theta[k] * row[k];
-        double e = exp(-fabs(t)), p = t >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-        loss += (t > 0 ? t : 0.0) + log1p(e) - (y[r] ? t : 0.0);
+        double e = fo_exp(-fabs(t)), p = t >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        loss += (t > 0 ? t : 0.0) + fo_log1p(e) - (y[r] ? t : 0.0);
         double wgt = p * (1.0 - p), resid = p - y[r];
         v2d x[F / 2], rv = {resid, resid}, wg = {wgt, wgt};
         memcpy(x, row, sizeof x);

@@ -1,5 +1,6 @@
 /* rng.c — xoshiro256** (Blackman & Vigna, 2018) seeded by splitmix64, written from the
  * published algorithm description. */
+#include "fleetops/libm.h"
 #include "fleetops/rng.h"
 
 #include <math.h>
@@ -61,14 +62,14 @@ double fo_rng_normal(fo_rng *r) {
         double u = 2.0 * fo_rng_uniform(r) - 1.0;
         double v = 2.0 * fo_rng_uniform(r) - 1.0;
         double s = u * u + v * v;
-        if (s > 0.0 && s < 1.0) return u * sqrt(-2.0 * log(s) / s);
+        if (s > 0.0 && s < 1.0) return u * sqrt(-2.0 * fo_log(s) / s);
     }
 }
 
 uint64_t fo_rng_geometric(fo_rng *r, double p) {
     if (p >= 1.0) return 1;
     /* Inversion: ceil(log(U) / log(1 - p)) with U in (0, 1). */
-    double g = ceil(log(fo_rng_uniform_pos(r)) / log1p(-p));
+    double g = ceil(fo_log(fo_rng_uniform_pos(r)) / fo_log1p(-p));
     if (g < 1.0) g = 1.0;
     if (g > 1.8e19) g = 1.8e19;
     return (uint64_t)g;

@@ -1,11 +1,12 @@
 /* roi.c — Part 1: toil, platform cost, ROI and the break-even N* (model in roi.h). */
+#include "fleetops/libm.h"
 #include "fleetops/roi.h"
 
 #include <math.h>
 
 void fo_roi_toil_at(const fo_roi_params *p, long long n, fo_roi_toil *m, fo_roi_toil *pl) {
     double N = (double)n, h = p->heterogeneity;
-    double nlogn = N * log2(N);
+    double nlogn = N * fo_log2(N);
     double pairs = N * (N - 1.0) / 2.0;
     m->alerts = p->alert_hours_per_model_year * N;
     m->deployment = p->deploy_hours_per_model_year * nlogn;

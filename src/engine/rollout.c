@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fleetops/libm.h"
 #include "fleetops/stats.h"
 
 typedef struct sprt {
@@ -85,7 +86,7 @@ static double binomial_draw(double n, double q, fo_rng *rng) {
     }
     double u = fo_rng_uniform_pos(rng), sd = sqrt(n * q * (1 - q));
     int upper = u >= 0.5;
-    double target = upper ? log(1 - u) : log(u);
+    double target = upper ? fo_log(1 - u) : fo_log(u);
     /* smallest k with CDF(k) >= u, i.e. ln cdf(k) >= ln u, or ln sf(k) <= ln(1-u) */
 #define REACHED(k)                                                                                 \
     (upper ? fo_binom_log_sf((k), n, q) <= target : fo_binom_log_cdf((k), n, q) >= target)
@@ -178,7 +179,7 @@ static void run_stream(const fo_rollout_params *p, sprt *s, fo_rng *rng, double 
 }
 
 static double lognormal(fo_rng *rng, double median, double sigma) {
-    return median * exp(sigma * fo_rng_normal(rng));
+    return median * fo_exp(sigma * fo_rng_normal(rng));
 }
 
 static void latencies(const fo_rollout_params *p, const fo_stage *stage, double hours, fo_rng *rng,
@@ -207,7 +208,7 @@ static void latencies(const fo_rollout_params *p, const fo_stage *stage, double 
 }
 
 static double confidence_of(double n, double f, double p) {
-    return -expm1(fo_binom_log_cdf(f, n, p)); /* P(X > f | n, p) */
+    return -fo_expm1(fo_binom_log_cdf(f, n, p)); /* P(X > f | n, p) */
 }
 
 /* The first generation whose p99 breaks the deadline, or -1. */
@@ -291,10 +292,10 @@ int fo_rollout_run(const fo_rollout_params *p, fo_rng *rng, fo_rollout_result *r
     memset(r, 0, sizeof *r);
     size_t ns;
     const fo_stage *stages = fo_default_stages(&ns);
-    sprt s = {.a = log(p->p1 / p->p0),
-              .b = log1p(-p->p1) - log1p(-p->p0),
-              .ln_a = log((1 - p->beta) / p->alpha),
-              .ln_b = log(p->beta / (1 - p->alpha)),
+    sprt s = {.a = fo_log(p->p1 / p->p0),
+              .b = fo_log1p(-p->p1) - fo_log1p(-p->p0),
+              .ln_a = fo_log((1 - p->beta) / p->alpha),
+              .ln_b = fo_log(p->beta / (1 - p->alpha)),
               .decided_at = NAN};
     r->log_upper_boundary = s.ln_a;
     r->log_lower_boundary = s.ln_b;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fleetops/libm.h"
 #include "fleetops/stats.h"
 
 #define WINDOW    1024 /* > FO_SPRT_MAX_BAND + 2: the DP's window of failure counts (16 kB) */
@@ -40,10 +41,10 @@ static int valid(const fo_sprt_params *p) {
 
 static lattice make_lattice(const fo_sprt_params *p) {
     lattice L;
-    L.a = log(p->p1 / p->p0);
-    L.b = log1p(-p->p1) - log1p(-p->p0);
-    L.ln_a = log((1 - p->beta) / p->alpha);
-    L.ln_b = log(p->beta / (1 - p->alpha));
+    L.a = fo_log(p->p1 / p->p0);
+    L.b = fo_log1p(-p->p1) - fo_log1p(-p->p0);
+    L.ln_a = fo_log((1 - p->beta) / p->alpha);
+    L.ln_b = fo_log(p->beta / (1 - p->alpha));
     return L;
 }
 
@@ -74,14 +75,14 @@ double fo_sprt_simulation_cost(const fo_sprt_params *p) {
  * Then P(accept H0) = (A^h - 1) / (A^h - B^h), written without overflow for either sign. */
 static double oc_p_of_h(const lattice *L, double h) {
     if (fabs(h) < 1e-12) return -L->b / (L->a - L->b);
-    return expm1(-h * L->b) / expm1(h * (L->a - L->b));
+    return fo_expm1(-h * L->b) / fo_expm1(h * (L->a - L->b));
 }
 
 static double oc_accept_of_h(const lattice *L, double h) {
     double d = L->ln_a - L->ln_b;
     if (fabs(h) < 1e-12) return L->ln_a / d;
-    if (h > 0) return expm1(-h * L->ln_a) / expm1(-h * d);
-    return (exp(h * d) - exp(-h * L->ln_b)) / expm1(h * d);
+    if (h > 0) return fo_expm1(-h * L->ln_a) / fo_expm1(-h * d);
+    return (fo_exp(h * d) - fo_exp(-h * L->ln_b)) / fo_expm1(h * d);
 }
 
 static void oc_curve(const fo_sprt_params *p, const lattice *L, fo_sprt_result *r) {
@@ -185,10 +186,10 @@ typedef struct binom_row {
 /* pmf and upper tails of Bin(k, q) up to index w + 1; returns 0 when c^k underflows (the
  * caller then steps instead). Tails are summed from the far end, all terms positive. */
 static int binom_fill(binom_row *b, long long k, double q, long long w) {
-    double lc = (double)k * log1p(-q), ratio = q / (1 - q);
+    double lc = (double)k * fo_log1p(-q), ratio = q / (1 - q);
     if (lc < -700) return 0;
     long long top = w + 1 < k ? w + 1 : k;
-    b->pmf[0] = exp(lc);
+    b->pmf[0] = fo_exp(lc);
     for (long long j = 0; j < top; j++)
         b->pmf[j + 1] = b->pmf[j] * ((double)(k - j) / (double)(j + 1)) * ratio;
     for (long long j = top + 1; j <= w + 1; j++)
@@ -196,7 +197,7 @@ static int binom_fill(binom_row *b, long long k, double q, long long w) {
     /* Beyond the table: sum terms until they stop mattering, past the mode, against the
      * largest tail P(X >= 1) (each tail multiplies a mass <= 1, so what is dropped moves an
      * absorbed total by < 1e-18 of that tail). */
-    double beyond = 0, term = b->pmf[top], scale = -expm1(lc);
+    double beyond = 0, term = b->pmf[top], scale = -fo_expm1(lc);
     for (long long j = top; j < k; j++) {
         term *= ((double)(k - j) / (double)(j + 1)) * ratio;
         beyond += term;
@@ -422,7 +423,8 @@ typedef struct fixed_eval {
 
 /* Smallest c with P(X >= c | n, p0) <= alpha: gallop from the normal guess, then bisect. */
 static double critical_count(double n, double p0, double alpha) {
-    double la = log(alpha), sd = ceil(sqrt(n * p0 * (1 - p0))) + 1; /* whole: lo, hi stay whole */
+    double la = fo_log(alpha),
+           sd = ceil(sqrt(n * p0 * (1 - p0))) + 1; /* whole: lo, hi stay whole */
     double lo = floor(n * p0 + 1.5 * sd), hi, step = sd;
     if (lo > n) lo = n;
     if (lo < 0) lo = 0;
@@ -463,9 +465,10 @@ static fixed_eval fixed_at(double n, double p0, double p1, double alpha) {
     fixed_eval e;
     double c = critical_count(n, p0, alpha);
     e.c = c;
-    e.size = exp(fo_binom_log_sf(c - 1, n, p0));
-    e.beta = exp(fo_binom_log_cdf(c - 1, n, p1));
-    double pm0 = exp(fo_binom_log_pmf(c - 1, n, p0)), pm1 = exp(fo_binom_log_pmf(c - 1, n, p1));
+    e.size = fo_exp(fo_binom_log_sf(c - 1, n, p0));
+    e.beta = fo_exp(fo_binom_log_cdf(c - 1, n, p1));
+    double pm0 = fo_exp(fo_binom_log_pmf(c - 1, n, p0)),
+           pm1 = fo_exp(fo_binom_log_pmf(c - 1, n, p1));
     double gamma = pm0 > 0 ? (alpha - e.size) / pm0 : 0;
     e.beta_randomized = e.beta - gamma * pm1;
     return e;
@@ -473,7 +476,7 @@ static fixed_eval fixed_at(double n, double p0, double p1, double alpha) {
 
 /* First n >= c with P(X <= c-1 | n, p1) <= beta, starting the gallop at `from`. */
 static double window_start(double c, double p1, double beta, double from) {
-    double lb = log(beta), lo = c - 1, hi = from > c ? from : c;
+    double lb = fo_log(beta), lo = c - 1, hi = from > c ? from : c;
     while (fo_binom_log_cdf(c - 1, hi, p1) > lb)
         lo = hi, hi *= 2;
     while (hi - lo > 1) {
@@ -488,7 +491,7 @@ static double window_start(double c, double p1, double beta, double from) {
 
 /* Last n with P(X >= c | n, p0) <= alpha. */
 static double window_end(double c, double p0, double alpha, double from) {
-    double la = log(alpha), lo = c - 1, hi = from > c ? from : c;
+    double la = fo_log(alpha), lo = c - 1, hi = from > c ? from : c;
     while (fo_binom_log_sf(c - 1, hi, p0) <= la)
         lo = hi, hi *= 2;
     while (hi - lo > 1) {
@@ -552,18 +555,18 @@ typedef struct ziggurat {
 } ziggurat;
 
 static void zig_init(ziggurat *z) {
-    double de = ZIG_R, te = de, q = ZIG_V / exp(-de);
+    double de = ZIG_R, te = de, q = ZIG_V / fo_exp(-de);
     z->k[0] = (uint32_t)((de / q) * ZIG_SCALE);
     z->k[1] = 0;
     z->w[0] = q / ZIG_SCALE;
     z->w[255] = de / ZIG_SCALE;
     z->f[0] = 1.0;
-    z->f[255] = exp(-de);
+    z->f[255] = fo_exp(-de);
     for (int i = 254; i >= 1; i--) {
-        de = -log(ZIG_V / de + exp(-de));
+        de = -fo_log(ZIG_V / de + fo_exp(-de));
         z->k[i + 1] = (uint32_t)((de / te) * ZIG_SCALE);
         te = de;
-        z->f[i] = exp(-de);
+        z->f[i] = fo_exp(-de);
         z->w[i] = de / ZIG_SCALE;
     }
 }
@@ -622,11 +625,11 @@ static double zig_slow(const ziggurat *z, bits32 *b, unsigned i, double x) {
     for (;;) {
         bits_to(b, &r);
         if (i == 0) { /* the tail: r + Exp(1) */
-            x = ZIG_R - log(fo_rng_uniform_pos(&r));
+            x = ZIG_R - fo_log(fo_rng_uniform_pos(&r));
             b->s0 = r.s[0], b->s1 = r.s[1], b->s2 = r.s[2], b->s3 = r.s[3];
             return x;
         }
-        int wedge = z->f[i] + fo_rng_uniform(&r) * (z->f[i - 1] - z->f[i]) < exp(-x);
+        int wedge = z->f[i] + fo_rng_uniform(&r) * (z->f[i - 1] - z->f[i]) < fo_exp(-x);
         b->s0 = r.s[0], b->s1 = r.s[1], b->s2 = r.s[2], b->s3 = r.s[3];
         if (wedge) return x;
         uint32_t u = next_u32(b), j = u >> 8;
@@ -723,7 +726,7 @@ static void simulate(const fo_sprt_params *p, const lattice *L, fo_rng *rng, fo_
         t->upper[f] = (int64_t)n_upper(L, f);
     }
     int64_t cap = r->exact_converged ? INT64_MAX / 4 : (int64_t)r->exact_requests;
-    double inv[2] = {-1 / log1p(-p->p0), -1 / log1p(-p->p1)};
+    double inv[2] = {-1 / fo_log1p(-p->p0), -1 / fo_log1p(-p->p1)};
     sim_side s[2];
     memset(s, 0, sizeof s);
     bits32 bits = bits_from(rng);
@@ -792,7 +795,7 @@ size_t fo_sprt_path(const fo_sprt_params *p, double rate, fo_rng *rng, fo_sprt_p
     ziggurat z;
     zig_init(&z);
     bits32 bits = bits_from(rng);
-    double inv = -1 / log1p(-rate), n = 0, f = 0;
+    double inv = -1 / fo_log1p(-rate), n = 0, f = 0;
     size_t k = 0;
     pts[k++] = (fo_sprt_path_point){0, 0};
     while (k + 2 <= max) {

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "fleetops/libm.h"
 #include "fleetops/rng.h"
 
 double fo_quantile_sorted(const double *s, size_t n, double q) {
@@ -26,11 +27,11 @@ void fo_quantiles(double *values, size_t n, const double *qs, size_t nq, double 
 }
 
 double fo_normal_cdf(double z) {
-    return 0.5 * erfc(-z / 1.41421356237309504880);
+    return 0.5 * fo_erfc(-z / 1.41421356237309504880);
 }
 
 double fo_normal_sf(double z) {
-    return 0.5 * erfc(z / 1.41421356237309504880);
+    return 0.5 * fo_erfc(z / 1.41421356237309504880);
 }
 
 /* AS241 (Wichura 1988), PPND16: rational approximations in three regions. */
@@ -65,7 +66,7 @@ double fo_normal_quantile(double p) {
                 1.0);
     }
     r = q < 0 ? p : 1.0 - p;
-    r = sqrt(-log(r));
+    r = sqrt(-fo_log(r));
     if (r <= 5.0) {
         r -= 1.6;
         x = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r +
@@ -207,7 +208,9 @@ size_t fo_cusum_run(const double *x, size_t n, double mean, double sd, double k,
 /* Stirling's error, log(n!) - (n + 1/2) log n + n - log sqrt(2 pi), for integer n >= 1: by
  * lgamma for small n (no cancellation there), by its asymptotic series beyond. */
 static double stirling_error(double n) {
-    if (n <= 15.0) return lgamma(n + 1.0) - (n + 0.5) * log(n) + n - 0.91893853320467274178;
+    int sign; /* Gamma(n + 1) = n! > 0 */
+    if (n <= 15.0)
+        return fo_lgamma_r(n + 1.0, &sign) - (n + 0.5) * fo_log(n) + n - 0.91893853320467274178;
     const double s0 = 1.0 / 12, s1 = 1.0 / 360, s2 = 1.0 / 1260, s3 = 1.0 / 1680, s4 = 1.0 / 1188;
     double nn = n * n;
     if (n > 500) return (s0 - s1 / nn) / n;
@@ -229,7 +232,7 @@ static double deviance_term(double x, double m) {
         }
         return s;
     }
-    return x * log(x / m) + m - x;
+    return x * fo_log(x / m) + m - x;
 }
 
 /* log P(X = k), X ~ Binomial(n, p), 0 < p < 1, in Loader's saddle-point form (C. Loader,
@@ -238,11 +241,11 @@ static double deviance_term(double x, double m) {
  * n = 1e9 to cancellation. */
 static double binomial_log_pmf(double kk, double nn, double p) {
     double q = 1.0 - p;
-    if (kk == 0) return nn * log1p(-p);
-    if (kk == nn) return nn * log(p);
+    if (kk == 0) return nn * fo_log1p(-p);
+    if (kk == nn) return nn * fo_log(p);
     double lc = stirling_error(nn) - stirling_error(kk) - stirling_error(nn - kk) -
                 deviance_term(kk, nn * p) - deviance_term(nn - kk, nn * q);
-    return lc - 0.5 * (1.83787706640934548356 + log(kk) + log1p(-kk / nn));
+    return lc - 0.5 * (1.83787706640934548356 + fo_log(kk) + fo_log1p(-kk / nn));
 }
 
 /* Gamma(shape, 1) for shape >= 1: Marsaglia & Tsang (2000), exact rejection from a normal. */
@@ -254,7 +257,7 @@ static double gamma_sample(fo_rng *r, double shape) {
         v = v * v * v;
         double u = fo_rng_uniform_pos(r);
         if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
-        if (log(u) < 0.5 * x * x + d * (1.0 - v + log(v))) return d * v;
+        if (fo_log(u) < 0.5 * x * x + d * (1.0 - v + fo_log(v))) return d * v;
     }
 }
 
@@ -265,7 +268,7 @@ static long long binomial_by_mode_walk(fo_rng *r, long long n, double p) {
     long long mode = (long long)floor(((double)n + 1.0) * p);
     if (mode > n) mode = n;
     double odds = p / (1.0 - p);
-    double pm = exp(binomial_log_pmf(mode, n, p));
+    double pm = fo_exp(binomial_log_pmf(mode, n, p));
     double u = fo_rng_uniform(r), acc = pm;
     long long lo = mode, hi = mode;
     double plo = pm, phi = pm; /* pmf at lo and hi */
@@ -316,7 +319,7 @@ long long fo_binomial_sample(fo_rng *r, long long n, double p) {
 double fo_binomial_sf(long long k, long long n, double p) {
     if (k <= 0) return 1.0;
     if (k > n) return 0.0;
-    return exp(fo_binom_log_sf((double)k - 1.0, (double)n, p)); /* P(X >= k) = P(X > k - 1) */
+    return fo_exp(fo_binom_log_sf((double)k - 1.0, (double)n, p)); /* P(X >= k) = P(X > k - 1) */
 }
 
 /* ---- Sorting (Part 3: the feature store's decile edges) ---------------------------------- */
@@ -452,7 +455,7 @@ double fo_psi(const double *p, const double *q, size_t n, double eps) {
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
         double e = p[i] > 0 ? p[i] : eps, a = q[i] > 0 ? q[i] : eps;
-        sum += (a - e) * log(a / e);
+        sum += (a - e) * fo_log(a / e);
     }
     return sum;
 }
@@ -461,8 +464,8 @@ double fo_js_distance(const double *p, const double *q, size_t n) {
     double div = 0;
     for (size_t i = 0; i < n; i++) {
         double m = 0.5 * (p[i] + q[i]);
-        if (p[i] > 0) div += 0.5 * p[i] * log(p[i] / m);
-        if (q[i] > 0) div += 0.5 * q[i] * log(q[i] / m);
+        if (p[i] > 0) div += 0.5 * p[i] * fo_log(p[i] / m);
+        if (q[i] > 0) div += 0.5 * q[i] * fo_log(q[i] / m);
     }
     return div > 0 ? sqrt(div) : 0.0; /* rounding can leave -1e-17 for equal inputs */
 }
@@ -495,11 +498,11 @@ static double stirling_tail(double x) {
 
 double fo_log_gamma(double x) {
     if (!(x > 0)) return NAN;
-    if (x >= 10) return (x - 0.5) * log(x) - x + LN_SQRT_2PI + stirling_tail(x);
+    if (x >= 10) return (x - 0.5) * fo_log(x) - x + LN_SQRT_2PI + stirling_tail(x);
     double prod = 1.0;
     while (x < 10)
         prod *= x++;
-    return (x - 0.5) * log(x) - x + LN_SQRT_2PI + stirling_tail(x) - log(prod);
+    return (x - 0.5) * fo_log(x) - x + LN_SQRT_2PI + stirling_tail(x) - fo_log(prod);
 }
 
 /* ln Gamma(x + a) - ln Gamma(x) for x > 0, a >= 0: for x >= 10 as one Stirling difference,
@@ -508,7 +511,8 @@ double fo_log_gamma(double x) {
 static double log_gamma_ratio(double x, double a) {
     if (a == 0) return 0;
     if (x < 10) return fo_log_gamma(x + a) - fo_log_gamma(x);
-    return (x - 0.5) * log1p(a / x) + a * log(x + a) - a + stirling_tail(x + a) - stirling_tail(x);
+    return (x - 0.5) * fo_log1p(a / x) + a * fo_log(x + a) - a + stirling_tail(x + a) -
+           stirling_tail(x);
 }
 
 double fo_log_choose(double n, double k) {
@@ -554,13 +558,13 @@ static double binom_log_run(double k, double n, double p, int dir) {
             if (term < sum * 1e-17) break;
         }
     }
-    return lead + log(sum);
+    return lead + fo_log(sum);
 }
 
 /* ln(1 - e^x) for x <= 0, accurate on both ends. */
 static double log1m_exp(double x) {
-    if (x > -0.6931471805599453) return log(-expm1(x));
-    return log1p(-exp(x));
+    if (x > -0.6931471805599453) return fo_log(-fo_expm1(x));
+    return fo_log1p(-fo_exp(x));
 }
 
 double fo_binom_log_cdf(double k, double n, double p) {
@@ -582,7 +586,7 @@ double fo_binom_log_sf(double k, double n, double p) {
 }
 
 double fo_binom_cdf(double k, double n, double p) {
-    return exp(fo_binom_log_cdf(k, n, p));
+    return fo_exp(fo_binom_log_cdf(k, n, p));
 }
 
 /* The continued fraction of I_x(a, b) (DLMF 8.17.22) by the modified Lentz method; converges
@@ -616,7 +620,7 @@ static double beta_cf_log(double x, double y, double lnx, double ln1mx, double a
         f *= delta;
         if (fabs(delta - 1.0) < 1e-16) break;
     }
-    return a * lnx + b * ln1mx - log_beta(a, b) - log(a) + log(f);
+    return a * lnx + b * ln1mx - log_beta(a, b) - fo_log(a) + fo_log(f);
 }
 
 static int is_whole(double v) {
@@ -649,10 +653,10 @@ static void beta_inc_logs(double x, double a, double b, double *lo, double *up) 
     if (b > 100 * a && x < 2 * s) direct = 1;
     if (a > 100 * b && 1.0 - x < 2 * (1.0 - s)) direct = 0;
     if (direct) {
-        *lo = beta_cf_log(x, 1.0 - x, log(x), log1p(-x), a, b);
+        *lo = beta_cf_log(x, 1.0 - x, fo_log(x), fo_log1p(-x), a, b);
         *up = log1m_exp(*lo);
     } else {
-        *up = beta_cf_log(1.0 - x, x, log1p(-x), log(x), b, a);
+        *up = beta_cf_log(1.0 - x, x, fo_log1p(-x), fo_log(x), b, a);
         *lo = log1m_exp(*up);
     }
 }
@@ -660,7 +664,7 @@ static void beta_inc_logs(double x, double a, double b, double *lo, double *up) 
 double fo_beta_inc(double x, double a, double b) {
     double lo, up;
     beta_inc_logs(x, a, b, &lo, &up);
-    return lo < up ? exp(lo) : -expm1(up);
+    return lo < up ? fo_exp(lo) : -fo_expm1(up);
 }
 
 double fo_beta_inc_inv(double y, double a, double b) {
@@ -668,7 +672,7 @@ double fo_beta_inc_inv(double y, double a, double b) {
     if (!(y < 1)) return 1;
     /* g(x) increases with x and is 0 at the answer: ln I - ln y, or ln(1-y) - ln(1-I). */
     int upper = y > 0.5;
-    double target = upper ? log1p(-y) : log(y), lb = log_beta(a, b);
+    double target = upper ? fo_log1p(-y) : fo_log(y), lb = log_beta(a, b);
     double lo = 0, hi = 1, x = a / (a + b);
     for (int it = 0; it < 500; it++) {
         double li, lu;
@@ -680,9 +684,9 @@ double fo_beta_inc_inv(double y, double a, double b) {
         else
             hi = x;
         /* Newton in u = ln x: dg/du = x f(x) / I (or / (1 - I)), f the beta density. */
-        double lxf = a * log(x) + (b - 1.0) * log1p(-x) - lb;
-        double slope = exp(lxf - (upper ? lu : li));
-        double next = x * exp(-g / slope);
+        double lxf = a * fo_log(x) + (b - 1.0) * fo_log1p(-x) - lb;
+        double slope = fo_exp(lxf - (upper ? lu : li));
+        double next = x * fo_exp(-g / slope);
         if (!(next > lo && next < hi) || !isfinite(next)) {
             if (lo == 0)
                 next = hi / 16;
@@ -699,7 +703,7 @@ double fo_beta_inc_inv(double y, double a, double b) {
 
 static double poisson_log_pmf(double k, double mu) {
     if (mu <= 0) return k == 0 ? 0 : -INFINITY;
-    return -mu + k * log(mu) - fo_log_gamma(k + 1);
+    return -mu + k * fo_log(mu) - fo_log_gamma(k + 1);
 }
 
 /* Like binom_log_run for Poisson(mu). */
@@ -718,7 +722,7 @@ static double poisson_log_run(double k, double mu, int dir) {
             if (term < sum * 1e-17) break;
         }
     }
-    return lead + log(sum);
+    return lead + fo_log(sum);
 }
 
 double fo_poisson_log_cdf(double k, double mu) {
@@ -730,7 +734,7 @@ double fo_poisson_log_cdf(double k, double mu) {
 }
 
 double fo_poisson_upper_mean(double k, double confidence) {
-    double target = log1p(-confidence);
+    double target = fo_log1p(-confidence);
     k = floor(k);
     if (k < 0 || !(confidence > 0 && confidence < 1)) return NAN;
     if (k == 0) return -target;
@@ -746,7 +750,7 @@ double fo_poisson_upper_mean(double k, double confidence) {
             lo = mu;
         else
             hi = mu;
-        double next = mu + g / exp(poisson_log_pmf(k, mu) - lc);
+        double next = mu + g / fo_exp(poisson_log_pmf(k, mu) - lc);
         if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
         if (fabs(next - mu) <= 1e-15 * mu) return next;
         mu = next;

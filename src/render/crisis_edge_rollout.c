@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "fleetops/instruments.h"
+#include "fleetops/libm.h"
 #include "fleetops/stats.h"
 #include "fleetops/svg.h"
 
@@ -20,14 +21,16 @@ static const char *const gen_color[FO_EDGE_GENERATIONS] = {FO_COLOR_BAD, FO_COLO
 
 /* Survival function of a generation's latency distribution (the engine's, from the result). */
 static double latency_sf(const fo_edge_latency *d, double x) {
-    double s = (1.0 - d->tail_probability) * fo_normal_sf((log(x) - log(d->median_ms)) / d->sigma);
+    double s =
+        (1.0 - d->tail_probability) * fo_normal_sf((fo_log(x) - fo_log(d->median_ms)) / d->sigma);
     if (d->tail_probability > 0)
-        s += d->tail_probability * fo_normal_sf((log(x) - log(d->tail_median_ms)) / d->tail_sigma);
+        s += d->tail_probability *
+             fo_normal_sf((fo_log(x) - fo_log(d->tail_median_ms)) / d->tail_sigma);
     return s;
 }
 
 static void fmt_prob(fo_buf *b, double v) {
-    int e = (int)lround(log10(v));
+    int e = (int)lround(fo_log10(v));
     if (e == 0)
         fo_buf_puts(b, "1");
     else
@@ -79,8 +82,9 @@ static void ccdf_panel(fo_buf *b, const fo_edge_params *p, const fo_edge_result 
         const fo_edge_generation *x = &r->gen[g];
         size_t n = 0;
         for (int i = 0; i < CCDF_POINTS; i++) {
-            double lx = log(pl.xmin) + (log(pl.xmax) - log(pl.xmin)) * i / (CCDF_POINTS - 1.0);
-            double v = exp(lx);
+            double lx =
+                fo_log(pl.xmin) + (fo_log(pl.xmax) - fo_log(pl.xmin)) * i / (CCDF_POINTS - 1.0);
+            double v = fo_exp(lx);
             double sf_new = latency_sf(&x->new_model, v), sf_old = latency_sf(&x->old_model, v);
             xs[n] = v;
             ys[n] = fmax(sf_new, pl.ymin * 0.999);
@@ -132,7 +136,7 @@ static void waves_panel(fo_buf *b, const fo_edge_params *p, const fo_edge_result
     double tmax = (double)(g->hours > f->hours ? g->hours : f->hours);
     double xmin = 0, xmax = tmax;
     fo_nice_range(&xmin, &xmax, 6);
-    double ymax = pow(10.0, ceil(log10((double)p->fleet_size * 1.05)));
+    double ymax = fo_pow(10.0, ceil(fo_log10((double)p->fleet_size * 1.05)));
     fo_plot pl = {.b = b,
                   .left = 590,
                   .top = 110,

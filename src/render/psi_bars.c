@@ -4,13 +4,14 @@
 #include <math.h>
 
 #include "fleetops/instruments.h"
+#include "fleetops/libm.h"
 #include "fleetops/svg.h"
 
 void fo_draw_psi_bars(fo_buf *b, double px, double py, double pw, double ph, double label_x,
                       const fo_fs_check_result *c, const fo_fs_view *names, const char *ink) {
     double lo = 0.001, hi = 10;
     for (int f = 0; f < c->dims; f++)
-        if (c->feature[f].psi > hi) hi = pow(10, ceil(log10(c->feature[f].psi)));
+        if (c->feature[f].psi > hi) hi = fo_pow(10, ceil(fo_log10(c->feature[f].psi)));
     fo_plot pl = {.b = b,
                   .left = px,
                   .top = py,
@@ -21,9 +22,9 @@ void fo_draw_psi_bars(fo_buf *b, double px, double py, double pw, double ph, dou
                   .ymin = lo,
                   .ymax = hi,
                   .ylog = 1};
-    int decades = (int)lround(log10(hi / lo)); /* lo and hi are powers of ten */
+    int decades = (int)lround(fo_log10(hi / lo)); /* lo and hi are powers of ten */
     for (int k = 0; k <= decades; k++) {
-        double t = lo * pow(10.0, k);
+        double t = lo * fo_pow(10.0, k);
         double yy = fo_plot_py(&pl, t);
         fo_svg_line(b, px, yy, px + pw, yy, "#e5e7eb", 1, NULL);
         fo_svg_text(b, px - 5, yy + 4, "end", "tick", "%g", t);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fleetops/instruments.h"
+#include "fleetops/libm.h"
 #include "fleetops/svg.h"
 
 #define W      900
@@ -51,8 +52,8 @@ static void polygon(fo_buf *b, const double *scores, const char *fill, double op
     fo_buf_puts(b, "<polygon points=\"");
     for (int i = 0; i < FO_CANARY_RADAR_AXES; i++) {
         double a = axis_angle(i), s = scores ? scores[i] : 1.0;
-        fo_buf_printf(b, "%s%.1f,%.1f", i ? " " : "", CX + RADIUS * s * cos(a),
-                      CY + RADIUS * s * sin(a));
+        fo_buf_printf(b, "%s%.1f,%.1f", i ? " " : "", CX + RADIUS * s * fo_cos(a),
+                      CY + RADIUS * s * fo_sin(a));
     }
     fo_buf_printf(b, "\" fill=\"%s\" fill-opacity=\"%.2f\" stroke=\"%s\" stroke-width=\"%.1f\"",
                   fill, opacity, stroke, width);
@@ -95,12 +96,13 @@ void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_re
     }
     for (int i = 0; i < FO_CANARY_RADAR_AXES; i++) {
         double a = axis_angle(i);
-        fo_svg_line(b, CX, CY, CX + RADIUS * cos(a), CY + RADIUS * sin(a), "#d1d5db", 1, NULL);
+        fo_svg_line(b, CX, CY, CX + RADIUS * fo_cos(a), CY + RADIUS * fo_sin(a), "#d1d5db", 1,
+                    NULL);
     }
     /* Ring values between two spokes (top and upper left), where no vertex can sit. */
     for (int ring = 1; ring <= 3; ring++) {
         double a = axis_angle(0) - PI / FO_CANARY_RADAR_AXES, rr = RADIUS * ring / 4.0;
-        fo_svg_text(b, CX + rr * cos(a), CY + rr * sin(a) + 4, "middle", "tick", "%.2g",
+        fo_svg_text(b, CX + rr * fo_cos(a), CY + rr * fo_sin(a) + 4, "middle", "tick", "%.2g",
                     ring / 4.0);
     }
 
@@ -110,13 +112,13 @@ void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_re
     polygon(b, scores, FO_COLOR_GOOD, 0.22, FO_COLOR_GOOD, 2.5, NULL);
     for (int i = 0; i < FO_CANARY_RADAR_AXES; i++) {
         double a = axis_angle(i);
-        fo_svg_circle(b, CX + RADIUS * scores[i] * cos(a), CY + RADIUS * scores[i] * sin(a), 4.5,
-                      ax[i].score >= 0.5 ? FO_COLOR_GOOD : FO_COLOR_BAD, "#ffffff");
+        fo_svg_circle(b, CX + RADIUS * scores[i] * fo_cos(a), CY + RADIUS * scores[i] * fo_sin(a),
+                      4.5, ax[i].score >= 0.5 ? FO_COLOR_GOOD : FO_COLOR_BAD, "#ffffff");
     }
 
     /* Axis labels: name and raw value, just outside the outer ring. */
     for (int i = 0; i < FO_CANARY_RADAR_AXES; i++) {
-        double a = axis_angle(i), c = cos(a), s = sin(a);
+        double a = axis_angle(i), c = fo_cos(a), s = fo_sin(a);
         double x = CX + (RADIUS + 16) * c, y = CY + (RADIUS + 16) * s;
         const char *anchor = c > 0.3 ? "start" : c < -0.3 ? "end" : "middle";
         if (s < -0.9)

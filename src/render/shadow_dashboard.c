@@ -10,6 +10,7 @@
 
 #include "fleetops/instruments.h"
 #include "fleetops/lab.h"
+#include "fleetops/libm.h"
 #include "fleetops/stages.h"
 #include "fleetops/svg.h"
 
@@ -280,8 +281,8 @@ void fo_draw_shadow_dashboard(fo_buf *b, const fo_rollout_params *p, const fo_ro
         fo_svg_text(b, (LEFT + RIGHT) / 2, pt.top + pt.height / 2, "middle", "note",
                     "This scenario has no hardware generations (pick a --track).");
     } else {
-        pt.ymin = pow(10, floor(log10(lo / 1.5)));
-        pt.ymax = pow(10, ceil(log10(hi * 1.2)));
+        pt.ymin = fo_pow(10, floor(fo_log10(lo / 1.5)));
+        pt.ymax = fo_pow(10, ceil(fo_log10(hi * 1.2)));
         double ticks[8];
         int nt = 0;
         for (double v = pt.ymin; v <= pt.ymax * 1.0001 && nt < 8; v *= 10)

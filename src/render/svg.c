@@ -1,4 +1,5 @@
 /* svg.c — the shared drawing kit of svg.h. */
+#include "fleetops/libm.h"
 #include "fleetops/svg.h"
 
 #include <math.h>
@@ -103,7 +104,7 @@ void fo_svg_circle(fo_buf *b, double cx, double cy, double r, const char *fill,
 }
 
 static double axis_t(double v, double lo, double hi, int logscale) {
-    if (logscale) return (log10(v) - log10(lo)) / (log10(hi) - log10(lo));
+    if (logscale) return (fo_log10(v) - fo_log10(lo)) / (fo_log10(hi) - fo_log10(lo));
     return (v - lo) / (hi - lo);
 }
 
@@ -117,7 +118,7 @@ double fo_plot_py(const fo_plot *p, double y) {
 
 static double nice_step(double span, int target) {
     double raw = span / (target > 1 ? target : 1);
-    double mag = pow(10.0, floor(log10(raw)));
+    double mag = fo_pow(10.0, floor(fo_log10(raw)));
     double f = raw / mag;
     double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0;
     return nice * mag;
@@ -141,7 +142,7 @@ int fo_nice_ticks(double lo, double hi, int target, double *ticks, int max) {
 
 static int log_ticks(double lo, double hi, double *ticks, int max) {
     int n = 0;
-    for (double t = pow(10.0, floor(log10(lo))); t <= hi * 1.000001 && n < max; t *= 10.0)
+    for (double t = fo_pow(10.0, floor(fo_log10(lo))); t <= hi * 1.000001 && n < max; t *= 10.0)
         if (t >= lo * 0.999999) ticks[n++] = t;
     return n;
 }

@@ -1,14 +1,8 @@
 // parity.mjs — the WebAssembly module answers every command with the same bytes as the native
 // CLI: for each command of the schema, its defaults, each track, each parameter at its minimum
-// and maximum (one at a time), and a set of bad inputs (same error body as the HTTP server).
-//
-// One platform difference is measured here rather than hidden: the two builds link different
-// libms (glibc natively, with FMA-based log and exp on CPUs that have FMA; wasi-libc's in the
-// module), and a transcendental function may differ in its last bit. Most answers are still
-// byte-identical (the count is printed); the rest must have identical structure, keys,
-// strings, integers and SVG, and every number equal within a relative 1e-9 (or 1e-15 near
-// zero), the size of a last-bit difference carried through a model trained by Newton's
-// method.
+// and maximum (one at a time), and a set of bad inputs (the module's 400 body says what the
+// CLI's stderr line says). Byte for byte: both builds compute exp, log, sin, ... with the same
+// libm (musl's; include/fleetops/libm.h), so there is no tolerance anywhere.
 // Usage: node tests/wasm/parity.mjs BUILD/fleetops DIST/fleetops.wasm
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -63,34 +57,29 @@ function cliRun(command, params, svg = false) {
   }
 }
 
-// Numbers within a relative 1e-9 (or 1e-15 absolute); everything else equal.
-function near(a, b) {
-  if (typeof a === "number" && typeof b === "number")
-    return a === b || Math.abs(a - b) <= Math.max(1e-15, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => near(x, b[i]));
-  if (a && typeof a === "object") {
-    const ka = Object.keys(a), kb = Object.keys(b || {});
-    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && near(a[k], b[k]));
-  }
-  return a === b;
-}
-
 const schema = JSON.parse(execFileSync(bin, ["schema"], { encoding: "utf8" }));
-let cases = 0, failures = 0, identical = 0;
+let cases = 0, failures = 0, identical = 0, refused = 0;
 function check(name, command, params, svg = false) {
   cases++;
   const w = wasmRun(command, params, svg), c = cliRun(command, params, svg);
   const want = svg ? c.body : (c.body || "").replace(/\n$/, "");
   if (c.status === 2) {
-    if (w.status !== 400) { failures++; console.error(`FAIL ${name}: CLI refused (exit 2), wasm answered ${w.status}`); }
+    // the CLI's one stderr line, built from the module's {error, param, value, allowed}
+    const e = w.status === 400 ? JSON.parse(w.body) : null;
+    const line = e && `fleetops ${command}: --${e.param.replaceAll("_", "-")} "${e.value}": ${e.error}; allowed: ${e.allowed}\n`;
+    if (line !== c.err) {
+      failures++;
+      console.error(`FAIL ${name}: CLI refused with ${JSON.stringify(c.err)}, wasm answered ${w.status} ${w.body}`);
+    } else refused++;
     return;
   }
   if (w.status !== 200) { failures++; console.error(`FAIL ${name}: wasm answered ${w.status}`); return; }
   if (w.body === want) { identical++; return; }
-  if (svg || !near(JSON.parse(want), JSON.parse(w.body))) {
-    failures++;
-    console.error(`FAIL ${name}: wasm and CLI differ beyond a last-bit libm difference`);
-  }
+  let i = 0;
+  while (i < want.length && want[i] === w.body[i]) i++;
+  failures++;
+  console.error(`FAIL ${name}: bytes differ from offset ${i}: CLI ${JSON.stringify(want.slice(i - 30, i + 30))}, ` +
+    `wasm ${JSON.stringify(w.body.slice(i - 30, i + 30))}`);
 }
 
 for (const cmd of schema.commands) {
@@ -111,6 +100,29 @@ for (const cmd of schema.commands) {
       for (const v of [lo, hi]) if (v !== null) check(`${cmd.name} --${p.name} ${v}`, cmd.name, [...base, [p.name, String(v)]]);
       check(`${cmd.name} --${p.name} nan`, cmd.name, [...base, [p.name, "nan"]]);
     }
+  }
+}
+// random points of each command's parameter space (a fixed seed, so a failure reproduces):
+// a track and three parameters at a time, log-uniform over ranges spanning decades
+let state = 0x2545f491;
+const random = () => ((state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+function draw(p) {
+  if (p.type === "choice") return p.choices[Math.floor(random() * p.choices.length)];
+  const lo = p.min, hi = Math.min(p.max, p.type === "integer" ? 1e6 : p.max);
+  const v = lo > 0 && hi / lo > 1000 ? lo * (hi / lo) ** random() : lo + (hi - lo) * random();
+  return p.type === "integer" ? String(Math.round(v)) : String(Number(v.toPrecision(6)));
+}
+for (const cmd of schema.commands) {
+  const free = cmd.params.filter((p) => p.type !== "string" && !p.required);
+  const base = cmd.params.filter((p) => p.required).map((p) => [p.name, draw(p)]);
+  for (let k = 0; free.length && k < 8; k++) {
+    const picked = new Map(base);
+    for (let j = 0; j < 3; j++) {
+      const p = free[Math.floor(random() * free.length)];
+      picked.set(p.name, draw(p));
+    }
+    const params = [...picked];
+    check(`${cmd.name} ${params.map(([a, b]) => `--${a} ${b}`).join(" ")}`, cmd.name, params, k === 0 && !!cmd.figure);
   }
 }
 // errors: the same body as the server's 400
@@ -168,6 +180,6 @@ for (const [part, q] of Object.entries(questions)) {
   const bad = wasmReveal(part, "cloud-titan", "-5");
   if (built && (bad.status !== 400 || bad.body.param !== "value")) { failures++; console.error(`FAIL reveal ${part} -5: ${JSON.stringify(bad)}`); }
 }
-console.log(`${identical} of ${cases} answers byte-identical; the others differ only in last bits of libm results (reveals compared by their answer)`);
+console.log(`${identical} answers byte-identical, ${refused} refusals with the same message; reveals and combined answers checked as stated`);
 console.log(`wasm parity: ${cases - failures} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);
