@@ -36,8 +36,8 @@ void fo_draw_mobile_regions(fo_buf *b, const fo_mobile_params *p, const fo_mobil
     fo_buf_init(&sessions);
     fo_buf_grouped(&sessions, (double)p->sessions_per_hour, 0);
     fo_svg_text(b, 24, 51, "start", "subtitle",
-                "%s AR sessions an hour \xc2\xb7 flag a region when its FPS has dropped by more "
-                "than %g FPS \xc2\xb7 %s at alpha %g across the %zu regions each hour",
+                "%s AR sessions an hour \xc2\xb7 a region is flagged when its FPS drops by more "
+                "than %g FPS \xc2\xb7 %s at alpha %g, %zu regions, hourly",
                 fo_buf_str(&sessions), p->min_drop_fps, corr[p->correction], p->alpha, r->nregions);
     fo_buf_free(&sessions);
 
