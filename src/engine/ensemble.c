@@ -78,9 +78,7 @@ static void describe_view(fo_fs_view *v, const fo_ensemble_params *p, const fo_p
 }
 
 /* Energy of x in the signal subspace against the noise subspace, from its projections (L is a
- * rotation, so |L N x| = |N x|). Rounded to 0.01 dB, the precision a trace shows: log10 is
- * the one libm function here whose last bit differs between glibc and the WebAssembly build's
- * libc, and the two builds must print the same bytes (tests/wasm/parity.mjs). */
+ * rotation, so |L N x| = |N x|). Rounded to 0.01 dB, the precision a trace shows. */
 static double raw_snr_db(const double *proj) {
     double sig = 0, noi = 0;
     for (int i = 0; i < F; i++) {
