@@ -7,7 +7,8 @@
  *     the figure of the same parameters (the server: two requests in parallel; the module:
  *     one run)
  *     server: GET api/<command>?...             (fleetops serve)
- *     wasm:   fo_wasm_run in fleetops.wasm       (dist/ on any static host)
+ *     wasm:   fo_wasm_run in fleetops.wasm       (dist/ on any static host), in a Web Worker
+ *             (engine-worker.js) so a long run never blocks the page
  *     Both throw an ApiError whose .status and .body ({error, param, value, allowed}) are the
  *     server's, byte for byte.
  *
@@ -78,83 +79,79 @@
     };
   }
 
-  /* fleetops.wasm is a wasm32-wasi reactor that imports fd_write, fd_close and fd_seek only
-   * (libc's stdio, never called on the page's paths): they are stubbed. */
+  /* fleetops.wasm runs in a Web Worker (engine-worker.js), so a run of tens of milliseconds
+   * never holds up the page. One call at a time in the worker; the rest wait here in order,
+   * and a request the page has abandoned (its AbortSignal fired: a newer slider value) is
+   * dropped before it costs the module anything. */
   async function wasmTransport(url) {
-    let memory = null;
-    const wasi = {
-      fd_write(fd, iovs, n, written) {
-        const v = new DataView(memory.buffer);
-        let total = 0;
-        for (let i = 0; i < n; i++) total += v.getUint32(iovs + 8 * i + 4, true);
-        v.setUint32(written, total, true);
-        return 0;
-      },
-      fd_close: () => 0,
-      fd_seek: () => 70, /* ESPIPE */
-    };
-    const imports = { wasi_snapshot_preview1: wasi };
-    let inst;
-    const resp = await fetch(url);
-    if (!resp.ok) throw new Error(`${url}: HTTP ${resp.status}`);
-    if (WebAssembly.instantiateStreaming && /application\/wasm/.test(resp.headers.get('Content-Type') || '')) {
-      inst = (await WebAssembly.instantiateStreaming(resp, imports)).instance;
-    } else {
-      inst = (await WebAssembly.instantiate(await resp.arrayBuffer(), imports)).instance;
-    }
-    const x = inst.exports;
-    memory = x.memory;
-    if (x._initialize) x._initialize();
-    const enc = new TextEncoder();
-    const dec = new TextDecoder();
-    const cstr = (s) => {
-      const b = enc.encode(s);
-      const p = x.fo_wasm_alloc(b.length + 1);
-      const m = new Uint8Array(memory.buffer, p, b.length + 1);
-      m.set(b);
-      m[b.length] = 0;
-      return p;
-    };
-    /* One call: strings in, the block {int32 status, int32 length, bytes} out. */
-    const call = (fn, strings, extra = []) => {
-      const ptrs = strings.map(cstr);
-      const r = fn(...ptrs, ...extra);
-      try {
-        if (!r) throw new Error('fleetops.wasm: out of memory');
-        const v = new DataView(memory.buffer);
-        const status = v.getInt32(r, true);
-        const len = v.getInt32(r + 4, true);
-        return { status, text: dec.decode(new Uint8Array(memory.buffer, r + 8, len)) };
-      } finally {
-        for (const p of ptrs) x.fo_wasm_free(p);
-        if (r) x.fo_wasm_free(r);
+    const abortError = () => new DOMException('aborted', 'AbortError');
+    const worker = new Worker('engine-worker.js');
+    await new Promise((resolve, reject) => {
+      worker.onmessage = (e) => (e.data.ready ? resolve() : reject(new Error(e.data.failed || `${url}: no answer`)));
+      worker.onerror = (e) => reject(new Error(`engine-worker.js: ${e.message || 'could not start'}`));
+      worker.postMessage({ op: 'init', url: new URL(url, document.baseURI).href });
+    });
+    const queue = [];
+    let busy = null;
+    let nextId = 1;
+    const pump = () => {
+      while (!busy && queue.length) {
+        const job = queue.shift();
+        if (job.signal && job.signal.aborted) {
+          job.reject(abortError());
+          continue;
+        }
+        busy = job;
+        worker.postMessage({ id: job.id, op: job.op, args: job.args });
       }
     };
+    worker.onmessage = (e) => {
+      const m = e.data;
+      const job = busy;
+      if (!job || m.id !== job.id) return;
+      busy = null;
+      if (m.failed) job.reject(new Error(m.failed));
+      else if (job.signal && job.signal.aborted) job.reject(abortError());
+      else job.resolve(m);
+      pump();
+    };
+    worker.onerror = (e) => { /* the module died: every waiting request fails, visibly */
+      const err = new Error(`fleetops.wasm: ${e.message || 'the engine stopped'}`);
+      for (const job of [busy, ...queue.splice(0)]) if (job) job.reject(err);
+      busy = null;
+    };
+    const send = (op, args, signal) => new Promise((resolve, reject) => {
+      if (signal && signal.aborted) {
+        reject(abortError());
+        return;
+      }
+      queue.push({ id: nextId++, op, args, signal, resolve, reject });
+      pump();
+    });
     /* want: 0 the JSON, 1 the SVG, 2 both from one run (JSON, a NUL byte, SVG) */
-    const run = (cmd, params, want, signal) => {
-      if (signal && signal.aborted) throw new DOMException('aborted', 'AbortError');
+    const run = async (cmd, params, want, signal) => {
       const pairs = [];
       for (const [k, v] of Object.entries(params || {})) pairs.push(k, '\0', String(v), '\0');
       pairs.push('\0');
-      const r = call(x.fo_wasm_run, [cmd, pairs.join('')], [want]);
+      const r = await send('run', [cmd, pairs.join(''), want], signal);
       if (r.status !== 200) throw new ApiError(r.status, JSON.parse(r.text));
       return r.text;
     };
     return {
       kind: 'wasm',
       async get(cmd, params, opts = {}) {
-        const text = run(cmd, params, opts.svg ? 1 : 0, opts.signal);
+        const text = await run(cmd, params, opts.svg ? 1 : 0, opts.signal);
         return opts.svg ? text : JSON.parse(text);
       },
       async run(cmd, params, opts = {}) {
-        if (!opts.svg) return { data: JSON.parse(run(cmd, params, 0, opts.signal)), svg: null };
-        const text = run(cmd, params, 2, opts.signal);
+        if (!opts.svg) return { data: JSON.parse(await run(cmd, params, 0, opts.signal)), svg: null };
+        const text = await run(cmd, params, 2, opts.signal);
         const cut = text.indexOf('\0');
         return { data: JSON.parse(text.slice(0, cut)), svg: text.slice(cut + 1) };
       },
       /* The answer to a locked prediction: what POST /api/ledger/predictions answers. */
-      reveal(part, track, value) {
-        const r = call(x.fo_wasm_reveal, [part, track, String(value)]);
+      async reveal(part, track, value) {
+        const r = await send('reveal', [part, track, String(value)]);
         const body = JSON.parse(r.text);
         if (r.status !== 201) throw new ApiError(r.status, body);
         return body;
@@ -328,7 +325,7 @@
       },
       async lock(part, value) {
         const l = current();
-        const r = transport.reveal(part, l.track, value); /* validates the value, as the server does */
+        const r = await transport.reveal(part, l.track, value); /* validates the value, as the server does */
         if (l.predictions.some((p) => p.part === part)) {
           throw new ApiError(409, {
             error: 'prediction already locked', param: 'part', value: part,

@@ -51,6 +51,13 @@ function context(api) {
   };
 }
 
+/* The module's size is a budget (issue 10: under 300 KB), deterministic for a given toolchain,
+ * so it is asserted (300,000 bytes: the stricter reading of KB). */
+test('fleetops.wasm is under its 300 KB budget', () => {
+  const size = statSync(path.join(DIST, 'fleetops.wasm')).size;
+  assert.ok(size < 300000, `fleetops.wasm is ${size} bytes, over the 300 KB budget`);
+});
+
 /* Time-to-interactive: navigation start to the first track card (the cards are buttons with
  * their handlers: clickable when they exist; one is clicked to prove it). The first navigation
  * of a freshly started browser also pays for the browser's own start-up; the next five use the
@@ -68,8 +75,8 @@ test('time to interactive from a static host: navigation start to clickable trac
       const { page: p, problems } = await openPage(browser, web.url, undefined, page);
       const r = await p.evaluate(() => {
         const n = performance.getEntriesByType('navigation')[0];
-        const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('fleetops.wasm'));
-        return { card: window.__firstCard, html: n.responseEnd, dcl: n.domContentLoadedEventEnd, wasm: wasm ? wasm.responseEnd : null };
+        const worker = performance.getEntriesByType('resource').find((e) => e.name.endsWith('engine-worker.js'));
+        return { card: window.__firstCard, html: n.responseEnd, dcl: n.domContentLoadedEventEnd, worker: worker ? worker.responseEnd : null };
       });
       await p.click('.track-card[data-track="cloud-titan"]');
       await p.waitForSelector('.track-card[data-track="cloud-titan"][aria-pressed="true"]');
@@ -77,7 +84,7 @@ test('time to interactive from a static host: navigation start to clickable trac
       assert.deepEqual(problems, []);
       runs.push(r);
       t.diagnostic(`${i === 0 ? 'cold browser' : `load ${i}`}: track cards at ${r.card.toFixed(0)} ms (page at ${r.html.toFixed(0)} ms, ` +
-        `DOMContentLoaded ${r.dcl.toFixed(0)} ms, fleetops.wasm in by ${r.wasm.toFixed(0)} ms)`);
+        `DOMContentLoaded ${r.dcl.toFixed(0)} ms, the engine's worker in by ${r.worker.toFixed(0)} ms, which then fetches fleetops.wasm)`);
       await p.evaluate(() => localStorage.clear());
       await p.close();
     }
@@ -102,6 +109,10 @@ test('the static lab: no server, the engine in WebAssembly, the ledger in the br
     const ctx = context(api);
     assert.equal(await page.evaluate(() => window.fleetops.state().mode.transport), 'wasm');
     assert.equal(await page.evaluate(() => window.fleetops.state().mode.ledger), 'local');
+    /* the engine runs in a worker: the page itself never fetches (so never runs) the module */
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    assert.ok(fetched.some((n) => n.endsWith('/engine-worker.js')), 'the engine worker started');
+    assert.ok(!fetched.some((n) => n.endsWith('/fleetops.wasm')), 'fleetops.wasm is not on the page thread');
     await waitText(page, '#ledger-where', /Kept in this browser once you choose a track/);
     await shoot(page, '#start', 'static-start.png');
     const track = 'mobile-nomad';
