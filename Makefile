@@ -51,12 +51,14 @@ run: build
 	./build/fleetops serve
 
 # bench/RESULTS.md and bench/results.json: fleetops in-process (the driver, fleetops_bench), the
+# static build's interactions in fleetops.wasm (bench/wasm_interactions.mjs), the
 # draws each simulation takes, the NumPy references (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
 # unset for that command alone: set on some machines, they slow a current NumPy), the server
 # and the ledger under load, then one report.
 LOAD_PATHS = "/api/roi@1000" "/api/canary@100,1000,2000" "/api/crisis?track=edge-guardian@50,100,200"
-bench: deps-bench build
+bench: deps-bench build web
 	./build/fleetops_bench --fleetops ./build/fleetops --out build/bench.json --refdir build --rounds 3
+	node bench/wasm_interactions.mjs dist/fleetops.wasm build/bench_wasm.json 3
 	./build/fleetops_draws > build/bench_draws.json
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/run.py \
 		build/bench.json build/bench_reference.json

@@ -89,6 +89,7 @@ def main():
     draws = load_json(os.path.join(build, "bench_draws.json"), {})
     ref = load_json(os.path.join(build, "bench_reference.json"), {})
     load = load_lines(os.path.join(build, "bench_load.jsonl"))
+    wasm = load_json(os.path.join(build, "bench_wasm.json"), {})
     cases = {c["id"]: c for c in bench.get("cases", []) if c.get("id")}
     by_name = {c["name"]: c for c in bench.get("cases", [])}
     floor = bench.get("floor", {})
@@ -100,7 +101,8 @@ def main():
         timespec="seconds"), "machine": bench.get("machine"), "floor": floor,
         "python": ref.get("python"), "numpy": ref.get("numpy"), "blas": ref.get("blas"),
         "workloads": [], "interactions": bench.get("interactions", []),
-        "processes": bench.get("processes", []), "cases": bench.get("cases", []), "load": load}
+        "processes": bench.get("processes", []), "cases": bench.get("cases", []), "load": load,
+        "wasm": wasm}
 
     # ---- heavy workloads ------------------------------------------------------------------
     rows = []
@@ -291,6 +293,45 @@ def main():
     else:
         L.append("Every interaction met its target.")
     L.append("")
+
+    # ---- the static build -----------------------------------------------------------------
+    if wasm.get("interactions"):
+        L.append("## The static build: the same interactions in fleetops.wasm")
+        L.append("")
+        L.append("dist/fleetops.wasm (%s bytes; budget 300 KB) run in Node %s's V8, the engine "
+                 "Chromium runs the page's worker with: each command x track at the same "
+                 "defaults as above, as the page asks (JSON; JSON + figure from one run), median "
+                 "of %d rounds of 21 runs. The page runs the module in a Web Worker, so a run "
+                 "longer than a frame delays its own answer but never blocks the page; the "
+                 "targets are the native ones." % (
+                     "{:,}".format(wasm.get("wasm_bytes", 0)), wasm.get("node"),
+                     wasm.get("rounds", 1)))
+        L.append("")
+        L.append("| command | track | JSON | JSON + SVG | [p10–p90] (JSON + SVG) | native (JSON + SVG) "
+                 "| wasm / native | target | |")
+        L.append("|---|---|---|---|---|---|---|---|---|")
+        wint = {}
+        for it in wasm["interactions"]:
+            wint.setdefault((it["command"], it["track"]), {})[it["svg"]] = it
+        wmiss = []
+        for (cmd, track), d in wint.items():
+            j, s_ = d.get(False), d.get(True)
+            last = s_ or j
+            nat = inter.get((cmd, track), {}).get(bool(s_))
+            worst = max(x["median_s"] for x in d.values())
+            ok = worst <= last["target_s"]
+            if not ok:
+                wmiss.append("%s %s %s" % (cmd, track, ft(worst)))
+            L.append("| %s | %s | %s | %s | %s–%s | %s | %s | %s | %s |" % (
+                cmd, track, ft(j["median_s"]) if j else "—", ft(s_["median_s"]) if s_ else "—",
+                ft(last["p10_s"]), ft(last["p90_s"]), ft(nat["median_s"]) if nat else "—",
+                "%.1fx" % (last["median_s"] / nat["median_s"]) if nat else "—",
+                ft(last["target_s"]), "met" if ok else "**missed by %s**" % over(
+                    worst / last["target_s"])))
+        L.append("")
+        L.append("Misses: %s." % "; ".join(wmiss) if wmiss else
+                 "Every interaction met its target in the module too.")
+        L.append("")
 
     # ---- server and ledger load ---------------------------------------------------------
     L.append("## `fleetops serve` under load (wrk on loopback, 2 server threads)")
