@@ -7,7 +7,7 @@ set -euo pipefail
 
 # musl-dev: its libm is the one libm of both builds (include/fleetops/libm.h).
 pkgs_build="cmake make gcc binutils musl-dev pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev"
-pkgs_test="$pkgs_build libxml2-utils libcurl4-openssl-dev cppcheck clang-tidy"
+pkgs_test="$pkgs_build libxml2-utils libcurl4-openssl-dev cppcheck clang-tidy clang-format"
 # The NumPy references (bench/reference/): Debian's NumPy run by /usr/bin/python3, OpenBLAS
 # under it (the reference BLAS alone would handicap the matrix formulation), threadpoolctl to
 # report which kernel it runs.

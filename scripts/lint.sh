@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# lint.sh — the static analysers over src/, run by `make test` (so by CI): cppcheck, and
-# clang-tidy's clang-analyzer checks with the build's compile_commands.json. Any finding fails.
+# lint.sh — the static analysers over src/, run by `make test` (so by CI): cppcheck,
+# clang-tidy's clang-analyzer checks with the build's compile_commands.json, clang-format's
+# style, and no platform libm in the core's objects. Any finding fails.
 # A finding that is wrong is suppressed in .cppcheck-suppressions or with a NOLINT comment at
 # the line, always with the reason beside it.
 set -euo pipefail
@@ -28,6 +29,15 @@ if [ -n "$out" ]; then
     echo "lint: clang-tidy found the above"
     fail=1
 fi
+# The code's one style (.clang-format): every C file as `make format` leaves it (the generated
+# src/api/pow5_tables.h is the generator's).
+out=$(find src include tests/unit tests/cli tests/*.[ch] tools fuzz/*.[ch] bench -name '*.[ch]' \
+    ! -path src/api/pow5_tables.h | xargs clang-format --dry-run -Werror 2>&1 | grep -E "error:" || true)
+if [ -n "$out" ]; then
+    echo "$out"
+    echo "lint: the files above are not as clang-format leaves them (make format)"
+    fail=1
+fi
 # The one libm (include/fleetops/libm.h): no core object may call glibc's transcendental
 # functions, whose last bits differ from the WebAssembly build's; they go through fo_exp, ...
 libm='exp|exp2|expm1|log|log1p|log2|log10|pow|sin|cos|tan|sincos|asin|acos|atan|atan2|sinh|cosh'
@@ -40,5 +50,5 @@ if [ -n "$out" ]; then
     echo "lint: the above call <math.h>'s libm; call fo_X from fleetops/libm.h (the same in both builds)"
     fail=1
 fi
-[ $fail -eq 0 ] && echo "lint: cppcheck and clang-tidy: 0 findings over $(echo $files | wc -w) files; no core object calls the platform's libm"
+[ $fail -eq 0 ] && echo "lint: cppcheck and clang-tidy: 0 findings over $(echo $files | wc -w) files; no core object calls the platform's libm; clang-format clean"
 exit $fail

@@ -273,7 +273,8 @@ int fo_http_header(const fo_http_reply *r, const char *name, char *out, size_t n
     return 0;
 }
 
-/* Runs the CLI with the arguments (NULL-terminated) and --json; fails the test unless it exits 0. */
+/* Runs the CLI with the arguments (NULL-terminated) and --json; fails the test unless it exits 0.
+ */
 json_t *fo_cli_json(const char *first, ...) {
     const char *argv[40];
     size_t n = 0;

@@ -141,7 +141,8 @@ static fo_status run_schema(const fo_args *a, fo_output *out, fo_error *err) {
     fo_json j;
     fo_json_init(&j, out->json);
     fo_schema_json(&j);
-    if (FO_WANT_TEXT(out)) fo_buf_puts(out->text, fo_buf_str(out->json)), fo_buf_putc(out->text, '\n');
+    if (FO_WANT_TEXT(out))
+        fo_buf_puts(out->text, fo_buf_str(out->json)), fo_buf_putc(out->text, '\n');
     return FO_OK;
 }
 

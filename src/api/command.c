@@ -14,7 +14,9 @@
 
 #include "commands.h"
 
-/* Order here is the order of `fleetops help`: the lab first, then the parts in plan order. */
+/* Order here is the order of `fleetops help`: the lab first, then the parts in plan order. One
+ * command a line (clang-format would pack them). */
+/* clang-format off */
 static const fo_command *const table[] = {
     &fo_cmd_lab,
     &fo_cmd_tracks,
@@ -28,6 +30,7 @@ static const fo_command *const table[] = {
     &fo_cmd_governance,
     &fo_cmd_schema,
 };
+/* clang-format on */
 
 const fo_command *const *fo_commands(size_t *count) {
     *count = FO_COUNT(table);

@@ -27,7 +27,9 @@ static void append(char *dst, size_t cap, const char *fmt, ...) {
     if (len + 1 >= cap) return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(dst + len, cap - len, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start above; a known false positive of clang 14
+    // va_start above; a known false positive of clang 14:
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
+    vsnprintf(dst + len, cap - len, fmt, ap);
     va_end(ap);
 }
 
@@ -96,7 +98,9 @@ static void reason(fo_fs_check_result *r, const char *fmt, ...) {
     if (r->nreasons >= FO_FS_MAX_REASONS) return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->reasons[r->nreasons++], sizeof r->reasons[0], fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start above; a known false positive of clang 14
+    // va_start above; a known false positive of clang 14:
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
+    vsnprintf(r->reasons[r->nreasons++], sizeof r->reasons[0], fmt, ap);
     va_end(ap);
 }
 

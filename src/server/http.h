@@ -17,8 +17,8 @@ typedef struct fo_http_ctx {
 
 /* Sends the buffer (ownership passes to the response) with the API's headers. */
 enum MHD_Result fo_http_json(struct MHD_Connection *c, unsigned status, fo_buf *b);
-enum MHD_Result fo_http_body(struct MHD_Connection *c, unsigned status, const char *type,
-                             fo_buf *b, const char *extra_header, const char *extra_value);
+enum MHD_Result fo_http_body(struct MHD_Connection *c, unsigned status, const char *type, fo_buf *b,
+                             const char *extra_header, const char *extra_value);
 /* {error, param, value, allowed} with the status that fits e->status (or `status` if != 0). */
 enum MHD_Result fo_http_error(struct MHD_Connection *c, unsigned status, const fo_error *e);
 unsigned fo_http_status_of(fo_status s);

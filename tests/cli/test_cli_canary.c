@@ -68,7 +68,7 @@ static void test_canary_attempt(void **state) {
     (void)state;
     /* Edge Guardian: 27 scored requests/h, 110.9 h needed, 48 h pipeline: 100 h is short. */
     json_t *j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "100",
-                         "--attempt-number", "3", NULL);
+                            "--attempt-number", "3", NULL);
     assert_true(fabs(fo_json_path_num(j, "shadow_hours") - 2995.0 / 27) < 1e-6);
     assert_true(fo_json_path_num(j, "attempt.hours") == 100);
     /* 2,700 requests: 1 - 0.999^2700 = 0.93289 */
@@ -88,7 +88,7 @@ static void test_canary_attempt(void **state) {
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "shorter");
     json_decref(j);
     j = fo_cli_json("canary", "--track", "edge-guardian", "--confidence", "0.99", "--attempt-hours",
-                 "130", NULL);
+                    "130", NULL);
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "impossible");
     assert_true(json_is_null(fo_json_path(j, "feasible_window")));
     json_decref(j);
@@ -141,13 +141,15 @@ static void test_canary_bad_input(void **state) {
     fo_expect_usage_error("--confidence", "0", "canary", "--confidence", "0", NULL);
     fo_expect_usage_error("--confidence", "95", "canary", "--confidence", "95", NULL);
     fo_expect_usage_error("--allowed-failures", "-1", "canary", "--allowed-failures", "-1", NULL);
-    fo_expect_usage_error("--allowed-failures", "1001", "canary", "--allowed-failures", "1001", NULL);
+    fo_expect_usage_error("--allowed-failures", "1001", "canary", "--allowed-failures", "1001",
+                          NULL);
     fo_expect_usage_error("--shadow-fraction", "0", "canary", "--shadow-fraction", "0", NULL);
     fo_expect_usage_error("--slice-share", "1.5", "canary", "--slice-share", "1.5", NULL);
-    fo_expect_usage_error("--request-rate-per-s", "-3", "canary", "--request-rate-per-s", "-3", NULL);
+    fo_expect_usage_error("--request-rate-per-s", "-3", "canary", "--request-rate-per-s", "-3",
+                          NULL);
     fo_expect_usage_error("--attempt-hours", "0", "canary", "--attempt-hours", "0", NULL);
     fo_expect_usage_error("--attempt-number", "11", "canary", "--attempt-hours", "5",
-                       "--attempt-number", "11", NULL);
+                          "--attempt-number", "11", NULL);
     fo_expect_usage_error("--figure", "pie", "canary", "--figure", "pie", NULL);
     fo_expect_usage_error("--track", "mars", "canary", "--track", "mars", NULL);
     fo_expect_usage_error("--confidence", "abc", "canary", "--confidence", "abc", NULL);
@@ -210,11 +212,11 @@ static void test_bound(void **state) {
     fo_expect_usage_error("--failures", "8", "bound", "--failures", "8", "--requests", "7", NULL);
     fo_expect_usage_error("--failures", "-1", "bound", "--failures", "-1", "--requests", "7", NULL);
     fo_expect_usage_error("--failures", "4000000", "bound", "--failures", "4000000", "--requests",
-                       "9000000000000000", NULL);
+                          "9000000000000000", NULL);
     fo_expect_usage_error("--requests", "0", "bound", "--failures", "0", "--requests", "0", NULL);
     fo_expect_usage_error("--requests", "", "bound", "--failures", "0", NULL);
     fo_expect_usage_error("--confidence", "1.5", "bound", "--failures", "0", "--requests", "10",
-                       "--confidence", "1.5", NULL);
+                          "--confidence", "1.5", NULL);
 }
 
 static void test_api_in_process(void **state) {

@@ -88,8 +88,9 @@ static void test_bad_input(void **state) {
     (void)state;
     fo_expect_usage_error("--p1", "0.0004", "rollout", "--p1", "0.0004", NULL);
     fo_expect_usage_error("--scored-fraction", "1", "rollout", "--request-rate-per-s", "1e8",
-                       "--slice-share", "1", "--scored-fraction", "1", NULL);
-    fo_expect_usage_error("--true-failure-rate", "0.5", "rollout", "--true-failure-rate", "0.5", NULL);
+                          "--slice-share", "1", "--scored-fraction", "1", NULL);
+    fo_expect_usage_error("--true-failure-rate", "0.5", "rollout", "--true-failure-rate", "0.5",
+                          NULL);
     fo_expect_usage_error("--max-holds", "4", "rollout", "--max-holds", "4", NULL);
     fo_expect_usage_error("--confidence", "1", "rollout", "--confidence", "1", NULL);
     fo_expect_usage_error("--seed", "x", "rollout", "--seed", "x", NULL);

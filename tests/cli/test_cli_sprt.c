@@ -11,7 +11,7 @@
 static void test_sprt_contract(void **state) {
     (void)state;
     json_t *j = fo_cli_json("sprt", "--p0", "0.001", "--p1", "0.002", "--alpha", "0.05", "--beta",
-                         "0.05", NULL);
+                            "0.05", NULL);
     /* ln A = ln 19 = 2.9444, ln B = -ln 19 */
     assert_true(fabs(fo_json_path_num(j, "log_upper_boundary") - log(19.0)) < 1e-12);
     assert_true(fabs(fo_json_path_num(j, "log_lower_boundary") + log(19.0)) < 1e-12);
@@ -99,7 +99,7 @@ static void test_sprt_bad_input(void **state) {
     fo_expect_usage_error("--p0", "0", "sprt", "--p0", "0", NULL);
     fo_expect_usage_error("--simulate", "0", "sprt", "--simulate", "0", NULL);
     fo_expect_usage_error("--simulate", "1000000", "sprt", "--p0", "0.001", "--p1", "0.0012",
-                       "--alpha", "0.001", "--beta", "0.001", "--simulate", "1000000", NULL);
+                          "--alpha", "0.001", "--beta", "0.001", "--simulate", "1000000", NULL);
     fo_expect_usage_error("--seed", "-1", "sprt", "--seed", "-1", NULL);
     fo_proc p = fo_run_cli("sprt", "--p0", "0.002", "--p1", "0.001", NULL);
     assert_non_null(strstr(p.err, "p1 must exceed p0"));
