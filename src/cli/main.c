@@ -3,7 +3,9 @@
  * the only flags of the CLI itself. Output is built in memory and written only once the
  * command succeeded, so a bad flag never leaves half a document on stdout or on disk.
  * Exit status: 0 done, 2 bad usage (one line on stderr), 1 anything else. */
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,6 @@
 
 #include "fleetops/command.h"
 #include "fleetops/lab.h"
-#include "fleetops/report.h"
 #include "fleetops/server.h"
 
 #define FO_VERSION "0.1.0"
@@ -44,15 +45,63 @@ static void wrap(FILE *f, const char *text, int indent, int width) {
     fputc('\n', f);
 }
 
-/* Commands of the native build only (not in the HTTP-visible table). */
-static const fo_command *const native[] = {&fo_cmd_serve, &fo_cmd_report, &fo_cmd_class};
-#define NNATIVE (sizeof native / sizeof native[0])
+/* Commands of the native build only (serve, report, class: not in the HTTP-visible table),
+ * from libfleetops_native.so next to this binary, loaded only when one of them is asked for
+ * (or listed): the HTTP, TLS and SQLite libraries cost every other command ~2 ms of start-up.
+ * NULL with *why filled when the module cannot be loaded. */
+static const fo_command *const *native_commands(size_t *n, const char **why) {
+    static const fo_command *const *cmds;
+    static size_t count;
+    static char reason[PATH_MAX + 300];
+    if (cmds || reason[0]) {
+        *n = count, *why = reason;
+        return cmds;
+    }
+    char path[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", path, sizeof path - sizeof FO_NATIVE_MODULE - 1);
+    char *slash = NULL;
+    for (ssize_t i = 0; i < len; i++)
+        if (path[i] == '/') slash = path + i;
+    if (slash)
+        memcpy(slash + 1, FO_NATIVE_MODULE, sizeof FO_NATIVE_MODULE);
+    else
+        snprintf(path, sizeof path, "%s", FO_NATIVE_MODULE);
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    fo_native_commands_fn fn = h ? (fo_native_commands_fn)dlsym(h, FO_NATIVE_SYMBOL) : NULL;
+    if (fn) {
+        cmds = fn(&count);
+    } else {
+        const char *err = dlerror();
+        snprintf(reason, sizeof reason, "%s", err ? err : path);
+    }
+    *n = count, *why = reason;
+    return cmds;
+}
 
-static const fo_command *find_command(const char *name) {
+static int is_native(const char *name) {
+    return strcmp(name, "serve") == 0 || strcmp(name, "report") == 0 || strcmp(name, "class") == 0;
+}
+
+/* The command, or NULL (unknown, or native and its module missing: *why says so). */
+static const fo_command *find_command(const char *name, const char **why) {
+    *why = "";
     const fo_command *cmd = fo_command_find(name);
-    for (size_t i = 0; !cmd && i < NNATIVE; i++)
-        if (strcmp(native[i]->name, name) == 0) cmd = native[i];
-    return cmd;
+    if (cmd || !is_native(name)) return cmd;
+    size_t n;
+    const fo_command *const *native = native_commands(&n, why);
+    for (size_t i = 0; native && i < n; i++)
+        if (strcmp(native[i]->name, name) == 0) return native[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name, const char *why) {
+    if (why[0])
+        fprintf(stderr,
+                "fleetops: \"%s\" needs %s next to the fleetops binary (built with it): %s\n", name,
+                FO_NATIVE_MODULE, why);
+    else
+        fprintf(stderr, "fleetops: unknown command \"%s\" (fleetops help lists them)\n", name);
+    return 2;
 }
 
 static void print_main_help(FILE *f) {
@@ -64,8 +113,11 @@ static void print_main_help(FILE *f) {
                "Commands:\n");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
-    for (size_t i = 0; i < NNATIVE; i++)
+    const char *why;
+    const fo_command *const *native = native_commands(&n, &why);
+    for (size_t i = 0; native && i < n; i++)
         fprintf(f, "  %-10s %s\n", native[i]->name, native[i]->summary);
+    if (!native) fprintf(f, "  (serve, report, class: %s is missing)\n", FO_NATIVE_MODULE);
     fprintf(f, "\nOutput: a readable report by default; --json prints one JSON object with the\n"
                "same keys as the HTTP API; --svg FILE writes the command's figure.\n"
                "Rates are fractions (0.95, not 95). Start with: fleetops lab\n");
@@ -247,16 +299,17 @@ int main(int argc, char **argv) {
             print_main_help(stdout);
             return 0;
         }
-        const fo_command *cmd = find_command(argv[2]);
-        if (!cmd) return cli_error(NULL, "unknown command", "", argv[2], "");
+        const char *why;
+        const fo_command *cmd = find_command(argv[2], &why);
+        if (!cmd)
+            return why[0] ? unknown_command(argv[2], why)
+                          : cli_error(NULL, "unknown command", "", argv[2], "");
         print_command_help(stdout, cmd);
         return 0;
     }
-    const fo_command *cmd = find_command(argv[1]);
-    if (!cmd) {
-        fprintf(stderr, "fleetops: unknown command \"%s\" (fleetops help lists them)\n", argv[1]);
-        return 2;
-    }
+    const char *why;
+    const fo_command *cmd = find_command(argv[1], &why);
+    if (!cmd) return unknown_command(argv[1], why);
     fo_args a;
     cli_opts o = {0};
     fo_args_init(&a, cmd);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fleetops/report.h"
 #include "fleetops/server.h"
 
 #define F(field) offsetof(fo_server_params, field)
@@ -96,3 +97,9 @@ const fo_command fo_cmd_serve = {
     .example = "fleetops serve --port 8080",
     .run = run_serve,
 };
+
+const fo_command *const *fo_native_commands(size_t *count) {
+    static const fo_command *const native[] = {&fo_cmd_serve, &fo_cmd_report, &fo_cmd_class};
+    *count = sizeof native / sizeof native[0];
+    return native;
+}
