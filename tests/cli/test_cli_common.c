@@ -43,6 +43,46 @@ static void test_unknown_command(void **state) {
     fo_proc_free(&p);
 }
 
+/* Output of a shell command line (stdout and stderr), or fails the test. */
+static char *shell_output(const char *cmd) {
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    static char out[1 << 16];
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = '\0';
+    pclose(f);
+    return out;
+}
+
+/* serve, report and class come from libfleetops_native.so beside the binary: listed by help
+ * with it; a binary copied without it still runs every model, and `serve` says in one line
+ * what is missing (exit 2). */
+static void test_native_commands_module(void **state) {
+    (void)state;
+    fo_proc p = fo_run_cli("help", NULL);
+    assert_non_null(strstr(p.out, "\n  serve "));
+    assert_non_null(strstr(p.out, "\n  report "));
+    assert_non_null(strstr(p.out, "\n  class "));
+    fo_proc_free(&p);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/lonely' && cp '%s' '%s/lonely/fleetops' && echo ok",
+             fo_test_tmpdir(), FLEETOPS_BIN, fo_test_tmpdir());
+    assert_string_equal(shell_output(cmd), "ok\n");
+    snprintf(cmd, sizeof cmd, "'%s/lonely/fleetops' roi --models 16 --json 2>&1", fo_test_tmpdir());
+    const char *json = shell_output(cmd);
+    static const char want[] = "{\"command\":\"roi\",";
+    if (strncmp(json, want, sizeof want - 1) != 0) fail_msg("%s: %.200s", cmd, json);
+    snprintf(cmd, sizeof cmd, "'%s/lonely/fleetops' serve --port 0 2>&1; echo \"exit $?\"",
+             fo_test_tmpdir());
+    const char *out = shell_output(cmd);
+    assert_non_null(strstr(out, "fleetops: \"serve\" needs libfleetops_native.so next to the"));
+    assert_non_null(strstr(out, "\nexit 2\n"));
+    assert_int_equal(count_lines(out), 2);
+    snprintf(cmd, sizeof cmd, "'%s/lonely/fleetops' help 2>&1", fo_test_tmpdir());
+    assert_non_null(
+        strstr(shell_output(cmd), "(serve, report, class: libfleetops_native.so is missing)"));
+}
+
 static void test_schema_and_tracks(void **state) {
     (void)state;
     fo_proc p = fo_run_cli("schema", NULL);
@@ -169,6 +209,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_unknown_command),
+        cmocka_unit_test(test_native_commands_module),
         cmocka_unit_test(test_schema_and_tracks),
         cmocka_unit_test(test_every_figure_for_every_track),
     };
