@@ -94,13 +94,16 @@
     const queue = [];
     let busy = null;
     let nextId = 1;
+    const counts = { ran: 0, dropped: 0 }; /* runs the module made; abandoned before they ran */
     const pump = () => {
       while (!busy && queue.length) {
         const job = queue.shift();
         if (job.signal && job.signal.aborted) {
+          counts.dropped++;
           job.reject(abortError());
           continue;
         }
+        counts.ran++;
         busy = job;
         worker.postMessage({ id: job.id, op: job.op, args: job.args });
       }
@@ -139,6 +142,7 @@
     };
     return {
       kind: 'wasm',
+      counts: () => Object.assign({}, counts),
       async get(cmd, params, opts = {}) {
         const text = await run(cmd, params, opts.svg ? 1 : 0, opts.signal);
         return opts.svg ? text : JSON.parse(text);

@@ -162,6 +162,37 @@ test('the static lab: no server, the engine in WebAssembly, the ledger in the br
   }
 });
 
+/* The module runs in a worker, one call at a time: requests queue in order, and one the page
+ * abandons (a newer slider value aborts it) is dropped before it runs; the answer kept is the
+ * newest. Five governance runs (each tens of milliseconds) asked at once, the first four
+ * abandoned as soon as they are asked. */
+test('the worker: queued requests answer in order, abandoned ones never run', async () => {
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const { page, problems } = await openPage(browser, web.url);
+    const out = await page.evaluate(async () => {
+      const { transport } = await window.FleetopsBackends.connect(() => null);
+      const before = transport.counts();
+      const weeks = [20, 30, 40, 50, 60];
+      const ctrls = weeks.map(() => new AbortController());
+      const runs = weeks.map((w, i) => transport.run('governance', { track: 'cloud-titan', policy: 'strict', weeks: w },
+        { svg: true, signal: ctrls[i].signal }).then((r) => `weeks ${r.data.weeks}, figure ${r.svg.startsWith('<svg')}`,
+        (e) => e.name));
+      for (const c of ctrls.slice(0, 4)) c.abort();
+      const results = await Promise.all(runs);
+      const after = transport.counts();
+      return { results, ran: after.ran - before.ran, dropped: after.dropped - before.dropped };
+    });
+    /* the first was already running when it was abandoned: it ran, and its answer was discarded */
+    assert.deepEqual(out.results, ['AbortError', 'AbortError', 'AbortError', 'AbortError', 'weeks 60, figure true']);
+    assert.equal(out.ran, 2, 'the one already running and the newest');
+    assert.equal(out.dropped, 3, 'the three waiting were dropped unrun');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('the static lab refuses what the server refuses: a second lock, an unknown track', async () => {
   const { context: browser, close } = await launchBrowser();
   try {
