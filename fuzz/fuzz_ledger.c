@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
                         route, live_server_cookie(), body);
     memcpy(req + head, data + 1, body);
-    int status = live_server_send(req, (size_t)head + body, 20, 0);
+    int status = live_server_send(req, (size_t)head + body, 20000, 0);
     free(req);
     if (status >= 500) {
         fprintf(stderr, "fuzz_ledger: %s answered %d\n", route, status);
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         snprintf(get, sizeof get,
                  "GET /api/ledger HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: %s\r\n\r\n",
                  live_server_cookie());
-    int got = live_server_send(get, (size_t)n, 20, 0);
+    int got = live_server_send(get, (size_t)n, 20000, 0);
     if (got != 200) {
         fprintf(stderr, "fuzz_ledger: GET /api/ledger answered %d after %s\n", got, route);
         abort();

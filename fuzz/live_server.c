@@ -49,10 +49,10 @@ const char *live_server_cookie(void) {
     return cookie;
 }
 
-int live_server_send(const void *request, size_t n, int timeout_s, int half_close) {
+int live_server_send(const void *request, size_t n, int timeout_ms, int half_close) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
     if (s < 0) return 0;
-    struct timeval tv = {timeout_s, 0};
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)live_server_port())};
