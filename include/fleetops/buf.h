@@ -24,6 +24,8 @@ void fo_buf_putc(fo_buf *b, char c);
 void fo_buf_printf(fo_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fo_buf_vprintf(fo_buf *b, const char *fmt, va_list ap);
 const char *fo_buf_str(const fo_buf *b); /* "" when empty */
+/* text with every line indented by `spaces` spaces, then a newline ("a\nb", 2 -> "  a\n  b\n"). */
+void fo_buf_indented(fo_buf *b, const char *text, int spaces);
 
 /* Human-readable numbers for text and figures: 1234567 -> "1,234,567". */
 void fo_buf_grouped(fo_buf *b, double v, int decimals);

@@ -24,5 +24,7 @@ typedef struct fo_term_mark {
  * earlier ones where they meet. `fy` formats the y-axis labels (NULL: plain numbers). */
 void fo_termplot(fo_buf *b, const fo_term_series *s, size_t ns, const fo_term_mark *marks,
                  size_t nmarks, int width, int height, const char *xlabel, fo_tick_format fy);
+/* A y-axis label for fractions: 0.95 -> " 95%" (three columns and the sign). */
+void fo_term_percent(fo_buf *b, double v);
 
 #endif

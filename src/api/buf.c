@@ -54,6 +54,19 @@ void fo_buf_putc(fo_buf *b, char c) {
     fo_buf_append(b, &c, 1);
 }
 
+void fo_buf_indented(fo_buf *b, const char *text, int spaces) {
+    static const char pad[] = "                ";
+    size_t n = spaces < 0 ? 0 : (size_t)spaces < sizeof pad - 1 ? (size_t)spaces : sizeof pad - 1;
+    for (;;) {
+        size_t line = strcspn(text, "\n");
+        fo_buf_append(b, pad, n);
+        fo_buf_append(b, text, line);
+        fo_buf_putc(b, '\n');
+        if (!text[line]) return;
+        text += line + 1;
+    }
+}
+
 void fo_buf_vprintf(fo_buf *b, const char *fmt, va_list ap) {
     va_list ap2;
     va_copy(ap2, ap);

@@ -375,19 +375,6 @@ static void write_json(fo_json *j, const fo_args *a, const fo_canary_params *p,
     fo_json_object_end(j);
 }
 
-static void fmt_confidence_tick(fo_buf *b, double v) {
-    fo_buf_printf(b, "%3.0f%%", 100 * v);
-}
-
-static void indent_lines(fo_buf *b, const char *s) {
-    fo_buf_puts(b, "  ");
-    for (; *s; s++) {
-        fo_buf_putc(b, *s);
-        if (*s == '\n') fo_buf_puts(b, "  ");
-    }
-    fo_buf_putc(b, '\n');
-}
-
 static void write_text(fo_buf *b, const fo_args *a, const fo_canary_params *p,
                        const fo_canary_result *r, const char *peek) {
     const char *track = fo_arg_choice(a, "track");
@@ -488,8 +475,7 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_canary_params *p,
                   s->days_waiting, 100 * s->accuracy_lost, p->drift_rate_per_day,
                   100 * s->escape_probability, 100 * p->drift_rate_per_day,
                   100 * s->risk_reduced_next_day, 100 * s->quarter_accuracy_lost);
-    fo_buf_puts(b, "\nMath Peek\n");
-    indent_lines(b, peek);
+    fo_text_math_peek(b, peek);
 
     double xs[FO_CANARY_CURVE_POINTS] = {0}, ys[FO_CANARY_CURVE_POINTS] = {0}, target[2], tx[2];
     for (size_t i = 0; i < r->curve_len; i++)
@@ -503,7 +489,7 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_canary_params *p,
     if (r->max_window_hours > 0) marks[nm++] = (fo_term_mark){r->max_window_hours, ':', "limit"};
     if (r->has_attempt) marks[nm++] = (fo_term_mark){p->attempt_hours, '!', "attempt"};
     fo_buf_puts(b, "\nConfidence Clock (confidence vs hours of shadow)\n");
-    fo_termplot(b, series, 2, marks, nm, 64, 14, "hours of shadow", fmt_confidence_tick);
+    fo_termplot(b, series, 2, marks, nm, 64, 14, "hours of shadow", fo_term_percent);
 }
 
 static fo_status run_canary(const fo_args *a, fo_output *out, fo_error *err) {
@@ -638,8 +624,8 @@ static fo_status run_bound(const fo_args *a, fo_output *out, fo_error *err) {
             grouped(b, 1 / ub);
             fo_buf_puts(b, " at worst");
         }
-        fo_buf_puts(b, ").\n\nMath Peek\n");
-        indent_lines(b, fo_buf_str(&peek));
+        fo_buf_puts(b, ").\n");
+        fo_text_math_peek(b, fo_buf_str(&peek));
     }
     fo_buf_free(&peek);
     return FO_OK;

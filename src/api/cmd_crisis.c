@@ -381,17 +381,6 @@ static const fo_preset crisis_presets[] = {
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
 
-static void put_peek_text(fo_buf *b, const char *peek) {
-    fo_buf_puts(b, "\nMath Peek\n  ");
-    for (const char *c = peek; *c; c++) {
-        if (*c == '\n')
-            fo_buf_puts(b, "\n  ");
-        else
-            fo_buf_putc(b, *c);
-    }
-    fo_buf_putc(b, '\n');
-}
-
 static void json_num_or_null(fo_json *j, const char *key, double v) {
     if (isfinite(v))
         fo_json_number(j, key, v);
@@ -627,7 +616,7 @@ static fo_status run_cloud(const fo_args *a, crisis_params *p, fo_rng *rng, fo_o
     fo_json_object_end(&j);
     if (FO_WANT_TEXT(out)) {
         cloud_text(out->text, &p->cloud, r, fo_buf_str(&summary));
-        put_peek_text(out->text, fo_buf_str(&peek));
+        fo_text_math_peek(out->text, fo_buf_str(&peek));
     }
     if (out->svg) fo_draw_cloud_alerts(out->svg, &p->cloud, r);
     fo_buf_free(&summary), fo_buf_free(&peek);
@@ -870,7 +859,7 @@ static fo_status run_edge(const fo_args *a, crisis_params *p, fo_rng *rng, fo_ou
     fo_json_object_end(&j);
     if (FO_WANT_TEXT(out)) {
         edge_text(out->text, &p->edge, r, fo_buf_str(&summary));
-        put_peek_text(out->text, fo_buf_str(&peek));
+        fo_text_math_peek(out->text, fo_buf_str(&peek));
     }
     if (out->svg) fo_draw_edge_rollout(out->svg, &p->edge, r);
     fo_buf_free(&summary), fo_buf_free(&peek);
@@ -1041,7 +1030,7 @@ static fo_status run_mobile(const fo_args *a, crisis_params *p, fo_rng *rng, fo_
     fo_json_object_end(&j);
     if (FO_WANT_TEXT(out)) {
         mobile_text(out->text, &p->mobile, r, fo_buf_str(&summary));
-        put_peek_text(out->text, fo_buf_str(&peek));
+        fo_text_math_peek(out->text, fo_buf_str(&peek));
     }
     if (out->svg) fo_draw_mobile_regions(out->svg, &p->mobile, r);
     fo_buf_free(&summary), fo_buf_free(&peek);
@@ -1380,7 +1369,7 @@ static fo_status run_tiny(const fo_args *a, crisis_params *p, fo_rng *rng, fo_ou
     fo_json_object_end(&j);
     if (FO_WANT_TEXT(out)) {
         tiny_text(out->text, &p->tiny, r, fo_buf_str(&summary));
-        put_peek_text(out->text, fo_buf_str(&peek));
+        fo_text_math_peek(out->text, fo_buf_str(&peek));
     }
     if (out->svg) fo_draw_tiny_domino(out->svg, &p->tiny, r, &tiny_story);
     fo_buf_free(&summary), fo_buf_free(&peek);

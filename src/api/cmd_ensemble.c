@@ -441,13 +441,6 @@ static void bar(fo_buf *b, double v) {
         fo_buf_puts(b, "#");
 }
 
-static void indent_peek(fo_buf *b, const char *peek) {
-    fo_buf_puts(b, "\nMath Peek\n  ");
-    for (const char *c = peek; *c; c++)
-        fo_buf_puts(b, *c == '\n' ? "\n  " : (char[2]){*c, 0});
-    fo_buf_putc(b, '\n');
-}
-
 static void ensemble_text(fo_buf *b, const fo_args *a, const story *st, const fo_ensemble_params *p,
                           const fo_ensemble_result *r, const char *peek) {
     const char *track = fo_arg_choice(a, "track");
@@ -525,7 +518,7 @@ static void ensemble_text(fo_buf *b, const fo_args *a, const story *st, const fo
                       pred, act, 0.0 - 100 * r->accuracy_drop,
                       strcmp(pred, act) == 0 ? "you were right" : "you were wrong");
     }
-    indent_peek(b, peek);
+    fo_text_math_peek(b, peek);
 }
 
 static fo_status run_ensemble(const fo_args *a, fo_output *out, fo_error *err) {
@@ -814,7 +807,7 @@ static void governance_text(fo_buf *b, const fo_args *a, const story *st,
         {xs, y0, (size_t)p->weeks, r->outcome[0].policy == FO_GOV_LOOSE ? 'L' : 'S', l0}};
     fo_buf_puts(b, "\nWeekly accuracy\n");
     fo_termplot(b, s, 2, NULL, 0, 64, 12, "week", whole_percent);
-    indent_peek(b, peek);
+    fo_text_math_peek(b, peek);
 }
 
 static fo_status run_governance(const fo_args *a, fo_output *out, fo_error *err) {

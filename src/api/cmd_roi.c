@@ -334,10 +334,7 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_roi_params *p, cons
                           FO_ROI_MAX_MODELS);
         }
     }
-    fo_buf_puts(b, "\nMath Peek\n  ");
-    for (const char *c = peek; *c; c++)
-        fo_buf_puts(b, *c == '\n' ? "\n  " : (char[2]){*c, 0});
-    fo_buf_putc(b, '\n');
+    fo_text_math_peek(b, peek);
 
     double xs[FO_ROI_CURVE_MAX], man[FO_ROI_CURVE_MAX], plat[FO_ROI_CURVE_MAX];
     for (size_t i = 0; i < r->curve_len; i++) {

@@ -301,12 +301,7 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_rollout_params *p,
                       r->row[i].reason);
     fo_buf_printf(b, "\nOutcome after %.1f h: %s\n", r->hours,
                   r->decision == FO_ROLLOUT_COMPLETE ? "PROMOTED to 100%" : "ROLLED BACK");
-    fo_buf_puts(b, "\nMath Peek\n  ");
-    for (const char *c = peek; *c; c++) {
-        fo_buf_putc(b, *c);
-        if (*c == '\n') fo_buf_puts(b, "  ");
-    }
-    fo_buf_putc(b, '\n');
+    fo_text_math_peek(b, peek);
 }
 
 static fo_status run_rollout(const fo_args *a, fo_output *out, fo_error *err) {

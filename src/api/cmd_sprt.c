@@ -224,19 +224,6 @@ static void write_json(fo_json *j, const fo_args *a, const fo_sprt_params *p,
     fo_json_object_end(j);
 }
 
-static void fmt_percent0(fo_buf *b, double v) {
-    fo_buf_printf(b, "%3.0f%%", 100 * v);
-}
-
-static void indent_lines(fo_buf *b, const char *s) {
-    fo_buf_puts(b, "  ");
-    for (; *s; s++) {
-        fo_buf_putc(b, *s);
-        if (*s == '\n') fo_buf_puts(b, "  ");
-    }
-    fo_buf_putc(b, '\n');
-}
-
 /* One row of the comparison table: Wald, exact, simulated (+- 1 standard error). */
 static void row(fo_buf *b, const char *name, const char *wald, const char *exact, const char *sim) {
     fo_buf_printf(b, "  %-28s %-14s %-14s %s\n", name, wald, exact, sim);
@@ -304,8 +291,7 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_sprt_params *p,
     grouped(b, r->exact_p99_h0);
     fo_buf_printf(b, ") %s the fixed n.\n",
                   r->exact_p99_h0 > (double)r->fixed_n ? "exceeds" : "stays within");
-    fo_buf_puts(b, "\nMath Peek\n");
-    indent_lines(b, peek);
+    fo_text_math_peek(b, peek);
 
     /* x in failures per 1,000 requests: the plot's axis prints whole numbers best. */
     double xs[FO_SPRT_OC_POINTS], ys[FO_SPRT_OC_POINTS];
@@ -316,7 +302,7 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_sprt_params *p,
     fo_buf_puts(b,
                 "\nOperating characteristic: the chance of promoting vs the true failure rate\n");
     fo_termplot(b, series, 1, marks, 2, 64, 12, "true failure rate p (failures per 1,000 requests)",
-                fmt_percent0);
+                fo_term_percent);
 }
 
 static fo_status run_sprt(const fo_args *a, fo_output *out, fo_error *err) {

@@ -19,6 +19,13 @@ extern const fo_command fo_cmd_bound;
 extern const fo_command fo_cmd_sprt;
 extern const fo_command fo_cmd_rollout;
 
+/* The readable output's Math Peek: its title, then the formulas (as in the JSON's math_peek)
+ * indented two spaces. */
+static inline void fo_text_math_peek(fo_buf *b, const char *peek) {
+    fo_buf_puts(b, "\nMath Peek\n");
+    fo_buf_indented(b, peek, 2);
+}
+
 /* The --track parameter every track-aware command shares. */
 #define FO_PARAM_TRACK                                                                             \
     {                                                                                              \

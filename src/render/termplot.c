@@ -27,6 +27,10 @@ static int clampi(double v, int lo, int hi) {
     return (int)v;
 }
 
+void fo_term_percent(fo_buf *b, double v) {
+    fo_buf_printf(b, "%3.0f%%", 100 * v);
+}
+
 void fo_termplot(fo_buf *b, const fo_term_series *s, size_t ns, const fo_term_mark *marks,
                  size_t nmarks, int width, int height, const char *xlabel, fo_tick_format fy) {
     char grid[TP_MAX_H][TP_MAX_W + 1];

@@ -1,7 +1,8 @@
 /* test_buf_fixed.c — fo_buf_fixed1 (the figures' coordinates without printf) against printf's
  * own "%.1f", byte for byte: exact ties (x.x5 that are binary fractions) rounding to even,
  * near-ties that are not exact, signs and negative zero, the range figures use and beyond
- * (where it falls back to printf), and 650,000 random values. */
+ * (where it falls back to printf), and 650,000 random values. Also fo_buf_indented, the
+ * readable output's indented blocks (the Math Peek). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,10 +57,29 @@ static void test_random_values(void **state) {
     }
 }
 
+static void indented_is(const char *text, int spaces, const char *want) {
+    fo_buf b;
+    fo_buf_init(&b);
+    fo_buf_puts(&b, "|");
+    fo_buf_indented(&b, text, spaces);
+    assert_string_equal(fo_buf_str(&b), want);
+    fo_buf_free(&b);
+}
+
+static void test_indented(void **state) {
+    (void)state;
+    indented_is("a\nbc", 2, "|  a\n  bc\n");
+    indented_is("a\n", 2, "|  a\n  \n"); /* a final newline: an empty, indented last line */
+    indented_is("", 2, "|  \n");
+    indented_is("x\n\ny", 0, "|x\n\ny\n");
+    indented_is("x", 4, "|    x\n");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_values),
         cmocka_unit_test(test_random_values),
+        cmocka_unit_test(test_indented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
