@@ -1,13 +1,14 @@
 // wasm_interactions.mjs — `make bench`: the static build's interactions. Every command x track
 // at its defaults (the same parameters as fleetops_bench's interactions: governance's policy its
-// first choice, bound 2 failures in 3,000 requests), run in dist/fleetops.wasm under Node's V8 (the
-// engine Chromium runs the page's worker with) the way the page asks: JSON, and JSON + figure
-// from one run. Median and p10-p90 of 21 timed runs after 3 warm-ups, each case repeated over
-// ROUNDS rounds and the median of its rounds kept (as the native suite does). Writes one JSON
-// object (module size, cases) for bench/reference/assemble.py.
+// first choice, bound 2 failures in 3,000 requests), run in dist/fleetops.wasm under Node's V8
+// (the engine Chromium runs the page's worker with) the way the page asks: JSON, and JSON +
+// figure from one run, each answer decoded to text as the worker does. Median and p10-p90 of 21
+// timed runs after 3 warm-ups, each case repeated over ROUNDS rounds and the median of its
+// rounds kept (as the native suite does). Writes one JSON object (module size, cases) for
+// bench/reference/assemble.py.
 // Usage: node bench/wasm_interactions.mjs DIST/fleetops.wasm OUT.json [ROUNDS]
-import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { WASI } from "node:wasi";
+import { statSync, writeFileSync } from "node:fs";
+import { loadModule } from "../tests/wasm/module.mjs";
 
 const [wasmPath, outPath, roundsArg] = process.argv.slice(2);
 if (!wasmPath || !outPath) {
@@ -15,43 +16,15 @@ if (!wasmPath || !outPath) {
   process.exit(2);
 }
 const rounds = Number(roundsArg || 3);
-const wasi = new WASI({ version: "preview1", args: [], env: {} });
-const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), {
-  wasi_snapshot_preview1: wasi.wasiImport,
-});
-wasi.initialize(instance);
-const { memory, fo_wasm_alloc, fo_wasm_free, fo_wasm_run } = instance.exports;
-const enc = new TextEncoder();
-const dec = new TextDecoder();
+const wasm = await loadModule(wasmPath);
 
-function cstring(s) {
-  const b = enc.encode(s);
-  const p = fo_wasm_alloc(b.length + 1);
-  const m = new Uint8Array(memory.buffer, p, b.length + 1);
-  m.set(b);
-  m[b.length] = 0;
-  return p;
-}
-
+/* one run, its answer decoded as the page's worker decodes it */
 function run(command, params, want) {
-  const c = cstring(command);
-  const q = cstring(params.map(([k, v]) => `${k}\0${v}\0`).join("") + "\0");
-  const r = fo_wasm_run(c, q, want);
-  const view = new DataView(memory.buffer);
-  const status = view.getInt32(r, true);
-  const body = status === 200 ? "" : dec.decode(new Uint8Array(memory.buffer, r + 8, view.getInt32(r + 4, true)));
-  fo_wasm_free(c), fo_wasm_free(q), fo_wasm_free(r);
-  if (status !== 200) throw new Error(`${command} ${JSON.stringify(params)}: ${status} ${body}`);
+  const r = wasm.run(command, params, want);
+  if (r.status !== 200) throw new Error(`${command} ${JSON.stringify(params)}: ${r.status} ${r.body}`);
 }
 
-const schemaOut = (() => {
-  const c = cstring("schema"), q = cstring("\0");
-  const r = fo_wasm_run(c, q, 0);
-  const view = new DataView(memory.buffer);
-  const text = dec.decode(new Uint8Array(memory.buffer, r + 8, view.getInt32(r + 4, true)));
-  fo_wasm_free(c), fo_wasm_free(q), fo_wasm_free(r);
-  return JSON.parse(text);
-})();
+const schemaOut = JSON.parse(wasm.run("schema", []).body);
 
 const SIMULATIONS = new Set(["crisis", "rollout", "ensemble", "governance"]);
 const quantile = (xs, q) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];

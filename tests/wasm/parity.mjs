@@ -5,8 +5,7 @@
 // libm (musl's; include/fleetops/libm.h), so there is no tolerance anywhere.
 // Usage: node tests/wasm/parity.mjs BUILD/fleetops DIST/fleetops.wasm
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { WASI } from "node:wasi";
+import { loadModule } from "./module.mjs";
 
 const [bin, wasmPath] = process.argv.slice(2);
 if (!bin || !wasmPath) {
@@ -14,36 +13,9 @@ if (!bin || !wasmPath) {
   process.exit(2);
 }
 
-const wasi = new WASI({ version: "preview1", args: [], env: {} });
-const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), {
-  wasi_snapshot_preview1: wasi.wasiImport,
-});
-wasi.initialize(instance);
-const { memory, fo_wasm_alloc, fo_wasm_free, fo_wasm_run } = instance.exports;
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-function cstring(bytes) {
-  const p = fo_wasm_alloc(bytes.length + 1);
-  const m = new Uint8Array(memory.buffer, p, bytes.length + 1);
-  m.set(bytes);
-  m[bytes.length] = 0;
-  return p;
-}
-
-function wasmRun(command, params, svg = false) {
-  const parts = [];
-  for (const [k, v] of params) parts.push(k, "\0", v, "\0");
-  parts.push("\0");
-  const c = cstring(enc.encode(command));
-  const q = cstring(enc.encode(parts.join("")));
-  const r = fo_wasm_run(c, q, svg === 2 ? 2 : svg ? 1 : 0);
-  const view = new DataView(memory.buffer);
-  const status = view.getInt32(r, true), len = view.getInt32(r + 4, true);
-  const body = dec.decode(new Uint8Array(memory.buffer, r + 8, len));
-  fo_wasm_free(c), fo_wasm_free(q), fo_wasm_free(r);
-  return { status, body };
-}
+const wasm = await loadModule(wasmPath);
+/* svg: false the JSON, true the SVG, 2 both from one run */
+const wasmRun = (command, params, svg = false) => wasm.run(command, params, svg === 2 ? 2 : svg ? 1 : 0);
 
 function cliRun(command, params, svg = false) {
   const args = [command];
@@ -145,14 +117,8 @@ for (const cmd of schema.commands.filter((c) => c.figure)) {
 // the reveal (fo_wasm_reveal, the static build's answer to a lock): the same answer as the
 // part's own command's prediction for the lock question, in the server's JSON shape
 function wasmReveal(part, track, value) {
-  const ptrs = [part, track, value].map((x) => cstring(enc.encode(x)));
-  const r = instance.exports.fo_wasm_reveal(...ptrs);
-  const view = new DataView(memory.buffer);
-  const status = view.getInt32(r, true), len = view.getInt32(r + 4, true);
-  const body = JSON.parse(dec.decode(new Uint8Array(memory.buffer, r + 8, len)));
-  for (const p of ptrs) fo_wasm_free(p);
-  fo_wasm_free(r);
-  return { status, body };
+  const r = wasm.reveal(part, track, value);
+  return { status: r.status, body: JSON.parse(r.body) };
 }
 const questions = {
   roi: { value: "10", args: [] },
