@@ -38,6 +38,9 @@ extern const fo_command fo_cmd_serve;
  * module only for these commands, so every other command starts without the HTTP, TLS and
  * SQLite libraries (a fraction of a millisecond instead of ~2.5 ms a process). */
 #define FO_NATIVE_MODULE "libfleetops_native.so"
+/* Their names, in fo_native_commands' order: the CLI knows them without loading the module. */
+#define FO_NATIVE_NAMES                                                                            \
+    { "serve", "report", "class" }
 #define FO_NATIVE_SYMBOL "fo_native_commands"
 typedef const fo_command *const *(*fo_native_commands_fn)(size_t *count);
 const fo_command *const *fo_native_commands(size_t *count);

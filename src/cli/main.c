@@ -79,7 +79,10 @@ static const fo_command *const *native_commands(size_t *n, const char **why) {
 }
 
 static int is_native(const char *name) {
-    return strcmp(name, "serve") == 0 || strcmp(name, "report") == 0 || strcmp(name, "class") == 0;
+    static const char *const names[] = FO_NATIVE_NAMES;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) return 1;
+    return 0;
 }
 
 /* The command, or NULL (unknown, or native and its module missing: *why says so). */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleetops/server.h"
 #include "testutil.h"
 
 static int count_lines(const char *s) {
@@ -59,6 +60,13 @@ static char *shell_output(const char *cmd) {
  * what is missing (exit 2). */
 static void test_native_commands_module(void **state) {
     (void)state;
+    /* the names the CLI knows without the module are the module's commands */
+    static const char *const names[] = FO_NATIVE_NAMES;
+    size_t n;
+    const fo_command *const *native = fo_native_commands(&n);
+    assert_int_equal(n, sizeof names / sizeof names[0]);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(native[i]->name, names[i]);
     fo_proc p = fo_run_cli("help", NULL);
     assert_non_null(strstr(p.out, "\n  serve "));
     assert_non_null(strstr(p.out, "\n  report "));
