@@ -90,6 +90,25 @@ fo_proc fo_run_cli(const char *arg, ...) {
     return fo_run_cliv(argv);
 }
 
+const char *fo_expect_svg(const char *path) {
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", path);
+    if (system(cmd) != 0) fail_msg("not well-formed (xmllint): %s", path);
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("no figure at %s", path);
+    static char svg[1 << 22];
+    size_t n = fread(svg, 1, sizeof svg - 1, f);
+    fclose(f);
+    svg[n] = '\0';
+    static const char *const banned[] = {"<script", "<image", "href", "@import", "url("};
+    for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
+        if (strstr(svg, banned[i]))
+            fail_msg("%s: has %s (a figure is self-contained)", path, banned[i]);
+    if (!strstr(svg, "<title>") || !strstr(svg, "<desc>"))
+        fail_msg("%s: no <title> or <desc>", path);
+    return svg;
+}
+
 void fo_proc_free(fo_proc *p) {
     free(p->out);
     free(p->err);

@@ -44,6 +44,10 @@ json_t *fo_json_path(json_t *root, const char *path);
 /* Runs a command through the command table in-process; returns the parsed JSON (or NULL and
  * fills *status when it failed). */
 json_t *fo_api_json(const char *command, int *status, ...);
+/* The SVG figure at path: well-formed (xmllint) and self-contained (a <title> and a <desc>; no
+ * script, image, link, @import or url()), or the test fails. Returns its text (valid until the
+ * next call). */
+const char *fo_expect_svg(const char *path);
 /* A temporary directory for files tests write (created on demand). */
 const char *fo_test_tmpdir(void);
 

@@ -132,24 +132,6 @@ static void test_schema_and_tracks(void **state) {
     fo_proc_free(&p);
 }
 
-static int xml_wellformed(const char *path) {
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "xmllint --noout '%s' 2>/dev/null", path);
-    return system(cmd) == 0;
-}
-
-static int self_contained(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    static char buf[1 << 22];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return !strstr(buf, "<script") && !strstr(buf, "<image") && !strstr(buf, "href") &&
-           !strstr(buf, "@import") && !strstr(buf, "url(") && strstr(buf, "<title>") &&
-           strstr(buf, "<desc>");
-}
-
 /* Every command that draws a figure draws a well-formed, self-contained SVG for every track
  * (and without a track when the track is optional). A required parameter other than the track
  * (governance's --policy) gets its first choice, as tests/wasm/parity.mjs does. */
@@ -202,8 +184,7 @@ static void test_every_figure_for_every_track(void **state) {
             }
             if (p.status != 0) fail_msg("%s %s: exit %d: %s", name, tracks[t], p.status, p.err);
             json_decref(fo_parse_json(p.out));
-            if (!xml_wellformed(path)) fail_msg("not well-formed: %s", path);
-            if (!self_contained(path)) fail_msg("not self-contained or untitled: %s", path);
+            fo_expect_svg(path);
             figures++;
             fo_proc_free(&p);
         }
