@@ -78,13 +78,19 @@ fo_proc fo_run_cliv(const char *const *args) {
     return p;
 }
 
+/* Appends the NULL-terminated arguments (first, then the rest of ap) to argv from argv[*n] on,
+ * while *n < max. */
+static void take_args(const char **argv, size_t *n, size_t max, const char *first, va_list ap) {
+    for (const char *a = first; a && *n < max; a = va_arg(ap, const char *))
+        argv[(*n)++] = a;
+}
+
 fo_proc fo_run_cli(const char *arg, ...) {
     const char *argv[64];
     size_t n = 0;
     va_list ap;
     va_start(ap, arg);
-    for (const char *a = arg; a && n < 63; a = va_arg(ap, const char *))
-        argv[n++] = a;
+    take_args(argv, &n, 63, arg, ap);
     va_end(ap);
     argv[n] = NULL;
     return fo_run_cliv(argv);
@@ -167,8 +173,7 @@ void fo_server_spawn(fo_live_server *s, const char *arg, ...) {
     argv[n++] = "0";
     va_list ap;
     va_start(ap, arg);
-    for (const char *a = arg; a && n < 38; a = va_arg(ap, const char *))
-        argv[n++] = a;
+    take_args(argv, &n, 38, arg, ap);
     va_end(ap);
     argv[n] = NULL;
     memset(s, 0, sizeof *s);
@@ -299,8 +304,7 @@ json_t *fo_cli_json(const char *first, ...) {
     size_t n = 0;
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
-        argv[n++] = a;
+    take_args(argv, &n, 38, first, ap);
     va_end(ap);
     argv[n++] = "--json";
     argv[n] = NULL;
@@ -316,8 +320,7 @@ void fo_expect_usage_error(const char *flag, const char *value, const char *firs
     size_t n = 0;
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && n < 38; a = va_arg(ap, const char *))
-        argv[n++] = a;
+    take_args(argv, &n, 38, first, ap);
     va_end(ap);
     argv[n] = NULL;
     fo_proc p = fo_run_cliv(argv);
