@@ -145,5 +145,9 @@ void fo_param_allowed(const fo_param *p, char *out, size_t n);
 /* Fills an error; used by handlers for cross-parameter checks (p0 < p1, ...). */
 fo_status fo_error_set(fo_error *err, fo_status status, const char *error, const char *param,
                        const char *value, const char *allowed);
+/* The error as the HTTP API and fleetops.wasm answer it: {error, param, value, allowed}. */
+void fo_error_json(fo_json *j, const fo_error *e);
+/* The HTTP status of a status: 200, 400, 404, 409, 401, 403, else 500. */
+int fo_status_http(fo_status s);
 
 #endif

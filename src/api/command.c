@@ -81,6 +81,34 @@ fo_status fo_error_set(fo_error *err, fo_status status, const char *error, const
     return status;
 }
 
+void fo_error_json(fo_json *j, const fo_error *e) {
+    fo_json_object_begin(j, NULL);
+    fo_json_string(j, "error", e->error);
+    fo_json_string(j, "param", e->param);
+    fo_json_string(j, "value", e->value);
+    fo_json_string(j, "allowed", e->allowed);
+    fo_json_object_end(j);
+}
+
+int fo_status_http(fo_status s) {
+    switch (s) {
+    case FO_OK:
+        return 200;
+    case FO_EUSAGE:
+        return 400;
+    case FO_ENOTFOUND:
+        return 404;
+    case FO_ECONFLICT:
+        return 409;
+    case FO_EUNAUTHORIZED:
+        return 401;
+    case FO_EFORBIDDEN:
+        return 403;
+    default:
+        return 500;
+    }
+}
+
 static void fmt_bound(char *out, size_t n, double v) {
     fo_buf b;
     fo_buf_init(&b);

@@ -21,7 +21,6 @@ enum MHD_Result fo_http_body(struct MHD_Connection *c, unsigned status, const ch
                              const char *extra_header, const char *extra_value);
 /* {error, param, value, allowed} with the status that fits e->status (or `status` if != 0). */
 enum MHD_Result fo_http_error(struct MHD_Connection *c, unsigned status, const fo_error *e);
-unsigned fo_http_status_of(fo_status s);
 
 /* Ledger routes (ledger_api.c). Return MHD_NO only on a fatal connection error; `handled`
  * is set when the path belongs to the ledger. */

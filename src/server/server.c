@@ -75,37 +75,14 @@ enum MHD_Result fo_http_json(struct MHD_Connection *c, unsigned status, fo_buf *
     return fo_http_body(c, status, "application/json", b, NULL, NULL);
 }
 
-unsigned fo_http_status_of(fo_status s) {
-    switch (s) {
-    case FO_OK:
-        return MHD_HTTP_OK;
-    case FO_EUSAGE:
-        return MHD_HTTP_BAD_REQUEST;
-    case FO_ENOTFOUND:
-        return MHD_HTTP_NOT_FOUND;
-    case FO_ECONFLICT:
-        return MHD_HTTP_CONFLICT;
-    case FO_EUNAUTHORIZED:
-        return MHD_HTTP_UNAUTHORIZED;
-    case FO_EFORBIDDEN:
-        return MHD_HTTP_FORBIDDEN;
-    default:
-        return MHD_HTTP_INTERNAL_SERVER_ERROR;
-    }
-}
-
 enum MHD_Result fo_http_error(struct MHD_Connection *c, unsigned status, const fo_error *e) {
     fo_buf b;
     fo_buf_init(&b);
     fo_json j;
     fo_json_init(&j, &b);
-    fo_json_object_begin(&j, NULL);
-    fo_json_string(&j, "error", e->error);
-    fo_json_string(&j, "param", e->param);
-    fo_json_string(&j, "value", e->value);
-    fo_json_string(&j, "allowed", e->allowed);
-    fo_json_object_end(&j);
-    return fo_http_body(c, status ? status : fo_http_status_of(e->status), "application/json", &b,
+    fo_error_json(&j, e);
+    return fo_http_body(c, status ? status : (unsigned)fo_status_http(e->status),
+                        "application/json", &b,
                         status == MHD_HTTP_METHOD_NOT_ALLOWED ? "Allow" : NULL, e->allowed);
 }
 

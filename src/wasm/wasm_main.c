@@ -32,19 +32,6 @@ EXPORT("fo_wasm_free") void fo_wasm_free(void *p) {
     free(p);
 }
 
-static int32_t http_status(fo_status s) {
-    switch (s) {
-    case FO_OK:
-        return 200;
-    case FO_EUSAGE:
-        return 400;
-    case FO_ENOTFOUND:
-        return 404;
-    default:
-        return 500;
-    }
-}
-
 static void *block(int32_t status, const char *data, size_t len) {
     char *b = malloc(8 + len + 1);
     if (!b) return NULL;
@@ -61,13 +48,8 @@ static void *error_block(fo_status s, const fo_error *e) {
     fo_buf_init(&json);
     fo_json j;
     fo_json_init(&j, &json);
-    fo_json_object_begin(&j, NULL);
-    fo_json_string(&j, "error", e->error);
-    fo_json_string(&j, "param", e->param);
-    fo_json_string(&j, "value", e->value);
-    fo_json_string(&j, "allowed", e->allowed);
-    fo_json_object_end(&j);
-    void *result = block(http_status(s), fo_buf_str(&json), json.len);
+    fo_error_json(&j, e);
+    void *result = block(fo_status_http(s), fo_buf_str(&json), json.len);
     fo_buf_free(&json);
     return result;
 }
