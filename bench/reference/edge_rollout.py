@@ -136,6 +136,35 @@ class Gate:
         return None
 
 
+def new_outcome():
+    return dict(detected=0, hours=math.nan, exposed=0, rollback=math.nan, hw1_frames=0,
+                hw1_misses=0, length=0)
+
+
+def rolled_back(out, t):
+    """The last vehicle has reverted in hour t: the rollout ends."""
+    out["rollback"] = t + 1 - out["hours"]
+    out["length"] = t + 1
+    return out
+
+
+def end_of_hour(out, gate, frames, misses, installed, complete, t):
+    """Books hour t of a rollout still going forward (both formulations): the gate's verdict on
+    the frames and misses so far. Returns "rollback" when it fired, "complete" when the last
+    stage reached the whole fleet, None to go on."""
+    fired = gate.fired(frames, misses)
+    if fired is not None or complete:
+        out["exposed"] = installed
+        out["hw1_frames"], out["hw1_misses"] = int(frames[0]), int(misses[0])
+    if fired is not None:
+        out["detected"], out["hours"] = 1, t + 1
+        return "rollback"
+    if complete:
+        out["length"] = t + 1
+        return "complete"
+    return None
+
+
 def best_run(P, M, size, per_generation, rng):
     gate = Gate(P, per_generation)
     q = -math.expm1(-1.0 / P["ota_mean_hours"])
@@ -144,8 +173,7 @@ def best_run(P, M, size, per_generation, rng):
     frames = np.zeros(4, dtype=np.int64)
     misses = np.zeros(4, dtype=np.int64)
     fleet = int(size.sum())
-    out = dict(detected=0, hours=math.nan, exposed=0, rollback=math.nan, hw1_frames=0,
-               hw1_misses=0, length=0)
+    out = new_outcome()
     rollback, s = False, 0
     for t in range(P["max_hours"]):
         if not rollback:
@@ -160,24 +188,17 @@ def best_run(P, M, size, per_generation, rng):
         installed = int(per_gen.sum())
         if rollback:
             if installed == 0:
-                out["rollback"] = t + 1 - out["hours"]
-                out["length"] = t + 1
-                return out
+                return rolled_back(out, t)
             continue
         driving = rng.binomial(per_gen, P["driving_fraction"])
         fr = np.rint(driving * fph).astype(np.int64)
         frames += fr
         misses += rng.binomial(fr, M["miss"])
-        fired = gate.fired(frames, misses)
-        complete = s + 1 == M["nstages"] and installed == fleet
-        if fired is not None or complete:
-            out["exposed"] = installed
-            out["hw1_frames"], out["hw1_misses"] = int(frames[0]), int(misses[0])
-        if fired is not None:
-            out["detected"], out["hours"], rollback = 1, t + 1, True
-        elif complete:
-            out["length"] = t + 1
+        end = end_of_hour(out, gate, frames, misses, installed,
+                          s + 1 == M["nstages"] and installed == fleet, t)
+        if end == "complete":
             return out
+        rollback = end == "rollback"
     out["length"] = P["max_hours"]
     return out
 
@@ -213,8 +234,7 @@ def plain_run(P, M, gen, bucket, per_generation, rng):
     frames = np.zeros(4, dtype=np.int64)
     misses = np.zeros(4, dtype=np.int64)
     miss_v = M["miss"][gen]
-    out = dict(detected=0, hours=math.nan, exposed=0, rollback=math.nan, hw1_frames=0,
-               hw1_misses=0, length=0)
+    out = new_outcome()
     rollback, s = False, 0
     for t in range(P["max_hours"]):
         chance = rng.random(N) < q
@@ -227,25 +247,18 @@ def plain_run(P, M, gen, bucket, per_generation, rng):
         installed = int(np.count_nonzero(inst))
         if rollback:
             if installed == 0:
-                out["rollback"] = t + 1 - out["hours"]
-                out["length"] = t + 1
-                return out
+                return rolled_back(out, t)
             continue
         driving = inst & (rng.random(N) < P["driving_fraction"])
         x = rng.binomial(fph, miss_v[driving])
         dg = gen[driving]
         frames += np.bincount(dg, minlength=4) * fph
         misses += np.bincount(dg, weights=x, minlength=4).astype(np.int64)
-        fired = gate.fired(frames, misses)
-        complete = s + 1 == M["nstages"] and installed == N
-        if fired is not None or complete:
-            out["exposed"] = installed
-            out["hw1_frames"], out["hw1_misses"] = int(frames[0]), int(misses[0])
-        if fired is not None:
-            out["detected"], out["hours"], rollback = 1, t + 1, True
-        elif complete:
-            out["length"] = t + 1
+        end = end_of_hour(out, gate, frames, misses, installed,
+                          s + 1 == M["nstages"] and installed == N, t)
+        if end == "complete":
             return out
+        rollback = end == "rollback"
     out["length"] = P["max_hours"]
     return out
 
