@@ -21,6 +21,7 @@ void fo_json_object_begin(fo_json *j, const char *key);
 void fo_json_object_end(fo_json *j);
 void fo_json_array_begin(fo_json *j, const char *key);
 void fo_json_array_end(fo_json *j);
+/* A number, or null when v is NaN or infinite (JSON has neither). */
 void fo_json_number(fo_json *j, const char *key, double v);
 void fo_json_int(fo_json *j, const char *key, long long v);
 void fo_json_string(fo_json *j, const char *key, const char *s);

@@ -381,13 +381,6 @@ static const fo_preset crisis_presets[] = {
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
 
-static void json_num_or_null(fo_json *j, const char *key, double v) {
-    if (isfinite(v))
-        fo_json_number(j, key, v);
-    else
-        fo_json_null(j, key);
-}
-
 static void grouped(fo_buf *b, double v) {
     fo_buf_grouped(b, v, 0);
 }
@@ -499,9 +492,9 @@ static void cloud_json(fo_json *j, const fo_cloud_params *p, const fo_cloud_resu
         const fo_cloud_method *mt = &r->method[k];
         fo_json_object_begin(j, cloud_method_keys[k]);
         fo_json_number(j, "alerts_per_day", mt->alerts_per_day);
-        json_num_or_null(j, "precision", mt->precision);
-        json_num_or_null(j, "recall", mt->recall);
-        json_num_or_null(j, "mean_detection_delay_minutes", mt->mean_detection_delay_minutes);
+        fo_json_number(j, "precision", mt->precision);
+        fo_json_number(j, "recall", mt->recall);
+        fo_json_number(j, "mean_detection_delay_minutes", mt->mean_detection_delay_minutes);
         fo_json_number(j, "false_alerts_per_day", mt->false_alerts_per_day);
         fo_json_int(j, "alerts", mt->alerts);
         fo_json_int(j, "true_alerts", mt->true_alerts);
@@ -519,7 +512,7 @@ static void cloud_json(fo_json *j, const fo_cloud_params *p, const fo_cloud_resu
         }
         fo_json_object_end(j);
     }
-    json_num_or_null(j, "false_alert_reduction", r->false_alert_reduction);
+    fo_json_number(j, "false_alert_reduction", r->false_alert_reduction);
     fo_json_array_begin(j, "drift_events");
     for (size_t i = 0; i < r->ndrifts; i++) {
         const fo_cloud_drift *d = &r->drifts[i];
@@ -713,11 +706,11 @@ static void edge_run_json(fo_json *j, const fo_edge_result *r, const fo_edge_run
         fo_json_string(j, "detected_at_stage", stage_name(r, u->detected_stage));
     else
         fo_json_null(j, "detected_at_stage");
-    json_num_or_null(j, "detected_hours", u->detected_hours);
+    fo_json_number(j, "detected_hours", u->detected_hours);
     fo_json_int(j, "vehicles_exposed", u->vehicles_exposed);
     fo_json_int(j, "vehicles_serving", u->vehicles_serving);
     fo_json_int(j, "oldest_generation_serving", u->oldest_serving);
-    json_num_or_null(j, "hours_to_full_rollback", u->hours_to_full_rollback);
+    fo_json_number(j, "hours_to_full_rollback", u->hours_to_full_rollback);
 }
 
 static void edge_json(fo_json *j, const fo_edge_params *p, const fo_edge_result *r) {
@@ -744,8 +737,8 @@ static void edge_json(fo_json *j, const fo_edge_params *p, const fo_edge_result 
         fo_json_object_end(j);
         fo_json_int(j, "frames_observed", x->frames);
         fo_json_int(j, "misses_observed", x->misses);
-        json_num_or_null(j, "observed_miss_rate",
-                         x->frames ? (double)x->misses / (double)x->frames : NAN);
+        fo_json_number(j, "observed_miss_rate",
+                       x->frames ? (double)x->misses / (double)x->frames : NAN);
         fo_json_number(j, "gate_p_value", x->p_value);
         fo_json_object_end(j);
     }
@@ -759,10 +752,10 @@ static void edge_json(fo_json *j, const fo_edge_params *p, const fo_edge_result 
         fo_json_string(j, "detected_generation", r->gen[g->detected_generation].name);
     else
         fo_json_null(j, "detected_generation");
-    json_num_or_null(j, "detected_hours", g->detected_hours);
+    fo_json_number(j, "detected_hours", g->detected_hours);
     fo_json_int(j, "vehicles_exposed", g->vehicles_exposed);
     fo_json_int(j, "vehicles_serving", g->vehicles_serving);
-    json_num_or_null(j, "hours_to_full_rollback", g->hours_to_full_rollback);
+    fo_json_number(j, "hours_to_full_rollback", g->hours_to_full_rollback);
     fo_json_bool(j, "fleetwide_check_detected", r->fleetwide.detected);
     fo_json_object_begin(j, "fleetwide_check");
     fo_json_number(j, "quantile", FO_EDGE_FLEET_QUANTILE);
@@ -955,7 +948,7 @@ static void mobile_json(fo_json *j, const fo_mobile_params *p, const fo_mobile_r
         fo_json_number(j, "fps_before", x->fps_before);
         fo_json_number(j, "fps_after", x->fps_after);
         fo_json_bool(j, "flagged", x->flagged);
-        json_num_or_null(j, "flagged_at_hours", x->flagged_at_hours);
+        fo_json_number(j, "flagged_at_hours", x->flagged_at_hours);
         fo_json_bool(j, "affected", x->affected);
         fo_json_number(j, "true_drop_fps", x->true_drop_fps);
         fo_json_number(j, "adoption_end", x->adoption_end);
@@ -963,8 +956,8 @@ static void mobile_json(fo_json *j, const fo_mobile_params *p, const fo_mobile_r
     }
     fo_json_array_end(j);
     fo_json_bool(j, "aggregate_detected", r->aggregate_detected);
-    json_num_or_null(j, "aggregate_detection_hours", r->aggregate_detection_hours);
-    json_num_or_null(j, "slice_detection_hours", r->slice_detection_hours);
+    fo_json_number(j, "aggregate_detection_hours", r->aggregate_detection_hours);
+    fo_json_number(j, "slice_detection_hours", r->slice_detection_hours);
     fo_json_int(j, "false_alarms", r->false_alarms);
     fo_json_string(j, "correction", correction_choices[p->correction]);
     fo_json_number(j, "alpha", p->alpha);

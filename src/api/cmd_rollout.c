@@ -158,13 +158,6 @@ static const char *rule_word(fo_rollout_rule r) {
     return words[r];
 }
 
-static void json_num_or_null(fo_json *j, const char *key, double v) {
-    if (isfinite(v))
-        fo_json_number(j, key, v);
-    else
-        fo_json_null(j, key);
-}
-
 static void write_json(fo_json *j, const fo_args *a, const fo_rollout_params *p,
                        const fo_rollout_result *r, const char *peek) {
     fo_json_object_begin(j, NULL);
@@ -215,13 +208,13 @@ static void write_json(fo_json *j, const fo_args *a, const fo_rollout_params *p,
                        w->sprt > 0   ? "reject H0"
                        : w->sprt < 0 ? "accept H0"
                                      : "undecided");
-        json_num_or_null(j, "sprt_decided_at_requests", w->sprt_decided_at);
+        fo_json_number(j, "sprt_decided_at_requests", w->sprt_decided_at);
         fo_json_array_begin(j, "latency");
         for (size_t g = 0; g < p->generations; g++) {
             fo_json_object_begin(j, NULL);
             fo_json_string(j, "generation", p->gen[g].name);
-            json_num_or_null(j, "p50_ms", w->latency[g].p50_ms);
-            json_num_or_null(j, "p99_ms", w->latency[g].p99_ms);
+            fo_json_number(j, "p50_ms", w->latency[g].p50_ms);
+            fo_json_number(j, "p99_ms", w->latency[g].p99_ms);
             fo_json_int(j, "samples", w->latency[g].samples);
             fo_json_object_end(j);
         }
