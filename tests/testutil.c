@@ -96,6 +96,17 @@ fo_proc fo_run_cli(const char *arg, ...) {
     return fo_run_cliv(argv);
 }
 
+sqlite3 *fo_open_intact_db(const char *path) {
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+    return db;
+}
+
 const char *fo_expect_svg(const char *path) {
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", path);

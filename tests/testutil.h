@@ -4,6 +4,7 @@
 #define FLEETOPS_TESTUTIL_H
 
 #include <jansson.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,6 +45,9 @@ json_t *fo_json_path(json_t *root, const char *path);
 /* Runs a command through the command table in-process; returns the parsed JSON (or NULL and
  * fills *status when it failed). */
 json_t *fo_api_json(const char *command, int *status, ...);
+/* The ledger file at path, opened after SQLite's integrity_check says "ok" (or the test fails);
+ * the caller closes it. */
+sqlite3 *fo_open_intact_db(const char *path);
 /* The SVG figure at path: well-formed (xmllint) and self-contained (a <title> and a <desc>; no
  * script, image, link, @import or url()), or the test fails. Returns its text (valid until the
  * next call). */

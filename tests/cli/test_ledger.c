@@ -335,14 +335,7 @@ static void test_sigkill_keeps_acknowledged_writes(void **state) {
     pthread_join(t, NULL);
     assert_true(b.acked > 10);
     /* the database is intact and holds every acknowledged write */
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    sqlite3_close(fo_open_intact_db(db_path));
     fo_server_spawn(&srv, "--db", db_path, "--instructor-token", TOKEN, NULL);
     json_t *j = ledger(b.cookie);
     size_t reflections = json_array_size(json_object_get(j, "entries"));
