@@ -120,7 +120,13 @@ static void print_main_help(FILE *f) {
     const fo_command *const *native = native_commands(&n, &why);
     for (size_t i = 0; native && i < n; i++)
         fprintf(f, "  %-10s %s\n", native[i]->name, native[i]->summary);
-    if (!native) fprintf(f, "  (serve, report, class: %s is missing)\n", FO_NATIVE_MODULE);
+    if (!native) {
+        static const char *const names[] = FO_NATIVE_NAMES;
+        fputs("  (", f);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            fprintf(f, "%s%s", i ? ", " : "", names[i]);
+        fprintf(f, ": %s is missing)\n", FO_NATIVE_MODULE);
+    }
     fprintf(f, "\nOutput: a readable report by default; --json prints one JSON object with the\n"
                "same keys as the HTTP API; --svg FILE writes the command's figure.\n"
                "Rates are fractions (0.95, not 95). Start with: fleetops lab\n");
