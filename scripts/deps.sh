@@ -5,9 +5,10 @@
 # so `make` stops before a confusing compiler error.
 set -euo pipefail
 
-# musl-dev: its libm is the one libm of both builds (include/fleetops/libm.h).
-pkgs_build="cmake make gcc binutils musl-dev pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev"
-pkgs_test="$pkgs_build libxml2-utils libcurl4-openssl-dev cppcheck clang-tidy clang-format"
+# musl-dev: its libm is the one libm of both builds (include/fleetops/libm.h). libcurl: `make build`
+# also builds the tests, which speak HTTP to `fleetops serve` through it.
+pkgs_build="cmake make gcc binutils musl-dev pkg-config libcmocka-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev"
+pkgs_test="$pkgs_build libxml2-utils cppcheck clang-tidy clang-format"
 # The NumPy references (bench/reference/): Debian's NumPy run by /usr/bin/python3, OpenBLAS
 # under it (the reference BLAS alone would handicap the matrix formulation), threadpoolctl to
 # report which kernel it runs.
