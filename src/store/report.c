@@ -273,7 +273,7 @@ fo_status fo_report_render(fo_store *s, long long session, fo_report_format f, f
                            fo_error *err) {
     fo_buf raw;
     fo_buf_init(&raw);
-    fo_status st = fo_store_ledger_json(s, session, &raw, err);
+    fo_status st = fo_store_ledger_json(s, session, -1, &raw, err);
     if (st != FO_OK) {
         fo_buf_free(&raw);
         return st;

@@ -136,7 +136,10 @@ static void test_soak(void **state) {
     double secs = getenv("FO_SOAK_SECONDS") ? atof(getenv("FO_SOAK_SECONDS")) : 6.0;
     snprintf(db_path, sizeof db_path, "%s/soak.db", fo_test_tmpdir());
     remove(db_path);
-    fo_server_spawn(&srv, "--db", db_path, NULL);
+    /* every acknowledged write is counted below: revisions kept apart, no per-address rate */
+    fo_server_spawn(&srv, "--db", db_path, "--create", "yes", "--coalesce-seconds", "0",
+                    "--writes-per-minute", "0", "--sessions-per-minute", "0", "--max-revisions",
+                    "1000000", "--max-text-bytes", "1000000000", NULL);
     /* warm up, then take the baseline memory */
     for (int i = 0; i < 50; i++) {
         char url[256];
