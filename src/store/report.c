@@ -37,7 +37,7 @@ const char *fo_report_content_type(fo_report_format f) {
 static const char *md_line_start(fo_buf *b, const char *s) {
     while (*s == ' ' || *s == '\t')
         s++;
-    if (*s && strchr("#=-+*>|~`_:", *s)) {
+    if (*s && strchr("=-+~", *s)) {
         fo_buf_putc(b, '\\');
         return s;
     }

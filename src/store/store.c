@@ -321,6 +321,8 @@ fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created,
         rc = sqlite3_step(qc);
         if (rc == SQLITE_ROW)
             snprintf(verdict, sizeof verdict, "%s", (const char *)sqlite3_column_text(qc, 0));
+        for (char *p = verdict; *p; p++) /* one line: quick_check's report spans several */
+            if (*p == '\n' || *p == '\r') *p = ' ';
         sqlite3_finalize(qc);
     }
     if (rc != SQLITE_ROW || strcmp(verdict, "ok") != 0) {
