@@ -81,10 +81,11 @@ fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_re
 
 /* What fo_store_append wrote. */
 typedef struct fo_append_result {
-    long long entry;   /* the entry's id (an existing id when replaced) */
-    long long count;   /* entries of this kind and part kept (the revision or attempt number) */
-    long long version; /* the session's version after the write */
-    int replaced;      /* 1: a text revision replaced the previous one (coalesced) */
+    long long entry;     /* the entry's id (an existing id when replaced) */
+    long long count;     /* entries of this kind and part kept (the revision or attempt number) */
+    long long version;   /* the session's version after the write */
+    int replaced;        /* 1: a text revision replaced the previous one (coalesced) */
+    char created_at[32]; /* when it was written (ISO 8601, UTC) */
 } fo_append_result;
 
 /* Appends an entry whose body is JSON the server wrote; text_bytes is the student text it
@@ -103,6 +104,10 @@ fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const c
  * session; FO_STORE_ECORRUPT when SQLite cannot read it (never a partial answer). */
 fo_status fo_store_ledger_json(fo_store *s, long long id, long long since, fo_buf *out,
                                fo_error *err);
+/* The same without the "entries" member when entries == 0 (a write's answer carries its entry
+ * itself, so its delta holds the version, changed predictions and `missing`). */
+fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, int entries,
+                                  fo_buf *out, fo_error *err);
 /* The figure kept with an evidence entry, appended to out; 0 when there is none. */
 int fo_store_figure(fo_store *s, long long entry, fo_buf *out);
 /* The class: per part the predictions against the answers, completion counts, the governance

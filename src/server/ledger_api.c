@@ -189,7 +189,7 @@ static void changed_json(const fo_http_ctx *ctx, fo_json *j, long long sid, long
     fo_buf delta;
     fo_buf_init(&delta);
     fo_error e;
-    if (fo_store_ledger_json(ctx->store, sid, version - 1, &delta, &e) == FO_OK)
+    if (fo_store_ledger_json_ex(ctx->store, sid, version - 1, 0, &delta, &e) == FO_OK)
         fo_json_raw(j, "ledger", fo_buf_str(&delta));
     else
         fo_json_null(j, "ledger"); /* the write stands; the page reads GET /api/ledger?since= */
@@ -197,8 +197,10 @@ static void changed_json(const fo_http_ctx *ctx, fo_json *j, long long sid, long
 }
 
 /* Appends one entry and answers 201 with it: {id, kind, part, count, fingerprint, body,
- * version, replaced, ledger}; count is the revision (reflections, governance) or the attempt
- * number; replaced says a revision took the place of the previous one (same id). */
+ * created_at, version, replaced, ledger}; count is the revision (reflections, governance) or
+ * the attempt number; replaced says a revision took the place of the previous one (same id);
+ * ledger is what else changed ({session, track, created_at, version, since, predictions: [],
+ * missing}: no "entries", the entry is this answer). */
 static enum MHD_Result append_and_reply(const fo_http_ctx *ctx, struct MHD_Connection *c,
                                         long long sid, fo_entry_kind kind, const char *part,
                                         fo_buf *body, const char *fingerprint, size_t text_bytes,
@@ -223,6 +225,7 @@ static enum MHD_Result append_and_reply(const fo_http_ctx *ctx, struct MHD_Conne
     if (kind == FO_ENTRY_ATTEMPT) fo_json_int(&j, "attempts_left", FO_MAX_ATTEMPTS - res.count);
     fo_json_string(&j, "fingerprint", fingerprint);
     fo_json_raw(&j, "body", fo_buf_str(body));
+    fo_json_string(&j, "created_at", res.created_at);
     fo_json_int(&j, "version", res.version);
     fo_json_bool(&j, "replaced", res.replaced);
     changed_json(ctx, &j, sid, res.version);
@@ -419,7 +422,7 @@ static enum MHD_Result post_prediction(const fo_http_ctx *ctx, struct MHD_Connec
         fo_buf_puts(&out, ",");
         fo_buf delta;
         fo_buf_init(&delta);
-        if (fo_store_ledger_json(ctx->store, sid, version - 1, &delta, &e) == FO_OK)
+        if (fo_store_ledger_json_ex(ctx->store, sid, version - 1, 0, &delta, &e) == FO_OK)
             fo_buf_printf(&out, "\"ledger\":%s}", fo_buf_str(&delta));
         else
             fo_buf_puts(&out, "\"ledger\":null}");

@@ -390,6 +390,8 @@ void fo_store_close(fo_store *s) {
     free(s);
 }
 
+static const char *col_text(sqlite3_stmt *st, int i);
+
 /* The session's version, bumped: called inside a write transaction. -1 on failure. */
 static long long bump_version(fo_store *s, long long id) {
     sqlite3_stmt *st;
@@ -727,6 +729,19 @@ fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const c
         goto done;
     }
     out.entry = replace ? replace : sqlite3_last_insert_rowid(s->db);
+    st = cached(s, "SELECT created_at FROM entries WHERE id = ?");
+    step = SQLITE_ERROR;
+    if (st) {
+        sqlite3_bind_int64(st, 1, out.entry);
+        step = sqlite3_step(st);
+        if (step == SQLITE_ROW)
+            snprintf(out.created_at, sizeof out.created_at, "%s", col_text(st, 0));
+        release(st);
+    }
+    if (step != SQLITE_ROW) {
+        rc = finish_write(s, db_error_rc(s, err, "write", step), err);
+        goto done;
+    }
     if (figure_svg && !replace) {
         st = cached(s, "INSERT INTO figures(entry_id, svg) VALUES(?, ?)");
         step = SQLITE_ERROR;
@@ -809,6 +824,11 @@ static int json_missing(fo_json *j, fo_store *s, long long id) {
 
 fo_status fo_store_ledger_json(fo_store *s, long long id, long long since, fo_buf *out,
                                fo_error *err) {
+    return fo_store_ledger_json_ex(s, id, since, 1, out, err);
+}
+
+fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, int with_entries,
+                                  fo_buf *out, fo_error *err) {
     pthread_mutex_lock(&s->mu);
     fo_status rc = FO_OK;
     sqlite3_stmt *st = NULL;
@@ -871,6 +891,7 @@ fo_status fo_store_ledger_json(fo_store *s, long long id, long long since, fo_bu
     }
     fo_json_array_end(&j);
 
+    if (!with_entries) goto missing;
     fo_json_array_begin(&j, "entries");
     if ((st = cached(s, "SELECT id, kind, part, body, fingerprint, created_at FROM entries "
                         "WHERE session_id = ? AND version > ? ORDER BY id")) == NULL) {
@@ -899,6 +920,7 @@ fo_status fo_store_ledger_json(fo_store *s, long long id, long long since, fo_bu
         goto done;
     }
     fo_json_array_end(&j);
+missing:
     if (json_missing(&j, s, id) != 0) {
         rc = db_error(s, err, "read");
         goto done;
