@@ -552,24 +552,158 @@ static int instructor_ok(const fo_http_ctx *ctx, struct MHD_Connection *c) {
     return diff == 0;
 }
 
+/* ------------------------------------------------------------------ reports (off the workers) */
+
+/* A report is rendered on a thread of its own while its connection is suspended, so a large
+ * one (hundreds of kept figures, megabytes of HTML) never holds one of the server's worker
+ * threads: the API keeps answering meanwhile. Jobs run one at a time, in order; at most
+ * REPORT_QUEUE_MAX wait (503 beyond). A server started without MHD_ALLOW_SUSPEND_RESUME
+ * renders in the request, as before. */
+#define REPORT_QUEUE_MAX 32
+
+typedef struct report_job {
+    struct MHD_Connection *c;
+    fo_store *store;
+    long long sid;
+    fo_report_format f;
+    char format[8];
+    int state; /* 0 queued, 1 rendering, 2 done */
+    fo_status st;
+    fo_error e;
+    fo_buf out;
+    double done_at;
+    struct report_job *next;
+} report_job;
+
+static pthread_mutex_t job_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_cv = PTHREAD_COND_INITIALIZER;
+static report_job *jobs;
+static int report_thread_started;
+
+static void *report_worker(void *arg) {
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&job_mu);
+        report_job *j = NULL;
+        for (;;) {
+            for (report_job *k = jobs; k && !j; k = k->next)
+                if (k->state == 0) j = k;
+            if (j) break;
+            pthread_cond_wait(&job_cv, &job_mu);
+        }
+        j->state = 1;
+        pthread_mutex_unlock(&job_mu);
+        fo_buf_init(&j->out);
+        j->st = fo_report_render(j->store, j->sid, j->f, &j->out, &j->e);
+        pthread_mutex_lock(&job_mu);
+        j->state = 2;
+        j->done_at = now_s();
+        struct MHD_Connection *c = j->c;
+        pthread_mutex_unlock(&job_mu);
+        MHD_resume_connection(c); /* MHD calls the handler again: get_report answers */
+    }
+    return NULL;
+}
+
+static int can_suspend(struct MHD_Connection *c) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+    if (!ci || !ci->daemon) return 0;
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_FLAGS);
+    return di && (di->flags & MHD_ALLOW_SUSPEND_RESUME) == MHD_ALLOW_SUSPEND_RESUME;
+}
+
+static enum MHD_Result report_reply(struct MHD_Connection *c, long long sid, const char *format,
+                                    fo_report_format f, fo_status st, fo_error *e, fo_buf *b) {
+    if (st != FO_OK) {
+        fo_buf_free(b);
+        return refuse(c, e);
+    }
+    char disposition[96];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"fleetops-report-%lld.%s\"",
+             sid, format);
+    return fo_http_body(c, MHD_HTTP_OK, fo_report_content_type(f), b, "Content-Disposition",
+                        disposition);
+}
+
 static enum MHD_Result get_report(const fo_http_ctx *ctx, struct MHD_Connection *c, long long sid) {
     const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     if (!format) format = "md";
     fo_report_format f;
     if (fo_report_parse_format(format, &f) != 0)
         return fail(c, FO_EUSAGE, "unknown choice", "format", format, "one of: md, html, json");
-    fo_buf b;
-    fo_buf_init(&b);
-    fo_error e;
-    if (fo_report_render(ctx->store, sid, f, &b, &e) != FO_OK) {
-        fo_buf_free(&b);
-        return refuse(c, &e);
+    if (!can_suspend(c)) {
+        fo_buf b;
+        fo_buf_init(&b);
+        fo_error e;
+        fo_status st = fo_report_render(ctx->store, sid, f, &b, &e);
+        return report_reply(c, sid, format, f, st, &e, &b);
     }
-    char disposition[96];
-    snprintf(disposition, sizeof disposition, "attachment; filename=\"fleetops-report-%lld.%s\"",
-             sid, format);
-    return fo_http_body(c, MHD_HTTP_OK, fo_report_content_type(f), &b, "Content-Disposition",
-                        disposition);
+    pthread_mutex_lock(&job_mu);
+    report_job **at = &jobs, *mine = NULL;
+    size_t waiting = 0;
+    double t = now_s();
+    while (*at) { /* this connection's finished job; forget finished ones nobody took */
+        report_job *k = *at;
+        if (k->c == c && k->state == 2) {
+            *at = k->next;
+            mine = k;
+            continue;
+        }
+        if (k->state == 2 && t - k->done_at > 60) {
+            *at = k->next;
+            fo_buf_free(&k->out);
+            free(k);
+            continue;
+        }
+        waiting += k->state == 0;
+        at = &k->next;
+    }
+    if (mine) {
+        pthread_mutex_unlock(&job_mu);
+        enum MHD_Result r =
+            report_reply(c, mine->sid, mine->format, mine->f, mine->st, &mine->e, &mine->out);
+        free(mine);
+        return r;
+    }
+    if (waiting >= REPORT_QUEUE_MAX) {
+        pthread_mutex_unlock(&job_mu);
+        fo_error e;
+        char allowed[96];
+        snprintf(allowed, sizeof allowed, "at most %d reports waiting; try again in a few seconds",
+                 REPORT_QUEUE_MAX);
+        fo_error_set(&e, FO_EINTERNAL, "too many reports are being prepared", "format", format,
+                     allowed);
+        return fo_http_error(c, 503, &e);
+    }
+    report_job *j = calloc(1, sizeof *j);
+    if (!j) {
+        pthread_mutex_unlock(&job_mu);
+        return MHD_NO;
+    }
+    if (!report_thread_started) {
+        pthread_t th;
+        if (pthread_create(&th, NULL, report_worker, NULL) != 0) {
+            pthread_mutex_unlock(&job_mu);
+            free(j);
+            fo_buf b;
+            fo_buf_init(&b);
+            fo_error e;
+            fo_status st = fo_report_render(ctx->store, sid, f, &b, &e);
+            return report_reply(c, sid, format, f, st, &e, &b);
+        }
+        pthread_detach(th);
+        report_thread_started = 1;
+    }
+    j->c = c;
+    j->store = ctx->store;
+    j->sid = sid;
+    j->f = f;
+    snprintf(j->format, sizeof j->format, "%s", format);
+    *at = j; /* last: in order */
+    MHD_suspend_connection(c);
+    pthread_cond_signal(&job_cv);
+    pthread_mutex_unlock(&job_mu);
+    return MHD_YES;
 }
 
 enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c,
