@@ -82,6 +82,9 @@ static const char *const migrations[] = {
     "ALTER TABLE entries ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE entries ADD COLUMN text_bytes INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX entries_by_version ON entries(session_id, version);"
+    "UPDATE entries SET text_bytes = length(CAST(coalesce(json_extract(body, '$.text'), "
+    "json_extract(body, '$.justification'), '') AS BLOB)) WHERE kind IN ('reflection', "
+    "'governance');"
     "CREATE TABLE figures(entry_id INTEGER PRIMARY KEY REFERENCES entries(id), svg TEXT NOT "
     "NULL);",
 };
@@ -327,7 +330,7 @@ fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created,
     }
     if (rc != SQLITE_ROW || strcmp(verdict, "ok") != 0) {
         char msg[96];
-        snprintf(msg, sizeof msg, "the ledger is corrupt: %s",
+        snprintf(msg, sizeof msg, "the ledger is corrupt: %.70s",
                  rc == SQLITE_ROW ? verdict : sqlite3_errstr(rc));
         return open_refusal(s, err, path, msg,
                             "a ledger that passes PRAGMA quick_check: restore a backup "
