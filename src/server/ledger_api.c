@@ -264,13 +264,15 @@ static const char *get_string(json_t *obj, const char *key, size_t max, fo_error
         fo_error_set(e, FO_EUSAGE, "missing field", key, "", allowed);
         return NULL;
     }
-    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
-        strlen(json_string_value(v)) != json_string_length(v)) {
-        fo_error_set(e, FO_EUSAGE, "bad field", key, json_is_string(v) ? json_string_value(v) : "",
-                     allowed);
+    const char *s = json_string_value(v); /* NULL when not a string */
+    if (!s || json_string_length(v) == 0 || json_string_length(v) > max ||
+        strlen(s) != json_string_length(v)) {
+        fo_error_set(e, FO_EUSAGE,
+                     json_string_length(v) > max ? "value too long: nothing written" : "bad field",
+                     key, s ? s : "", allowed);
         return NULL;
     }
-    return json_string_value(v);
+    return s;
 }
 
 /* A JSON scalar as the text a CLI flag would carry: 1, 0 when not a scalar, -1 when it does
