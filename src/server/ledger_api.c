@@ -578,9 +578,27 @@ typedef struct report_job {
 } report_job;
 
 static pthread_mutex_t job_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t job_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t job_cv = PTHREAD_COND_INITIALIZER;  /* a job was queued */
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER; /* a job was finished */
 static report_job *jobs;
 static int report_thread_started;
+static int draining; /* fo_ledger_drain is waiting: reports render in the request */
+static int resuming; /* finished jobs whose connection is being resumed */
+
+static int jobs_pending(void) {
+    for (report_job *k = jobs; k; k = k->next)
+        if (k->state < 2) return 1;
+    return resuming > 0;
+}
+
+void fo_ledger_drain(void) {
+    pthread_mutex_lock(&job_mu);
+    draining++;
+    while (jobs_pending())
+        pthread_cond_wait(&done_cv, &job_mu);
+    draining--;
+    pthread_mutex_unlock(&job_mu);
+}
 
 static void *report_worker(void *arg) {
     (void)arg;
@@ -600,9 +618,14 @@ static void *report_worker(void *arg) {
         pthread_mutex_lock(&job_mu);
         j->state = 2;
         j->done_at = now_s();
-        struct MHD_Connection *c = j->c;
+        struct MHD_Connection *c = j->c; /* j may be taken and freed once the lock is let go */
+        resuming++;
         pthread_mutex_unlock(&job_mu);
         MHD_resume_connection(c); /* MHD calls the handler again: get_report answers */
+        pthread_mutex_lock(&job_mu);
+        resuming--;
+        pthread_cond_broadcast(&done_cv);
+        pthread_mutex_unlock(&job_mu);
     }
     return NULL;
 }
@@ -633,7 +656,10 @@ static enum MHD_Result get_report(const fo_http_ctx *ctx, struct MHD_Connection 
     fo_report_format f;
     if (fo_report_parse_format(format, &f) != 0)
         return fail(c, FO_EUSAGE, "unknown choice", "format", format, "one of: md, html, json");
-    if (!can_suspend(c)) {
+    pthread_mutex_lock(&job_mu);
+    int inline_render = draining > 0;
+    pthread_mutex_unlock(&job_mu);
+    if (inline_render || !can_suspend(c)) {
         fo_buf b;
         fo_buf_init(&b);
         fo_error e;
@@ -646,7 +672,9 @@ static enum MHD_Result get_report(const fo_http_ctx *ctx, struct MHD_Connection 
     double t = now_s();
     while (*at) { /* this connection's finished job; forget finished ones nobody took */
         report_job *k = *at;
-        if (k->c == c && k->state == 2) {
+        /* the same connection, session and format: a connection object reused by
+         * libmicrohttpd for another client after an abandoned job never gets that job */
+        if (k->c == c && k->state == 2 && k->sid == sid && k->f == f) {
             *at = k->next;
             mine = k;
             continue;

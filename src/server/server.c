@@ -311,6 +311,7 @@ unsigned fo_server_port(const fo_server *s) {
 
 void fo_server_stop(fo_server *s) {
     if (!s) return;
+    fo_ledger_drain(); /* no connection may be left suspended (reports, ledger_api.c) */
     MHD_stop_daemon(s->daemon);
     free(s);
 }
