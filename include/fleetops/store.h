@@ -32,7 +32,7 @@ typedef struct fo_quota {
     long long max_evidence;   /* evidence entries per session */
     long long max_revisions;  /* revisions kept per reflection (and governance) */
     long long max_text_bytes; /* bytes of student text kept per session, every revision */
-    double coalesce_s;        /* a revision within this many seconds replaces the previous */
+    double coalesce_s;        /* bursts of revisions this close keep their first and latest */
     /* per client address (enforced by the HTTP layer, ledger_api.c): token buckets that hold
      * a minute's worth and refill continuously */
     double sessions_per_minute; /* POST /api/session */
@@ -90,9 +90,10 @@ typedef struct fo_append_result {
 
 /* Appends an entry whose body is JSON the server wrote; text_bytes is the student text it
  * holds (counted against the quota). Attempts beyond FO_MAX_ATTEMPTS per part: FO_ECONFLICT;
- * quotas: FO_STORE_EQUOTA (nothing written). A reflection or governance revision within the
- * quota's coalesce_s of the previous one, or beyond max_revisions, replaces the latest kept
- * revision, so the last words are always kept. figure_svg (may be NULL) is the evidence's
+ * quotas: FO_STORE_EQUOTA (nothing written). Reflection and governance revisions coalesce by
+ * bursts (each within the quota's coalesce_s of the previous): the first and the latest of a
+ * burst are kept; beyond max_revisions a revision replaces the latest kept one. The last words
+ * are always kept. figure_svg (may be NULL) is the evidence's
  * figure, drawn once at capture and kept for the report. */
 fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const char *part,
                           const char *body_json, const char *fingerprint, size_t text_bytes,

@@ -641,15 +641,19 @@ fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const c
             goto done;
         }
     }
-    /* A text revision replaces the latest one when it follows it within coalesce_s, or when
-     * max_revisions are kept already: the newest words always survive. */
+    /* Revisions coalesce by bursts: of revisions each within coalesce_s of the previous one,
+     * the ledger keeps the first and the latest (a new one replaces the latest when that one
+     * followed its own predecessor within coalesce_s and is itself that recent); beyond
+     * max_revisions a new one replaces the latest. The newest words always survive. */
     long long replace = 0, replaced_bytes = 0;
     int text_kind = kind == FO_ENTRY_REFLECTION || kind == FO_ENTRY_GOVERNANCE;
     if (text_kind && before > 0) {
-        sqlite3_stmt *st = cached(s, "SELECT id, text_bytes, (julianday('now') - "
-                                     "julianday(created_at)) * 86400.0 FROM entries WHERE "
-                                     "session_id = ? AND kind = ? AND part = ? ORDER BY id DESC "
-                                     "LIMIT 1");
+        sqlite3_stmt *st = cached(
+            s, "SELECT e.id, e.text_bytes, (julianday('now') - julianday(e.created_at)) * 86400.0, "
+               "(julianday(e.created_at) - julianday((SELECT p.created_at FROM entries p WHERE "
+               "p.session_id = e.session_id AND p.kind = e.kind AND p.part = e.part AND p.id < "
+               "e.id ORDER BY p.id DESC LIMIT 1))) * 86400.0 FROM entries e WHERE e.session_id = "
+               "? AND e.kind = ? AND e.part = ? ORDER BY e.id DESC LIMIT 1");
         int step = SQLITE_ERROR;
         if (st) {
             sqlite3_bind_int64(st, 1, id);
@@ -658,7 +662,9 @@ fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const c
             step = sqlite3_step(st);
             if (step == SQLITE_ROW) {
                 double age = sqlite3_column_double(st, 2);
-                if ((q.coalesce_s > 0 && age < q.coalesce_s) ||
+                int has_prev = sqlite3_column_type(st, 3) != SQLITE_NULL;
+                double gap = sqlite3_column_double(st, 3);
+                if ((q.coalesce_s > 0 && age < q.coalesce_s && has_prev && gap < q.coalesce_s) ||
                     (q.max_revisions > 0 && before >= q.max_revisions)) {
                     replace = sqlite3_column_int64(st, 0);
                     replaced_bytes = sqlite3_column_int64(st, 1);
