@@ -12,9 +12,11 @@
 #      release_every_weeks=2, requests_per_week=2000), four HTML reports at once, and
 #      GET /api/roi timed meanwhile (issue 16's target: < 50 ms).
 # With FO_BENCH_JSON=FILE, one JSON line per figure for bench/reference/assemble.py.
+# FO_LEDGER_PARTS (default 123) picks the parts to run.
 # Usage: bench/ledger_session.sh BUILD/fleetops
 set -euo pipefail
 bin=$1
+parts=${FO_LEDGER_PARTS:-123}
 tmp=$(mktemp -d)
 pid=
 start_server() { # extra flags...
@@ -82,6 +84,7 @@ session() { # mode: new | full (a full GET /api/ledger after every write, as the
     req GET /api/ledger # a reload
 }
 for mode in new full; do
+    [[ $parts == *1* ]] || break
     start_server
     c0=$(cpu_ticks)
     session $mode
@@ -98,6 +101,7 @@ for mode in new full; do
 done
 
 # ---- 2. GET /api/ledger at 10 and 1,000 entries ---------------------------------------------
+if [[ $parts == *2* ]]; then
 start_server --coalesce-seconds 0 --max-revisions 100000 --writes-per-minute 0
 rm -f "$tmp/jar" "$tmp/log"
 req POST /api/session '{"track":"cloud-titan"}'
@@ -122,8 +126,10 @@ add_revisions 990
 version=$(curl -s -b "$tmp/jar" "$base/api/ledger" | sed -n 's/.*"version":\([0-9]*\).*/\1/p' | head -1)
 time_get "/api/ledger (1,000 entries)" /api/ledger 200
 time_get "/api/ledger?since=V (1,000 entries, 1 new)" "/api/ledger?since=$((version - 1))" 200
+fi
 
 # ---- 3. the report attack ---------------------------------------------------------------------
+[[ $parts == *3* ]] || exit 0
 start_server --max-evidence 300 --writes-per-minute 0
 rm -f "$tmp/jar" "$tmp/log"
 req POST /api/session '{"track":"cloud-titan"}'

@@ -215,8 +215,12 @@ static void evidence_figure(fo_buf *b, fo_store *s, json_t *entry) {
     json_t *id = json_object_get(entry, "id");
     fo_buf svg;
     fo_buf_init(&svg);
+    const fo_command *c = fo_command_find(str(json_object_get(entry, "body"), "command"));
     if (json_is_integer(id) && fo_store_figure(s, json_integer_value(id), &svg))
         fo_buf_printf(b, "<figure>%s</figure>\n", fo_buf_str(&svg));
+    else if (c && c->figure) /* captured before figures were kept: never redrawn here */
+        fo_buf_puts(b,
+                    "<p class=\"meta\">(figure not kept: captured by an earlier fleetops)</p>\n");
     fo_buf_free(&svg);
 }
 
