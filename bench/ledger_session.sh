@@ -92,7 +92,7 @@ for mode in new full; do
     read -r n up down refused < <(awk '{n++; up += $2; down += $3; if ($1 >= 400) bad++}
         END {print n, up, down, bad + 0}' "$tmp/log")
     cpu_ms=$(awk -v t=$((c1 - c0)) -v hz="$hz" 'BEGIN {printf "%.0f", 1000 * t / hz}')
-    db_kb=$(du -k "$tmp/ledger.db" | cut -f1)
+    db_kb=$(cat "$tmp"/ledger.db "$tmp"/ledger.db-wal 2>/dev/null | wc -c | awk '{printf "%d", $1 / 1000}')
     label=$([ $mode = new ] && echo "writes answer what changed" || echo "full ledger after each write (before)")
     printf '%-58s %4d requests (%d refused), %7.1f KB up, %8.1f KB down, server CPU %5d ms, ledger %d KB\n' \
         "ledger: a 45-minute session, $label" "$n" "$refused" "$(echo "$up / 1000" | bc -l)" \
