@@ -65,6 +65,7 @@ bench: deps-bench build web
 	rm -f build/bench_load.jsonl
 	FO_BENCH_JSON=build/bench_load.jsonl bench/server_load.sh ./build/fleetops $(LOAD_PATHS)
 	FO_BENCH_JSON=build/bench_load.jsonl bench/ledger_load.sh ./build/fleetops
+	FO_BENCH_JSON=build/bench_load.jsonl bench/ledger_session.sh ./build/fleetops
 	/usr/bin/python3 bench/reference/assemble.py build bench
 
 soak: deps-test build

@@ -34,15 +34,15 @@ static void *open_class(int students) {
             snprintf(r.predicted, sizeof r.predicted, "%d", 10 + i % 90);
             snprintf(r.actual, sizeof r.actual, "%d", 27 + p);
             snprintf(r.sentence, sizeof r.sentence, "You predicted %s.", r.predicted);
-            fo_store_lock(s->store, s->session, parts[p], &r, &e);
+            fo_store_lock(s->store, s->session, parts[p], &r, NULL, &e);
             fo_store_append(s->store, s->session, FO_ENTRY_REFLECTION, parts[p],
                             "{\"text\":\"Pairs of heterogeneous models grow as N squared.\"}", NULL,
-                            NULL, NULL, &e);
+                            40, NULL, NULL, &e);
         }
         fo_store_append(s->store, s->session, FO_ENTRY_GOVERNANCE, "ensemble",
                         i % 3 ? "{\"policy\":\"strict\",\"justification\":\"pin\"}"
                               : "{\"policy\":\"loose\",\"justification\":\"speed\"}",
-                        NULL, NULL, NULL, &e);
+                        NULL, 5, NULL, NULL, &e);
     }
     return s;
 }
@@ -81,7 +81,7 @@ static void bench_write(void *state) {
     ledger_state *s = state;
     fo_error e;
     fo_store_append(s->store, s->session, FO_ENTRY_REFLECTION, "roi",
-                    "{\"text\":\"A revised reflection.\"}", NULL, NULL, NULL, &e);
+                    "{\"text\":\"A revised reflection.\"}", NULL, 22, NULL, NULL, &e);
 }
 
 const bench_case bench_ledger_cases[] = {

@@ -20,7 +20,8 @@ command -v wrk >/dev/null || { echo "server_load: wrk is missing (scripts/deps.s
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${FO_LOAD_SECONDS:-5}
 tmp=$(mktemp -d)
-"$bin" serve --port 0 --threads 2 --db "$tmp/ledger.db" >"$tmp/out" &
+"$bin" serve --port 0 --threads 2 --db "$tmp/ledger.db" --create yes \
+    --writes-per-minute 0 --sessions-per-minute 0 >"$tmp/out" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 50); do grep -q serving "$tmp/out" && break; sleep 0.05; done

@@ -177,31 +177,106 @@
 
   /* ---------------------------------------------------------------- the server's ledger */
 
+  /* The ledger object keeps the whole ledger it last saw and applies each write's answer to
+   * it (issue 16): a write answers with its entry (or the reveal) and "ledger", what else
+   * changed ({session, version, predictions, missing}); GET api/ledger?since=VERSION answers
+   * only the rows written after VERSION. load() returns the same full-ledger shape as before
+   * ({session, track, created_at, version, predictions, entries, missing}), from the network
+   * only when the cache may be behind (a write from elsewhere, a refusal, the first load), so
+   * the traffic of a write no longer grows with the ledger. A reload starts from a full GET. */
   function serverLedger() {
+    let cache = null; /* the full ledger, as GET api/ledger answers it */
+    let fresh = false; /* the cache holds every write this page knows of */
+    const copy = (l) => (l ? JSON.parse(JSON.stringify(l)) : null);
+    const getLedger = async (query) => {
+      const r = await fetch(`api/ledger${query}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+      if (r.status === 401 || r.status === 403) return { session: null }; /* an older server */
+      const body = await readBody(r);
+      if (!r.ok) throw new ApiError(r.status, body);
+      return body;
+    };
+    const merge = (delta) => {
+      for (const p of delta.predictions || []) {
+        const i = cache.predictions.findIndex((x) => x.part === p.part);
+        if (i >= 0) cache.predictions[i] = p;
+        else cache.predictions.push(p);
+      }
+      for (const e of delta.entries || []) putEntry(e);
+      if (Array.isArray(delta.missing)) cache.missing = delta.missing;
+      if (typeof delta.version === 'number') cache.version = delta.version;
+    };
+    const putEntry = (e) => {
+      const i = cache.entries.findIndex((x) => x.id === e.id);
+      if (i >= 0) cache.entries[i] = e;
+      else {
+        cache.entries.push(e);
+        cache.entries.sort((x, y) => x.id - y.id);
+      }
+    };
+    /* A write's answer: applied when it follows the cached version, else the next load() asks
+     * for what changed since. */
+    const apply = (out, entry) => {
+      const d = out && out.ledger;
+      if (!cache || !d || d.session !== cache.session || typeof cache.version !== 'number' || out.version !== cache.version + 1) {
+        fresh = false;
+        return;
+      }
+      if (entry) putEntry({ id: out.id, kind: out.kind, part: out.part, body: out.body, fingerprint: out.fingerprint ?? null, created_at: out.created_at });
+      merge(d);
+    };
     const post = async (path, body) => {
       const r = await fetch(path, {
         method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(body), credentials: 'same-origin', keepalive: true,
       });
       const out = await readBody(r);
-      if (!r.ok) throw new ApiError(r.status, out);
+      if (!r.ok) {
+        fresh = false; /* a 409 means the ledger holds something this page has not seen */
+        throw new ApiError(r.status, out);
+      }
+      return out;
+    };
+    const write = async (path, body, entry) => {
+      const out = await post(path, body);
+      apply(out, entry);
       return out;
     };
     return {
       kind: 'server',
       async load() {
-        const r = await fetch('api/ledger', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
-        if (r.status === 401 || r.status === 403) return null; /* no session (yet), or a stale cookie */
-        const body = await readBody(r);
-        if (!r.ok) throw new ApiError(r.status, body);
-        return body;
+        if (cache && fresh) return copy(cache);
+        if (cache && typeof cache.version === 'number') {
+          const d = await getLedger(`?since=${cache.version}`);
+          if (d.session === null) {
+            cache = null;
+            return null;
+          }
+          if (d.session === cache.session) {
+            merge(d);
+            fresh = true;
+            return copy(cache);
+          }
+        }
+        const l = await getLedger('');
+        if (!l || l.session === null) {
+          cache = null;
+          return null; /* no session (yet), or a stale cookie */
+        }
+        cache = l;
+        fresh = typeof l.version === 'number';
+        return copy(cache);
       },
-      start: (track) => post('api/session', { track }),
-      lock: (part, value) => post('api/ledger/predictions', { part, value }),
-      evidence: (part, command, params) => post('api/ledger/evidence', { part, command, params }),
-      attempt: (params) => post('api/ledger/attempts', { part: 'canary', params }),
-      reflect: (part, text) => post('api/ledger/reflections', { part, text }),
-      governance: (policy, justification) => post('api/ledger/governance', { policy, justification }),
+      async start(track) {
+        const l = await post('api/session', { track });
+        cache = copy(l);
+        fresh = typeof l.version === 'number';
+        return l;
+      },
+      lock: (part, value) => write('api/ledger/predictions', { part, value }, false),
+      evidence: (part, command, params) => write('api/ledger/evidence', { part, command, params }, true),
+      attempt: (params) => write('api/ledger/attempts', { part: 'canary', params }, true),
+      reflect: (part, text) => write('api/ledger/reflections', { part, text }, true),
+      governance: (policy, justification) => write('api/ledger/governance', { policy, justification }, true),
       async download(format) {
         saveFile(`api/report?format=${encodeURIComponent(format)}`, '');
       },

@@ -18,6 +18,33 @@
 
 typedef struct fo_store fo_store;
 
+/* Refusals the store adds to fo_status (fo_store_http_status maps them to HTTP):
+ * FO_STORE_EQUOTA: a per-session quota (evidence entries, bytes of text): HTTP 413.
+ * FO_STORE_EGONE: the ledger file was removed or replaced while serving; writes stop: 503.
+ * FO_STORE_ECORRUPT: SQLite reported a corrupt or unreadable ledger: 500. */
+#define FO_STORE_EQUOTA   ((fo_status)64)
+#define FO_STORE_EGONE    ((fo_status)65)
+#define FO_STORE_ECORRUPT ((fo_status)66)
+int fo_store_http_status(fo_status s);
+
+/* Per-session quotas (0: no limit). Defaults in cmd_serve.c, sized in docs/SERVING.md. */
+typedef struct fo_quota {
+    long long max_evidence;   /* evidence entries per session */
+    long long max_revisions;  /* revisions kept per reflection (and governance) */
+    long long max_text_bytes; /* bytes of student text kept per session, every revision */
+    double coalesce_s;        /* bursts of revisions this close keep their first and latest */
+    /* per client address (enforced by the HTTP layer, ledger_api.c): token buckets that hold
+     * a minute's worth and refill continuously */
+    double sessions_per_minute; /* POST /api/session */
+    double writes_per_minute;   /* POST /api/ledger/... */
+} fo_quota;
+
+/* How fo_store_open treats a missing file. */
+typedef enum fo_store_mode {
+    FO_STORE_EXISTING, /* the file must exist (report, class; serve without --create) */
+    FO_STORE_CREATE    /* created when missing (serve --create, or the default path) */
+} fo_store_mode;
+
 typedef enum fo_entry_kind {
     FO_ENTRY_EVIDENCE,
     FO_ENTRY_ATTEMPT,
@@ -25,7 +52,15 @@ typedef enum fo_entry_kind {
     FO_ENTRY_GOVERNANCE
 } fo_entry_kind;
 
+/* Opens the ledger: refuses (FO_EUSAGE, one clear message naming "db") a missing file in
+ * FO_STORE_EXISTING mode, a read-only file, and a file PRAGMA quick_check finds corrupt.
+ * *created is set when the file did not exist (may be NULL). */
+fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created, fo_store **out,
+                             fo_error *err);
+/* fo_store_open_mode(path, FO_STORE_CREATE, NULL, ...). */
 fo_status fo_store_open(const char *path, fo_store **out, fo_error *err);
+void fo_store_set_quota(fo_store *s, const fo_quota *q);
+const fo_quota *fo_store_quota(const fo_store *s);
 void fo_store_close(fo_store *s);
 
 /* A new session with an unguessable token from the OS's random source. */
@@ -36,19 +71,46 @@ fo_status fo_store_session_create(fo_store *s, const char *track, long long *id,
 fo_status fo_store_session_auth(fo_store *s, const char *token, long long *id);
 fo_status fo_store_session_track(fo_store *s, long long id, char *track, size_t n);
 
-/* Locks a prediction once: FO_ECONFLICT if the part is already locked (never overwritten). */
-fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_reveal *r,
-                        fo_error *err);
-/* Appends an entry whose body is JSON the server wrote. Attempts beyond FO_MAX_ATTEMPTS per
- * part are refused with FO_ECONFLICT. On success *entry is the new entry's id and *count the
- * number of entries of this kind and part so far (the revision or attempt number). */
-fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const char *part,
-                          const char *body_json, const char *fingerprint, long long *entry,
-                          long long *count, fo_error *err);
+/* Every write bumps its session's version; each prediction and entry row carries the version
+ * that last wrote it, so fo_store_ledger_json(.., since, ..) can answer only what changed. */
 
-/* The whole ledger of one session as JSON: {session, track, predictions[], entries[],
- * missing[]}. FO_ENOTFOUND for an unknown session. */
-fo_status fo_store_ledger_json(fo_store *s, long long id, fo_buf *out, fo_error *err);
+/* Locks a prediction once: FO_ECONFLICT if the part is already locked (never overwritten).
+ * *version (may be NULL) is the session's version after the lock. */
+fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_reveal *r,
+                        long long *version, fo_error *err);
+
+/* What fo_store_append wrote. */
+typedef struct fo_append_result {
+    long long entry;     /* the entry's id (an existing id when replaced) */
+    long long count;     /* entries of this kind and part kept (the revision or attempt number) */
+    long long version;   /* the session's version after the write */
+    int replaced;        /* 1: a text revision replaced the previous one (coalesced) */
+    char created_at[32]; /* when it was written (ISO 8601, UTC) */
+} fo_append_result;
+
+/* Appends an entry whose body is JSON the server wrote; text_bytes is the student text it
+ * holds (counted against the quota). Attempts beyond FO_MAX_ATTEMPTS per part: FO_ECONFLICT;
+ * quotas: FO_STORE_EQUOTA (nothing written). Reflection and governance revisions coalesce by
+ * bursts (each within the quota's coalesce_s of the previous): the first and the latest of a
+ * burst are kept; beyond max_revisions a revision replaces the latest kept one. The last words
+ * are always kept. figure_svg (may be NULL) is the evidence's
+ * figure, drawn once at capture and kept for the report. */
+fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const char *part,
+                          const char *body_json, const char *fingerprint, size_t text_bytes,
+                          const char *figure_svg, fo_append_result *res, fo_error *err);
+
+/* The ledger of one session as JSON: {session, track, created_at, version, predictions[],
+ * entries[], missing[]}; with since >= 0 only the predictions and entries written after that
+ * version (and "since": since); since < 0 is the whole ledger. FO_ENOTFOUND for an unknown
+ * session; FO_STORE_ECORRUPT when SQLite cannot read it (never a partial answer). */
+fo_status fo_store_ledger_json(fo_store *s, long long id, long long since, fo_buf *out,
+                               fo_error *err);
+/* The same without the "entries" member when entries == 0 (a write's answer carries its entry
+ * itself, so its delta holds the version, changed predictions and `missing`). */
+fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, int entries,
+                                  fo_buf *out, fo_error *err);
+/* The figure kept with an evidence entry, appended to out; 0 when there is none. */
+int fo_store_figure(fo_store *s, long long entry, fo_buf *out);
 /* The class: per part the predictions against the answers, completion counts, the governance
  * split. Never any student text. */
 fo_status fo_store_class_json(fo_store *s, fo_buf *out, fo_error *err);

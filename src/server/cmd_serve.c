@@ -1,17 +1,30 @@
 /* cmd_serve.c — `fleetops serve`: parameters validated by the same command-table machinery as
  * every other command; the handler starts the server, prints the address to open, and waits
  * for Ctrl-C (SIGINT) or SIGTERM to stop it cleanly. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <signal.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fleetops/report.h"
 #include "fleetops/server.h"
 
-#define F(field) offsetof(fo_server_params, field)
+/* The server's parameters and the ledger's quotas (the store enforces them). */
+typedef struct serve_args {
+    fo_server_params server;
+    int create; /* 0 no, 1 yes */
+    long long max_evidence, max_revisions, max_text_bytes;
+    double coalesce_seconds, sessions_per_minute, writes_per_minute;
+} serve_args;
+
+#define F(field) offsetof(serve_args, server.field)
+#define Q(field) offsetof(serve_args, field)
+
+static const char *const no_yes[] = {"no", "yes", NULL};
 
 static const fo_param serve_params[] = {
     {.name = "listen",
@@ -43,7 +56,75 @@ static const fo_param serve_params[] = {
      .max = 4096,
      .def_str = "fleetops.db",
      .field = F(db),
-     .help = "The ledger's SQLite file (created if missing)"},
+     .help = "The ledger's SQLite file. Must exist unless --create yes (the default path, "
+             "fleetops.db, is created on first run); checked with PRAGMA quick_check at start"},
+    {.name = "create",
+     .type = FO_T_CHOICE,
+     .unit = "choice",
+     .choices = no_yes,
+     .def_choice = 0,
+     .field = Q(create),
+     .help = "yes: create --db if it is missing (said on stdout with its path); no: refuse a "
+             "missing ledger, so a deleted one is never silently replaced by an empty one"},
+    {.name = "max_evidence",
+     .type = FO_T_INT,
+     .unit = "entries",
+     .min = 1,
+     .max = 1e6,
+     .def = 200,
+     .field = Q(max_evidence),
+     .help = "Evidence entries per session (413 beyond). A diligent student captures about 20 "
+             "in a 45-minute lab; the default is 10x that"},
+    {.name = "max_revisions",
+     .type = FO_T_INT,
+     .unit = "revisions",
+     .min = 1,
+     .max = 1e6,
+     .def = 100,
+     .field = Q(max_revisions),
+     .help = "Revisions kept per reflection and for the governance justification; beyond it a "
+             "revision replaces the latest one (the last words are always kept). About 10 per "
+             "reflection in a lab after coalescing; the default is 10x that"},
+    {.name = "max_text_bytes",
+     .type = FO_T_INT,
+     .unit = "bytes",
+     .min = 1000,
+     .max = 1e9,
+     .def = 1000000,
+     .field = Q(max_text_bytes),
+     .help = "Bytes of student text kept per session, every revision counted (413 beyond). "
+             "Five texts of about 2 KB with about 10 kept revisions each is 100 KB; the default "
+             "is 10x that"},
+    {.name = "coalesce_seconds",
+     .type = FO_T_REAL,
+     .unit = "s",
+     .min = 0,
+     .max = 3600,
+     .def = 60,
+     .field = Q(coalesce_seconds),
+     .help = "A reflection revision saved within this many seconds of the previous one replaces "
+             "it (the page autosaves 1.5 s after typing stops); 0 keeps every revision"},
+    {.name = "sessions_per_minute",
+     .type = FO_T_REAL,
+     .unit = "sessions/min",
+     .min = 0,
+     .max = 1e6,
+     .def = 30,
+     .field = Q(sessions_per_minute),
+     .help = "New sessions a minute from one address (429 beyond; a minute's worth may come at "
+             "once). A student starts 1 to 4 (one per track), at most ~3 in a minute; the default "
+             "is 10x that. Raise it to the class size when the class shares one NAT address; 0: "
+             "no limit"},
+    {.name = "writes_per_minute",
+     .type = FO_T_REAL,
+     .unit = "writes/min",
+     .min = 0,
+     .max = 1e6,
+     .def = 300,
+     .field = Q(writes_per_minute),
+     .help = "Ledger writes a minute from one address (429 beyond; a minute's worth may come at "
+             "once). A diligent student peaks at ~30 (autosaves while typing, evidence, attempts); "
+             "the default is 10x that. Raise it for a class behind one NAT address; 0: no limit"},
     {.name = "instructor_token",
      .type = FO_T_STRING,
      .unit = "token",
@@ -55,13 +136,24 @@ static const fo_param serve_params[] = {
 
 static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
     (void)out;
-    fo_server_params p = {0};
-    fo_args_bind(a, &p);
+    serve_args sa = {0};
+    fo_args_bind(a, &sa);
+    fo_server_params p = sa.server;
     if (p.instructor_token && strlen(p.instructor_token) < 12)
         return fo_error_set(err, FO_EUSAGE, "instructor token too short", "instructor_token",
                             "(hidden)", "at least 12 characters");
     fo_store *store;
-    if (fo_store_open(p.db, &store, err) != FO_OK) return err->status;
+    int created = 0;
+    /* the default path is created on first run; a --db PATH only with --create yes */
+    fo_store_mode mode = sa.create || !fo_arg_given(a, "db") ? FO_STORE_CREATE : FO_STORE_EXISTING;
+    if (fo_store_open_mode(p.db, mode, &created, &store, err) != FO_OK) return err->status;
+    fo_quota q = {.max_evidence = sa.max_evidence,
+                  .max_revisions = sa.max_revisions,
+                  .max_text_bytes = sa.max_text_bytes,
+                  .coalesce_s = sa.coalesce_seconds,
+                  .sessions_per_minute = sa.sessions_per_minute,
+                  .writes_per_minute = sa.writes_per_minute};
+    fo_store_set_quota(store, &q);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -75,8 +167,16 @@ static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
     int v6 = p.listen[0] != '\0' && strchr(p.listen, ':');
     printf("fleetops: serving the lab at http://%s%s%s:%u/  (Ctrl-C stops)\n", v6 ? "[" : "",
            p.listen, v6 ? "]" : "", fo_server_port(s));
-    printf("fleetops: ledger in %s%s\n", p.db,
+    char *real = realpath(p.db, NULL);
+    printf("fleetops: ledger in %s (%s)%s\n", real ? real : p.db,
+           created ? "NEW: created empty now" : "existing, quick_check ok",
            p.instructor_token ? "; class view at /instructor?token=..." : "");
+    free(real);
+    printf("fleetops: quotas per session: %lld evidence entries, %lld revisions kept per text, "
+           "%lld bytes of text; revisions within %g s coalesce; per address: %g sessions and %g "
+           "writes a minute (0: no limit)\n",
+           q.max_evidence, q.max_revisions, q.max_text_bytes, q.coalesce_s, q.sessions_per_minute,
+           q.writes_per_minute);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

@@ -28,4 +28,9 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
                                 const char *method, const char *url, const char *body,
                                 size_t body_len, int *handled);
 
+/* Waits until every report being rendered off the worker threads is done and its connection
+ * resumed: called before the daemon stops (libmicrohttpd refuses to stop with a connection
+ * still suspended). */
+void fo_ledger_drain(void);
+
 #endif

@@ -3,10 +3,13 @@
  * Bodies are JSON (jansson), validated completely before anything is written, and every
  * write is one transaction in the store. Numbers the student did not type (reveals, evidence
  * results, attempt verdicts) are computed here through the command table, never taken from
- * the page. Every POST answers 201 with what it wrote; GET /api/ledger is the whole ledger.
+ * the page. Every POST answers 201 with what it wrote and "ledger": what changed (the
+ * ledger's JSON with only the rows this write touched, its new version and `missing`);
+ * GET /api/ledger is the whole ledger, GET /api/ledger?since=V what changed after version V.
+ * Per-session quotas are the store's (413); per-address rates are here (429).
  *
  *   POST /api/session                {"track"}                      -> sets the cookie
- *   GET  /api/ledger
+ *   GET  /api/ledger[?since=V]       200 {"session": null} without a valid session
  *   POST /api/ledger/predictions     {"part", "value"}              409 if already locked
  *   POST /api/ledger/evidence        {"part", "command", "params"}
  *   POST /api/ledger/attempts        {"part": "canary", "params"}   409 after 10
@@ -14,11 +17,15 @@
  *   POST /api/ledger/governance      {"policy": "loose"|"strict", "justification"}
  *   GET  /api/report?format=md|html|json
  *   GET  /api/class, GET /instructor  (instructor token: Authorization: Bearer T, or ?token=T) */
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fleetops/report.h"
 #include "fleetops/server.h"
@@ -50,53 +57,178 @@ static int command_in_part(const char *part, const char *cmd) {
     return 0;
 }
 
+/* An error with the status the store's refusals need (413, 503, 500) or fo_status_http's. */
+static enum MHD_Result refuse(struct MHD_Connection *c, const fo_error *e) {
+    return fo_http_error(c, (unsigned)fo_store_http_status(e->status), e);
+}
+
 static enum MHD_Result fail(struct MHD_Connection *c, fo_status st, const char *error,
                             const char *param, const char *value, const char *allowed) {
     fo_error e;
     fo_error_set(&e, st, error, param, value, allowed);
-    return fo_http_error(c, 0, &e);
+    return refuse(c, &e);
 }
 
 static enum MHD_Result send_ledger(const fo_http_ctx *ctx, struct MHD_Connection *c,
-                                   unsigned status, long long sid, const char *cookie) {
+                                   unsigned status, long long sid, long long since,
+                                   const char *cookie) {
     fo_buf b;
     fo_buf_init(&b);
     fo_error e;
-    if (fo_store_ledger_json(ctx->store, sid, &b, &e) != FO_OK) {
+    if (fo_store_ledger_json(ctx->store, sid, since, &b, &e) != FO_OK) {
         fo_buf_free(&b);
-        return fo_http_error(c, 0, &e);
+        return refuse(c, &e);
     }
     return fo_http_body(c, status, "application/json", &b, cookie ? "Set-Cookie" : NULL, cookie);
 }
 
+/* ------------------------------------------------------------ per-address rates (429) */
+
+/* Token buckets per client address: each holds a minute's worth of requests and refills
+ * continuously. A fixed table (no allocation per address); when an address has no slot, the
+ * least recently seen one in its probe window is reused, which can only forgive. */
+#define RATE_SLOTS 4096
+#define RATE_PROBE 8
+
+typedef struct rate_slot {
+    unsigned char addr[16];
+    int used;
+    double tokens[2]; /* left in the bucket: [0] sessions, [1] writes */
+    double at[2];     /* monotonic seconds of each bucket's last refill */
+    double seen;      /* last use, for reusing slots */
+} rate_slot;
+
+static rate_slot rate_table[RATE_SLOTS];
+static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* The client's address as 16 bytes (IPv4 mapped into IPv6) and as text. 0 if unknown. */
+static int client_address(struct MHD_Connection *c, unsigned char key[16], char *text, size_t n) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    memset(key, 0, 16);
+    if (!sa) return 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *v4 = (const struct sockaddr_in *)(const void *)sa;
+        key[10] = key[11] = 0xff;
+        memcpy(key + 12, &v4->sin_addr, 4);
+        inet_ntop(AF_INET, &v4->sin_addr, text, (socklen_t)n);
+        return 1;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)(const void *)sa;
+        memcpy(key, &v6->sin6_addr, 16);
+        inet_ntop(AF_INET6, &v6->sin6_addr, text, (socklen_t)n);
+        return 1;
+    }
+    return 0;
+}
+
+/* Takes one token from the address's bucket (which: 0 sessions, 1 writes); 0 when empty. */
+static int rate_take(struct MHD_Connection *c, int which, double per_minute, char *addr, size_t n) {
+    unsigned char key[16];
+    snprintf(addr, n, "?");
+    if (per_minute <= 0 || !client_address(c, key, addr, n)) return 1;
+    uint64_t h = 14695981039346656037ull;
+    for (int i = 0; i < 16; i++)
+        h = (h ^ key[i]) * 1099511628211ull;
+    double t = now_s();
+    pthread_mutex_lock(&rate_mu);
+    rate_slot *slot = NULL, *reuse = NULL;
+    for (size_t i = 0; i < RATE_PROBE && !slot; i++) {
+        rate_slot *r = &rate_table[(h + i) % RATE_SLOTS];
+        if (r->used && memcmp(r->addr, key, 16) == 0)
+            slot = r;
+        else if (!reuse || (reuse->used && (!r->used || r->seen < reuse->seen)))
+            reuse = r;
+    }
+    if (!slot) { /* a new address starts with full buckets */
+        slot = reuse;
+        memcpy(slot->addr, key, 16);
+        slot->used = 1;
+        slot->tokens[0] = slot->tokens[1] = 1e300;
+        slot->at[0] = slot->at[1] = t;
+    }
+    double *tokens = &slot->tokens[which];
+    *tokens += (t - slot->at[which]) * per_minute / 60.0;
+    if (*tokens > per_minute) *tokens = per_minute;
+    slot->at[which] = slot->seen = t;
+    int ok = *tokens >= 1.0;
+    if (ok) *tokens -= 1.0;
+    pthread_mutex_unlock(&rate_mu);
+    return ok;
+}
+
+static enum MHD_Result rate_refusal(struct MHD_Connection *c, int which, double per_minute,
+                                    const char *addr) {
+    int session = which == 0;
+    char allowed[160];
+    snprintf(allowed, sizeof allowed,
+             "at most %g %s a minute from one address (fleetops serve --%s)", per_minute,
+             session ? "new sessions" : "ledger writes",
+             session ? "sessions-per-minute" : "writes-per-minute");
+    fo_error e;
+    fo_error_set(&e, FO_EUSAGE,
+                 session ? "too many new sessions from this address: try again in a minute"
+                         : "too many writes from this address: slow down",
+                 session ? "sessions_per_minute" : "writes_per_minute", addr, allowed);
+    return fo_http_error(c, 429, &e);
+}
+
 static const char *const kind_names[] = {"evidence", "attempt", "reflection", "governance"};
 
-/* Appends one entry and answers 201 with it: {id, kind, part, count, fingerprint, body}; count
- * is the revision (reflections, governance) or the attempt number. The whole ledger is GET
- * /api/ledger; a write answers with what it wrote, so its cost does not grow with the ledger. */
+/* The rows one write changed, as the ledger's JSON since the version before it: the page
+ * applies it to the ledger it holds (its version tells the page whether it missed a write). */
+static void changed_json(const fo_http_ctx *ctx, fo_json *j, long long sid, long long version) {
+    fo_buf delta;
+    fo_buf_init(&delta);
+    fo_error e;
+    if (fo_store_ledger_json_ex(ctx->store, sid, version - 1, 0, &delta, &e) == FO_OK)
+        fo_json_raw(j, "ledger", fo_buf_str(&delta));
+    else
+        fo_json_null(j, "ledger"); /* the write stands; the page reads GET /api/ledger?since= */
+    fo_buf_free(&delta);
+}
+
+/* Appends one entry and answers 201 with it: {id, kind, part, count, fingerprint, body,
+ * created_at, version, replaced, ledger}; count is the revision (reflections, governance) or
+ * the attempt number; replaced says a revision took the place of the previous one (same id);
+ * ledger is what else changed ({session, track, created_at, version, since, predictions: [],
+ * missing}: no "entries", the entry is this answer). */
 static enum MHD_Result append_and_reply(const fo_http_ctx *ctx, struct MHD_Connection *c,
                                         long long sid, fo_entry_kind kind, const char *part,
-                                        fo_buf *body, const char *fingerprint) {
+                                        fo_buf *body, const char *fingerprint, size_t text_bytes,
+                                        const char *figure) {
     fo_error e;
-    long long id = 0, count = 0;
-    fo_status st = fo_store_append(ctx->store, sid, kind, part, fo_buf_str(body), fingerprint, &id,
-                                   &count, &e);
+    fo_append_result res;
+    fo_status st = fo_store_append(ctx->store, sid, kind, part, fo_buf_str(body), fingerprint,
+                                   text_bytes, figure, &res, &e);
     if (st != FO_OK) {
         fo_buf_free(body);
-        return fo_http_error(c, 0, &e);
+        return refuse(c, &e);
     }
     fo_buf out;
     fo_buf_init(&out);
     fo_json j;
     fo_json_init(&j, &out);
     fo_json_object_begin(&j, NULL);
-    fo_json_int(&j, "id", id);
+    fo_json_int(&j, "id", res.entry);
     fo_json_string(&j, "kind", kind_names[kind]);
     fo_json_string(&j, "part", part);
-    fo_json_int(&j, "count", count);
-    if (kind == FO_ENTRY_ATTEMPT) fo_json_int(&j, "attempts_left", FO_MAX_ATTEMPTS - count);
+    fo_json_int(&j, "count", res.count);
+    if (kind == FO_ENTRY_ATTEMPT) fo_json_int(&j, "attempts_left", FO_MAX_ATTEMPTS - res.count);
     fo_json_string(&j, "fingerprint", fingerprint);
     fo_json_raw(&j, "body", fo_buf_str(body));
+    fo_json_string(&j, "created_at", res.created_at);
+    fo_json_int(&j, "version", res.version);
+    fo_json_bool(&j, "replaced", res.replaced);
+    changed_json(ctx, &j, sid, res.version);
     fo_json_object_end(&j);
     fo_buf_free(body);
     return fo_http_json(c, MHD_HTTP_CREATED, &out);
@@ -108,6 +240,10 @@ static int authenticate(const fo_http_ctx *ctx, struct MHD_Connection *c, long l
     const char *token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
     fo_status s = fo_store_session_auth(ctx->store, token, sid);
     if (s == FO_OK) return 1;
+    if (s != FO_EUNAUTHORIZED && s != FO_EFORBIDDEN) {
+        *ret = fail(c, s, "the ledger is unreadable: see the server's log", "session", "", "");
+        return 0;
+    }
     *ret = s == FO_EUNAUTHORIZED
                ? fail(c, s, "no session: start one with POST /api/session", "session", "", "")
                : fail(c, s, "this session is not yours or does not exist", "session", "", "");
@@ -128,18 +264,23 @@ static const char *get_string(json_t *obj, const char *key, size_t max, fo_error
         fo_error_set(e, FO_EUSAGE, "missing field", key, "", allowed);
         return NULL;
     }
-    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
-        strlen(json_string_value(v)) != json_string_length(v)) {
-        fo_error_set(e, FO_EUSAGE, "bad field", key, json_is_string(v) ? json_string_value(v) : "",
-                     allowed);
+    const char *s = json_string_value(v); /* NULL when not a string */
+    if (!s || json_string_length(v) == 0 || json_string_length(v) > max ||
+        strlen(s) != json_string_length(v)) {
+        fo_error_set(e, FO_EUSAGE,
+                     json_string_length(v) > max ? "value too long: nothing written" : "bad field",
+                     key, s ? s : "", allowed);
         return NULL;
     }
-    return json_string_value(v);
+    return s;
 }
 
-/* A JSON scalar as the text a CLI flag would carry. */
+/* A JSON scalar as the text a CLI flag would carry: 1, 0 when not a scalar, -1 when it does
+ * not fit in n - 1 bytes (refused by the caller: never cut). */
 static int scalar_text(json_t *v, char *out, size_t n) {
     if (json_is_string(v)) {
+        if (json_string_length(v) >= n || strlen(json_string_value(v)) != json_string_length(v))
+            return -1;
         snprintf(out, n, "%s", json_string_value(v));
         return 1;
     }
@@ -151,9 +292,10 @@ static int scalar_text(json_t *v, char *out, size_t n) {
         fo_buf b;
         fo_buf_init(&b);
         fo_json_format_number(&b, json_real_value(v));
+        int fits = b.len < n;
         snprintf(out, n, "%s", fo_buf_str(&b));
         fo_buf_free(&b);
-        return 1;
+        return fits ? 1 : -1;
     }
     return 0;
 }
@@ -162,10 +304,20 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+#define VALUE_MAX 128 /* bytes of a parameter's value, with its NUL */
+
+/* 400 for a value longer than its limit, naming the limit. */
+static fo_status too_long(fo_error *e, const char *param, json_t *v, size_t max) {
+    char allowed[96];
+    snprintf(allowed, sizeof allowed, "a value of at most %zu bytes", max);
+    return fo_error_set(e, FO_EUSAGE, "value too long: nothing written", param,
+                        json_is_string(v) ? json_string_value(v) : "", allowed);
+}
+
 typedef struct run_params {
     const char *names[FO_MAX_PARAMS];
     const char *values[FO_MAX_PARAMS];
-    char storage[FO_MAX_PARAMS][128];
+    char storage[FO_MAX_PARAMS][VALUE_MAX];
     size_t n;
     uint64_t fingerprint; /* FNV-1a 64 of the command and its sorted name=value pairs */
 } run_params;
@@ -204,7 +356,12 @@ static fo_status collect_params(json_t *params, const char *cmd, const char *tra
     }
     for (size_t i = 0; i < nk; i++) {
         json_t *val = json_object_get(params, keys[i]);
-        if (!scalar_text(val, rp->storage[rp->n], sizeof rp->storage[rp->n]))
+        if (strlen(keys[i]) > 64)
+            return fo_error_set(e, FO_EUSAGE, "parameter name too long", "params", "",
+                                "a parameter name of at most 64 bytes");
+        int got = scalar_text(val, rp->storage[rp->n], sizeof rp->storage[rp->n]);
+        if (got < 0) return too_long(e, keys[i], val, VALUE_MAX - 1);
+        if (!got)
             return fo_error_set(e, FO_EUSAGE, "parameter is not a number or a string", keys[i], "",
                                 "a number or a string");
         rp->names[rp->n] = keys[i];
@@ -215,11 +372,13 @@ static fo_status collect_params(json_t *params, const char *cmd, const char *tra
     return FO_OK;
 }
 
-/* Runs a command and returns its JSON result (caller frees), or NULL with `e` filled. */
-static char *run_command(const char *cmd, const run_params *rp, fo_error *e) {
+/* Runs a command and returns its JSON result (caller frees), or NULL with `e` filled. With
+ * figure != NULL the command's figure is drawn in the same run (kept with the evidence, so the
+ * report never runs the command again). */
+static char *run_command(const char *cmd, const run_params *rp, fo_buf *figure, fo_error *e) {
     fo_buf out;
     fo_buf_init(&out);
-    fo_output o = {&out, NULL, NULL};
+    fo_output o = {&out, figure, NULL};
     if (fo_command_run_kv(cmd, rp->names, rp->values, rp->n, &o, e) != FO_OK) {
         fo_buf_free(&out);
         return NULL;
@@ -234,23 +393,43 @@ static void params_json(fo_json *j, const run_params *rp) {
     fo_json_object_end(j);
 }
 
+#define PREDICTION_MAX 64 /* bytes of a prediction, with its NUL */
+
 static enum MHD_Result post_prediction(const fo_http_ctx *ctx, struct MHD_Connection *c,
                                        long long sid, const char *track, json_t *body) {
     fo_error e;
     const char *part = get_string(body, "part", 32, &e);
-    if (!part) return fo_http_error(c, 0, &e);
-    char value[64];
+    if (!part) return refuse(c, &e);
+    char value[PREDICTION_MAX];
     json_t *v = json_object_get(body, "value");
-    if (!v || !scalar_text(v, value, sizeof value))
-        return fail(c, FO_EUSAGE, "missing field", "value", "", "your prediction");
+    int got = v ? scalar_text(v, value, sizeof value) : 0;
+    if (got < 0) {
+        too_long(&e, "value", v, sizeof value - 1);
+        return refuse(c, &e);
+    }
+    if (!got) return fail(c, FO_EUSAGE, "missing field", "value", "", "your prediction");
     fo_reveal r;
-    if (fo_lab_reveal(part, track, value, &r, &e) != FO_OK) return fo_http_error(c, 0, &e);
-    if (fo_store_lock(ctx->store, sid, part, &r, &e) != FO_OK) return fo_http_error(c, 0, &e);
+    if (fo_lab_reveal(part, track, value, &r, &e) != FO_OK) return refuse(c, &e);
+    long long version = 0;
+    if (fo_store_lock(ctx->store, sid, part, &r, &version, &e) != FO_OK) return refuse(c, &e);
     fo_buf out;
     fo_buf_init(&out);
     fo_json j;
     fo_json_init(&j, &out);
     fo_lab_reveal_json(&j, part, &r);
+    /* the reveal's object, with the version and what changed appended inside it */
+    if (out.len && out.data[out.len - 1] == '}') {
+        out.len--;
+        fo_buf_printf(&out, ",\"version\":%lld", version);
+        fo_buf_puts(&out, ",");
+        fo_buf delta;
+        fo_buf_init(&delta);
+        if (fo_store_ledger_json_ex(ctx->store, sid, version - 1, 0, &delta, &e) == FO_OK)
+            fo_buf_printf(&out, "\"ledger\":%s}", fo_buf_str(&delta));
+        else
+            fo_buf_puts(&out, "\"ledger\":null}");
+        fo_buf_free(&delta);
+    }
     return fo_http_json(c, MHD_HTTP_CREATED, &out);
 }
 
@@ -258,26 +437,33 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
                                      long long sid, const char *track, json_t *body, int attempt) {
     fo_error e;
     const char *part = get_string(body, "part", 32, &e);
-    if (!part) return fo_http_error(c, 0, &e);
+    if (!part) return refuse(c, &e);
     if (!part_known(part))
         return fail(c, FO_EUSAGE, "unknown part", "part", part, "roi, canary, ensemble, crisis");
     const char *cmd = attempt ? "canary" : get_string(body, "command", 32, &e);
-    if (!cmd) return fo_http_error(c, 0, &e);
+    if (!cmd) return refuse(c, &e);
     if (attempt && strcmp(part, "canary") != 0)
         return fail(c, FO_EUSAGE, "attempts belong to Part 2", "part", part, "canary");
     if (!command_in_part(part, cmd))
         return fail(c, FO_EUSAGE, "command does not belong to this part", "command", cmd, part);
     run_params rp;
     if (collect_params(json_object_get(body, "params"), cmd, track, &rp, &e) != FO_OK)
-        return fo_http_error(c, 0, &e);
+        return refuse(c, &e);
     int has_hours = 0;
     for (size_t i = 0; i < rp.n; i++)
         has_hours |= strcmp(rp.names[i], "attempt_hours") == 0;
     if (attempt && !has_hours)
         return fail(c, FO_EUSAGE, "missing field", "attempt_hours", "",
                     "the proposed shadow duration in hours, inside params");
-    char *result = run_command(cmd, &rp, &e);
-    if (!result) return fo_http_error(c, 0, &e);
+    const fo_command *command = fo_command_find(cmd);
+    fo_buf figure;
+    fo_buf_init(&figure);
+    int draw = !attempt && command && command->figure;
+    char *result = run_command(cmd, &rp, draw ? &figure : NULL, &e);
+    if (!result) {
+        fo_buf_free(&figure);
+        return refuse(c, &e);
+    }
     fo_buf b;
     fo_buf_init(&b);
     fo_json j;
@@ -298,27 +484,30 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
     free(result);
     char fp[20];
     snprintf(fp, sizeof fp, "%016llx", (unsigned long long)rp.fingerprint);
-    return append_and_reply(ctx, c, sid, attempt ? FO_ENTRY_ATTEMPT : FO_ENTRY_EVIDENCE, part, &b,
-                            fp);
+    enum MHD_Result r =
+        append_and_reply(ctx, c, sid, attempt ? FO_ENTRY_ATTEMPT : FO_ENTRY_EVIDENCE, part, &b, fp,
+                         0, draw && figure.len ? fo_buf_str(&figure) : NULL);
+    fo_buf_free(&figure);
+    return r;
 }
 
 static enum MHD_Result post_text(const fo_http_ctx *ctx, struct MHD_Connection *c, long long sid,
                                  json_t *body, int governance) {
     fo_error e;
     const char *part = governance ? "ensemble" : get_string(body, "part", 32, &e);
-    if (!part) return fo_http_error(c, 0, &e);
+    if (!part) return refuse(c, &e);
     if (!governance && !part_known(part))
         return fail(c, FO_EUSAGE, "unknown part", "part", part, "roi, canary, ensemble, crisis");
     const char *policy = NULL;
     if (governance) {
         policy = get_string(body, "policy", 16, &e);
-        if (!policy) return fo_http_error(c, 0, &e);
+        if (!policy) return refuse(c, &e);
         if (strcmp(policy, "loose") != 0 && strcmp(policy, "strict") != 0)
             return fail(c, FO_EUSAGE, "unknown choice", "policy", policy, "one of: loose, strict");
     }
     const char *field = governance ? "justification" : "text";
     const char *text = get_string(body, field, FO_MAX_TEXT_BYTES, &e);
-    if (!text) return fo_http_error(c, 0, &e);
+    if (!text) return refuse(c, &e);
     fo_buf b;
     fo_buf_init(&b);
     fo_json j;
@@ -328,24 +517,26 @@ static enum MHD_Result post_text(const fo_http_ctx *ctx, struct MHD_Connection *
     fo_json_string(&j, field, text);
     fo_json_object_end(&j);
     return append_and_reply(ctx, c, sid, governance ? FO_ENTRY_GOVERNANCE : FO_ENTRY_REFLECTION,
-                            part, &b, NULL);
+                            part, &b, NULL, strlen(text), NULL);
 }
 
 static enum MHD_Result post_session(const fo_http_ctx *ctx, struct MHD_Connection *c,
                                     json_t *body) {
     fo_error e;
     const char *track = get_string(body, "track", 32, &e);
-    if (!track) return fo_http_error(c, 0, &e);
+    if (!track) return refuse(c, &e);
     if (!fo_lab_track(track))
         return fail(c, FO_EUSAGE, "unknown choice", "track", track,
                     "one of: cloud-titan, edge-guardian, mobile-nomad, tiny-pioneer");
+    char addr[64];
+    double rate = fo_store_quota(ctx->store)->sessions_per_minute;
+    if (!rate_take(c, 0, rate, addr, sizeof addr)) return rate_refusal(c, 0, rate, addr);
     long long sid;
     char token[FO_TOKEN_MAX], cookie[FO_TOKEN_MAX + 96];
-    if (fo_store_session_create(ctx->store, track, &sid, token, &e) != FO_OK)
-        return fo_http_error(c, 0, &e);
+    if (fo_store_session_create(ctx->store, track, &sid, token, &e) != FO_OK) return refuse(c, &e);
     snprintf(cookie, sizeof cookie,
              COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=" COOKIE_MAX_AGE, token);
-    return send_ledger(ctx, c, MHD_HTTP_CREATED, sid, cookie);
+    return send_ledger(ctx, c, MHD_HTTP_CREATED, sid, -1, cookie);
 }
 
 /* The instructor's token from "Authorization: Bearer T" or ?token=T, compared in constant
@@ -363,24 +554,186 @@ static int instructor_ok(const fo_http_ctx *ctx, struct MHD_Connection *c) {
     return diff == 0;
 }
 
+/* ------------------------------------------------------------------ reports (off the workers) */
+
+/* A report is rendered on a thread of its own while its connection is suspended, so a large
+ * one (hundreds of kept figures, megabytes of HTML) never holds one of the server's worker
+ * threads: the API keeps answering meanwhile. Jobs run one at a time, in order; at most
+ * REPORT_QUEUE_MAX wait (503 beyond). A server started without MHD_ALLOW_SUSPEND_RESUME
+ * renders in the request, as before. */
+#define REPORT_QUEUE_MAX 32
+
+typedef struct report_job {
+    struct MHD_Connection *c;
+    fo_store *store;
+    long long sid;
+    fo_report_format f;
+    char format[8];
+    int state; /* 0 queued, 1 rendering, 2 done */
+    fo_status st;
+    fo_error e;
+    fo_buf out;
+    double done_at;
+    struct report_job *next;
+} report_job;
+
+static pthread_mutex_t job_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_cv = PTHREAD_COND_INITIALIZER;  /* a job was queued */
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER; /* a job was finished */
+static report_job *jobs;
+static int report_thread_started;
+static int draining; /* fo_ledger_drain is waiting: reports render in the request */
+static int resuming; /* finished jobs whose connection is being resumed */
+
+static int jobs_pending(void) {
+    for (report_job *k = jobs; k; k = k->next)
+        if (k->state < 2) return 1;
+    return resuming > 0;
+}
+
+void fo_ledger_drain(void) {
+    pthread_mutex_lock(&job_mu);
+    draining++;
+    while (jobs_pending())
+        pthread_cond_wait(&done_cv, &job_mu);
+    draining--;
+    pthread_mutex_unlock(&job_mu);
+}
+
+static void *report_worker(void *arg) {
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&job_mu);
+        report_job *j = NULL;
+        for (;;) {
+            for (report_job *k = jobs; k && !j; k = k->next)
+                if (k->state == 0) j = k;
+            if (j) break;
+            pthread_cond_wait(&job_cv, &job_mu);
+        }
+        j->state = 1;
+        pthread_mutex_unlock(&job_mu);
+        fo_buf_init(&j->out);
+        j->st = fo_report_render(j->store, j->sid, j->f, &j->out, &j->e);
+        pthread_mutex_lock(&job_mu);
+        j->state = 2;
+        j->done_at = now_s();
+        struct MHD_Connection *c = j->c; /* j may be taken and freed once the lock is let go */
+        resuming++;
+        pthread_mutex_unlock(&job_mu);
+        MHD_resume_connection(c); /* MHD calls the handler again: get_report answers */
+        pthread_mutex_lock(&job_mu);
+        resuming--;
+        pthread_cond_broadcast(&done_cv);
+        pthread_mutex_unlock(&job_mu);
+    }
+    return NULL;
+}
+
+static int can_suspend(struct MHD_Connection *c) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+    if (!ci || !ci->daemon) return 0;
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_FLAGS);
+    return di && (di->flags & MHD_ALLOW_SUSPEND_RESUME) == MHD_ALLOW_SUSPEND_RESUME;
+}
+
+static enum MHD_Result report_reply(struct MHD_Connection *c, long long sid, const char *format,
+                                    fo_report_format f, fo_status st, fo_error *e, fo_buf *b) {
+    if (st != FO_OK) {
+        fo_buf_free(b);
+        return refuse(c, e);
+    }
+    char disposition[96];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"fleetops-report-%lld.%s\"",
+             sid, format);
+    return fo_http_body(c, MHD_HTTP_OK, fo_report_content_type(f), b, "Content-Disposition",
+                        disposition);
+}
+
 static enum MHD_Result get_report(const fo_http_ctx *ctx, struct MHD_Connection *c, long long sid) {
     const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     if (!format) format = "md";
     fo_report_format f;
     if (fo_report_parse_format(format, &f) != 0)
         return fail(c, FO_EUSAGE, "unknown choice", "format", format, "one of: md, html, json");
-    fo_buf b;
-    fo_buf_init(&b);
-    fo_error e;
-    if (fo_report_render(ctx->store, sid, f, &b, &e) != FO_OK) {
-        fo_buf_free(&b);
-        return fo_http_error(c, 0, &e);
+    pthread_mutex_lock(&job_mu);
+    int inline_render = draining > 0;
+    pthread_mutex_unlock(&job_mu);
+    if (inline_render || !can_suspend(c)) {
+        fo_buf b;
+        fo_buf_init(&b);
+        fo_error e;
+        fo_status st = fo_report_render(ctx->store, sid, f, &b, &e);
+        return report_reply(c, sid, format, f, st, &e, &b);
     }
-    char disposition[96];
-    snprintf(disposition, sizeof disposition, "attachment; filename=\"fleetops-report-%lld.%s\"",
-             sid, format);
-    return fo_http_body(c, MHD_HTTP_OK, fo_report_content_type(f), &b, "Content-Disposition",
-                        disposition);
+    pthread_mutex_lock(&job_mu);
+    report_job **at = &jobs, *mine = NULL;
+    size_t waiting = 0;
+    double t = now_s();
+    while (*at) { /* this connection's finished job; forget finished ones nobody took */
+        report_job *k = *at;
+        /* the same connection, session and format: a connection object reused by
+         * libmicrohttpd for another client after an abandoned job never gets that job */
+        if (k->c == c && k->state == 2 && k->sid == sid && k->f == f) {
+            *at = k->next;
+            mine = k;
+            continue;
+        }
+        if (k->state == 2 && t - k->done_at > 60) {
+            *at = k->next;
+            fo_buf_free(&k->out);
+            free(k);
+            continue;
+        }
+        waiting += k->state == 0;
+        at = &k->next;
+    }
+    if (mine) {
+        pthread_mutex_unlock(&job_mu);
+        enum MHD_Result r =
+            report_reply(c, mine->sid, mine->format, mine->f, mine->st, &mine->e, &mine->out);
+        free(mine);
+        return r;
+    }
+    if (waiting >= REPORT_QUEUE_MAX) {
+        pthread_mutex_unlock(&job_mu);
+        fo_error e;
+        char allowed[96];
+        snprintf(allowed, sizeof allowed, "at most %d reports waiting; try again in a few seconds",
+                 REPORT_QUEUE_MAX);
+        fo_error_set(&e, FO_EINTERNAL, "too many reports are being prepared", "format", format,
+                     allowed);
+        return fo_http_error(c, 503, &e);
+    }
+    report_job *j = calloc(1, sizeof *j);
+    if (!j) {
+        pthread_mutex_unlock(&job_mu);
+        return MHD_NO;
+    }
+    if (!report_thread_started) {
+        pthread_t th;
+        if (pthread_create(&th, NULL, report_worker, NULL) != 0) {
+            pthread_mutex_unlock(&job_mu);
+            free(j);
+            fo_buf b;
+            fo_buf_init(&b);
+            fo_error e;
+            fo_status st = fo_report_render(ctx->store, sid, f, &b, &e);
+            return report_reply(c, sid, format, f, st, &e, &b);
+        }
+        pthread_detach(th);
+        report_thread_started = 1;
+    }
+    j->c = c;
+    j->store = ctx->store;
+    j->sid = sid;
+    j->f = f;
+    snprintf(j->format, sizeof j->format, "%s", format);
+    *at = j; /* last: in order */
+    MHD_suspend_connection(c);
+    pthread_cond_signal(&job_cv);
+    pthread_mutex_unlock(&job_mu);
+    return MHD_YES;
 }
 
 enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c,
@@ -431,7 +784,7 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
         fo_error e;
         if (fo_store_class_json(ctx->store, &b, &e) != FO_OK) {
             fo_buf_free(&b);
-            return fo_http_error(c, 0, &e);
+            return refuse(c, &e);
         }
         return fo_http_json(c, MHD_HTTP_OK, &b);
     }
@@ -453,11 +806,39 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
             return r;
         }
     }
-    long long sid = 0;
+    long long sid = 0, since = -1;
     enum MHD_Result ret = MHD_NO;
+    if (is_get == 0) { /* ?since=VERSION: only what changed after it */
+        const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+        if (v) {
+            char *end;
+            since = strtoll(v, &end, 10);
+            if (!*v || *end || since < 0 || strlen(v) > 18)
+                return fail(c, FO_EUSAGE, "bad parameter", "since", v,
+                            "a ledger version: an integer >= 0 from a previous answer");
+        }
+    }
+    if (is_get == 0) { /* a visit with no session (or a stale cookie) is not an error */
+        fo_status why = fo_store_session_auth(
+            ctx->store, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE), &sid);
+        if (why == FO_EUNAUTHORIZED || why == FO_EFORBIDDEN) {
+            fo_buf none;
+            fo_buf_init(&none);
+            fo_buf_puts(&none, "{\"session\":null}");
+            return fo_http_json(c, MHD_HTTP_OK, &none);
+        }
+    }
     if (!authenticate(ctx, c, &sid, &ret)) {
         json_decref(json);
         return ret;
+    }
+    if (post) {
+        char addr[64];
+        double rate = fo_store_quota(ctx->store)->writes_per_minute;
+        if (!rate_take(c, 1, rate, addr, sizeof addr)) {
+            json_decref(json);
+            return rate_refusal(c, 1, rate, addr);
+        }
     }
     char track[64] = "";
     fo_store_session_track(ctx->store, sid, track, sizeof track);
@@ -478,7 +859,7 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
         ret = post_text(ctx, c, sid, json, 1);
         break;
     case 10:
-        ret = send_ledger(ctx, c, MHD_HTTP_OK, sid, NULL);
+        ret = send_ledger(ctx, c, MHD_HTTP_OK, sid, since, NULL);
         break;
     case 11:
         ret = get_report(ctx, c, sid);

@@ -261,7 +261,8 @@ fo_server *fo_server_start(const fo_server_params *p, fo_store *store, fo_error 
     struct sockaddr_in v4 = {0};
     struct sockaddr_in6 v6 = {0};
     struct sockaddr *addr;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    /* suspend/resume: reports render off the worker threads (ledger_api.c) */
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (inet_pton(AF_INET, p->listen, &v4.sin_addr) == 1) {
         v4.sin_family = AF_INET;
         v4.sin_port = htons((uint16_t)p->port);
@@ -310,6 +311,7 @@ unsigned fo_server_port(const fo_server *s) {
 
 void fo_server_stop(fo_server *s) {
     if (!s) return;
+    fo_ledger_drain(); /* no connection may be left suspended (reports, ledger_api.c) */
     MHD_stop_daemon(s->daemon);
     free(s);
 }

@@ -2,6 +2,7 @@
  * with their parameters validated by the same command-table machinery as every command. */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "fleetops/report.h"
 
@@ -39,12 +40,11 @@ static const fo_param report_params_spec[] = {
 };
 
 static fo_status open_existing(const char *path, fo_store **s, fo_error *err) {
-    FILE *f = fopen(path, "rb"); /* never create an empty ledger by asking for a report */
-    if (!f)
-        return fo_error_set(err, FO_EUSAGE, "no such ledger database", "db", path,
-                            "the file `fleetops serve --db PATH` wrote");
-    fclose(f);
-    return fo_store_open(path, s, err);
+    /* never create an empty ledger by asking for a report */
+    fo_status st = fo_store_open_mode(path, FO_STORE_EXISTING, NULL, s, err);
+    if (st == FO_EUSAGE && strcmp(err->error, "no ledger at this path") == 0)
+        snprintf(err->allowed, sizeof err->allowed, "the file `fleetops serve --db PATH` wrote");
+    return st;
 }
 
 static fo_status run_report(const fo_args *a, fo_output *out, fo_error *err) {

@@ -1,12 +1,16 @@
 /* report.c — the lab report (report.h), rendered from the ledger's JSON (jansson). Evidence
- * figures are drawn again from the stored parameters through the command table, so the
- * report's figures are the page's figures, and student text passes through one escaping
- * function per format. */
+ * figures are the ones drawn through the command table when the evidence was captured and kept
+ * with it (fo_store_figure): a report costs what it shows and never runs a command. Student
+ * text passes through one escaping function per format; in Markdown it is escaped by block
+ * (a line can never start a heading, rule, list, quote, fence or indented code) as well as
+ * inline (backslashes, never HTML entities). */
 #include "fleetops/report.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "fleetops/lab.h"
 
@@ -26,20 +30,54 @@ const char *fo_report_content_type(fo_report_format f) {
     return types[f];
 }
 
-/* Text that came from a student or the database, made inert for the format. Markdown gets
- * < and > escaped too (Markdown viewers render raw HTML tags) and its own markup characters
- * backslashed. */
+/* Markdown: the start of a line (after the "> " that keeps student text in its quote) may not
+ * open a block. Leading spaces and tabs are dropped (no indented code); a first character that
+ * could open a heading, setext underline, thematic break, list, quote, fence or table is
+ * backslashed; so is the "." or ")" of an ordered list's number ("1\. "). */
+static const char *md_line_start(fo_buf *b, const char *s) {
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s && strchr("=-+~", *s)) {
+        fo_buf_putc(b, '\\');
+        return s;
+    }
+    const char *d = s;
+    while (*d >= '0' && *d <= '9')
+        d++;
+    if (d > s && (*d == '.' || *d == ')')) {
+        fo_buf_append(b, s, (size_t)(d - s));
+        fo_buf_putc(b, '\\');
+        return d;
+    }
+    return s;
+}
+
+/* Text that came from a student or the database, made inert for the format. HTML: entities.
+ * Markdown: every ASCII punctuation character that has a meaning is backslashed (so < > &
+ * stay literal text, never HTML), and each line is escaped by block (md_line_start); a
+ * newline continues the quote the text sits in. JSON (code spans): as is. */
 static void text(fo_buf *b, fo_report_format f, const char *s) {
+    if (f == FO_REPORT_MD && s) s = md_line_start(b, s);
     for (; s && *s; s++) {
+        if (f == FO_REPORT_MD) {
+            if (*s == '\n') {
+                fo_buf_puts(b, "\n> ");
+                s = md_line_start(b, s + 1) - 1;
+            } else if (*s != '\r') {
+                if (strchr("\\`*_[]#|<>&!", *s)) fo_buf_putc(b, '\\');
+                fo_buf_putc(b, *s);
+            }
+            continue;
+        }
         switch (*s) {
         case '<':
-            fo_buf_puts(b, "&lt;");
+            fo_buf_puts(b, f == FO_REPORT_HTML ? "&lt;" : "<");
             break;
         case '>':
-            fo_buf_puts(b, "&gt;");
+            fo_buf_puts(b, f == FO_REPORT_HTML ? "&gt;" : ">");
             break;
         case '&':
-            fo_buf_puts(b, f == FO_REPORT_MD ? "&" : "&amp;");
+            fo_buf_puts(b, f == FO_REPORT_HTML ? "&amp;" : "&");
             break;
         case '"':
             fo_buf_puts(b, f == FO_REPORT_HTML ? "&quot;" : "\"");
@@ -48,15 +86,25 @@ static void text(fo_buf *b, fo_report_format f, const char *s) {
             fo_buf_puts(b, f == FO_REPORT_HTML ? "&#39;" : "'");
             break;
         case '\n':
-            fo_buf_puts(b, f == FO_REPORT_HTML ? "<br>" : "\n> ");
+            fo_buf_puts(b, f == FO_REPORT_HTML ? "<br>" : "\n");
             break;
         case '\r':
             break;
         default:
-            if (f == FO_REPORT_MD && strchr("\\`*_[]#|", *s)) fo_buf_putc(b, '\\');
             fo_buf_putc(b, *s);
         }
     }
+}
+
+/* "2026-12-06T14:05:31.123Z" -> "6 Dec 2026, 14:05 UTC" (the text as is when it is not one). */
+static void readable_time(char *out, size_t n, const char *iso) {
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y, mo, d, h, mi;
+    if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5 && mo >= 1 && mo <= 12)
+        snprintf(out, n, "%d %s %d, %02d:%02d UTC", d, months[mo - 1], y, h, mi);
+    else
+        snprintf(out, n, "%s", iso);
 }
 
 static const char *str(json_t *o, const char *key) {
@@ -104,42 +152,79 @@ static const char *const key_results[][7] = {
     {"crisis", "summary", NULL},
 };
 
-static void value_text(fo_buf *b, json_t *v) {
-    if (json_is_string(v))
-        fo_buf_puts(b, json_string_value(v));
-    else if (json_is_number(v))
-        fo_buf_printf(b, "%.6g", json_number_value(v));
-    else if (json_is_boolean(v))
-        fo_buf_puts(b, json_is_true(v) ? "yes" : "no");
-    else
-        fo_buf_puts(b, "n/a");
+/* An integer with thousands separators: 15703 -> "15,703". */
+static void grouped(fo_buf *b, double v) {
+    char digits[40];
+    snprintf(digits, sizeof digits, "%.0f", fabs(v));
+    if (v < 0 && digits[0] != '0') fo_buf_putc(b, '-');
+    size_t n = strlen(digits);
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0) fo_buf_putc(b, ',');
+        fo_buf_putc(b, digits[i]);
+    }
 }
 
-/* Re-draws an evidence figure from its stored parameters. */
-static void evidence_figure(fo_buf *b, const char *cmd, json_t *params) {
-    const char *names[FO_MAX_PARAMS], *values[FO_MAX_PARAMS];
-    size_t n = 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach(params, k, v) {
-        if (n < FO_MAX_PARAMS && json_is_string(v)) {
-            names[n] = k;
-            values[n++] = json_string_value(v);
+static int ends_with(const char *s, const char *tail) {
+    size_t a = strlen(s), b = strlen(tail);
+    return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+/* A result in a reader's words, with its unit from its name: _usd dollars, _hours, _days,
+ * _weeks, accuracies and confidences as percents, counts with separators. */
+static void value_text_key(fo_buf *b, const char *key, json_t *v) {
+    if (json_is_string(v)) {
+        fo_buf_puts(b, json_string_value(v));
+    } else if (json_is_boolean(v)) {
+        fo_buf_puts(b, json_is_true(v) ? "yes" : "no");
+    } else if (json_is_number(v)) {
+        double x = json_number_value(v);
+        if (!isfinite(x)) {
+            fo_buf_puts(b, "n/a");
+        } else if (ends_with(key, "_usd")) {
+            if (x < 0) fo_buf_putc(b, '-');
+            fo_buf_putc(b, '$');
+            grouped(b, fabs(x));
+        } else if (ends_with(key, "_hours") || strcmp(key, "hours") == 0) {
+            fo_buf_printf(b, "%.1f h", x);
+        } else if (ends_with(key, "_days")) {
+            fo_buf_printf(b, "%.1f days", x);
+        } else if (ends_with(key, "_weeks")) {
+            fo_buf_printf(b, "%.0f weeks", x);
+        } else if (strstr(key, "accuracy") || strstr(key, "confidence")) {
+            fo_buf_printf(b, "%.1f%%", 100.0 * x);
+        } else if (x == floor(x) && fabs(x) < 1e15) {
+            grouped(b, x);
+        } else {
+            fo_buf_printf(b, "%.3g", x);
         }
+    } else {
+        fo_buf_puts(b, "n/a");
     }
-    fo_buf json, svg;
-    fo_buf_init(&json);
+}
+
+/* A result key in words: "break_even_models" -> "break-even models". */
+static void key_words(fo_buf *b, const char *key) {
+    for (const char *k = key; *k; k++) {
+        if (strcmp(k, "_usd") == 0 || strcmp(k, "_hours") == 0) break;
+        fo_buf_putc(b, *k == '_' ? ' ' : *k);
+    }
+}
+
+/* The figure kept with the evidence when it was captured: the report never runs a command. */
+static void evidence_figure(fo_buf *b, fo_store *s, json_t *entry) {
+    json_t *id = json_object_get(entry, "id");
+    fo_buf svg;
     fo_buf_init(&svg);
-    fo_output o = {&json, &svg, NULL};
-    fo_error e;
-    const fo_command *c = fo_command_find(cmd);
-    if (c && c->figure && fo_command_run_kv(cmd, names, values, n, &o, &e) == FO_OK)
+    const fo_command *c = fo_command_find(str(json_object_get(entry, "body"), "command"));
+    if (json_is_integer(id) && fo_store_figure(s, json_integer_value(id), &svg))
         fo_buf_printf(b, "<figure>%s</figure>\n", fo_buf_str(&svg));
-    fo_buf_free(&json);
+    else if (c && c->figure) /* captured before figures were kept: never redrawn here */
+        fo_buf_puts(b,
+                    "<p class=\"meta\">(figure not kept: captured by an earlier fleetops)</p>\n");
     fo_buf_free(&svg);
 }
 
-static void evidence(fo_buf *b, fo_report_format f, json_t *entry) {
+static void evidence(fo_buf *b, fo_store *s, fo_report_format f, json_t *entry) {
     json_t *body = json_object_get(entry, "body");
     const char *cmd = str(body, "command");
     json_t *params = json_object_get(body, "params"), *result = json_object_get(body, "result");
@@ -162,18 +247,22 @@ static void evidence(fo_buf *b, fo_report_format f, json_t *entry) {
         for (size_t j = 1; j < 7 && key_results[i][j]; j++) {
             json_t *r = json_object_get(result, key_results[i][j]);
             if (!r) continue;
-            fo_buf_printf(&line, "%s%s = ", line.len ? ", " : "", key_results[i][j]);
-            value_text(&line, r);
+            fo_buf_puts(&line, line.len ? ", " : "");
+            key_words(&line, key_results[i][j]);
+            fo_buf_puts(&line, " = ");
+            value_text_key(&line, key_results[i][j], r);
         }
     }
     text(b, f, fo_buf_str(&line));
-    fo_buf_printf(b, " (captured %s, fingerprint %s)", str(entry, "created_at"),
-                  str(entry, "fingerprint"));
+    char when[64];
+    readable_time(when, sizeof when, str(entry, "created_at"));
+    fo_buf_printf(b, " (captured %s, fingerprint %s)", when, str(entry, "fingerprint"));
     fo_buf_puts(b, f == FO_REPORT_HTML ? "</li>\n" : "\n");
-    if (f == FO_REPORT_HTML) evidence_figure(b, cmd, params);
+    if (f == FO_REPORT_HTML) evidence_figure(b, s, entry);
     fo_buf_free(&line);
 }
 
+/* Each try of the 10-Iteration Rule: the hours proposed and the verdict in words. */
 static void attempts(fo_buf *b, fo_report_format f, json_t *entries, const char *part) {
     size_t i, n = 0;
     json_t *e;
@@ -183,24 +272,30 @@ static void attempts(fo_buf *b, fo_report_format f, json_t *entries, const char 
         if (n++ == 0) {
             heading(b, f, 3, "Attempts (the 10-Iteration Rule)");
             fo_buf_puts(b, f == FO_REPORT_HTML
-                               ? "<table><tr><th>#</th><th>hours</th><th>confidence</th>"
-                                 "<th>Safety Lead</th><th>release</th><th>advice</th></tr>\n"
-                               : "| # | hours | confidence | Safety Lead | release | advice |\n"
-                                 "|---|---|---|---|---|---|\n");
+                               ? "<table><tr><th>#</th><th>shadow window</th><th>confidence "
+                                 "reached</th><th>verdict</th></tr>\n"
+                               : "| # | shadow window | confidence reached | verdict |\n"
+                                 "|---|---|---|---|\n");
         }
-        fo_buf cell;
-        fo_buf_init(&cell);
-        const char *keys[] = {"hours", "achieved_confidence", "safety_ok", "release_ok", "advice"};
+        fo_buf cell[3];
+        for (int k = 0; k < 3; k++)
+            fo_buf_init(&cell[k]);
+        value_text_key(&cell[0], "hours", json_object_get(a, "hours"));
+        value_text_key(&cell[1], "confidence", json_object_get(a, "achieved_confidence"));
+        int safe = json_is_true(json_object_get(a, "safety_ok"));
+        int fits = json_is_true(json_object_get(a, "release_ok"));
+        fo_buf_puts(&cell[2], safe && fits ? "passes: confident enough and fits the release cycle"
+                              : safe       ? "fails: longer than the release cycle"
+                              : fits       ? "fails: not confident enough yet"
+                                           : "fails: not confident enough and too long");
         fo_buf_printf(b, f == FO_REPORT_HTML ? "<tr><td>%zu</td>" : "| %zu |", n);
-        for (size_t k = 0; k < 5; k++) {
-            fo_buf_reset(&cell);
-            value_text(&cell, json_object_get(a, keys[k]));
+        for (int k = 0; k < 3; k++) {
             fo_buf_puts(b, f == FO_REPORT_HTML ? "<td>" : " ");
-            text(b, f, fo_buf_str(&cell));
+            text(b, f, fo_buf_str(&cell[k]));
             fo_buf_puts(b, f == FO_REPORT_HTML ? "</td>" : " |");
+            fo_buf_free(&cell[k]);
         }
         fo_buf_puts(b, f == FO_REPORT_HTML ? "</tr>\n" : "\n");
-        fo_buf_free(&cell);
     }
     if (n) fo_buf_puts(b, f == FO_REPORT_HTML ? "</table>\n" : "\n");
 }
@@ -219,7 +314,8 @@ static json_t *latest(json_t *entries, const char *kind, const char *part, size_
     return last;
 }
 
-static void render_part(fo_buf *b, fo_report_format f, json_t *ledger, const fo_lab_part *p) {
+static void render_part(fo_buf *b, fo_store *s, fo_report_format f, json_t *ledger,
+                        const fo_lab_part *p) {
     char title[128];
     snprintf(title, sizeof title, "Part %d: %s", p->number, p->title);
     heading(b, f, 2, title);
@@ -236,7 +332,7 @@ static void render_part(fo_buf *b, fo_report_format f, json_t *ledger, const fo_
             heading(b, f, 3, "Evidence");
             if (f == FO_REPORT_HTML) fo_buf_puts(b, "<ul>\n");
         }
-        evidence(b, f, e);
+        evidence(b, s, f, e);
     }
     if (n) fo_buf_puts(b, f == FO_REPORT_HTML ? "</ul>\n" : "\n");
     attempts(b, f, entries, p->id);
@@ -247,11 +343,13 @@ static void render_part(fo_buf *b, fo_report_format f, json_t *ledger, const fo_
     if (r) {
         fo_buf_puts(b, f == FO_REPORT_HTML ? "<blockquote>" : "> ");
         text(b, f, str(json_object_get(r, "body"), "text"));
+        char when[64];
+        readable_time(when, sizeof when, str(r, "created_at"));
         fo_buf_printf(b,
                       f == FO_REPORT_HTML ? "</blockquote>\n<p class=\"meta\">revision %zu of "
                                             "%zu, %s</p>\n"
                                           : "\n\n_revision %zu of %zu, %s_\n\n",
-                      revs, revs, str(r, "created_at"));
+                      revs, revs, when);
     } else {
         para(b, f, "Reflection:", "not written yet");
     }
@@ -273,7 +371,7 @@ fo_status fo_report_render(fo_store *s, long long session, fo_report_format f, f
                            fo_error *err) {
     fo_buf raw;
     fo_buf_init(&raw);
-    fo_status st = fo_store_ledger_json(s, session, &raw, err);
+    fo_status st = fo_store_ledger_json(s, session, -1, &raw, err);
     if (st != FO_OK) {
         fo_buf_free(&raw);
         return st;
@@ -298,7 +396,9 @@ fo_status fo_report_render(fo_store *s, long long session, fo_report_format f, f
     heading(out, f, 1, "fleetops lab report");
     para(out, f, "Chapter:", ch->title);
     char who[200];
-    snprintf(who, sizeof who, "session %lld, started %s", session, str(ledger, "created_at"));
+    char when[64];
+    readable_time(when, sizeof when, str(ledger, "created_at"));
+    snprintf(who, sizeof who, "session %lld, started %s", session, when);
     para(out, f, "Session:", who);
     fo_buf_puts(out, f == FO_REPORT_HTML
                          ? (complete ? "<div class=\"complete\">" : "<div class=\"incomplete\">")
@@ -333,13 +433,13 @@ fo_status fo_report_render(fo_store *s, long long session, fo_report_format f, f
         if (strcmp(str(e, "part"), "crisis") != 0 || strcmp(str(e, "kind"), "evidence") != 0)
             continue;
         if (n++ == 0 && f == FO_REPORT_HTML) fo_buf_puts(out, "<ul>\n");
-        evidence(out, f, e);
+        evidence(out, s, f, e);
     }
     if (n && f == FO_REPORT_HTML) fo_buf_puts(out, "</ul>\n");
     size_t np;
     const fo_lab_part *parts = fo_lab_parts(&np);
     for (size_t p = 0; p < np; p++)
-        render_part(out, f, ledger, &parts[p]);
+        render_part(out, s, f, ledger, &parts[p]);
     heading(out, f, 2, "Governance decision");
     size_t revs;
     json_t *g = latest(entries, "governance", "ensemble", &revs);

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fleetops/json.h"
 
@@ -33,6 +35,18 @@ struct fo_store {
     int stopping;
     int dirty;           /* committed writes not yet checkpointed */
     double last_write_s; /* monotonic time of the last write */
+    fo_quota quota;
+    char *path;
+    /* The files the server opened (db, -wal, -shm): a write first checks they are still the
+     * same files, so a ledger removed or replaced while serving stops writes (503) instead of
+     * writing into an unlinked file that vanishes at the next start. */
+    struct {
+        dev_t dev;
+        ino_t ino;
+        int known;
+    } files[3];
+    int gone;           /* the files were removed or replaced: logged once, writes refused */
+    int corrupt_logged; /* SQLite reported corruption: logged once */
 };
 
 static const char *const migrations[] = {
@@ -61,14 +75,63 @@ static const char *const migrations[] = {
     "  fingerprint TEXT,"
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));"
     "CREATE INDEX entries_by_session ON entries(session_id, kind, part, id);",
+    /* 2: versions (what changed since), the text each entry holds (the quota), figures drawn
+     * once at capture (the report never recomputes) */
+    "ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE predictions ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE entries ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE entries ADD COLUMN text_bytes INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX entries_by_version ON entries(session_id, version);"
+    "UPDATE entries SET text_bytes = length(CAST(coalesce(json_extract(body, '$.text'), "
+    "json_extract(body, '$.justification'), '') AS BLOB)) WHERE kind IN ('reflection', "
+    "'governance');"
+    "CREATE TABLE figures(entry_id INTEGER PRIMARY KEY REFERENCES entries(id), svg TEXT NOT "
+    "NULL);",
 };
 
 static const char *const kind_names[] = {"evidence", "attempt", "reflection", "governance"};
 
-static fo_status db_error(fo_store *s, fo_error *err, const char *what) {
+int fo_store_http_status(fo_status s) {
+    switch ((int)s) {
+    case (int)FO_STORE_EQUOTA:
+        return 413;
+    case (int)FO_STORE_EGONE:
+        return 503;
+    case (int)FO_STORE_ECORRUPT:
+        return 500;
+    default:
+        return fo_status_http(s);
+    }
+}
+
+static int is_corruption(int rc) {
+    rc &= 0xff;
+    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || rc == SQLITE_IOERR;
+}
+
+/* Any SQLite failure: corruption (and I/O errors) are FO_STORE_ECORRUPT with a message that
+ * says so, logged once on stderr; anything else FO_EINTERNAL. Never taken for "no rows". */
+static fo_status db_error_rc(fo_store *s, fo_error *err, const char *what, int rc) {
     char msg[96];
+    if (is_corruption(rc) || is_corruption(sqlite3_errcode(s->db))) {
+        snprintf(msg, sizeof msg, "the ledger is unreadable (%s): %s", what,
+                 sqlite3_errstr(rc ? rc : sqlite3_errcode(s->db)));
+        if (!s->corrupt_logged) {
+            s->corrupt_logged = 1;
+            fprintf(stderr,
+                    "fleetops serve: the ledger %s is corrupt or unreadable (%s): answering "
+                    "500; stop the server and see docs/SERVING.md\n",
+                    s->path ? s->path : "", sqlite3_errstr(rc ? rc : sqlite3_errcode(s->db)));
+        }
+        return fo_error_set(err, FO_STORE_ECORRUPT, msg, "", "",
+                            "a ledger that passes PRAGMA quick_check");
+    }
     snprintf(msg, sizeof msg, "ledger %s failed: %s", what, sqlite3_errmsg(s->db));
     return fo_error_set(err, FO_EINTERNAL, msg, "", "", "");
+}
+
+static fo_status db_error(fo_store *s, fo_error *err, const char *what) {
+    return db_error_rc(s, err, what, sqlite3_errcode(s->db));
 }
 
 static sqlite3_stmt *cached(fo_store *s, const char *sql) {
@@ -100,8 +163,10 @@ static fo_status migrate(fo_store *s, fo_error *err) {
     sqlite3_stmt *st;
     int version = 0;
     if ((st = cached(s, "PRAGMA user_version")) == NULL) return db_error(s, err, "open");
-    if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) version = sqlite3_column_int(st, 0);
     release(st);
+    if (rc != SQLITE_ROW) return db_error_rc(s, err, "open", rc);
     int latest = (int)(sizeof migrations / sizeof migrations[0]);
     if (version > latest) {
         char v[32];
@@ -167,42 +232,145 @@ static void note_write(fo_store *s) {
     s->last_write_s = monotonic_s();
 }
 
-fo_status fo_store_open(const char *path, fo_store **out, fo_error *err) {
+static const char *const file_suffix[3] = {"", "-wal", "-shm"};
+
+/* Records (remember = 1) or checks the identity of the db, -wal and -shm files. 0 when a file
+ * the server opened is gone or is another file now. */
+static int files_intact(fo_store *s, int remember) {
+    char p[4200];
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", s->path, file_suffix[i]);
+        struct stat st;
+        int ok = stat(p, &st) == 0;
+        if (remember) {
+            s->files[i].known = ok;
+            if (ok) s->files[i].dev = st.st_dev, s->files[i].ino = st.st_ino;
+        } else if (s->files[i].known &&
+                   (!ok || st.st_dev != s->files[i].dev || st.st_ino != s->files[i].ino)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Before every write, under the mutex: FO_STORE_EGONE (and one log line) when the ledger's
+ * files were removed or replaced since the server opened them. */
+static fo_status check_files(fo_store *s, fo_error *err) {
+    int moved = 0;
+    if (!s->gone) {
+        sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+        if (moved || !files_intact(s, 0)) {
+            s->gone = 1;
+            fprintf(stderr,
+                    "fleetops serve: the ledger %s (or its -wal/-shm) was removed or replaced "
+                    "while serving: writes stop (503); restore the files and restart\n",
+                    s->path);
+        }
+    }
+    if (!s->gone) return FO_OK;
+    return fo_error_set(err, FO_STORE_EGONE,
+                        "the ledger file was removed or replaced while serving: nothing written",
+                        "db", "", "the teacher restores the ledger and restarts the server");
+}
+
+static fo_status open_refusal(fo_store *s, fo_error *err, const char *path, const char *error,
+                              const char *allowed) {
+    fo_error_set(err, FO_EUSAGE, error, "db", path, allowed);
+    fo_store_close(s);
+    return FO_EUSAGE;
+}
+
+fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created, fo_store **out,
+                             fo_error *err) {
     *out = NULL;
+    struct stat pst;
+    int exists = stat(path, &pst) == 0;
+    if (created) *created = !exists;
+    if (!exists && mode == FO_STORE_EXISTING)
+        return fo_error_set(err, FO_EUSAGE, "no ledger at this path", "db", path,
+                            "an existing ledger, or --create yes to start a new one");
     fo_store *s = calloc(1, sizeof *s);
-    if (!s) return fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
+    }
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->stop_mu, NULL);
+    pthread_cond_init(&s->stop_cv, NULL);
     if (sqlite3_open_v2(path, &s->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        NULL) != SQLITE_OK) {
-        fo_error_set(err, FO_EUSAGE, "cannot open the ledger database", "db", path,
-                     "a writable file path");
-        sqlite3_close(s->db);
-        free(s);
-        return FO_EUSAGE;
-    }
+                        NULL) != SQLITE_OK)
+        return open_refusal(s, err, path, "cannot open the ledger database",
+                            "a writable file path");
+    if (sqlite3_db_readonly(s->db, "main") == 1)
+        return open_refusal(s, err, path, "the ledger file is read-only",
+                            "a ledger file (and directory) the server can write");
     sqlite3_busy_timeout(s->db, 5000);
     /* WAL: readers never block the writer; synchronous=NORMAL keeps every committed
      * transaction across a process crash (only a power loss can drop the last ones). */
     if (exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                     "PRAGMA foreign_keys=ON;") != SQLITE_OK) {
-        fo_status e = db_error(s, err, "open");
-        fo_store_close(s);
-        return e;
+        char msg[96];
+        snprintf(msg, sizeof msg, "cannot use the ledger: %s", sqlite3_errmsg(s->db));
+        return open_refusal(s, err, path, msg,
+                            "a fleetops ledger that passes PRAGMA quick_check (docs/SERVING.md)");
+    }
+    /* quick_check reads every page (about 10 ms per 10 MB): a corrupt ledger is refused here,
+     * with one line, instead of answering empty ledgers later. */
+    sqlite3_stmt *qc;
+    char verdict[80] = "";
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &qc, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(qc);
+        if (rc == SQLITE_ROW)
+            snprintf(verdict, sizeof verdict, "%s", (const char *)sqlite3_column_text(qc, 0));
+        for (char *p = verdict; *p; p++) /* one line: quick_check's report spans several */
+            if (*p == '\n' || *p == '\r') *p = ' ';
+        sqlite3_finalize(qc);
+    }
+    if (rc != SQLITE_ROW || strcmp(verdict, "ok") != 0) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "the ledger is corrupt: %.70s",
+                 rc == SQLITE_ROW ? verdict : sqlite3_errstr(rc));
+        return open_refusal(s, err, path, msg,
+                            "a ledger that passes PRAGMA quick_check: restore a backup "
+                            "(docs/SERVING.md)");
+    }
+    /* A write at start: a ledger (or directory) the server cannot write is refused now, not
+     * discovered as a 500 on every student's first write. */
+    if (exec(s->db, "BEGIN IMMEDIATE; COMMIT") != SQLITE_OK) {
+        exec(s->db, "ROLLBACK");
+        char msg[96];
+        snprintf(msg, sizeof msg, "cannot write the ledger: %s", sqlite3_errmsg(s->db));
+        return open_refusal(s, err, path, msg,
+                            "a ledger file (and directory) the server can write");
     }
     fo_status st = migrate(s, err);
     if (st != FO_OK) {
         fo_store_close(s);
         return st;
     }
-    pthread_mutex_init(&s->mu, NULL);
+    files_intact(s, 1);
     /* Checkpoints (copying the WAL into the database, with an fsync) run on a thread of their
      * own, so no request ever waits behind one. */
     exec(s->db, "PRAGMA wal_autocheckpoint=" FO_WAL_CAP_PAGES);
-    pthread_mutex_init(&s->stop_mu, NULL);
-    pthread_cond_init(&s->stop_cv, NULL);
     s->checkpointing = pthread_create(&s->checkpointer, NULL, checkpoint_loop, s) == 0;
     *out = s;
     return FO_OK;
+}
+
+fo_status fo_store_open(const char *path, fo_store **out, fo_error *err) {
+    return fo_store_open_mode(path, FO_STORE_CREATE, NULL, out, err);
+}
+
+void fo_store_set_quota(fo_store *s, const fo_quota *q) {
+    pthread_mutex_lock(&s->mu);
+    s->quota = *q;
+    pthread_mutex_unlock(&s->mu);
+}
+
+const fo_quota *fo_store_quota(const fo_store *s) {
+    return &s->quota;
 }
 
 void fo_store_close(fo_store *s) {
@@ -213,15 +381,50 @@ void fo_store_close(fo_store *s) {
         pthread_cond_signal(&s->stop_cv);
         pthread_mutex_unlock(&s->stop_mu);
         pthread_join(s->checkpointer, NULL);
-        pthread_mutex_destroy(&s->stop_mu);
-        pthread_cond_destroy(&s->stop_cv);
-        exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+        if (!s->gone) exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)");
     }
     for (size_t i = 0; i < STMT_CACHE && s->cache[i].sql; i++)
         sqlite3_finalize(s->cache[i].st);
     sqlite3_close(s->db);
+    pthread_mutex_destroy(&s->stop_mu);
+    pthread_cond_destroy(&s->stop_cv);
     pthread_mutex_destroy(&s->mu);
+    free(s->path);
     free(s);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i);
+
+/* The session's version, bumped: called inside a write transaction. -1 on failure. */
+static long long bump_version(fo_store *s, long long id) {
+    sqlite3_stmt *st;
+    long long v = -1;
+    if ((st = cached(s, "UPDATE sessions SET version = version + 1 WHERE id = ? RETURNING "
+                        "version")) != NULL) {
+        sqlite3_bind_int64(st, 1, id);
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ;
+        if (rc != SQLITE_DONE) v = -1;
+        release(st);
+    }
+    return v;
+}
+
+/* Ends a write transaction: COMMIT when rc is FO_OK (a failed COMMIT is an error), ROLLBACK
+ * otherwise. */
+static fo_status finish_write(fo_store *s, fo_status rc, fo_error *err) {
+    if (rc == FO_OK) {
+        int c = exec(s->db, "COMMIT");
+        if (c == SQLITE_OK) {
+            note_write(s);
+            return FO_OK;
+        }
+        rc = db_error_rc(s, err, "write", c);
+    }
+    exec(s->db, "ROLLBACK");
+    return rc;
 }
 
 fo_status fo_store_session_create(fo_store *s, const char *track, long long *id,
@@ -234,14 +437,16 @@ fo_status fo_store_session_create(fo_store *s, const char *track, long long *id,
         snprintf(secret + 2 * i, 3, "%02x", raw[i]);
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st;
-    fo_status rc = FO_OK;
-    if ((st = cached(s, "INSERT INTO sessions(secret, track) VALUES(?, ?)")) == NULL) {
+    fo_status rc = check_files(s, err);
+    if (rc != FO_OK) {
+    } else if ((st = cached(s, "INSERT INTO sessions(secret, track) VALUES(?, ?)")) == NULL) {
         rc = db_error(s, err, "session");
     } else {
         sqlite3_bind_text(st, 1, secret, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, track, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = db_error(s, err, "session");
+        int step = sqlite3_step(st);
+        if (step != SQLITE_DONE)
+            rc = db_error_rc(s, err, "session", step);
         else
             note_write(s);
         *id = sqlite3_last_insert_rowid(s->db);
@@ -268,14 +473,20 @@ fo_status fo_store_session_auth(fo_store *s, const char *token, long long *id) {
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st;
     fo_status rc = FO_EFORBIDDEN;
-    if ((st = cached(s, "SELECT secret FROM sessions WHERE id = ?")) != NULL) {
+    if ((st = cached(s, "SELECT secret FROM sessions WHERE id = ?")) == NULL) {
+        rc = FO_STORE_ECORRUPT;
+    } else {
         sqlite3_bind_int64(st, 1, sid);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
             const char *secret = (const char *)sqlite3_column_text(st, 0);
             if (secret && strlen(secret) == 64 && constant_time_equal(secret, dot + 1, 64)) {
                 rc = FO_OK;
                 *id = sid;
             }
+        } else if (step != SQLITE_DONE) {
+            fo_error e;
+            rc = db_error_rc(s, &e, "read", step);
         }
         release(st);
     }
@@ -289,9 +500,13 @@ fo_status fo_store_session_track(fo_store *s, long long id, char *track, size_t 
     fo_status rc = FO_ENOTFOUND;
     if ((st = cached(s, "SELECT track FROM sessions WHERE id = ?")) != NULL) {
         sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
             snprintf(track, n, "%s", (const char *)sqlite3_column_text(st, 0));
             rc = FO_OK;
+        } else if (step != SQLITE_DONE) {
+            fo_error e;
+            rc = db_error_rc(s, &e, "read", step);
         }
         release(st);
     }
@@ -300,12 +515,22 @@ fo_status fo_store_session_track(fo_store *s, long long id, char *track, size_t 
 }
 
 fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_reveal *r,
-                        fo_error *err) {
+                        long long *version, fo_error *err) {
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st;
-    fo_status rc = FO_OK;
-    if ((st = cached(s, "INSERT INTO predictions(session_id, part, predicted, actual, "
-                        "off_by_factor, correct, sentence) VALUES(?, ?, ?, ?, ?, ?, ?)")) == NULL) {
+    fo_status rc = check_files(s, err);
+    if (rc != FO_OK) goto out;
+    int b = exec(s->db, "BEGIN IMMEDIATE");
+    if (b != SQLITE_OK) {
+        rc = db_error_rc(s, err, "write", b);
+        goto out;
+    }
+    long long v = bump_version(s, id);
+    if (v < 0) {
+        rc = db_error(s, err, "lock");
+    } else if ((st = cached(s, "INSERT INTO predictions(session_id, part, predicted, actual, "
+                               "off_by_factor, correct, sentence, version) VALUES(?, ?, ?, ?, ?, "
+                               "?, ?, ?)")) == NULL) {
         rc = db_error(s, err, "lock");
     } else {
         sqlite3_bind_int64(st, 1, id);
@@ -318,82 +543,257 @@ fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_re
             sqlite3_bind_null(st, 5);
         sqlite3_bind_int(st, 6, r->correct);
         sqlite3_bind_text(st, 7, r->sentence, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, v);
         int step = sqlite3_step(st);
         if (step == SQLITE_CONSTRAINT)
             rc = fo_error_set(err, FO_ECONFLICT, "prediction already locked", "part", part,
                               "one lock per part: a locked prediction is never overwritten");
         else if (step != SQLITE_DONE)
-            rc = db_error(s, err, "lock");
-        else
-            note_write(s);
+            rc = db_error_rc(s, err, "lock", step);
         release(st);
     }
+    rc = finish_write(s, rc, err);
+    if (rc == FO_OK && version) *version = v;
+out:
     pthread_mutex_unlock(&s->mu);
     return rc;
 }
 
-static long long count_entries(fo_store *s, long long id, const char *kind, const char *part) {
+/* One number from a query with up to three bound values (ints where kinds[i] == 'i', text
+ * otherwise). -1 when the step fails (the caller reports the error). */
+static long long scalar(fo_store *s, const char *sql, const char *kinds, long long i1,
+                        const char *t2, const char *t3) {
     sqlite3_stmt *st;
     long long n = -1;
-    if ((st = cached(s, "SELECT count(*) FROM entries WHERE session_id = ? AND kind = ? AND "
-                        "part = ?")) != NULL) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, part, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    if ((st = cached(s, sql)) != NULL) {
+        const char *texts[3] = {NULL, t2, t3};
+        for (int i = 0; kinds[i]; i++) {
+            if (kinds[i] == 'i')
+                sqlite3_bind_int64(st, i + 1, i1);
+            else
+                sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
+        }
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
         release(st);
     }
     return n;
 }
 
+static long long count_entries(fo_store *s, long long id, const char *kind, const char *part) {
+    return scalar(s, "SELECT count(*) FROM entries WHERE session_id = ? AND kind = ? AND part = ?",
+                  "itt", id, kind, part);
+}
+
+static fo_status quota_refusal(fo_error *err, const char *error, const char *param, long long value,
+                               long long limit, const char *what) {
+    char v[32], allowed[160];
+    snprintf(v, sizeof v, "%lld", value);
+    char flag[32];
+    snprintf(flag, sizeof flag, "%s", param);
+    for (char *p = flag; *p; p++)
+        if (*p == '_') *p = '-';
+    snprintf(allowed, sizeof allowed, "at most %lld %s per session (fleetops serve --%s)", limit,
+             what, flag);
+    return fo_error_set(err, FO_STORE_EQUOTA, error, param, v, allowed);
+}
+
 fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const char *part,
-                          const char *body_json, const char *fingerprint, long long *entry,
-                          long long *count, fo_error *err) {
+                          const char *body_json, const char *fingerprint, size_t text_bytes,
+                          const char *figure_svg, fo_append_result *res, fo_error *err) {
     const char *kname = kind_names[kind];
+    fo_append_result out = {0};
     pthread_mutex_lock(&s->mu);
-    fo_status rc = FO_OK;
-    if (exec(s->db, "BEGIN IMMEDIATE") != SQLITE_OK) {
-        rc = db_error(s, err, "write");
+    const fo_quota q = s->quota;
+    fo_status rc = check_files(s, err);
+    if (rc != FO_OK) goto done;
+    int b = exec(s->db, "BEGIN IMMEDIATE");
+    if (b != SQLITE_OK) {
+        rc = db_error_rc(s, err, "write", b);
         goto done;
     }
     long long before = count_entries(s, id, kname, part);
+    if (before < 0) {
+        rc = finish_write(s, db_error(s, err, "write"), err);
+        goto done;
+    }
     if (kind == FO_ENTRY_ATTEMPT && before >= FO_MAX_ATTEMPTS) {
-        exec(s->db, "ROLLBACK");
         char allowed[64];
         snprintf(allowed, sizeof allowed, "at most %d attempts (the 10-Iteration Rule)",
                  FO_MAX_ATTEMPTS);
-        rc = fo_error_set(err, FO_ECONFLICT, "attempt refused: all attempts are used", "part", part,
-                          allowed);
+        rc = finish_write(s,
+                          fo_error_set(err, FO_ECONFLICT, "attempt refused: all attempts are used",
+                                       "part", part, allowed),
+                          err);
+        goto done;
+    }
+    if (kind == FO_ENTRY_EVIDENCE && q.max_evidence > 0) {
+        long long n = scalar(s,
+                             "SELECT count(*) FROM entries WHERE session_id = ? AND kind = "
+                             "'evidence'",
+                             "i", id, NULL, NULL);
+        if (n >= q.max_evidence) {
+            rc = finish_write(s,
+                              quota_refusal(err, "evidence quota reached: nothing written",
+                                            "max_evidence", n + 1, q.max_evidence,
+                                            "evidence entries"),
+                              err);
+            goto done;
+        }
+    }
+    /* Revisions coalesce by bursts: of revisions each within coalesce_s of the previous one,
+     * the ledger keeps the first and the latest (a new one replaces the latest when that one
+     * followed its own predecessor within coalesce_s and is itself that recent); beyond
+     * max_revisions a new one replaces the latest. The newest words always survive. */
+    long long replace = 0, replaced_bytes = 0;
+    int text_kind = kind == FO_ENTRY_REFLECTION || kind == FO_ENTRY_GOVERNANCE;
+    if (text_kind && before > 0) {
+        sqlite3_stmt *st = cached(
+            s, "SELECT e.id, e.text_bytes, (julianday('now') - julianday(e.created_at)) * 86400.0, "
+               "(julianday(e.created_at) - julianday((SELECT p.created_at FROM entries p WHERE "
+               "p.session_id = e.session_id AND p.kind = e.kind AND p.part = e.part AND p.id < "
+               "e.id ORDER BY p.id DESC LIMIT 1))) * 86400.0 FROM entries e WHERE e.session_id = "
+               "? AND e.kind = ? AND e.part = ? ORDER BY e.id DESC LIMIT 1");
+        int step = SQLITE_ERROR;
+        if (st) {
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_text(st, 2, kname, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, part, -1, SQLITE_STATIC);
+            step = sqlite3_step(st);
+            if (step == SQLITE_ROW) {
+                double age = sqlite3_column_double(st, 2);
+                int has_prev = sqlite3_column_type(st, 3) != SQLITE_NULL;
+                double gap = sqlite3_column_double(st, 3);
+                if ((q.coalesce_s > 0 && age < q.coalesce_s && has_prev && gap < q.coalesce_s) ||
+                    (q.max_revisions > 0 && before >= q.max_revisions)) {
+                    replace = sqlite3_column_int64(st, 0);
+                    replaced_bytes = sqlite3_column_int64(st, 1);
+                }
+            }
+            release(st);
+        }
+        if (step != SQLITE_ROW) {
+            rc = finish_write(s, db_error_rc(s, err, "write", step), err);
+            goto done;
+        }
+    }
+    if (text_kind && q.max_text_bytes > 0) {
+        long long used = scalar(s,
+                                "SELECT coalesce(sum(text_bytes), 0) FROM entries WHERE "
+                                "session_id = ?",
+                                "i", id, NULL, NULL);
+        long long after = used - replaced_bytes + (long long)text_bytes;
+        if (used < 0) {
+            rc = finish_write(s, db_error(s, err, "write"), err);
+            goto done;
+        }
+        if (after > q.max_text_bytes) {
+            rc = finish_write(s,
+                              quota_refusal(err, "text quota reached: nothing written",
+                                            "max_text_bytes", after, q.max_text_bytes,
+                                            "bytes of text kept"),
+                              err);
+            goto done;
+        }
+    }
+    long long v = bump_version(s, id);
+    if (v < 0) {
+        rc = finish_write(s, db_error(s, err, "write"), err);
         goto done;
     }
     sqlite3_stmt *st;
-    if ((st = cached(s, "INSERT INTO entries(session_id, kind, part, body, fingerprint) "
-                        "VALUES(?, ?, ?, ?, ?)")) == NULL) {
-        rc = db_error(s, err, "write");
-        exec(s->db, "ROLLBACK");
+    if (replace) {
+        st = cached(s, "UPDATE entries SET body = ?, text_bytes = ?, version = ?, created_at = "
+                       "strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+        if (st) {
+            sqlite3_bind_text(st, 1, body_json, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, (long long)text_bytes);
+            sqlite3_bind_int64(st, 3, v);
+            sqlite3_bind_int64(st, 4, replace);
+        }
+    } else {
+        st = cached(s, "INSERT INTO entries(session_id, kind, part, body, fingerprint, version, "
+                       "text_bytes) VALUES(?, ?, ?, ?, ?, ?, ?)");
+        if (st) {
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_text(st, 2, kname, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, part, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, body_json, -1, SQLITE_STATIC);
+            if (fingerprint)
+                sqlite3_bind_text(st, 5, fingerprint, -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_null(st, 5);
+            sqlite3_bind_int64(st, 6, v);
+            sqlite3_bind_int64(st, 7, (long long)text_bytes);
+        }
+    }
+    if (!st) {
+        rc = finish_write(s, db_error(s, err, "write"), err);
         goto done;
     }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, kname, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, part, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, body_json, -1, SQLITE_STATIC);
-    if (fingerprint)
-        sqlite3_bind_text(st, 5, fingerprint, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 5);
     int step = sqlite3_step(st);
     release(st);
-    if (step != SQLITE_DONE || exec(s->db, "COMMIT") != SQLITE_OK) {
-        rc = db_error(s, err, "write");
-        exec(s->db, "ROLLBACK");
-    } else {
-        if (entry) *entry = sqlite3_last_insert_rowid(s->db);
-        if (count) *count = before + 1;
-        note_write(s);
+    if (step != SQLITE_DONE) {
+        rc = finish_write(s, db_error_rc(s, err, "write", step), err);
+        goto done;
+    }
+    out.entry = replace ? replace : sqlite3_last_insert_rowid(s->db);
+    st = cached(s, "SELECT created_at FROM entries WHERE id = ?");
+    step = SQLITE_ERROR;
+    if (st) {
+        sqlite3_bind_int64(st, 1, out.entry);
+        step = sqlite3_step(st);
+        if (step == SQLITE_ROW)
+            snprintf(out.created_at, sizeof out.created_at, "%s", col_text(st, 0));
+        release(st);
+    }
+    if (step != SQLITE_ROW) {
+        rc = finish_write(s, db_error_rc(s, err, "write", step), err);
+        goto done;
+    }
+    if (figure_svg && !replace) {
+        st = cached(s, "INSERT INTO figures(entry_id, svg) VALUES(?, ?)");
+        step = SQLITE_ERROR;
+        if (st) {
+            sqlite3_bind_int64(st, 1, out.entry);
+            sqlite3_bind_text(st, 2, figure_svg, -1, SQLITE_STATIC);
+            step = sqlite3_step(st);
+            release(st);
+        }
+        if (step != SQLITE_DONE) {
+            rc = finish_write(s, db_error_rc(s, err, "write", step), err);
+            goto done;
+        }
+    }
+    rc = finish_write(s, FO_OK, err);
+    if (rc == FO_OK) {
+        out.count = replace ? before : before + 1;
+        out.version = v;
+        out.replaced = replace != 0;
     }
 done:
     pthread_mutex_unlock(&s->mu);
+    if (res) *res = out;
     return rc;
+}
+
+int fo_store_figure(fo_store *s, long long entry, fo_buf *out) {
+    pthread_mutex_lock(&s->mu);
+    int found = 0;
+    sqlite3_stmt *st = cached(s, "SELECT svg FROM figures WHERE entry_id = ?");
+    if (st) {
+        sqlite3_bind_int64(st, 1, entry);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(st, 0);
+            if (t) {
+                fo_buf_append(out, (const char *)t, (size_t)sqlite3_column_bytes(st, 0));
+                found = 1;
+            }
+        }
+        release(st);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return found;
 }
 
 static const char *col_text(sqlite3_stmt *st, int i) {
@@ -401,133 +801,181 @@ static const char *col_text(sqlite3_stmt *st, int i) {
     return t ? (const char *)t : "";
 }
 
-/* What the report still lacks: a lock and a reflection per part, and the governance choice. */
-static void json_missing(fo_json *j, fo_store *s, long long id) {
+/* What the report still lacks: a lock and a reflection per part, and the governance choice.
+ * 0, or -1 when a read failed. */
+static int json_missing(fo_json *j, fo_store *s, long long id) {
     size_t np;
     const fo_lab_part *parts = fo_lab_parts(&np);
     fo_json_array_begin(j, "missing");
     for (size_t i = 0; i < np; i++) {
-        sqlite3_stmt *st;
-        int locked = 0;
-        if ((st = cached(s, "SELECT 1 FROM predictions WHERE session_id = ? AND part = ?")) !=
-            NULL) {
-            sqlite3_bind_int64(st, 1, id);
-            sqlite3_bind_text(st, 2, parts[i].id, -1, SQLITE_STATIC);
-            locked = sqlite3_step(st) == SQLITE_ROW;
-            release(st);
-        }
+        long long locked = scalar(s,
+                                  "SELECT count(*) FROM predictions WHERE session_id = ? AND "
+                                  "part = ?",
+                                  "it", id, parts[i].id, NULL);
+        long long reflected = count_entries(s, id, "reflection", parts[i].id);
+        if (locked < 0 || reflected < 0) return -1;
         char what[160];
         if (!locked) {
             snprintf(what, sizeof what, "Part %d: the locked prediction", parts[i].number);
             fo_json_string(j, NULL, what);
         }
-        if (count_entries(s, id, "reflection", parts[i].id) <= 0) {
+        if (!reflected) {
             snprintf(what, sizeof what, "Part %d: the reflection", parts[i].number);
             fo_json_string(j, NULL, what);
         }
     }
-    if (count_entries(s, id, "governance", "ensemble") <= 0)
-        fo_json_string(j, NULL, "Part 3: the governance policy and its justification");
+    long long g = count_entries(s, id, "governance", "ensemble");
+    if (g < 0) return -1;
+    if (!g) fo_json_string(j, NULL, "Part 3: the governance policy and its justification");
     fo_json_array_end(j);
+    return 0;
 }
 
-fo_status fo_store_ledger_json(fo_store *s, long long id, fo_buf *out, fo_error *err) {
+fo_status fo_store_ledger_json(fo_store *s, long long id, long long since, fo_buf *out,
+                               fo_error *err) {
+    return fo_store_ledger_json_ex(s, id, since, 1, out, err);
+}
+
+fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, int with_entries,
+                                  fo_buf *out, fo_error *err) {
     pthread_mutex_lock(&s->mu);
     fo_status rc = FO_OK;
     sqlite3_stmt *st = NULL;
     fo_json j;
-    fo_json_init(&j, out);
+    fo_buf tmp; /* written to `out` only when every step succeeded: never a partial ledger */
+    fo_buf_init(&tmp);
+    fo_json_init(&j, &tmp);
+    int step;
     exec(s->db, "BEGIN"); /* one consistent snapshot */
-    if ((st = cached(s, "SELECT track, created_at FROM sessions WHERE id = ?")) == NULL) {
+    if ((st = cached(s, "SELECT track, created_at, version FROM sessions WHERE id = ?")) == NULL) {
         rc = db_error(s, err, "read");
         goto done;
     }
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    if ((step = sqlite3_step(st)) != SQLITE_ROW) {
         char v[32];
         snprintf(v, sizeof v, "%lld", id);
-        rc = fo_error_set(err, FO_ENOTFOUND, "no such session", "session", v, "");
+        rc = step == SQLITE_DONE
+                 ? fo_error_set(err, FO_ENOTFOUND, "no such session", "session", v, "")
+                 : db_error_rc(s, err, "read", step);
         goto done;
     }
     fo_json_object_begin(&j, NULL);
     fo_json_int(&j, "session", id);
     fo_json_string(&j, "track", col_text(st, 0));
     fo_json_string(&j, "created_at", col_text(st, 1));
+    fo_json_int(&j, "version", sqlite3_column_int64(st, 2));
+    if (since >= 0) fo_json_int(&j, "since", since);
     release(st);
     st = NULL;
 
     fo_json_array_begin(&j, "predictions");
     if ((st = cached(s, "SELECT part, predicted, actual, off_by_factor, correct, sentence, "
-                        "locked_at FROM predictions WHERE session_id = ? ORDER BY locked_at")) !=
-        NULL) {
-        sqlite3_bind_int64(st, 1, id);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            fo_json_object_begin(&j, NULL);
-            fo_json_string(&j, "part", col_text(st, 0));
-            fo_json_string(&j, "predicted", col_text(st, 1));
-            fo_json_string(&j, "actual", col_text(st, 2));
-            if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-                fo_json_null(&j, "off_by_factor");
-            else
-                fo_json_number(&j, "off_by_factor", sqlite3_column_double(st, 3));
-            fo_json_bool(&j, "correct", sqlite3_column_int(st, 4));
-            fo_json_string(&j, "sentence", col_text(st, 5));
-            fo_json_string(&j, "locked_at", col_text(st, 6));
-            fo_json_object_end(&j);
-        }
-        release(st);
-        st = NULL;
+                        "locked_at FROM predictions WHERE session_id = ? AND version > ? ORDER "
+                        "BY locked_at")) == NULL) {
+        rc = db_error(s, err, "read");
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, since);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_json_object_begin(&j, NULL);
+        fo_json_string(&j, "part", col_text(st, 0));
+        fo_json_string(&j, "predicted", col_text(st, 1));
+        fo_json_string(&j, "actual", col_text(st, 2));
+        if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+            fo_json_null(&j, "off_by_factor");
+        else
+            fo_json_number(&j, "off_by_factor", sqlite3_column_double(st, 3));
+        fo_json_bool(&j, "correct", sqlite3_column_int(st, 4));
+        fo_json_string(&j, "sentence", col_text(st, 5));
+        fo_json_string(&j, "locked_at", col_text(st, 6));
+        fo_json_object_end(&j);
+    }
+    release(st);
+    st = NULL;
+    if (step != SQLITE_DONE) {
+        rc = db_error_rc(s, err, "read", step);
+        goto done;
     }
     fo_json_array_end(&j);
 
+    if (!with_entries) goto missing;
     fo_json_array_begin(&j, "entries");
     if ((st = cached(s, "SELECT id, kind, part, body, fingerprint, created_at FROM entries "
-                        "WHERE session_id = ? ORDER BY id")) != NULL) {
-        sqlite3_bind_int64(st, 1, id);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            fo_json_object_begin(&j, NULL);
-            fo_json_int(&j, "id", sqlite3_column_int64(st, 0));
-            fo_json_string(&j, "kind", col_text(st, 1));
-            fo_json_string(&j, "part", col_text(st, 2));
-            fo_json_raw(&j, "body", col_text(st, 3)); /* JSON the server wrote, checked by SQLite */
-            if (sqlite3_column_type(st, 4) == SQLITE_NULL)
-                fo_json_null(&j, "fingerprint");
-            else
-                fo_json_string(&j, "fingerprint", col_text(st, 4));
-            fo_json_string(&j, "created_at", col_text(st, 5));
-            fo_json_object_end(&j);
-        }
-        release(st);
-        st = NULL;
+                        "WHERE session_id = ? AND version > ? ORDER BY id")) == NULL) {
+        rc = db_error(s, err, "read");
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, since);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_json_object_begin(&j, NULL);
+        fo_json_int(&j, "id", sqlite3_column_int64(st, 0));
+        fo_json_string(&j, "kind", col_text(st, 1));
+        fo_json_string(&j, "part", col_text(st, 2));
+        fo_json_raw(&j, "body", col_text(st, 3)); /* JSON the server wrote, checked by SQLite */
+        if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+            fo_json_null(&j, "fingerprint");
+        else
+            fo_json_string(&j, "fingerprint", col_text(st, 4));
+        fo_json_string(&j, "created_at", col_text(st, 5));
+        fo_json_object_end(&j);
+    }
+    release(st);
+    st = NULL;
+    if (step != SQLITE_DONE) {
+        rc = db_error_rc(s, err, "read", step);
+        goto done;
     }
     fo_json_array_end(&j);
-    json_missing(&j, s, id);
+missing:
+    if (json_missing(&j, s, id) != 0) {
+        rc = db_error(s, err, "read");
+        goto done;
+    }
     fo_json_object_end(&j);
 done:
     if (st) release(st);
     exec(s->db, "COMMIT");
     pthread_mutex_unlock(&s->mu);
+    if (rc == FO_OK) fo_buf_append(out, tmp.data ? tmp.data : "", tmp.len);
+    fo_buf_free(&tmp);
     return rc;
 }
 
+/* Steps a statement expected to give one count; -1 on failure. */
+static long long step_count(sqlite3_stmt *st, int *ok) {
+    long long n = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    else
+        *ok = 0;
+    release(st);
+    return n;
+}
+
 fo_status fo_store_class_json(fo_store *s, fo_buf *out, fo_error *err) {
-    (void)err;
     pthread_mutex_lock(&s->mu);
     exec(s->db, "BEGIN");
+    fo_buf tmp;
+    fo_buf_init(&tmp);
     fo_json j;
-    fo_json_init(&j, out);
+    fo_json_init(&j, &tmp);
     sqlite3_stmt *st;
+    int ok = 1, step;
     long long sessions = 0;
-    if ((st = cached(s, "SELECT count(*) FROM sessions")) != NULL) {
-        if (sqlite3_step(st) == SQLITE_ROW) sessions = sqlite3_column_int64(st, 0);
-        release(st);
-    }
+    if ((st = cached(s, "SELECT count(*) FROM sessions")) != NULL)
+        sessions = step_count(st, &ok);
+    else
+        ok = 0;
     fo_json_object_begin(&j, NULL);
     fo_json_int(&j, "sessions", sessions);
     size_t np;
     const fo_lab_part *parts = fo_lab_parts(&np);
     fo_json_array_begin(&j, "parts");
-    for (size_t i = 0; i < np; i++) {
+    for (size_t i = 0; ok && i < np; i++) {
         fo_json_object_begin(&j, NULL);
         fo_json_string(&j, "part", parts[i].id);
         fo_json_string(&j, "title", parts[i].title);
@@ -536,51 +984,55 @@ fo_status fo_store_class_json(fo_store *s, fo_buf *out, fo_error *err) {
         fo_json_array_begin(&j, "by_track");
         if ((st = cached(s, "SELECT s.track, p.actual, p.predicted, p.off_by_factor, "
                             "p.correct FROM predictions p JOIN sessions s ON s.id = "
-                            "p.session_id WHERE p.part = ? ORDER BY s.track, p.session_id")) !=
+                            "p.session_id WHERE p.part = ? ORDER BY s.track, p.session_id")) ==
             NULL) {
-            sqlite3_bind_text(st, 1, parts[i].id, -1, SQLITE_STATIC);
-            char track[64] = "";
-            int open = 0;
-            while (sqlite3_step(st) == SQLITE_ROW) {
-                if (!open || strcmp(track, col_text(st, 0)) != 0) {
-                    if (open) {
-                        fo_json_array_end(&j);
-                        fo_json_object_end(&j);
-                    }
-                    snprintf(track, sizeof track, "%s", col_text(st, 0));
-                    fo_json_object_begin(&j, NULL);
-                    fo_json_string(&j, "track", track);
-                    fo_json_string(&j, "answer", col_text(st, 1));
-                    fo_json_array_begin(&j, "predictions");
-                    open = 1;
-                }
-                fo_json_object_begin(&j, NULL);
-                fo_json_string(&j, "predicted", col_text(st, 2));
-                if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-                    fo_json_null(&j, "off_by_factor");
-                else
-                    fo_json_number(&j, "off_by_factor", sqlite3_column_double(st, 3));
-                fo_json_bool(&j, "correct", sqlite3_column_int(st, 4));
-                fo_json_object_end(&j);
-            }
-            if (open) {
-                fo_json_array_end(&j);
-                fo_json_object_end(&j);
-            }
-            release(st);
+            ok = 0;
+            break;
         }
+        sqlite3_bind_text(st, 1, parts[i].id, -1, SQLITE_STATIC);
+        char track[64] = "";
+        int open = 0;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            if (!open || strcmp(track, col_text(st, 0)) != 0) {
+                if (open) {
+                    fo_json_array_end(&j);
+                    fo_json_object_end(&j);
+                }
+                snprintf(track, sizeof track, "%s", col_text(st, 0));
+                fo_json_object_begin(&j, NULL);
+                fo_json_string(&j, "track", track);
+                fo_json_string(&j, "answer", col_text(st, 1));
+                fo_json_array_begin(&j, "predictions");
+                open = 1;
+            }
+            fo_json_object_begin(&j, NULL);
+            fo_json_string(&j, "predicted", col_text(st, 2));
+            if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+                fo_json_null(&j, "off_by_factor");
+            else
+                fo_json_number(&j, "off_by_factor", sqlite3_column_double(st, 3));
+            fo_json_bool(&j, "correct", sqlite3_column_int(st, 4));
+            fo_json_object_end(&j);
+        }
+        if (open) {
+            fo_json_array_end(&j);
+            fo_json_object_end(&j);
+        }
+        release(st);
+        if (step != SQLITE_DONE) ok = 0;
         fo_json_array_end(&j);
         const char *counts[][2] = {
             {"locked", "SELECT count(*) FROM predictions WHERE part = ?"},
             {"reflected", "SELECT count(DISTINCT session_id) FROM entries WHERE kind = "
                           "'reflection' AND part = ?"},
         };
-        for (size_t k = 0; k < 2; k++) {
+        for (size_t k = 0; ok && k < 2; k++) {
             long long n = 0;
             if ((st = cached(s, counts[k][1])) != NULL) {
                 sqlite3_bind_text(st, 1, parts[i].id, -1, SQLITE_STATIC);
-                if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-                release(st);
+                n = step_count(st, &ok);
+            } else {
+                ok = 0;
             }
             fo_json_int(&j, counts[k][0], n);
         }
@@ -589,17 +1041,23 @@ fo_status fo_store_class_json(fo_store *s, fo_buf *out, fo_error *err) {
     fo_json_array_end(&j);
     /* the governance split: each session's latest decision */
     fo_json_object_begin(&j, "governance");
-    if ((st = cached(s, "SELECT json_extract(body, '$.policy') AS policy, count(*) FROM "
-                        "entries e WHERE kind = 'governance' AND id = (SELECT max(id) FROM "
-                        "entries WHERE session_id = e.session_id AND kind = 'governance') "
-                        "GROUP BY policy ORDER BY policy")) != NULL) {
-        while (sqlite3_step(st) == SQLITE_ROW)
+    if (ok && (st = cached(s, "SELECT json_extract(body, '$.policy') AS policy, count(*) FROM "
+                              "entries e WHERE kind = 'governance' AND id = (SELECT max(id) FROM "
+                              "entries WHERE session_id = e.session_id AND kind = 'governance') "
+                              "GROUP BY policy ORDER BY policy")) != NULL) {
+        while ((step = sqlite3_step(st)) == SQLITE_ROW)
             fo_json_int(&j, col_text(st, 0), sqlite3_column_int64(st, 1));
         release(st);
+        if (step != SQLITE_DONE) ok = 0;
+    } else {
+        ok = 0;
     }
     fo_json_object_end(&j);
     fo_json_object_end(&j);
+    fo_status rc = ok ? FO_OK : db_error(s, err, "read");
     exec(s->db, "COMMIT");
     pthread_mutex_unlock(&s->mu);
-    return FO_OK;
+    if (rc == FO_OK) fo_buf_append(out, tmp.data ? tmp.data : "", tmp.len);
+    fo_buf_free(&tmp);
+    return rc;
 }

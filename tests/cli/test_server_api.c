@@ -13,7 +13,7 @@ static int setup(void **state) {
     char db[600];
     snprintf(db, sizeof db, "%s/api-test.db", fo_test_tmpdir());
     remove(db);
-    fo_server_spawn(&srv, "--db", db, NULL);
+    fo_server_spawn(&srv, "--db", db, "--create", "yes", NULL);
     return 0;
 }
 
