@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # build_wasm.sh — `make web`: the static lab in OUTDIR (default dist/): the page from web/ plus
 # fleetops.wasm, the engine, the command table and the figures compiled for wasm32-wasi from the
-# same sources as the native build (src/engine, src/api, src/render, src/lab) and the small
-# front in src/wasm. Any static file host can serve OUTDIR; no server process is needed.
+# same sources as the native build (src/util, src/engine, src/api, src/render, src/lab) and the
+# small front in src/wasm. Any static file host can serve OUTDIR; no server process is needed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/dist}
@@ -24,7 +24,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 clang "${cflags[@]}" -O2 -c "$root/src/engine/pipeline.c" -o "$tmp/pipeline.o"
 cold=()
-for f in "$root"/src/engine/*.c "$root"/src/api/*.c "$root"/src/render/*.c "$root"/src/lab/*.c \
+for f in "$root"/src/util/*.c "$root"/src/engine/*.c "$root"/src/api/*.c "$root"/src/render/*.c "$root"/src/lab/*.c \
     "$root"/src/wasm/*.c; do
     [ "$f" = "$root/src/engine/pipeline.c" ] || cold+=("$f")
 done
