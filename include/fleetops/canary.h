@@ -103,6 +103,10 @@ typedef struct fo_canary_result {
  * table never lets that happen). */
 int fo_canary_evaluate(const fo_canary_params *p, fo_canary_result *r);
 
+/* Monitored requests per hour, lambda = request_rate_per_s x 3600 x shadow_fraction x
+ * slice_share: the one formula every Part 2 command turns requests into hours with. */
+double fo_canary_monitored_per_hour(const fo_canary_params *p);
+
 /* One-sided Clopper-Pearson upper bound on the failure rate after `failures` in `requests`
  * at `confidence`: the p_U with P(X <= failures | requests, p_U) = 1 - confidence, i.e. the
  * Beta(failures + 1, requests - failures) quantile at `confidence` (1 when failures >=

@@ -33,30 +33,16 @@ static const char *const figure_choices[] = {"clock", "radar", NULL};
 // clang-format off
 static const fo_param canary_params[] = {
     FO_PARAM_TRACK,
-    {.name = "confidence", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.95,
-     .flags = FO_P_MIN_OPEN | FO_P_MAX_OPEN, .field = F(confidence),
-     .help = "Target confidence C that the failure rate is below p (the Safety Lead's 95%)"},
-    {.name = "failure_rate", .type = FO_T_REAL, .unit = "fraction", .min = 1e-9, .max = 0.5,
-     .def = 0.001, .field = F(failure_rate),
-     .help = "Edge-case failure rate p not to exceed (the plan's 1-in-1,000)"},
+    FO_PART2_PARAMS(F),
     {.name = "allowed_failures", .type = FO_T_INT, .unit = "failures", .min = 0,
      .max = FO_CANARY_MAX_FAILURES, .def = 0, .field = F(allowed_failures),
-     .help = "Failures k the window may see and still pass (cap 1,000 keeps it sub-ms)"},
-    {.name = "request_rate_per_s", .type = FO_T_REAL, .unit = "requests_per_s", .min = 1e-6,
-     .max = 1e9, .def = 100, .field = F(request_rate_per_s),
-     .help = "Fleet request rate R (the track presets derive theirs)"},
-    {.name = "shadow_fraction", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1,
-     .def = 0.05, .flags = FO_P_MIN_OPEN, .field = F(shadow_fraction),
-     .help = "Share of fleet requests the shadow model sees and is scored on"},
-    {.name = "slice_share", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.01,
-     .flags = FO_P_MIN_OPEN, .field = F(slice_share),
-     .help = "Share of those requests that can trigger the edge case (e.g. old hardware)"},
+     .help = "Failures k the window may see and still pass (up to 1,000)"},
     {.name = "pipeline_overhead_hours", .type = FO_T_REAL, .unit = "hours", .min = 0, .max = 8760,
      .def = 72, .field = F(pipeline_overhead_hours),
      .help = "Release cycle without the shadow window: build, offline eval, sign-off"},
     {.name = "release_limit_hours", .type = FO_T_REAL, .unit = "hours", .min = 1, .max = 8760,
      .def = 168, .field = F(release_limit_hours),
-     .help = "Longest acceptable release cycle (the plan's one week = 168 h)"},
+     .help = "Longest acceptable release cycle (one week = 168 h)"},
     {.name = "drift_rate_per_day", .type = FO_T_REAL, .unit = "fraction_per_day", .min = 0,
      .max = 0.1, .def = 0.0003, .field = F(drift_rate_per_day),
      .help = "Accuracy the waiting candidate loses per day as the world drifts"},
@@ -75,52 +61,11 @@ static const fo_param canary_params[] = {
 };
 // clang-format on
 
-/* Track presets (R = fleet request rate; f = shadow fraction: seen by the candidate AND
- * scored; s = slice share; overhead; drift). Each lands the 95% / 1-in-1,000 window inside
- * the one-week limit with little room, so the 10-Iteration Rule is a real search.
- *   Cloud Titan: 250 serving replicas of Llama-3-70B (8 GPUs each) x 8 requests/s = 2,000
- *     requests/s for the whole fleet. s = 1/50 (this customer's version of the 50) x 5% of
- *     its prompts in the edge-case category = 0.001. f = 1%: mirrored and graded by an LLM
- *     judge, which costs as much as serving. lambda = 72/h -> 41.6 h. Overhead 96 h (eval
- *     suite, red-teaming, the customer's sign-off). Drift 0.05 points/day: LLM traffic shifts
- *     fast (new topics, prompt styles), about 1.5 points a month.
- *   Edge Guardian: 500,000 vehicles x 30 perception frames/s x 25% of the day on the road =
- *     3,750,000 frames/s. f = 1e-6: 10% of frames run through the shadow model (compute
- *     headroom) x 1 in 100,000 uploaded and auto-labelled (~324,000 labelled frames a day).
- *     s = 20% of the fleet on old hardware x 1% of frames with a night-time pedestrian =
- *     0.002. lambda = 27/h -> 110.9 h. Overhead 48 h (simulation regression suite, safety
- *     case review). Drift 0.01 points/day: roads change slowly (season, construction).
- *   Mobile Nomad: 200,000 AR glasses x 2 h of use a day (8.3%) x 0.5 translation requests/s
- *     while in use = 8,333 requests/s. f = 0.1%: the beta channel runs the candidate in
- *     shadow (battery allows no more). s = 1 region of 10 x 10% low-light text = 0.01.
- *     lambda = 300/h -> 10 h. Overhead 120 h (app-store review, OS compatibility matrix).
- *     Drift 0.03 points/day (OS updates, seasonal content).
- *   Tiny Pioneer: 100,000 hearables x 20 wake-word utterances a day / 86,400 s = 23.1/s.
- *     f = 1%: users who opted in to audio logging, where the phone runs the candidate in
- *     shadow. s = 10%: noisy places (trains, cafes) where isolation matters. lambda = 83/h ->
- *     36 h. Overhead 120 h (firmware build, acoustic lab, OTA certification). Drift 0.02
- *     points/day (voices and rooms change slowly). */
+/* Track presets: the track's scenario (scenario.c derives each number). */
 static const fo_preset canary_presets[] = {
-    {"cloud-titan", "request_rate_per_s", 2000},
-    {"cloud-titan", "shadow_fraction", 0.01},
-    {"cloud-titan", "slice_share", 0.001},
-    {"cloud-titan", "pipeline_overhead_hours", 96},
-    {"cloud-titan", "drift_rate_per_day", 0.0005},
-    {"edge-guardian", "request_rate_per_s", 3750000},
-    {"edge-guardian", "shadow_fraction", 1e-6},
-    {"edge-guardian", "slice_share", 0.002},
-    {"edge-guardian", "pipeline_overhead_hours", 48},
-    {"edge-guardian", "drift_rate_per_day", 0.0001},
-    {"mobile-nomad", "request_rate_per_s", 8333},
-    {"mobile-nomad", "shadow_fraction", 0.001},
-    {"mobile-nomad", "slice_share", 0.01},
-    {"mobile-nomad", "pipeline_overhead_hours", 120},
-    {"mobile-nomad", "drift_rate_per_day", 0.0003},
-    {"tiny-pioneer", "request_rate_per_s", 23.1},
-    {"tiny-pioneer", "shadow_fraction", 0.01},
-    {"tiny-pioneer", "slice_share", 0.1},
-    {"tiny-pioneer", "pipeline_overhead_hours", 120},
-    {"tiny-pioneer", "drift_rate_per_day", 0.0002},
+    FO_PART2_PRESETS,
+    FO_PRESET_SCENARIO("pipeline_overhead_hours", pipeline_overhead_hours),
+    FO_PRESET_SCENARIO("drift_rate_per_day", drift_rate_per_day),
 };
 
 static const char *advice_word(fo_canary_advice a) {

@@ -348,21 +348,25 @@ static const struct {
     {"requests", T_TINY},
 };
 
-/* Track presets (reasons in the header comment). Shared parameters differ per track. */
+/* Track presets (reasons in the header comment; the fleet, its hardware and alpha come from the
+ * track's scenario, scenario.c). Shared parameters differ per track. */
 static const fo_preset crisis_presets[] = {
-    {"cloud-titan", "models", 50},
-    {"cloud-titan", "reference_hours", 168},
-    {"cloud-titan", "threshold_k", 3},
-    {"edge-guardian", "fleet_size", 500000},
-    {"edge-guardian", "deadline_ms", 10},
-    {"edge-guardian", "tail_ms", 100},
-    {"edge-guardian", "alpha", 0.001},
-    {"mobile-nomad", "reference_hours", 24},
-    {"mobile-nomad", "alpha", 0.05},
-    {"mobile-nomad", "correction", FO_CORRECTION_BH},
-    {"tiny-pioneer", "severity", 0.85},
-    {"tiny-pioneer", "retrain_before_upgrade", FO_ENS_RETRAIN_NO},
-    {"tiny-pioneer", "requests", 1000},
+    FO_PRESET("cloud-titan", "models", 50),
+    FO_PRESET("cloud-titan", "reference_hours", 168),
+    FO_PRESET("cloud-titan", "threshold_k", 3),
+    FO_PRESET_TRACK_SCENARIO("edge-guardian", "fleet_size", fleet_size),
+    FO_PRESET_TRACK_SCENARIO("edge-guardian", "deadline_ms", deadline_ms),
+    FO_PRESET_TRACK_SCENARIO("edge-guardian", "oldest_share", hw[0].share),
+    FO_PRESET_TRACK_SCENARIO("edge-guardian", "tail_probability", tail_probability),
+    FO_PRESET_TRACK_SCENARIO("edge-guardian", "tail_ms", tail_ms),
+    FO_PRESET_TRACK_SCENARIO("edge-guardian", "gate_quantile", gate_quantile),
+    FO_PRESET_TRACK_SCENARIO("edge-guardian", "alpha", alpha),
+    FO_PRESET("mobile-nomad", "reference_hours", 24),
+    FO_PRESET_TRACK_SCENARIO("mobile-nomad", "alpha", alpha),
+    FO_PRESET("mobile-nomad", "correction", FO_CORRECTION_BH),
+    FO_PRESET("tiny-pioneer", "severity", 0.85),
+    FO_PRESET("tiny-pioneer", "retrain_before_upgrade", FO_ENS_RETRAIN_NO),
+    FO_PRESET("tiny-pioneer", "requests", 1000),
 };
 
 /* The shortest decimal that reads back as v (what the user typed, for numbers). */

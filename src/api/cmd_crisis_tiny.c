@@ -7,14 +7,19 @@
 #include <string.h>
 
 #include "crisis_cmd.h"
+#include "fleetops/scenario.h"
 #include "fleetops/instruments.h"
 #include "fleetops/lab.h"
 
 #define TINY_SILENT_FAILURE_MARGIN 0.05 /* Part 3's Tiny Pioneer preset (cmd_crisis.c's header) */
 
-/* Part 3's Tiny Pioneer story (cmd_ensemble.c tells it the same way). */
-static const fo_ensemble_story tiny_story = {"noise-isolation model", "wake-word detector",
-                                             "wake word", "no wake word"};
+/* Part 3's Tiny Pioneer story (cmd_ensemble.c tells it the same way), the models named by the
+ * track's scenario. */
+static fo_ensemble_story tiny_story(void) {
+    const fo_scenario *s = fo_scenario_get("tiny-pioneer");
+    fo_ensemble_story st = {s->upstream, s->downstream, "wake word", "no wake word"};
+    return st;
+}
 
 static double max_psi(const fo_fs_check_result *c, int *feature) {
     double m = 0;
@@ -162,7 +167,7 @@ static void tiny_view_json(fo_json *j, const char *key, const fo_fs_view *v) {
 static void tiny_answer_json(fo_json *j, const char *key, const fo_tiny_answer *a) {
     fo_json_object_begin(j, key);
     fo_json_number(j, "score", a->score);
-    fo_json_string(j, "label", a->label ? tiny_story.positive : tiny_story.negative);
+    fo_json_string(j, "label", a->label ? tiny_story().positive : tiny_story().negative);
     fo_json_bool(j, "correct", a->correct);
     fo_json_object_end(j);
 }
@@ -180,10 +185,10 @@ static void tiny_json(fo_json *j, const fo_tiny_params *p, const fo_tiny_result 
     fo_json_int(j, "train_size", FO_TINY_TRAIN_ROWS);
     fo_json_number(j, "silent_failure_margin", p->silent_failure_margin);
     fo_json_object_begin(j, "story");
-    fo_json_string(j, "upstream", tiny_story.upstream);
-    fo_json_string(j, "downstream", tiny_story.downstream);
-    fo_json_string(j, "positive_class", tiny_story.positive);
-    fo_json_string(j, "negative_class", tiny_story.negative);
+    fo_json_string(j, "upstream", tiny_story().upstream);
+    fo_json_string(j, "downstream", tiny_story().downstream);
+    fo_json_string(j, "positive_class", tiny_story().positive);
+    fo_json_string(j, "negative_class", tiny_story().negative);
     fo_json_object_end(j);
     fo_json_object_begin(j, "views");
     tiny_view_json(j, "v1", &run->baseline_view);
@@ -233,7 +238,8 @@ static void tiny_json(fo_json *j, const fo_tiny_params *p, const fo_tiny_result 
     for (int k = 0; k < run->trace_len; k++) {
         fo_json_object_begin(j, NULL);
         fo_json_int(j, "request", run->trace[k].request);
-        fo_json_string(j, "truth", run->trace[k].truth ? tiny_story.positive : tiny_story.negative);
+        fo_json_string(j, "truth",
+                       run->trace[k].truth ? tiny_story().positive : tiny_story().negative);
         tiny_answer_json(j, "unpinned", &r->unpinned.trace[k]);
         tiny_answer_json(j, "pinned", &r->pinned.trace[k]);
         fo_json_object_end(j);
@@ -298,17 +304,17 @@ static void tiny_text(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *
         fo_buf_printf(b, "  - %s\n", run->check.reasons[k]);
 
     fo_buf_printf(b, "\nTraced requests (the same %d in both columns; score = P(%s))\n",
-                  run->trace_len, tiny_story.positive);
+                  run->trace_len, tiny_story().positive);
     fo_buf_printf(b, "  %-6s %-14s %-24s %s\n", "req", "truth", "unpinned", "pinned");
     for (int k = 0; k < run->trace_len; k++) {
         for (int c = 0; c < 2; c++) {
             const fo_tiny_answer *t = &col[c]->trace[k];
             snprintf(c ? c2 : a, sizeof a, "%s (%.2f) %s",
-                     t->label ? tiny_story.positive : tiny_story.negative, t->score,
+                     t->label ? tiny_story().positive : tiny_story().negative, t->score,
                      t->correct ? "ok" : "WRONG");
         }
         fo_buf_printf(b, "  #%-5lld %-14s %-24s %s\n", run->trace[k].request,
-                      run->trace[k].truth ? tiny_story.positive : tiny_story.negative, a, c2);
+                      run->trace[k].truth ? tiny_story().positive : tiny_story().negative, a, c2);
     }
     fo_buf_printf(b, "\n%s\n", summary);
 }
@@ -343,7 +349,10 @@ fo_status fo_crisis_run_tiny(const fo_args *a, crisis_params *p, fo_rng *rng, fo
         tiny_text(out->text, &p->tiny, r, fo_buf_str(&summary));
         fo_text_math_peek(out->text, fo_buf_str(&peek));
     }
-    if (out->svg) fo_draw_tiny_domino(out->svg, &p->tiny, r, &tiny_story);
+    if (out->svg) {
+        const fo_ensemble_story st = tiny_story();
+        fo_draw_tiny_domino(out->svg, &p->tiny, r, &st);
+    }
     fo_buf_free(&summary), fo_buf_free(&peek);
     free(r);
     return FO_OK;

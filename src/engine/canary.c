@@ -58,6 +58,10 @@ static double requests_needed(double k, double p, double confidence) {
     return hi;
 }
 
+double fo_canary_monitored_per_hour(const fo_canary_params *p) {
+    return p->request_rate_per_s * 3600.0 * p->shadow_fraction * p->slice_share;
+}
+
 double fo_canary_upper_bound(double failures, double requests, double confidence) {
     if (!(requests >= 1) || requests != floor(requests) || !(failures >= 0) ||
         failures != floor(failures) || !(confidence > 0 && confidence < 1))
@@ -152,7 +156,7 @@ int fo_canary_evaluate(const fo_canary_params *p, fo_canary_result *r) {
     r->rule_of_three_requests = r->rule_of_three_factor / pf;
     r->upper_bound_at_n = fo_canary_upper_bound(k, n, C);
 
-    double lam = p->request_rate_per_s * 3600.0 * p->shadow_fraction * p->slice_share;
+    double lam = fo_canary_monitored_per_hour(p);
     r->monitored_per_hour = lam;
     r->shadow_hours = n / lam;
     r->release_cycle_hours = p->pipeline_overhead_hours + r->shadow_hours;

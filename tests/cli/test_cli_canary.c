@@ -48,19 +48,20 @@ static void test_canary_default_contract(void **state) {
 
 static void test_canary_attempt(void **state) {
     (void)state;
-    /* Edge Guardian: 27 scored requests/h, 110.9 h needed, 48 h pipeline: 100 h is short. */
-    json_t *j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "100",
+    /* Edge Guardian: 3,750,000 frames/s x 3600 x 2e-6 x 0.0012 = 32.4 scored requests/h,
+     * 2,995 / 32.4 = 92.4 h needed, 48 h pipeline: 90 h is short. */
+    json_t *j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "90",
                             "--attempt-number", "3", NULL);
-    assert_true(fabs(fo_json_path_num(j, "shadow_hours") - 2995.0 / 27) < 1e-6);
-    assert_true(fo_json_path_num(j, "attempt.hours") == 100);
-    /* 2,700 requests: 1 - 0.999^2700 = 0.93289 */
-    assert_true(fabs(fo_json_path_num(j, "attempt.achieved_confidence") - (1 - pow(0.999, 2700))) <
+    assert_true(fabs(fo_json_path_num(j, "shadow_hours") - 2995.0 / 32.4) < 1e-6);
+    assert_true(fo_json_path_num(j, "attempt.hours") == 90);
+    /* 90 x 32.4 = 2,916 requests: 1 - 0.999^2916 = 0.94593 */
+    assert_true(fabs(fo_json_path_num(j, "attempt.achieved_confidence") - (1 - pow(0.999, 2916))) <
                 1e-12);
     assert_true(json_is_false(fo_json_path(j, "attempt.safety_ok")));
     assert_true(json_is_true(fo_json_path(j, "attempt.release_ok")));
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "longer");
     assert_true(fo_json_path_num(j, "attempt.attempts_left") == 7);
-    assert_true(fabs(fo_json_path_num(j, "feasible_window.min_hours") - 2995.0 / 27) < 1e-6);
+    assert_true(fabs(fo_json_path_num(j, "feasible_window.min_hours") - 2995.0 / 32.4) < 1e-6);
     assert_true(fabs(fo_json_path_num(j, "feasible_window.max_hours") - 120) < 1e-9);
     json_decref(j);
     j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "115", NULL);
@@ -82,7 +83,7 @@ static void test_canary_presets_and_prediction(void **state) {
         const char *track;
         double per_hour;
     } t[] = {{"cloud-titan", 2000 * 3600 * 0.01 * 0.001},
-             {"edge-guardian", 3750000.0 * 3600 * 1e-6 * 0.002},
+             {"edge-guardian", 3750000.0 * 3600 * 2e-6 * 0.0012},
              {"mobile-nomad", 8333 * 3600 * 0.001 * 0.01},
              {"tiny-pioneer", 23.1 * 3600 * 0.01 * 0.1}};
     for (int i = 0; i < 4; i++) {
