@@ -5,6 +5,7 @@
  * (the table), and by this file's own long-double direct summation (minimality over random
  * inputs). */
 #include <math.h>
+#include <stdint.h>
 
 #include "fleetops/canary.h"
 #include "fleetops/rng.h"
@@ -310,6 +311,53 @@ static void test_domain(void **state) {
     assert_int_equal(fo_canary_evaluate(&q, &r), -1);
 }
 
+/* Exact ties (issue 14): with p = a / 2^b and C = 1 - P(X <= k | n, p) exactly, n passes
+ * (the tail equals 1 - C) and n - 1 does not (the tail falls strictly with n), so the answer is
+ * n. The tail is computed here a second way, in integers: T = sum_{i <= k} binom(n, i) a^i
+ * (2^b - a)^(n - i) over 2^(b n), exact while b n <= 53 (so 1 - C is a double too). */
+static void test_exact_ties(void **state) {
+    (void)state;
+    /* The two cases of the issue, by hand: P(X <= 1 | 3, 1/2) = (1 + 3) / 8 = 1/2 = 1 - C;
+     * (1/2)^33 = 2^-33 = 1 - C at k = 0, and the closed form ceil(33 ln 2 / ln 2) = 33. */
+    assert_true(needed(0.5, 0.5, 1) == 3);
+    fo_canary_params q = base();
+    q.confidence = 1 - ldexp(1, -33), q.failure_rate = 0.5;
+    fo_canary_result r;
+    assert_int_equal(fo_canary_evaluate(&q, &r), 0);
+    assert_true(r.requests_needed == 33 && r.closed_form_requests == 33);
+    int cases = 0;
+    for (int b = 1; b <= 5; b++)
+        for (uint64_t a = 1; a < (1u << b); a += 2)
+            for (long long n = 1; n * b <= 53; n++)
+                for (long long k = 0; k < n && k <= 6; k++) {
+                    uint64_t big = (uint64_t)1 << b, tail = 0, coef = 1;
+                    for (long long i = 0; i <= k; i++) {
+                        if (i > 0) coef = coef * (uint64_t)(n - i + 1) / (uint64_t)i;
+                        unsigned __int128 t = coef;
+                        for (long long x = 0; x < i; x++)
+                            t *= a;
+                        for (long long x = i; x < n; x++)
+                            t *= big - a;
+                        tail += (uint64_t)t;
+                    }
+                    double T = ldexp((double)tail, (int)(-b * n));
+                    double C = 1 - T;
+                    if (!(C > 0 && C < 1) || 1 - C != T) continue; /* not a tie in doubles */
+                    double p = ldexp((double)a, -b);
+                    if (needed(C, p, k) != (double)n)
+                        fail_msg("p = %g, k = %lld, C = 1 - %a: %g, want %lld", p, k, T,
+                                 needed(C, p, k), n);
+                    if (k == 0) {
+                        q = base();
+                        q.confidence = C, q.failure_rate = p;
+                        assert_int_equal(fo_canary_evaluate(&q, &r), 0);
+                        assert_true(r.closed_form_requests == (double)n);
+                    }
+                    cases++;
+                }
+    assert_true(cases > 700);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_pins),
@@ -323,6 +371,7 @@ int main(void) {
         cmocka_unit_test(test_confidence_clock),
         cmocka_unit_test(test_radar_and_staleness),
         cmocka_unit_test(test_domain),
+        cmocka_unit_test(test_exact_ties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
