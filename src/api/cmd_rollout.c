@@ -268,11 +268,19 @@ static fo_status run_rollout(const fo_args *a, fo_output *out, fo_error *err) {
         snprintf(allowed, sizeof allowed, "number in (%g, 0.9]: above H0's %g", p.p0, p.p0);
         return fo_error_set(err, FO_EUSAGE, "p1 must exceed p0", "p1", v, allowed);
     }
-    if (!(p.alpha + p.beta < 1)) {
-        snprintf(v, sizeof v, "%g", p.beta);
-        snprintf(allowed, sizeof allowed, "number in [1e-06, %g): alpha + beta below 1",
-                 1 - p.alpha);
-        return fo_error_set(err, FO_EUSAGE, "alpha + beta must be below 1", "beta", v, allowed);
+    if (!(p.alpha + p.beta < 1)) { /* by the rule: beta = 1 - C, so C must exceed alpha */
+        if (fo_arg_given(a, "beta")) {
+            snprintf(v, sizeof v, "%g", p.beta);
+            snprintf(allowed, sizeof allowed, "number below %g (alpha + beta must be below 1)",
+                     1 - p.alpha);
+            return fo_error_set(err, FO_EUSAGE, "alpha + beta must be below 1", "beta", v, allowed);
+        }
+        snprintf(v, sizeof v, "%g", q.confidence);
+        snprintf(allowed, sizeof allowed,
+                 "number in (%g, 1): above alpha, the chance of rolling back a healthy model",
+                 p.alpha);
+        return fo_error_set(err, FO_EUSAGE, "confidence must exceed alpha", "confidence", v,
+                            allowed);
     }
     /* The track's fleet: its scenario's hardware, the slow path on the oldest generation. */
     const char *track = fo_arg_choice(a, "track");

@@ -4,11 +4,20 @@
  * the exact error rates and sample numbers of the same rule (engine: sprt.c), a seeded Monte
  * Carlo that must agree with them, and the fixed-sample test it replaces.
  *
- * Ranges keep one request near 100 ms: the exact DP has a work budget (it reports the mass it
- * left undecided when the budget ends first), the band of failure counts is capped at 1,000
- * (p1 too close to p0 is refused, naming the smallest p1 that fits), and --simulate is capped
- * at what the hypotheses allow (each canary draws one gap per failure).
- * Track presets are derived in the comment above the preset table. */
+ * The hypotheses follow Part 2's parameters by one rule (scenario.h, FO_HYPOTHESES_RULE); the
+ * JSON reports the p0, p1, alpha and beta used and the rule as a sentence. Beside the SPRT, the
+ * three tests with the track's numbers: the zero-failure demonstration (canary's n), the exact
+ * fixed-n test with the same alpha and beta, and the SPRT's exact expected requests, in hours
+ * at canary's monitored rate.
+ *
+ * Exactness: the DP has a work budget (FO_SPRT_DP_BUDGET, ~8 ms) counted in work, not requests.
+ * Every SPRT the lab offers by the rule (failure rate 1e-6 to 0.1, confidence 50% to 99.999%,
+ * alpha 5% or 0.1%) converges within it (test_sprt, bench: the slowest < 2 ms). Hypotheses set
+ * by hand may not (very close p0 and p1): then every exact figure, and everything built on them
+ * (savings, percentiles, hours, sentences), is null with exact_reason saying why. The band of
+ * failure counts is capped at 1,000 (p1 too close to p0 is refused, naming the smallest p1 that
+ * fits) and --simulate at what the hypotheses allow (each canary draws one gap per failure).
+ * Track presets: the track's scenario (scenario.c). */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -81,6 +90,20 @@ static double min_p1_for_band(const fo_sprt_params *p) {
 
 static fo_status check(const fo_args *a, fo_sprt_params *p, fo_error *err) {
     char v[64], allowed[256];
+    if (!(p->alpha + p->beta < 1)) { /* by the rule: beta = 1 - C, so C must exceed alpha */
+        if (fo_arg_given(a, "beta")) {
+            snprintf(v, sizeof v, "%g", p->beta);
+            snprintf(allowed, sizeof allowed, "number below %g (alpha + beta must be below 1)",
+                     1 - p->alpha);
+            return fo_error_set(err, FO_EUSAGE, "alpha + beta must be below 1", "beta", v, allowed);
+        }
+        snprintf(v, sizeof v, "%g", fo_arg_num(a, "confidence"));
+        snprintf(allowed, sizeof allowed,
+                 "number in (%g, 1): above alpha, the chance of rolling back a healthy model",
+                 p->alpha);
+        return fo_error_set(err, FO_EUSAGE, "confidence must exceed alpha", "confidence", v,
+                            allowed);
+    }
     if (!(p->p1 > p->p0)) {
         snprintf(v, sizeof v, "%g", p->p1);
         snprintf(allowed, sizeof allowed, "number in (%g, 0.9]: above --p0 (H1 is the regression)",
@@ -513,19 +536,25 @@ const fo_command fo_cmd_sprt = {
     .summary =
         "Part 2: sequential validation (Wald's SPRT): stop the canary as soon as it is clear",
     .description =
-        "Wald's sequential probability ratio test on Bernoulli failures, H0 p = p0 vs H1 p = p1: "
-        "the log-likelihood-ratio boundaries, Wald's expected sample numbers and OC curve, the "
+        "Wald's sequential probability ratio test on Bernoulli failures, H0 p = p0 vs H1 p = p1, "
+        "with the hypotheses set from Part 2's parameters by one rule: " FO_HYPOTHESES_RULE
+        " (--p0, --p1, --alpha and --beta override it). Shown: the zero-failure demonstration, "
+        "the exact fixed-n test and the SPRT side by side in requests and hours at the fleet's "
+        "monitored rate; the log-likelihood-ratio boundaries, Wald's expected sample numbers and "
+        "OC curve, the "
         "EXACT error rates and expected sample numbers of the same stopping rule (a dynamic "
         "program over the failure counts still undecided; Wald ignores the overshoot), the "
         "smallest fixed-sample binomial test with the same alpha and beta, and with --simulate "
         "K a seeded Monte Carlo of K canaries per hypothesis that must agree with the exact "
         "figures. --svg draws sample LLR paths between the boundaries, the OC curve and the "
-        "expected sample number against the fixed n.",
+        "expected sample number against the fixed n. The exact figures are computed for every "
+        "failure rate from 0.0001% to 10% and confidence from 50% to 99.999% by the rule; for "
+        "hypotheses set by hand that are too close they are reported as not computed.",
     .params = sprt_params,
     .nparams = FO_COUNT(sprt_params),
     .presets = sprt_presets,
     .npresets = FO_COUNT(sprt_presets),
     .figure = "SPRT: LLR paths between the boundaries, OC curve, expected sample number",
-    .example = "fleetops sprt --p0 0.001 --p1 0.002 --alpha 0.05 --beta 0.05 --simulate 100000",
+    .example = "fleetops sprt --track tiny-pioneer --failure-rate 0.002 --simulate 100000",
     .run = run_sprt,
 };
