@@ -340,9 +340,11 @@ static void judge(const fo_canary_params *p, fo_canary_result *r) {
     a->release_cycle_hours = p->pipeline_overhead_hours + a->hours;
     a->safety_ok = a->requests_seen >= r->requests_needed;
     a->release_ok = a->release_cycle_hours <= p->release_limit_hours;
+    a->confidence_shortfall = a->safety_ok ? 0 : p->confidence - a->achieved_confidence;
+    a->release_excess_hours = a->release_ok ? 0 : a->release_cycle_hours - p->release_limit_hours;
     if (a->safety_ok && a->release_ok)
         a->advice = FO_ADVICE_KEEP;
-    else if (!r->feasible)
+    else if (!a->safety_ok && !a->release_ok)
         a->advice = FO_ADVICE_IMPOSSIBLE;
     else
         a->advice = a->safety_ok ? FO_ADVICE_SHORTER : FO_ADVICE_LONGER;
@@ -388,10 +390,14 @@ int fo_canary_evaluate(const fo_canary_params *p, fo_canary_result *r) {
     if (r->has_attempt) judge(p, r);
     double window = r->has_attempt ? p->attempt_hours : r->shadow_hours;
     double conf = r->has_attempt ? r->attempt.achieved_confidence : confidence_of(k, n, pf);
+    if (p->hide_window && !r->has_attempt) { /* the longest window the limit allows */
+        window = r->max_window_hours > 0 ? r->max_window_hours : 0;
+        conf = confidence_of(k, seen_at(lam, window, n), pf);
+    }
     radar(p, r, window, conf);
     staleness(p, r, window, conf);
 
-    double tmax = 1.6 * r->shadow_hours;
+    double tmax = p->hide_window ? 1.1 * p->release_limit_hours : 1.6 * r->shadow_hours;
     if (r->max_window_hours * 1.1 > tmax) tmax = r->max_window_hours * 1.1;
     if (r->has_attempt && p->attempt_hours * 1.15 > tmax) tmax = p->attempt_hours * 1.15;
     r->curve_len = FO_CANARY_CURVE_POINTS;

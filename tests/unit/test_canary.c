@@ -225,13 +225,42 @@ static void test_attempt_judgements(void **state) {
     q.attempt_hours = 96; /* 72 + 96 = 168: on the limit is within it */
     fo_canary_evaluate(&q, &r);
     assert_int_equal(r.attempt.advice, FO_ADVICE_KEEP);
-    q.failure_rate = 0.0001; /* no window works: 166 h needed, 96 h allowed */
-    q.attempt_hours = 50;
+    /* No window works (166 h needed, 96 h allowed), but a try is judged by what it shows:
+     * 50 h is only short of confidence (the student must search to find the clash); 200 h is
+     * confident and over the limit; 100 h ... a window that is both short and over proves it. */
+    q.failure_rate = 0.0001;
+    q.attempt_hours = 50; /* 9,000 requests: 1 - 0.9999^9000 = 0.5934, 122 h <= 168 h */
+    fo_canary_evaluate(&q, &r);
+    assert_int_equal(r.attempt.advice, FO_ADVICE_LONGER);
+    assert_true(fabs(r.attempt.confidence_shortfall - (0.95 - (1 - pow(0.9999, 9000)))) < 1e-12);
+    assert_true(r.attempt.release_excess_hours == 0);
+    q.attempt_hours = 200; /* 36,000 requests: confident; 272 h is 104 h over */
+    fo_canary_evaluate(&q, &r);
+    assert_int_equal(r.attempt.advice, FO_ADVICE_SHORTER);
+    assert_true(fabs(r.attempt.release_excess_hours - 104) < 1e-12);
+    assert_true(r.attempt.confidence_shortfall == 0);
+    q.attempt_hours = 120; /* 21,600 requests: 1 - 0.9999^21600 = 0.885 < 95%, 192 h > 168 h */
     fo_canary_evaluate(&q, &r);
     assert_int_equal(r.attempt.advice, FO_ADVICE_IMPOSSIBLE);
-    q.attempt_hours = 200;
-    fo_canary_evaluate(&q, &r);
-    assert_int_equal(r.attempt.advice, FO_ADVICE_IMPOSSIBLE);
+}
+
+/* hide_window: nothing the result states depends on the needed window except the requests
+ * and the fields that state it (the 10-Iteration Rule's search): the radar and staleness are
+ * at the longest window the limit allows (96 h at the base) and the curve spans 1.1 x 168 h,
+ * whatever the failure rate. */
+static void test_hidden_window(void **state) {
+    (void)state;
+    fo_canary_params q = base();
+    q.hide_window = 1;
+    fo_canary_result a, b;
+    fo_canary_evaluate(&q, &a);
+    assert_true(fabs(a.staleness.window_hours - 96) < 1e-12);
+    assert_true(fabs(a.curve[a.curve_len - 1].hours - 1.1 * 168) < 1e-9);
+    q.failure_rate = 0.002; /* needs half the window: the spans and radar window stay */
+    fo_canary_evaluate(&q, &b);
+    assert_true(a.staleness.window_hours == b.staleness.window_hours);
+    assert_true(a.curve[a.curve_len - 1].hours == b.curve[b.curve_len - 1].hours);
+    assert_true(a.radar[1].value == b.radar[1].value); /* velocity depends on the window only */
 }
 
 static void test_confidence_clock(void **state) {
@@ -372,6 +401,7 @@ int main(void) {
         cmocka_unit_test(test_radar_and_staleness),
         cmocka_unit_test(test_domain),
         cmocka_unit_test(test_exact_ties),
+        cmocka_unit_test(test_hidden_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
