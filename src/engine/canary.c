@@ -25,7 +25,8 @@
  * an integer, and the predicate is T 2^g <= (2^g - c) 2^(e n). Non-negative integers of up to
  * BN_LIMBS x 32 bits on the stack; past that (or past k = BN_MAX_K) the log-space sum decides,
  * whose error is far below the near-tie band. */
-#define BN_LIMBS 640 /* 20,480 bits */
+#define BN_LIMBS                                                                                   \
+    128 /* 4,096 bits: 512 bytes each, a few on the stack (the module's stack is 64 KB) */
 #define BN_MAX_K 64
 #define TIE_BAND 1e-9 /* relative gap in ln P under which the exact comparison runs */
 
