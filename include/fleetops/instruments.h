@@ -47,6 +47,9 @@ void fo_draw_ensemble_trace(fo_buf *b, const fo_ensemble_params *p, const fo_ens
  * falls) and pinned (the contract check blocks the deploy, the detector keeps its @v1 view,
  * accuracy holds); under each, accuracy against the v1 baseline, the skew of what the detector
  * is served (PSI per feature) and the traced requests as that column answers them. */
+/* The same crisis with its outcome sealed (before Part 3's lock): the update, the feature
+ * store's views, each column's contract and the contract check; no accuracy, skew or verdict. */
+void fo_draw_tiny_domino_sealed(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_story *s);
 void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
                          const fo_ensemble_story *s);
 /* Part 3's governance year: weekly accuracy of the chosen policy (the other one faint), upstream

@@ -55,6 +55,7 @@ static const char *const on_off[] = {"off", "on", NULL};
 const char *const fo_crisis_correction_choices[] = {"bh", "bonferroni", "none", NULL};
 /* Same order as fo_ens_retrain. */
 const char *const fo_crisis_yes_no[] = {"yes", "no", NULL};
+static const char *const outcome_choices[] = {"shown", "sealed", NULL};
 
 static const fo_param crisis_params_table[] = {
     {.name = "track",
@@ -301,6 +302,15 @@ static const fo_param crisis_params_table[] = {
      .field = F(tiny.requests),
      .help = "Held-out requests served and scored (cap 10,000: ~35 ms); fewer make the skew "
              "check's fixed thresholds likelier to flag sampling noise"},
+    {.name = "outcome",
+     .type = FO_T_CHOICE,
+     .unit = "choice",
+     .choices = outcome_choices,
+     .def_choice = 0,
+     .field = FO_NO_FIELD,
+     .help = "sealed: show the domino (the update, the pipeline, the feature store's versions "
+             "and contracts, what the wake-word team sees) without accuracy, skew or a verdict, "
+             "until Part 3's prediction is locked; shown: everything"},
 };
 
 enum {
@@ -346,6 +356,7 @@ static const struct {
     {"severity", T_TINY},
     {"retrain_before_upgrade", T_TINY},
     {"requests", T_TINY},
+    {"outcome", T_TINY},
 };
 
 /* Track presets (reasons in the header comment; the fleet, its hardware and alpha come from the

@@ -319,6 +319,128 @@ static void tiny_text(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *
     fo_buf_printf(b, "\n%s\n", summary);
 }
 
+/* ---- sealed: the domino without Part 3's answer --------------------------------------------
+ * Part 3 asks whether accuracy drops when the upstream model is updated and the downstream one
+ * is not retrained. Sealed, the crisis states everything but that: the update, the pipeline,
+ * the feature store's versions and schema hashes, each column's contract and what the deploy's
+ * contract check decides (about versions and hashes, not data), and what the wake-word team
+ * sees, which is the same whatever the accuracy did: answers to every request, no error.
+ * No accuracy, no skew figure, no traced answers, no drop/no-drop verdict. */
+#define SEALED_REASON                                                                              \
+    "Part 3 asks whether the detector's accuracy drops when the upstream model is updated "        \
+    "without retraining it; this view shows the domino, not that answer, until the prediction "    \
+    "is locked."
+
+static void view_name(char *out, size_t n, const fo_fs_view *v) {
+    snprintf(out, n, "%s@v%d", v->name, v->version);
+}
+
+static void sealed_summary(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r) {
+    const fo_ensemble_result *run = &r->run;
+    fo_ensemble_story st = tiny_story();
+    char v1[64], v2[64];
+    view_name(v1, sizeof v1, &run->baseline_view);
+    view_name(v2, sizeof v2, &run->served_view);
+    fo_buf_printf(b,
+                  "The %s shipped v2: the feature store now holds %s beside %s, and latest "
+                  "points at v2. The %s was trained on %s%s. Unpinned, it reads the latest view, "
+                  "%s, and no check runs; pinned, its contract names %s and its schema hash, and "
+                  "the contract check %s the deploy. What the %s team sees: every request is "
+                  "answered and %lld errors are raised.",
+                  st.upstream, v2, v1, st.downstream, v1,
+                  p->retrain == FO_ENS_RETRAIN_YES ? " and retrained on v2 before the upgrade" : "",
+                  v2, v1, r->pinned.deploy_blocked ? "blocks" : "lets through", "wake-word",
+                  r->unpinned.errors_raised);
+}
+
+static void sealed_column_json(fo_json *j, const char *key, const fo_tiny_column *c,
+                               const fo_tiny_result *r) {
+    char v[128];
+    fo_json_object_begin(j, key);
+    if (c->pinned)
+        snprintf(v, sizeof v, "%s@v%d (its contract's)", r->run.served_view.name,
+                 c->served_version);
+    else
+        snprintf(v, sizeof v, "%s@latest (v%d)", r->run.served_view.name, c->served_version);
+    fo_json_string(j, "reads", v);
+    fo_json_int(j, "served_version", c->served_version);
+    fo_json_string(j, "served_schema_hash", c->served_hash);
+    fo_json_int(j, "trained_version", c->trained_version);
+    fo_json_string(j, "trained_schema_hash", c->trained_hash);
+    fo_json_bool(j, "contract_checked", c->contract_checked);
+    fo_json_bool(j, "deploy_blocked", c->deploy_blocked);
+    fo_json_int(j, "errors_raised", c->errors_raised);
+    fo_json_object_end(j);
+}
+
+static void sealed_json(fo_json *j, const fo_tiny_params *p, const fo_tiny_result *r) {
+    const fo_ensemble_result *run = &r->run;
+    fo_ensemble_story st = tiny_story();
+    char v1[64], v2[64];
+    view_name(v1, sizeof v1, &run->baseline_view);
+    view_name(v2, sizeof v2, &run->served_view);
+    fo_json_string(j, "outcome", "sealed");
+    fo_json_string(j, "sealed_reason", SEALED_REASON);
+    fo_json_number(j, "severity", p->severity);
+    fo_json_string(j, "retrain_before_upgrade", fo_crisis_yes_no[p->retrain]);
+    fo_json_int(j, "requests", run->requests_served);
+    fo_json_object_begin(j, "story");
+    fo_json_string(j, "upstream", st.upstream);
+    fo_json_string(j, "downstream", st.downstream);
+    fo_json_object_end(j);
+    fo_json_array_begin(j, "pipeline");
+    fo_buf step;
+    fo_buf_init(&step);
+    fo_buf_printf(&step, "%s v2 publishes %s (schema hash %.8s)", st.upstream, v2,
+                  run->served_view.hash_hex);
+    fo_json_string(j, NULL, fo_buf_str(&step));
+    fo_buf_reset(&step);
+    fo_buf_printf(&step, "the feature store keeps %s (schema hash %.8s); latest now points at v2",
+                  v1, run->baseline_view.hash_hex);
+    fo_json_string(j, NULL, fo_buf_str(&step));
+    fo_buf_reset(&step);
+    fo_buf_printf(&step, "the %s, trained on %s, answers every request from the view it reads",
+                  st.downstream, v1);
+    fo_json_string(j, NULL, fo_buf_str(&step));
+    fo_buf_free(&step);
+    fo_json_array_end(j);
+    fo_json_object_begin(j, "views");
+    tiny_view_json(j, "v1", &run->baseline_view);
+    tiny_view_json(j, "v2", &run->served_view);
+    fo_json_object_end(j);
+    sealed_column_json(j, "unpinned", &r->unpinned, r);
+    sealed_column_json(j, "pinned", &r->pinned, r);
+    fo_json_object_begin(j, "contract_check");
+    char v[64];
+    snprintf(v, sizeof v, "%s@v%d", run->trained_view.name, run->trained_view.version);
+    fo_json_string(j, "contract", v);
+    fo_json_string(j, "candidate", v2);
+    fo_json_bool(j, "contract_ok", run->check.contract_ok);
+    fo_json_bool(j, "shapes_match", run->check.dims_match);
+    fo_json_bool(j, "deploy_blocked", r->pinned.deploy_blocked);
+    fo_json_string(j, "rule",
+                   "block when the view's version, schema hash or shape differ from "
+                   "the contract's");
+    fo_json_object_end(j);
+    fo_json_array_begin(j, "symptoms");
+    fo_json_string(j, NULL, "every request gets an answer: nothing times out or crashes");
+    char e[96];
+    snprintf(e, sizeof e, "%lld errors raised and no alert fired", r->unpinned.errors_raised);
+    fo_json_string(j, NULL, e);
+    fo_json_string(j, NULL, "nothing in the detector's logs says which view version it read");
+    fo_json_array_end(j);
+}
+
+static void sealed_peek(fo_buf *b, const fo_tiny_result *r) {
+    fo_buf_printf(b,
+                  "contract check: the deploy is blocked when the view it would read differs "
+                  "from the contract's %s@v%d in version, schema hash (a hash of producer, "
+                  "normalisation, basis and feature names) or shape",
+                  r->run.trained_view.name, r->run.trained_view.version);
+    fo_buf_puts(b, "\nsealed until Part 3's prediction is locked: the accuracy of each column, "
+                   "the training-serving skew (PSI per feature) and the traced answers");
+}
+
 fo_status fo_crisis_run_tiny(const fo_args *a, crisis_params *p, fo_rng *rng, fo_output *out,
                              fo_error *err) {
     p->tiny.silent_failure_margin = TINY_SILENT_FAILURE_MARGIN;
@@ -337,6 +459,30 @@ fo_status fo_crisis_run_tiny(const fo_args *a, crisis_params *p, fo_rng *rng, fo
     free(work);
     fo_buf summary, peek;
     fo_buf_init(&summary), fo_buf_init(&peek);
+    if (strcmp(fo_arg_choice(a, "outcome"), "sealed") == 0) {
+        sealed_summary(&summary, &p->tiny, r);
+        sealed_peek(&peek, r);
+        fo_json j;
+        fo_json_init(&j, out->json);
+        fo_crisis_begin_json(&j, a, p, fo_buf_str(&summary));
+        sealed_json(&j, &p->tiny, r);
+        fo_json_string(&j, "math_peek", fo_buf_str(&peek));
+        fo_json_object_end(&j);
+        if (FO_WANT_TEXT(out)) {
+            fo_buf_printf(
+                out->text,
+                "Tiny Pioneer crisis - The Dependency Domino (outcome sealed)\n\n%s\n\n%s\n",
+                fo_buf_str(&summary), SEALED_REASON);
+            fo_text_math_peek(out->text, fo_buf_str(&peek));
+        }
+        if (out->svg) {
+            const fo_ensemble_story st = tiny_story();
+            fo_draw_tiny_domino_sealed(out->svg, r, &st);
+        }
+        fo_buf_free(&summary), fo_buf_free(&peek);
+        free(r);
+        return FO_OK;
+    }
     tiny_summary(&summary, &p->tiny, r);
     tiny_peek(&peek, &p->tiny, r);
     fo_json j;

@@ -363,3 +363,71 @@ void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_resul
                 100 * run->retrained_accuracy);
     fo_svg_end(b);
 }
+
+/* ---- sealed ------------------------------------------------------------------------------ */
+
+static void sealed_box(fo_buf *b, double x, double y, double w, double h, const char *fill,
+                const char *line1, const char *line2) {
+    fo_buf_printf(b,
+                  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"8\" "
+                  "fill=\"%s\" stroke=\"#9ca3af\"/>",
+                  x, y, w, h, fill);
+    fo_svg_text(b, x + w / 2, y + h / 2 - (line2 ? 3 : -4), "middle", "strong", "%s", line1);
+    if (line2) fo_svg_text(b, x + w / 2, y + h / 2 + 14, "middle", "note", "%s", line2);
+}
+
+static void sealed_arrow(fo_buf *b, double x1, double y1, double x2, double y2, const char *col,
+                  const char *dash) {
+    fo_svg_line(b, x1, y1, x2, y2, col, 2, dash);
+    double dx = x2 - x1, dy = y2 - y1, len = sqrt(dx * dx + dy * dy);
+    if (!(len > 0)) return;
+    double ux = dx / len, uy = dy / len;
+    fo_buf_printf(b, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fz\" fill=\"%s\"/>", x2, y2,
+                  x2 - 9 * ux - 5 * uy, y2 - 9 * uy + 5 * ux, x2 - 9 * ux + 5 * uy,
+                  y2 - 9 * uy - 5 * ux, col);
+}
+
+void fo_draw_tiny_domino_sealed(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_story *s) {
+    const fo_ensemble_result *run = &r->run;
+    char v1[64], v2[64], t1[96], t2[96];
+    snprintf(v1, sizeof v1, "%s@v%d", run->baseline_view.name, run->baseline_view.version);
+    snprintf(v2, sizeof v2, "%s@v%d", run->served_view.name, run->served_view.version);
+    fo_buf d;
+    fo_buf_init(&d);
+    fo_buf_printf(&d,
+                  "The %s ships v2 and the feature store holds %s beside %s. The %s, trained on "
+                  "%s, reads the latest view when unpinned (no check) and its contract's view "
+                  "when pinned (the contract check %s the deploy). The outcome is sealed until "
+                  "Part 3's prediction is locked.",
+                  s->upstream, v2, v1, s->downstream, v1,
+                  r->pinned.deploy_blocked ? "blocks" : "lets through");
+    fo_svg_begin(b, 780, 420, "The Dependency Domino (outcome sealed)", fo_buf_str(&d));
+    fo_buf_free(&d);
+    fo_svg_text(b, 24, 30, "start", "title", "The Dependency Domino: who reads which version?");
+    fo_svg_text(b, 24, 51, "start", "subtitle",
+                "The outcome (accuracy, skew) is sealed until you lock Part 3's prediction");
+    snprintf(t1, sizeof t1, "%s v2", s->upstream);
+    sealed_box(b, 24, 90, 200, 56, "#eef2ff", t1, "shipped tonight");
+    sealed_box(b, 290, 70, 200, 44, "#f3f4f6", v1, "the contract's view");
+    snprintf(t2, sizeof t2, "%s (latest)", v2);
+    sealed_box(b, 290, 124, 200, 44, "#fff7ed", t2, "new schema hash");
+    sealed_arrow(b, 224, 118, 288, 146, "#4b5563", NULL);
+    snprintf(t1, sizeof t1, "%s", s->downstream);
+    snprintf(t2, sizeof t2, "trained on %s", v1);
+    sealed_box(b, 556, 210, 200, 56, "#ecfdf5", t1, t2);
+    /* unpinned: latest, no check */
+    sealed_arrow(b, 490, 146, 600, 208, FO_COLOR_WARN, "6 4");
+    fo_svg_text(b, 512, 190, "start", "note", "unpinned: reads latest, no check");
+    /* pinned: the contract */
+    sealed_arrow(b, 490, 92, 700, 208, FO_COLOR_GOOD, NULL);
+    fo_svg_text(b, 600, 120, "start", "note", "pinned: contract names v1 + hash");
+    snprintf(t1, sizeof t1, "contract check of the deploy: %s",
+             r->pinned.deploy_blocked ? "BLOCKED (version and hash differ)" : "passed");
+    fo_svg_text(b, 24, 300, "start", "strong", "%s", t1);
+    snprintf(t2, sizeof t2, "What the %s team sees: every request answered, %lld errors, no alert.",
+             s->downstream, r->unpinned.errors_raised);
+    fo_svg_text(b, 24, 324, "start", "note", "%s", t2);
+    fo_svg_text(b, 24, 348, "start", "note",
+                "Does its accuracy drop? Lock your prediction in Part 3 to see.");
+    fo_svg_end(b);
+}
