@@ -59,6 +59,9 @@ typedef struct fo_reveal {
     double off_by_factor; /* max(p/a, a/p) for numeric answers; 0 for choices */
     int correct;          /* choices: 1 or 0; numeric: 1 when within a factor of 1.5 */
     char sentence[256];   /* "You predicted 40 models; the break-even is 32 (off by 1.3x)." */
+    /* Part 1 only (empty otherwise): which reading of the question the answer takes, the literal
+     * reading's number and how the 50% toil cap differs, one plain sentence each (roi.h). */
+    char answer_reading[320], literal_reading[320], toil_cap_reading[320];
 } fo_reveal;
 
 struct fo_error;

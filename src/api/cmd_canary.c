@@ -540,9 +540,10 @@ const fo_command fo_cmd_canary = {
         "with P(X <= k | n, p) <= 1 - C, exact), the rule-of-three "
         "approximation beside it, the hours that takes at the fleet's scored request rate, and "
         "the release cycle against the one-week limit. --attempt-hours judges one proposed "
-        "window (the 10-Iteration Rule: safety, release limit, which way to move). Also the "
-        "Risk-vs-Velocity Radar and the cost of staleness. --svg draws the Confidence Clock, "
-        "or the radar with --figure radar.",
+        "window (the 10-Iteration Rule: which constraint fails and by how much; the window "
+        "that works is stated after a success or the tenth try, and --window hidden leaves "
+        "every hour figure out while you search). Also the Risk-vs-Velocity Radar and the cost "
+        "of staleness.",
     .params = canary_params,
     .nparams = FO_COUNT(canary_params),
     .presets = canary_presets,
@@ -559,7 +560,7 @@ const fo_command fo_cmd_canary = {
 static const fo_param bound_params[] = {
     {.name = "failures", .type = FO_T_INT, .unit = "failures", .min = 0, .max = 1e6,
      .flags = FO_P_REQUIRED, .field = FO_NO_FIELD,
-     .help = "Failures x observed (the exact tail sums ~sqrt(x) terms: capped at 1,000,000)"},
+     .help = "Failures x observed (up to 1,000,000)"},
     {.name = "requests", .type = FO_T_INT, .unit = "requests", .min = 1, .max = 9e15,
      .flags = FO_P_REQUIRED, .field = FO_NO_FIELD, .help = "Requests n observed (n >= x)"},
     {.name = "confidence", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.95,

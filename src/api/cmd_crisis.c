@@ -81,7 +81,7 @@ static const fo_param crisis_params_table[] = {
      .max = FO_CLOUD_MAX_MODELS,
      .def = 50,
      .field = F(cloud.models),
-     .help = "LLM versions, each with its own streams (cap 100: ~80 ms at 15-minute chunks)"},
+     .help = "LLM versions, each with its own quality and latency streams (up to 100)"},
     {.name = "drifts",
      .type = FO_T_INT,
      .unit = "drifts",
@@ -97,8 +97,8 @@ static const fo_param crisis_params_table[] = {
      .max = 1440,
      .def = 60,
      .field = F(cloud.chunk_minutes),
-     .help = "Monitoring chunk (one value and one alert flag each); divides 1,440; >= 15 bounds "
-             "the work"},
+     .help = "Monitoring chunk: one value and one alert flag each (divides a day's 1,440 minutes; "
+             "at least 15)"},
     {.name = "reference_hours",
      .type = FO_T_REAL,
      .unit = "hours",
@@ -106,8 +106,7 @@ static const fo_param crisis_params_table[] = {
      .max = 336,
      .def = 168,
      .field = FO_NO_FIELD,
-     .help = "Reference window the thresholds (cloud, >= 48 h) or the FPS baseline (mobile) come "
-             "from"},
+     .help = "Hours of normal behaviour the thresholds or the baseline are learnt from"},
     {.name = "threshold_k",
      .type = FO_T_REAL,
      .unit = "sigmas",
@@ -116,7 +115,7 @@ static const fo_param crisis_params_table[] = {
      .def = 3,
      .flags = FO_P_MIN_OPEN,
      .field = F(cloud.threshold_k),
-     .help = "Discovered thresholds: reference mean -/+ k sd (NannyML's default k = 3)"},
+     .help = "Discovered thresholds: reference mean -/+ k standard deviations (3 is usual)"},
     {.name = "discovery",
      .type = FO_T_CHOICE,
      .unit = "method",
@@ -166,7 +165,7 @@ static const fo_param crisis_params_table[] = {
      .max = 5000000,
      .def = 500000,
      .field = F(edge.fleet_size),
-     .help = "Vehicles (cap 5,000,000; drawn as exact counts, so time barely grows)"},
+     .help = "Vehicles in the fleet (up to 5,000,000)"},
     {.name = "deadline_ms",
      .type = FO_T_REAL,
      .unit = "ms",
@@ -217,8 +216,7 @@ static const fo_param crisis_params_table[] = {
      .def = 0.05,
      .flags = FO_P_MIN_OPEN,
      .field = FO_NO_FIELD,
-     .help = "Test level: the rollout gate's (edge) or each hour's family of region tests "
-             "(mobile)"},
+     .help = "Test level: the chance of a false alarm each test allows"},
     {.name = "shadow",
      .type = FO_T_CHOICE,
      .unit = "switch",
@@ -300,8 +298,8 @@ static const fo_param crisis_params_table[] = {
      .max = FO_ENS_MAX_ROWS,
      .def = 1000,
      .field = F(tiny.requests),
-     .help = "Held-out requests served and scored (cap 10,000: ~35 ms); fewer make the skew "
-             "check's fixed thresholds likelier to flag sampling noise"},
+     .help = "Held-out requests served and scored (up to 10,000); with fewer, the skew check "
+             "flags sampling noise more often"},
     {.name = "outcome",
      .type = FO_T_CHOICE,
      .unit = "choice",
@@ -457,22 +455,8 @@ const fo_command fo_cmd_crisis = {
     .name = "crisis",
     .summary = "Each track's Ops crisis as a seeded simulation, failure and fix side by side",
     .description =
-        "The track crises. cloud-titan: 50 LLM versions' per-minute quality and latency for a "
-        "month, with known drifts; one static threshold against thresholds discovered per "
-        "model from a reference window (NannyML's mean -/+ k sd, or quantiles) and CUSUM: "
-        "alerts a day, precision, recall, detection delay. edge-guardian: a new perception "
-        "model rolled out to 500,000 vehicles on four hardware generations through the staged "
-        "ladder (shadow, 1%, 5%, 25%, 100%); on the oldest the new model has a 100 ms tail; a "
-        "per-generation p99.9 gate against a fleet-wide p99 check, with the fleet rollback. "
-        "mobile-nomad: an OS update cuts the AR filter's FPS differently in 10 regions; "
-        "aggregate monitoring against per-region tests with Benjamini-Hochberg or Bonferroni "
-        "control. tiny-pioneer (the Dependency Domino): on Part 3's pipeline, the noise-isolation "
-        "model ships v2 and the wake-word detector trained on v1 reads it; unpinned (the "
-        "detector reads the latest view) it fails silently, pinned (its contract names a view "
-        "version and schema hash) the contract check blocks the deploy: accuracy and skew in "
-        "both columns. A "
-        "parameter belongs to one track (alpha and reference_hours to two); giving it for "
-        "another track is an error.",
+        "Your track's Ops crisis, simulated with a seed: the failure and the fix side by side. "
+        "Each parameter below belongs to the crises it names; the track's values are preset.",
     .params = crisis_params_table,
     .nparams = FO_COUNT(crisis_params_table),
     .presets = crisis_presets,

@@ -388,22 +388,6 @@ static void sealed_json(fo_json *j, const fo_tiny_params *p, const fo_tiny_resul
     fo_json_string(j, "upstream", st.upstream);
     fo_json_string(j, "downstream", st.downstream);
     fo_json_object_end(j);
-    fo_json_array_begin(j, "pipeline");
-    fo_buf step;
-    fo_buf_init(&step);
-    fo_buf_printf(&step, "%s v2 publishes %s (schema hash %.8s)", st.upstream, v2,
-                  run->served_view.hash_hex);
-    fo_json_string(j, NULL, fo_buf_str(&step));
-    fo_buf_reset(&step);
-    fo_buf_printf(&step, "the feature store keeps %s (schema hash %.8s); latest now points at v2",
-                  v1, run->baseline_view.hash_hex);
-    fo_json_string(j, NULL, fo_buf_str(&step));
-    fo_buf_reset(&step);
-    fo_buf_printf(&step, "the %s, trained on %s, answers every request from the view it reads",
-                  st.downstream, v1);
-    fo_json_string(j, NULL, fo_buf_str(&step));
-    fo_buf_free(&step);
-    fo_json_array_end(j);
     fo_json_object_begin(j, "views");
     tiny_view_json(j, "v1", &run->baseline_view);
     tiny_view_json(j, "v2", &run->served_view);
@@ -477,7 +461,7 @@ fo_status fo_crisis_run_tiny(const fo_args *a, crisis_params *p, fo_rng *rng, fo
         }
         if (out->svg) {
             const fo_ensemble_story st = tiny_story();
-            fo_draw_tiny_domino_sealed(out->svg, r, &st);
+            fo_draw_tiny_domino_sealed(out->svg, &p->tiny, r, &st);
         }
         fo_buf_free(&summary), fo_buf_free(&peek);
         free(r);

@@ -139,7 +139,7 @@ static const fo_param ensemble_params[] = {
      .max = FO_ENS_MAX_ROWS,
      .def = 1000,
      .field = E(train_size),
-     .help = "Training split (capped at 10,000: one evaluation stays under ~40 ms)"},
+     .help = "Training split (up to 10,000 rows)"},
     {.name = "requests",
      .type = FO_T_INT,
      .unit = "requests",
@@ -147,8 +147,8 @@ static const fo_param ensemble_params[] = {
      .max = FO_ENS_MAX_ROWS,
      .def = 1000,
      .field = E(requests),
-     .help = "Held-out requests served and scored (capped at 10,000; below ~1,000 the check's "
-             "fixed thresholds start flagging sampling noise)"},
+     .help = "Held-out requests served and scored (up to 10,000; below about 1,000 the check "
+             "starts flagging sampling noise)"},
     {.name = "silent_failure_margin",
      .type = FO_T_REAL,
      .unit = "fraction",
@@ -156,7 +156,7 @@ static const fo_param ensemble_params[] = {
      .max = 0.5,
      .def = 0.05,
      .field = E(silent_failure_margin),
-     .help = "Accuracy drop vs the v1 baseline that counts as a failure (0.05 = 5 points)"},
+     .help = "Accuracy drop vs the v1 baseline that counts as a failure (5 points: 0.05)"},
     {.name = "predict",
      .type = FO_T_CHOICE,
      .unit = "choice",
@@ -563,14 +563,12 @@ const fo_command fo_cmd_ensemble = {
     .name = "ensemble",
     .summary = "Part 3: ship extractor v2 without retraining? Accuracy, skew check, trace",
     .description =
-        "The Ensemble Lockdown, computed for real: seeded raw signals -> upstream extractor "
-        "(v1, or v2 which isolates noise better but moves the feature space) -> a versioned "
-        "feature-store view with a schema hash and training statistics -> a logistic-regression "
-        "classifier trained on the view it was given. v2 served to the classifier trained on v1 "
-        "raises no error while accuracy falls: the silent failure. The Feature Store "
-        "Consistency Check compares served and training statistics per feature (PSI, "
-        "Jensen-Shannon, L-infinity) and the version contract; the Ensemble Trace follows six "
-        "requests stage by stage.",
+        "The Ensemble Lockdown, computed for real: seeded raw signals -> your track's upstream "
+        "model (v1, or v2 which isolates noise better but moves the feature space) -> a "
+        "versioned feature-store view -> the downstream classifier trained on the view it was "
+        "given. What happens when v2 reaches a classifier trained on v1 is the run's answer. The "
+        "Feature Store Consistency Check compares served and training statistics per feature "
+        "and the version contract; the Ensemble Trace follows six requests stage by stage.",
     .params = ensemble_params,
     .nparams = FO_COUNT(ensemble_params),
     .presets = ensemble_presets,
@@ -595,8 +593,7 @@ static const fo_param governance_params[] = {
      .def = 52, .field = G(weeks), .help = "Weeks simulated (at most 3 years)"},
     {.name = "release_every_weeks", .type = FO_T_INT, .unit = "weeks", .min = 2,
      .max = FO_GOV_MAX_WEEKS, .def = 6, .field = G(release_every_weeks),
-     .help = "Upstream cadence: a new extractor version every K weeks (at least 2: caps the "
-             "versions trained per run at 78)"},
+     .help = "Upstream cadence: a new extractor version every K weeks (at least 2)"},
     {.name = "severity", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.6,
      .field = G(severity),
      .help = "Mean drift of a release's feature space (each release: severity x U(0.5, 1.5))"},

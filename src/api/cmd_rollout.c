@@ -333,11 +333,12 @@ const fo_command fo_cmd_rollout = {
     .name = "rollout",
     .summary = "Part 2: ShadowModeDashboard, a staged rollout replayed stage by stage",
     .description =
-        "Replays a staged rollout (shadow, 1%, 5%, 25%, 100%, each with a dwell time) for a "
-        "track with a seeded stream of scored requests. Per stage: requests seen, failures, the "
-        "running confidence that the failure rate is below p, the SPRT log-likelihood ratio, "
-        "p50/p99 latency per hardware generation (where the track has them), and the decision "
-        "(promote, hold, roll back) with its reason. --svg draws the ShadowModeDashboard.",
+        "Replays a staged rollout (shadow for your window, then 1%, 5%, 25%, 100%) on your "
+        "track's fleet with a seeded stream of scored requests, testing the same hypothesis as "
+        "the sequential test (the same Part 2 parameters and rule). Per stage: requests, "
+        "failures, the confidence reached, the sequential test's evidence, latency per hardware "
+        "generation against the deadline, and the decision (promote, hold, roll back) with its "
+        "reason.",
     .params = rollout_params,
     .nparams = FO_COUNT(rollout_params),
     .presets = rollout_presets,

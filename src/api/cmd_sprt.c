@@ -536,20 +536,16 @@ const fo_command fo_cmd_sprt = {
     .summary =
         "Part 2: sequential validation (Wald's SPRT): stop the canary as soon as it is clear",
     .description =
-        "Wald's sequential probability ratio test on Bernoulli failures, H0 p = p0 vs H1 p = p1, "
-        "with the hypotheses set from Part 2's parameters by one rule: " FO_HYPOTHESES_RULE
-        " (--p0, --p1, --alpha and --beta override it). Shown: the zero-failure demonstration, "
-        "the exact fixed-n test and the SPRT side by side in requests and hours at the fleet's "
-        "monitored rate; the log-likelihood-ratio boundaries, Wald's expected sample numbers and "
-        "OC curve, the "
-        "EXACT error rates and expected sample numbers of the same stopping rule (a dynamic "
-        "program over the failure counts still undecided; Wald ignores the overshoot), the "
-        "smallest fixed-sample binomial test with the same alpha and beta, and with --simulate "
-        "K a seeded Monte Carlo of K canaries per hypothesis that must agree with the exact "
-        "figures. --svg draws sample LLR paths between the boundaries, the OC curve and the "
-        "expected sample number against the fixed n. The exact figures are computed for every "
-        "failure rate from 0.0001% to 10% and confidence from 50% to 99.999% by the rule; for "
-        "hypotheses set by hand that are too close they are reported as not computed.",
+        "Wald's sequential probability ratio test on failures, H0 p = p0 vs H1 p = p1, set "
+        "from Part 2's parameters by one rule: p1 = your failure rate, p0 = half of it, beta = "
+        "1 - your confidence, alpha = the track's (5% unless the track says otherwise); --p0, "
+        "--p1, --alpha and --beta override it. Side by side, in requests and hours at the "
+        "fleet's monitored rate: the zero-failure demonstration, the exact fixed-n test with "
+        "the same alpha and beta, and the SPRT with its exact error rates and expected requests "
+        "(beside Wald's approximations, which ignore the overshoot). --simulate K adds a seeded "
+        "Monte Carlo of K canaries per hypothesis. Exact figures are computed for every failure "
+        "rate from 0.0001% to 10% and confidence from 50% to 99.999%; hypotheses set by hand "
+        "too close together are reported as not computed.",
     .params = sprt_params,
     .nparams = FO_COUNT(sprt_params),
     .presets = sprt_presets,

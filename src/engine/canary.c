@@ -135,22 +135,6 @@ static void bn_div_small(bn *a, uint32_t v) {
     bn_trim(a);
 }
 
-/* a = a 2^bits; 0 on overflow. */
-static int bn_shl(bn *a, long long bits) {
-    if (a->n == 0) return 1;
-    size_t limbs = (size_t)(bits / 32);
-    unsigned sh = (unsigned)(bits % 32);
-    if (a->n + limbs + 1 > BN_LIMBS) return 0;
-    for (size_t i = a->n + limbs + 1; i-- > 0;) {
-        uint64_t hi = i >= limbs && i - limbs < a->n ? a->d[i - limbs] : 0;
-        uint64_t lo = i >= limbs + 1 && i - limbs - 1 < a->n ? a->d[i - limbs - 1] : 0;
-        a->d[i] = (uint32_t)(((hi << sh) | (sh ? lo >> (32 - sh) : 0)) & 0xffffffffu);
-    }
-    a->n += limbs + 1;
-    bn_trim(a);
-    return 1;
-}
-
 static int bn_cmp(const bn *a, const bn *b) {
     if (a->n != b->n) return a->n < b->n ? -1 : 1;
     for (size_t i = a->n; i-- > 0;)
@@ -176,53 +160,54 @@ static int passes_exact(double k, double n, double p, double confidence) {
     dyadic(confidence, &c, &g);
     if (k > BN_MAX_K || !(n * (double)e + (double)g < BN_LIMBS * 32.0 - 64)) return -1;
     long long nn = (long long)n, kk = (long long)k;
-    static const bn zero = {0, {0}};
-    bn q = zero, mm = zero, acc = zero, qp = zero, coef = zero, t1 = zero, t2 = zero;
+    /* Seven numbers, used through pointers so a product never copies. */
+    bn v[7];
+    bn *q = &v[0], *mm = &v[1], *acc = &v[2], *qp = &v[3], *coef = &v[4], *t = &v[5], *u = &v[6],
+       *x;
     /* q = 2^e - m */
-    if (!bn_pow2(&q, e)) return -1;
-    bn_set(&mm, m);
-    bn_sub(&q, &mm);
+    if (!bn_pow2(q, e)) return -1;
+    bn_set(mm, m);
+    bn_sub(q, mm);
     /* S = sum_{i <= k} binom(n, i) m^i q^(k - i) by homogeneous Horner from i = k down:
      * acc = binom(n, k); acc = acc m + binom(n, i) q^(k - i). */
-    bn_set(&coef, 1);
+    bn_set(coef, 1);
     for (long long i = 0; i < kk; i++) { /* binom(n, k) */
-        if (!bn_mul_small(&coef, (uint32_t)(nn - i))) return -1;
-        bn_div_small(&coef, (uint32_t)(i + 1));
+        if (!bn_mul_small(coef, (uint32_t)(nn - i))) return -1;
+        bn_div_small(coef, (uint32_t)(i + 1));
     }
-    acc = coef;
-    bn_set(&qp, 1);
+    bn_set(acc, 0);
+    if (!bn_add(acc, coef)) return -1;
+    bn_set(qp, 1);
     for (long long i = kk - 1; i >= 0; i--) {
         /* binom(n, i) = binom(n, i + 1) (i + 1) / (n - i) */
-        if (!bn_mul_small(&coef, (uint32_t)(i + 1))) return -1;
-        bn_div_small(&coef, (uint32_t)(nn - i));
-        if (!bn_mul(&t1, &acc, &mm)) return -1;
-        if (!bn_mul(&t2, &qp, &q)) return -1;
-        qp = t2;
-        if (!bn_mul(&t2, &coef, &qp)) return -1;
-        if (!bn_add(&t1, &t2)) return -1;
-        acc = t1;
+        if (!bn_mul_small(coef, (uint32_t)(i + 1))) return -1;
+        bn_div_small(coef, (uint32_t)(nn - i));
+        if (!bn_mul(t, qp, q)) return -1;
+        x = qp, qp = t, t = x; /* qp = q^(k - i) */
+        if (!bn_mul(t, acc, mm) || !bn_mul(u, coef, qp) || !bn_add(t, u)) return -1;
+        x = acc, acc = t, t = x; /* acc = acc m + binom(n, i) q^(k - i) */
     }
-    /* T = S q^(n - k) */
-    bn base = q;
-    bn_set(&t1, 1);
-    for (long long x = nn - kk; x > 0; x >>= 1) {
-        if (x & 1) {
-            if (!bn_mul(&t2, &t1, &base)) return -1;
-            t1 = t2;
+    /* T = S q^(n - k), by squaring: t = q^(n - k), with qp as the running square. */
+    bn_set(t, 1);
+    bn_set(qp, 0);
+    if (!bn_add(qp, q)) return -1;
+    for (long long y = nn - kk; y > 0; y >>= 1) {
+        if (y & 1) {
+            if (!bn_mul(u, t, qp)) return -1;
+            x = t, t = u, u = x;
         }
-        if (x > 1) {
-            if (!bn_mul(&t2, &base, &base)) return -1;
-            base = t2;
+        if (y > 1) {
+            if (!bn_mul(u, qp, qp)) return -1;
+            x = qp, qp = u, u = x;
         }
     }
-    if (!bn_mul(&t2, &acc, &t1)) return -1; /* T */
-    if (!bn_shl(&t2, g)) return -1;         /* T 2^g */
-    bn rhs = zero;
-    if (!bn_pow2(&rhs, g)) return -1;
-    bn_set(&t1, c);
-    bn_sub(&rhs, &t1);                    /* 2^g - c */
-    if (!bn_shl(&rhs, nn * e)) return -1; /* (2^g - c) 2^(e n) */
-    return bn_cmp(&t2, &rhs) <= 0;
+    if (!bn_mul(u, acc, t)) return -1; /* T */
+    /* T 2^g <= (2^g - c) 2^(e n) */
+    if (!bn_pow2(q, g) || !bn_mul(acc, u, q)) return -1;
+    bn_set(mm, c);
+    bn_sub(q, mm);
+    if (!bn_pow2(coef, nn * e) || !bn_mul(t, q, coef)) return -1;
+    return bn_cmp(acc, t) <= 0;
 }
 
 static int passes_c(double k, double n, double p, double confidence) {

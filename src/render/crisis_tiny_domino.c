@@ -153,7 +153,8 @@ static void unpinned_flow(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_
     detector_box(b, x, c, s);
 }
 
-static void pinned_flow(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_story *s) {
+static void pinned_flow(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_story *s,
+                        int sealed) {
     const fo_tiny_column *c = &r->pinned;
     const fo_ensemble_result *run = &r->run;
     double x = col_x[1], mid = x + COL_W / 2, vw = 196, gap = 24;
@@ -181,15 +182,17 @@ static void pinned_flow(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_st
         worst = ck->feature[f].psi > worst ? ck->feature[f].psi : worst;
     box(b, gx, Y_GATE, gw, GATE_H, light_of(gate_col), gate_col, 2, NULL);
     text_fill(b, v2c, Y_GATE + 18, "middle", "strong", gate_col, "Contract check: %s",
-              strcmp(ck->verdict, "fail") == 0    ? "FAIL"
+              sealed                              ? (ck->contract_ok ? "PASS" : "FAIL")
+              : strcmp(ck->verdict, "fail") == 0  ? "FAIL"
               : strcmp(ck->verdict, "drift") == 0 ? "DRIFT"
                                                   : "PASS");
     text_fill(b, v2c, Y_GATE + 35, "middle", "tick", ck->contract_ok ? INK : FO_COLOR_BAD,
               "contract @v%d %.8s %s @v%d %.8s", run->trained_version, run->trained_view.hash_hex,
               ck->contract_ok ? "=" : "\xe2\x89\xa0", run->served_version,
               run->served_view.hash_hex);
-    text_fill(b, v2c, Y_GATE + 51, "middle", "tick", ck->skew_flagged ? FO_COLOR_BAD : INK,
-              "%d of %d features skewed (max PSI %.2f)", ck->flagged_features, ck->dims, worst);
+    if (!sealed) /* the skew is Part 3's evidence */
+        text_fill(b, v2c, Y_GATE + 51, "middle", "tick", ck->skew_flagged ? FO_COLOR_BAD : INK,
+                  "%d of %d features skewed (max PSI %.2f)", ck->flagged_features, ck->dims, worst);
     text_fill(b, v2c, Y_GATE + 68, "middle", "strong", gate_col, "%s",
               blocked ? "deploy to @v2 blocked" : "deploy to @v2 allowed");
     arrow_down(b, v2c, Y_VIEW + BOX_H, Y_GATE, blocked ? FO_COLOR_BAD : FO_COLOR_GOOD, 2);
@@ -306,25 +309,44 @@ static void column_heading(fo_buf *b, double x, const fo_tiny_column *c, const f
     }
 }
 
-void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
-                         const fo_ensemble_story *s) {
+/* sealed (before Part 3's lock): the flows and the contract check only, from a copy with the
+ * silent-failure flags cleared (the boxes' colours then say only which version each column
+ * reads); no accuracy, skew, traced answers or retrained accuracy. */
+static void draw(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r0,
+                 const fo_ensemble_story *s, int sealed) {
+    fo_tiny_result masked;
+    const fo_tiny_result *r = r0;
+    if (sealed) {
+        masked = *r0;
+        masked.unpinned.silent_failure = masked.pinned.silent_failure = 0;
+        r = &masked;
+    }
     const fo_tiny_column *u = &r->unpinned, *k = &r->pinned;
     const fo_ensemble_result *run = &r->run;
     char title[200], desc[900];
     snprintf(title, sizeof title, "The Dependency Domino: %s v2 and a %s trained on v%d",
              s->upstream, s->downstream, run->trained_version);
-    snprintf(desc, sizeof desc,
-             "Two columns on the same %lld requests. Unpinned: the %s reads %s@latest = v%d; "
-             "%lld errors raised; accuracy %.1f%% against a v1 baseline of %.1f%%; %d of %d "
-             "features skewed; silent failure: %s. Pinned: the contract check of @v%d against "
-             "the contract @v%d says %s, the deploy is %s; the detector reads @v%d; accuracy "
-             "%.1f%%; %d features skewed.",
-             run->requests_served, s->downstream, run->served_view.name, u->served_version,
-             u->errors_raised, 100 * u->accuracy, 100 * run->baseline_accuracy,
-             u->skew.flagged_features, u->skew.dims, u->silent_failure ? "yes" : "no",
-             run->served_version, run->trained_version, run->check.verdict,
-             k->deploy_blocked ? "blocked" : "allowed", k->served_version, 100 * k->accuracy,
-             k->skew.flagged_features);
+    if (sealed)
+        snprintf(desc, sizeof desc,
+                 "Unpinned: the %s reads %s@latest = v%d, no check, %lld errors raised. Pinned: "
+                 "the contract check of @v%d against the contract @v%d %s the deploy; the "
+                 "detector reads @v%d. The outcome is sealed until Part 3's prediction is locked.",
+                 s->downstream, run->served_view.name, u->served_version, u->errors_raised,
+                 run->served_version, run->trained_version, k->deploy_blocked ? "blocks" : "allows",
+                 k->served_version);
+    else
+        snprintf(desc, sizeof desc,
+                 "Two columns on the same %lld requests. Unpinned: the %s reads %s@latest = v%d; "
+                 "%lld errors raised; accuracy %.1f%% against a v1 baseline of %.1f%%; %d of %d "
+                 "features skewed; silent failure: %s. Pinned: the contract check of @v%d against "
+                 "the contract @v%d says %s, the deploy is %s; the detector reads @v%d; accuracy "
+                 "%.1f%%; %d features skewed.",
+                 run->requests_served, s->downstream, run->served_view.name, u->served_version,
+                 u->errors_raised, 100 * u->accuracy, 100 * run->baseline_accuracy,
+                 u->skew.flagged_features, u->skew.dims, u->silent_failure ? "yes" : "no",
+                 run->served_version, run->trained_version, run->check.verdict,
+                 k->deploy_blocked ? "blocked" : "allowed", k->served_version, 100 * k->accuracy,
+                 k->skew.flagged_features);
     fo_svg_begin(b, W, H, title, desc);
     fo_svg_text(b, 24, 30, "start", "title", "%s", title);
     fo_buf n;
@@ -347,12 +369,20 @@ void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_resul
     const fo_tiny_column *cols[2] = {u, k};
     for (int c = 0; c < 2; c++) {
         column_heading(b, col_x[c], cols[c], r);
+        if (sealed) continue;
         accuracy_bar(b, col_x[c], cols[c], r, p->silent_failure_margin);
         psi_chart(b, col_x[c], cols[c], r);
         trace_rows(b, col_x[c], cols[c], r, s);
     }
     unpinned_flow(b, r, s);
-    pinned_flow(b, r, s);
+    pinned_flow(b, r, s, sealed);
+    if (sealed) {
+        fo_svg_text(b, W / 2.0, H - 120, "middle", "title",
+                    "Does the %s's accuracy drop? Sealed until you lock Part 3's prediction.",
+                    s->downstream);
+        fo_svg_end(b);
+        return;
+    }
 
     fo_svg_text(b, 24, H - 26, "start", "note",
                 "PSI: each served feature against its training deciles, log scale; dashed: the "
@@ -364,70 +394,12 @@ void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_resul
     fo_svg_end(b);
 }
 
-/* ---- sealed ------------------------------------------------------------------------------ */
-
-static void sealed_box(fo_buf *b, double x, double y, double w, double h, const char *fill,
-                const char *line1, const char *line2) {
-    fo_buf_printf(b,
-                  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"8\" "
-                  "fill=\"%s\" stroke=\"#9ca3af\"/>",
-                  x, y, w, h, fill);
-    fo_svg_text(b, x + w / 2, y + h / 2 - (line2 ? 3 : -4), "middle", "strong", "%s", line1);
-    if (line2) fo_svg_text(b, x + w / 2, y + h / 2 + 14, "middle", "note", "%s", line2);
+void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
+                         const fo_ensemble_story *s) {
+    draw(b, p, r, s, 0);
 }
 
-static void sealed_arrow(fo_buf *b, double x1, double y1, double x2, double y2, const char *col,
-                  const char *dash) {
-    fo_svg_line(b, x1, y1, x2, y2, col, 2, dash);
-    double dx = x2 - x1, dy = y2 - y1, len = sqrt(dx * dx + dy * dy);
-    if (!(len > 0)) return;
-    double ux = dx / len, uy = dy / len;
-    fo_buf_printf(b, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fz\" fill=\"%s\"/>", x2, y2,
-                  x2 - 9 * ux - 5 * uy, y2 - 9 * uy + 5 * ux, x2 - 9 * ux + 5 * uy,
-                  y2 - 9 * uy - 5 * ux, col);
-}
-
-void fo_draw_tiny_domino_sealed(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_story *s) {
-    const fo_ensemble_result *run = &r->run;
-    char v1[64], v2[64], t1[96], t2[96];
-    snprintf(v1, sizeof v1, "%s@v%d", run->baseline_view.name, run->baseline_view.version);
-    snprintf(v2, sizeof v2, "%s@v%d", run->served_view.name, run->served_view.version);
-    fo_buf d;
-    fo_buf_init(&d);
-    fo_buf_printf(&d,
-                  "The %s ships v2 and the feature store holds %s beside %s. The %s, trained on "
-                  "%s, reads the latest view when unpinned (no check) and its contract's view "
-                  "when pinned (the contract check %s the deploy). The outcome is sealed until "
-                  "Part 3's prediction is locked.",
-                  s->upstream, v2, v1, s->downstream, v1,
-                  r->pinned.deploy_blocked ? "blocks" : "lets through");
-    fo_svg_begin(b, 780, 420, "The Dependency Domino (outcome sealed)", fo_buf_str(&d));
-    fo_buf_free(&d);
-    fo_svg_text(b, 24, 30, "start", "title", "The Dependency Domino: who reads which version?");
-    fo_svg_text(b, 24, 51, "start", "subtitle",
-                "The outcome (accuracy, skew) is sealed until you lock Part 3's prediction");
-    snprintf(t1, sizeof t1, "%s v2", s->upstream);
-    sealed_box(b, 24, 90, 200, 56, "#eef2ff", t1, "shipped tonight");
-    sealed_box(b, 290, 70, 200, 44, "#f3f4f6", v1, "the contract's view");
-    snprintf(t2, sizeof t2, "%s (latest)", v2);
-    sealed_box(b, 290, 124, 200, 44, "#fff7ed", t2, "new schema hash");
-    sealed_arrow(b, 224, 118, 288, 146, "#4b5563", NULL);
-    snprintf(t1, sizeof t1, "%s", s->downstream);
-    snprintf(t2, sizeof t2, "trained on %s", v1);
-    sealed_box(b, 556, 210, 200, 56, "#ecfdf5", t1, t2);
-    /* unpinned: latest, no check */
-    sealed_arrow(b, 490, 146, 600, 208, FO_COLOR_WARN, "6 4");
-    fo_svg_text(b, 512, 190, "start", "note", "unpinned: reads latest, no check");
-    /* pinned: the contract */
-    sealed_arrow(b, 490, 92, 700, 208, FO_COLOR_GOOD, NULL);
-    fo_svg_text(b, 600, 120, "start", "note", "pinned: contract names v1 + hash");
-    snprintf(t1, sizeof t1, "contract check of the deploy: %s",
-             r->pinned.deploy_blocked ? "BLOCKED (version and hash differ)" : "passed");
-    fo_svg_text(b, 24, 300, "start", "strong", "%s", t1);
-    snprintf(t2, sizeof t2, "What the %s team sees: every request answered, %lld errors, no alert.",
-             s->downstream, r->unpinned.errors_raised);
-    fo_svg_text(b, 24, 324, "start", "note", "%s", t2);
-    fo_svg_text(b, 24, 348, "start", "note",
-                "Does its accuracy drop? Lock your prediction in Part 3 to see.");
-    fo_svg_end(b);
+void fo_draw_tiny_domino_sealed(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
+                                const fo_ensemble_story *s) {
+    draw(b, p, r, s, 1);
 }
