@@ -23,11 +23,11 @@ static void cloud_summary(fo_buf *b, const fo_cloud_result *r) {
     if (isfinite(r->false_alert_reduction))
         fo_buf_printf(b, " (%.0fx fewer)", r->false_alert_reduction);
     fo_buf_printf(b,
-                  " and caught %lld of %zu drifts (recall %.2f against %.2f for the static "
+                  " and caught %lld of %zu drifts (recall %.0f%% against %.0f%% for the static "
                   "threshold); CUSUM caught %lld with a mean delay of %.0f min at %.1f false "
                   "alerts a day.",
-                  d->detected, r->ndrifts, isfinite(d->recall) ? d->recall : 0.0,
-                  isfinite(s->recall) ? s->recall : 0.0, c->detected,
+                  d->detected, r->ndrifts, isfinite(d->recall) ? 100 * d->recall : 0.0,
+                  isfinite(s->recall) ? 100 * s->recall : 0.0, c->detected,
                   isfinite(c->mean_detection_delay_minutes) ? c->mean_detection_delay_minutes : 0.0,
                   c->false_alerts_per_day);
 }

@@ -21,11 +21,12 @@ static void mobile_summary(fo_buf *b, const fo_mobile_params *p, const fo_mobile
             first = (int)i;
     }
     int caught = r->regions_affected - r->missed;
-    fo_buf_printf(b,
-                  "Slice-level monitoring (%s, alpha %g) flagged %d of the %d regions whose FPS "
-                  "fell by more than %g",
-                  correction_names[p->correction], p->alpha, caught, r->regions_affected,
-                  p->min_drop_fps);
+    fo_buf_printf(
+        b,
+        "Slice-level monitoring (%s, alpha %.3g%%) flagged %d of the %d regions whose FPS "
+        "fell by more than %g",
+        correction_names[p->correction], 100 * p->alpha, caught, r->regions_affected,
+        p->min_drop_fps);
     if (first >= 0)
         fo_buf_printf(b, ", the first (%s) %.0f h after the release", r->region[first].name,
                       r->slice_detection_hours);

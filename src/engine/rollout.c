@@ -266,29 +266,30 @@ static void decide(const fo_rollout_params *p, const sprt *s, const fo_stage *st
         char at[32];
         grouped(at, sizeof at, s->decided_at);
         snprintf(row->reason, sizeof row->reason,
-                 "the SPRT accepted H0 after %s requests (LLR %.2f <= ln B = %.2f)", at,
-                 s->llr_final, s->ln_b);
+                 "the sequential test found the model healthy after %s requests (LLR %.2f <= "
+                 "ln B = %.2f)",
+                 at, s->llr_final, s->ln_b);
     } else if (row->running_confidence >= p->confidence) {
         row->decision = FO_ROLLOUT_PROMOTE;
         row->rule = FO_RULE_CONFIDENCE;
         snprintf(row->reason, sizeof row->reason,
-                 "confidence %.1f%% >= %.4g%% that the failure rate is below %g (%.0f failures "
-                 "in %s requests)",
-                 100 * row->running_confidence, 100 * p->confidence, p->failure_rate,
+                 "confidence %.1f%% >= %.4g%% that the failure rate is below %.3g%% (%.0f "
+                 "failures in %s requests)",
+                 100 * row->running_confidence, 100 * p->confidence, 100 * p->failure_rate,
                  row->total_failures, n_text);
     } else if (!last_step && row->llr <= 0) {
         row->decision = FO_ROLLOUT_PROMOTE;
         row->rule = FO_RULE_NO_ALARM;
         snprintf(row->reason, sizeof row->reason,
-                 "no alarm: LLR %.2f <= 0 leans to H0 and latency is within budget; the next "
-                 "stage exposes only %g%% of users",
+                 "no alarm: the evidence leans to a healthy model (LLR %.2f <= 0) and latency "
+                 "meets the deadline; the next stage exposes only %g%% of users",
                  row->llr, 100 * stages[si + 1].traffic_fraction);
     } else if (hold < p->max_holds) {
         row->decision = FO_ROLLOUT_HOLD;
         row->rule = FO_RULE_HOLD;
         snprintf(row->reason, sizeof row->reason,
-                 "undecided: LLR %.2f is between ln B and ln A and confidence %.1f%% < %.4g%%%s; "
-                 "dwell again (hold %d of %lld)",
+                 "undecided: the evidence (LLR %.2f) is between the two boundaries and "
+                 "confidence %.1f%% < %.4g%%%s; dwell again (hold %d of %lld)",
                  row->llr, 100 * row->running_confidence, 100 * p->confidence,
                  last_step ? " (100% needs proof)" : "", hold + 1, p->max_holds);
     } else {
@@ -354,9 +355,9 @@ int fo_rollout_run(const fo_rollout_params *p, fo_rng *rng, fo_rollout_result *r
                 row->decision = FO_ROLLOUT_ROLLBACK;
                 row->rule = FO_RULE_SPRT_REJECT;
                 snprintf(row->reason, sizeof row->reason,
-                         "the SPRT rejected H0 after %s requests: LLR %.2f >= ln A = %.2f, "
-                         "failures look like p1 = %g",
-                         at, s.llr_final, s.ln_a, p->p1);
+                         "the sequential test found a regression after %s requests: LLR %.2f >= "
+                         "ln A = %.2f, failures look like the %.3g%% rate to catch",
+                         at, s.llr_final, s.ln_a, 100 * p->p1);
             } else if (st->traffic_fraction >= 1.0) {
                 int g = latency_breach(p, row);
                 if (g >= 0) {
