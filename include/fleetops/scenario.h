@@ -17,7 +17,15 @@
 #include <stddef.h>
 
 #define FO_SCENARIO_MAX_HW 4
-#define FO_SCENARIO_ALPHA  0.05 /* alpha without a track */
+
+/* Edge Guardian's figures its crisis also uses as parameter defaults (one definition each). */
+#define FO_SCN_EDGE_FLEET            500000
+#define FO_SCN_EDGE_DEADLINE_MS      10
+#define FO_SCN_EDGE_HW1_SHARE        0.12
+#define FO_SCN_EDGE_TAIL_PROBABILITY 0.003
+#define FO_SCN_EDGE_TAIL_MS          100
+#define FO_SCN_EDGE_GATE_QUANTILE    0.999
+#define FO_SCENARIO_ALPHA            0.05 /* alpha without a track */
 
 typedef struct fo_scenario_hw {
     const char *name;   /* "HW1" */

@@ -14,6 +14,7 @@
 #include "fleetops/crisis_tiny.h"
 #include "fleetops/json.h"
 #include "fleetops/rng.h"
+#include "fleetops/scenario.h"
 
 typedef struct crisis_params {
     long long seed;

@@ -56,8 +56,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EDGE_HW1_SHARE 0.12
-
 static const fo_scenario scenarios[] = {
     {.track = "cloud-titan",
      .fleet = "250 serving replicas",
@@ -82,19 +80,19 @@ static const fo_scenario scenarios[] = {
      .team_size = 6},
     {.track = "edge-guardian",
      .fleet = "500,000 vehicles",
-     .fleet_size = 500000,
+     .fleet_size = FO_SCN_EDGE_FLEET,
      .generations = 4,
-     .hw = {{"HW1", 2017, EDGE_HW1_SHARE, 4.6, 0.22, 4.0, 0.20},
+     .hw = {{"HW1", 2017, FO_SCN_EDGE_HW1_SHARE, 4.6, 0.22, 4.0, 0.20},
             {"HW2", 2019, 0.28, 3.4, 0.22, 3.0, 0.20},
             {"HW3", 2021, 0.35, 2.3, 0.20, 2.0, 0.18},
             {"HW4", 2023, 0.25, 1.4, 0.20, 1.2, 0.18}},
-     .tail_probability = 0.003,
-     .tail_ms = 100,
-     .gate_quantile = 0.999,
-     .deadline_ms = 10,
+     .tail_probability = FO_SCN_EDGE_TAIL_PROBABILITY,
+     .tail_ms = FO_SCN_EDGE_TAIL_MS,
+     .gate_quantile = FO_SCN_EDGE_GATE_QUANTILE,
+     .deadline_ms = FO_SCN_EDGE_DEADLINE_MS,
      .request_rate_per_s = 3750000,
      .shadow_fraction = 2e-6,
-     .slice_share = EDGE_HW1_SHARE / 100,
+     .slice_share = FO_SCN_EDGE_HW1_SHARE / 100,
      .pipeline_overhead_hours = 48,
      .drift_rate_per_day = 0.0001,
      .failure_rate = 0.001,
