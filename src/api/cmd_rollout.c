@@ -334,8 +334,9 @@ const fo_command fo_cmd_rollout = {
     .summary = "Part 2: ShadowModeDashboard, a staged rollout replayed stage by stage",
     .description =
         "Replays a staged rollout (shadow for your window, then 1%, 5%, 25%, 100%) on your "
-        "track's fleet with a seeded stream of scored requests, testing the same hypothesis as "
-        "the sequential test (the same Part 2 parameters and rule). Per stage: requests, "
+        "track's fleet with a seeded stream of scored requests, testing the sequential test's "
+        "hypothesis: p1 = your failure rate, p0 = half of it, beta = 1 - your confidence, alpha "
+        "= the track's (--p0, --p1, --alpha, --beta override it). Per stage: requests, "
         "failures, the confidence reached, the sequential test's evidence, latency per hardware "
         "generation against the deadline, and the decision (promote, hold, roll back) with its "
         "reason.",
