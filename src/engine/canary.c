@@ -162,6 +162,8 @@ static int passes_exact(double k, double n, double p, double confidence) {
     long long nn = (long long)n, kk = (long long)k;
     /* Seven numbers, used through pointers so a product never copies. */
     bn v[7];
+    for (size_t i = 0; i < 7; i++)
+        v[i].n = 0;
     bn *q = &v[0], *mm = &v[1], *acc = &v[2], *qp = &v[3], *coef = &v[4], *t = &v[5], *u = &v[6],
        *x;
     /* q = 2^e - m */
