@@ -114,11 +114,30 @@ static void test_svg_and_text(void **state) {
     assert_non_null(strstr(fo_expect_svg(path), "ROLL BACK"));
 }
 
+/* The dashboard replays the student's window (issue 14): --attempt-hours is the shadow stage's
+ * dwell, watched at canary's monitored rate (Cloud Titan: 2,000/s x 3600 x 1% x 0.1% = 72 an
+ * hour, so 40 h sees 2,880 scored requests, one fewer where the product rounds below). */
+static void test_replays_the_window(void **state) {
+    (void)state;
+    json_t *j = fo_cli_json("rollout", "--track", "cloud-titan", "--attempt-hours", "40", NULL);
+    assert_true(fo_json_path_num(j, "shadow_hours") == 40);
+    assert_true(json_is_true(fo_json_path(j, "shadow_hours_from_attempt")));
+    assert_true(fabs(fo_json_path_num(j, "monitored_per_hour") - 72) < 1e-9);
+    json_t *s0 = json_array_get(fo_json_path(j, "stages"), 0);
+    assert_true(json_number_value(json_object_get(s0, "end_hours")) == 40);
+    double n = json_number_value(json_object_get(s0, "requests"));
+    assert_true(n >= 2879 && n <= 2880);
+    json_decref(j);
+    j = fo_cli_json("rollout", "--track", "cloud-titan", NULL); /* no window: the ladder's 24 h */
+    assert_true(fo_json_path_num(j, "shadow_hours") == 24);
+    assert_true(json_is_false(fo_json_path(j, "shadow_hours_from_attempt")));
+    json_decref(j);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tracks),
-        cmocka_unit_test(test_seed),
-        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_tracks),       cmocka_unit_test(test_replays_the_window),
+        cmocka_unit_test(test_seed),         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_svg_and_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
