@@ -74,9 +74,9 @@ soak: deps-test build
 fuzz: deps-build deps-wasm
 	scripts/fuzz.sh
 
-# src/api/pow5_tables.h is generated (tools/gen_pow5_tables.c); a test compares it byte for byte.
+# src/util/pow5_tables.h is generated (tools/gen_pow5_tables.c); a test compares it byte for byte.
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^src/api/pow5_tables.h$$')
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^src/util/pow5_tables.h$$')
 
 clean:
 	rm -rf build build-asan build-fuzz dist

@@ -48,6 +48,51 @@ void bench_sprt_exact(void *state) {
     BENCH_KEEP(r);
 }
 
+/* A track's SPRT as the page asks for it: the command table, the hypotheses by the rule from
+ * the scenario's presets, the exact figures, the three tests and the JSON (issue 14: < 1 ms). */
+static void sprt_track(const char *track) {
+    fo_buf out;
+    fo_buf_init(&out);
+    fo_output o = {&out, 0, 0};
+    fo_error e;
+    const char *names[] = {"track"}, *values[] = {track};
+    fo_command_run_kv("sprt", names, values, 1, &o, &e);
+    BENCH_KEEP(out);
+    fo_buf_free(&out);
+}
+
+void bench_sprt_track_cloud(void *state) {
+    (void)state;
+    sprt_track("cloud-titan");
+}
+
+void bench_sprt_track_edge(void *state) {
+    (void)state;
+    sprt_track("edge-guardian");
+}
+
+void bench_sprt_track_mobile(void *state) {
+    (void)state;
+    sprt_track("mobile-nomad");
+}
+
+void bench_sprt_track_tiny(void *state) {
+    (void)state;
+    sprt_track("tiny-pioneer");
+}
+
+/* The slowest SPRT the page can ask for (< 16 ms, a frame): a sweep of the page's ranges by the
+ * rule (failure rate 1e-6 .. 0.1 on a log grid of 21, 1 - C from 50% to 0.001% on a log grid of
+ * 13, alpha 5% and 0.1%; best of 3 per point) found this point slowest (about 1.6 ms on the
+ * build machine; every point converged): p1 = 0.001, p0 = 0.0005, beta = 1e-5, alpha = 0.1%. */
+void bench_sprt_page_slowest(void *state) {
+    (void)state;
+    fo_sprt_params p = {.p0 = 0.0005, .p1 = 0.001, .alpha = 0.001, .beta = 1e-5};
+    fo_sprt_result r;
+    fo_sprt_evaluate(&p, NULL, &r);
+    BENCH_KEEP(r);
+}
+
 /* K = 100,000 canaries under H0 and 100,000 under H1; fo_sprt_evaluate also runs the exact
  * DP (the simulation is checked against it), so this is the simulation plus the case above. */
 void bench_sprt_simulate(void *state) {

@@ -9,6 +9,11 @@ void bench_canary_evaluate(void *state);
 void bench_canary_api_json(void *state);
 void bench_sprt_exact(void *state);
 void bench_sprt_simulate(void *state);
+void bench_sprt_track_cloud(void *state);
+void bench_sprt_track_edge(void *state);
+void bench_sprt_track_mobile(void *state);
+void bench_sprt_track_tiny(void *state);
+void bench_sprt_page_slowest(void *state);
 void bench_rollout_track(void *state);
 void *bench_rollout_setup(void);
 void bench_rollout_teardown(void *state);
@@ -17,6 +22,36 @@ void bench_rollout_teardown(void *state);
     {"canary: evaluate with curve (k = 0)", 0, bench_canary_evaluate, 0, 50e-6, "< 50 us"},        \
         {"canary: command table + JSON", 0, bench_canary_api_json, 0, 0, ""},                      \
         {"sprt: exact DP + fixed n + OC (.001/.002)", 0, bench_sprt_exact, 0, 50e-3, "< 50 ms"},   \
+        {"sprt: cloud-titan's defaults, command + JSON",                                           \
+         0,                                                                                        \
+         bench_sprt_track_cloud,                                                                   \
+         0,                                                                                        \
+         1e-3,                                                                                     \
+         "< 1 ms"},                                                                                \
+        {"sprt: edge-guardian's defaults, command + JSON",                                         \
+         0,                                                                                        \
+         bench_sprt_track_edge,                                                                    \
+         0,                                                                                        \
+         1e-3,                                                                                     \
+         "< 1 ms"},                                                                                \
+        {"sprt: mobile-nomad's defaults, command + JSON",                                          \
+         0,                                                                                        \
+         bench_sprt_track_mobile,                                                                  \
+         0,                                                                                        \
+         1e-3,                                                                                     \
+         "< 1 ms"},                                                                                \
+        {"sprt: tiny-pioneer's defaults, command + JSON",                                          \
+         0,                                                                                        \
+         bench_sprt_track_tiny,                                                                    \
+         0,                                                                                        \
+         1e-3,                                                                                     \
+         "< 1 ms"},                                                                                \
+        {"sprt: the page's slowest (p 0.1%, C 99.999%)",                                           \
+         0,                                                                                        \
+         bench_sprt_page_slowest,                                                                  \
+         0,                                                                                        \
+         16e-3,                                                                                    \
+         "< 16 ms"},                                                                               \
         {"sprt: simulate 100000 (+ exact, .001/.002)",                                             \
          0,                                                                                        \
          bench_sprt_simulate,                                                                      \

@@ -1,4 +1,4 @@
-/* gen_pow5_tables.c — writes src/api/pow5_tables.h, the 125-bit approximations of 5^i and of
+/* gen_pow5_tables.c — writes src/util/pow5_tables.h, the 125-bit approximations of 5^i and of
  * 2^k / 5^i that the shortest round-trip double formatter (json.c) multiplies by. Computed here
  * with exact big integers; the output is committed, and tests/unit/test_json_format.c rebuilds
  * it and checks that it has not drifted.

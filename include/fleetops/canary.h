@@ -34,13 +34,20 @@ typedef struct fo_canary_params {
     double release_limit_hours;  /* 168: one week */
     double drift_rate_per_day;   /* accuracy (fraction) the waiting candidate loses per day */
     double attempt_hours;        /* a proposed shadow window to judge; <= 0: none */
+    int hide_window; /* 1: nothing in the result depends on the needed window except requests_needed
+                        and the fields that state it (the 10-Iteration Rule's search): without an
+                        attempt the radar and staleness are taken at the longest window the
+                        limit allows, and the curve spans 1.1 x the limit (or the attempt) */
 } fo_canary_params;
 
+/* An attempt's verdict says which constraint fails at the window tried, from that window
+ * alone (never from the window that would pass): */
 typedef enum fo_canary_advice {
     FO_ADVICE_KEEP = 0,  /* both the Safety Lead and the release limit are satisfied */
-    FO_ADVICE_LONGER,    /* not confident enough: run longer (a window exists) */
+    FO_ADVICE_LONGER,    /* not confident enough, the cycle within the limit: run longer */
     FO_ADVICE_SHORTER,   /* confident but the cycle exceeds the limit: run shorter */
-    FO_ADVICE_IMPOSSIBLE /* no window satisfies both: change C, p, traffic or the test */
+    FO_ADVICE_IMPOSSIBLE /* neither: a longer window breaks the limit further, a shorter one
+                            loses confidence, so no window satisfies both at these settings */
 } fo_canary_advice;
 
 typedef struct fo_canary_attempt {
@@ -48,8 +55,10 @@ typedef struct fo_canary_attempt {
     double requests_seen;
     double achieved_confidence;
     double release_cycle_hours;
-    int safety_ok;  /* achieved >= C */
-    int release_ok; /* overhead + hours <= limit */
+    int safety_ok;               /* achieved >= C */
+    int release_ok;              /* overhead + hours <= limit */
+    double confidence_shortfall; /* C - achieved when short, else 0 */
+    double release_excess_hours; /* cycle - limit when over, else 0 */
     fo_canary_advice advice;
 } fo_canary_attempt;
 
@@ -102,6 +111,10 @@ typedef struct fo_canary_result {
 /* Everything above. Returns 0, or -1 when a parameter is outside its domain (the command
  * table never lets that happen). */
 int fo_canary_evaluate(const fo_canary_params *p, fo_canary_result *r);
+
+/* Monitored requests per hour, lambda = request_rate_per_s x 3600 x shadow_fraction x
+ * slice_share: the one formula every Part 2 command turns requests into hours with. */
+double fo_canary_monitored_per_hour(const fo_canary_params *p);
 
 /* One-sided Clopper-Pearson upper bound on the failure rate after `failures` in `requests`
  * at `confidence`: the p_U with P(X <= failures | requests, p_U) = 1 - confidence, i.e. the

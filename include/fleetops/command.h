@@ -16,6 +16,7 @@
 
 #include "fleetops/buf.h"
 #include "fleetops/json.h"
+#include "fleetops/scenario.h"
 
 #define FO_MAX_PARAMS 32
 #define FO_NO_FIELD   ((size_t)-1)
@@ -50,12 +51,27 @@ typedef struct fo_param {
 } fo_param;
 
 /* A track preset: with --track TRACK, parameter PARAM defaults to VALUE (a number, or the
- * index of a choice). An explicit flag always wins. */
+ * index of a choice). An explicit flag always wins. A preset that comes from the track's
+ * scenario (scenario.h) names the scenario's field instead of copying its number: track NULL
+ * (every track) and scenario_field = offsetof(fo_scenario, a double field), written with
+ * FO_PRESET_SCENARIO(param, field). */
 typedef struct fo_preset {
-    const char *track;
+    const char *track; /* NULL: every track, the value from its scenario */
     const char *param;
     double value;
+    size_t scenario_field; /* 0: none (offset 0 is the scenario's track name, never a number) */
 } fo_preset;
+
+#define FO_PRESET(track, param, value)                                                             \
+    { track, param, value, 0 }
+#define FO_PRESET_SCENARIO(param, field)                                                           \
+    { NULL, param, 0, offsetof(fo_scenario, field) }
+/* One track's scenario field (a parameter only that track's command uses). */
+#define FO_PRESET_TRACK_SCENARIO(track, param, field)                                              \
+    { track, param, 0, offsetof(fo_scenario, field) }
+
+/* The preset's value for `track`: 1 and *value when it applies to that track, else 0. */
+int fo_preset_value(const fo_preset *pr, const char *track, double *value);
 
 typedef enum fo_status {
     FO_OK = 0,

@@ -53,7 +53,8 @@ typedef struct fo_edge_latency {
 } fo_edge_latency;
 
 typedef struct fo_edge_generation {
-    const char *name;
+    char name[32]; /* "HW1 (2017)": the scenario's name and year */
+    double year;
     double share;
     long long vehicles;
     fo_edge_latency old_model, new_model;

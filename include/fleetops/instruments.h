@@ -17,7 +17,9 @@
 #include "fleetops/sprt.h"
 
 /* Part 1: total cost vs number of models, manual toil and platform lines, N* and N marked. */
-void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r);
+/* predicted: the student's locked N (0: none), marked beside the slider's N. */
+void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r,
+                           double predicted);
 
 /* Cloud Titan: a few models' chunk streams with the static threshold, the discovered band,
  * the true drift windows and each method's alerts; then the three methods side by side. */
@@ -47,6 +49,10 @@ void fo_draw_ensemble_trace(fo_buf *b, const fo_ensemble_params *p, const fo_ens
  * falls) and pinned (the contract check blocks the deploy, the detector keeps its @v1 view,
  * accuracy holds); under each, accuracy against the v1 baseline, the skew of what the detector
  * is served (PSI per feature) and the traced requests as that column answers them. */
+/* The same crisis with its outcome sealed (before Part 3's lock): the update, the feature
+ * store's views, each column's contract and the contract check; no accuracy, skew or verdict. */
+void fo_draw_tiny_domino_sealed(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
+                                const fo_ensemble_story *s);
 void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
                          const fo_ensemble_story *s);
 /* Part 3's governance year: weekly accuracy of the chosen policy (the other one faint), upstream

@@ -27,7 +27,7 @@ typedef struct fo_lab_part {
     const char *lock;       /* the prediction question */
     const char *lock_kind;  /* "number" or "choice" */
     const char *lock_unit;  /* unit of a numeric answer, or the choices "a|b" */
-    const char *workbench;  /* what the student moves and watches */
+    const char *workbench;  /* what the student moves and watches ({downstream}: see below) */
     const char *instrument; /* the named figures */
     const char *reflect;    /* the reflection prompt */
     const char *commands;   /* the CLI commands that compute it */
@@ -47,6 +47,9 @@ const fo_lab_chapter *fo_lab_chapter_info(void);
 const fo_track *fo_lab_tracks(size_t *count);
 const fo_track *fo_lab_track(const char *id); /* NULL when unknown */
 const fo_lab_part *fo_lab_parts(size_t *count);
+/* A part's workbench in the track's words (Part 3 names the track's downstream model; NULL
+ * track: the plan's, Tiny Pioneer's wake-word detector). Use this, not part->workbench. */
+void fo_lab_part_workbench(const fo_lab_part *part, const char *track, char *out, size_t n);
 
 /* The reveal after a locked prediction, computed by the engine for the student's track (never
  * taken from the page), so the ledger's "how far off" cannot be edited. */
@@ -56,6 +59,9 @@ typedef struct fo_reveal {
     double off_by_factor; /* max(p/a, a/p) for numeric answers; 0 for choices */
     int correct;          /* choices: 1 or 0; numeric: 1 when within a factor of 1.5 */
     char sentence[256];   /* "You predicted 40 models; the break-even is 32 (off by 1.3x)." */
+    /* Part 1 only (empty otherwise): which reading of the question the answer takes, the literal
+     * reading's number and how the 50% toil cap differs, one plain sentence each (roi.h). */
+    char answer_reading[320], literal_reading[320], toil_cap_reading[320];
 } fo_reveal;
 
 struct fo_error;

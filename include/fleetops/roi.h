@@ -7,7 +7,11 @@
  *   dependencies  c * h * N(N-1)/2         O(N^2): pairs of heterogeneous models
  * Platform toil hours per year: upkeep U + a_p * N + b_p * N * log2(N) + c_p * h * N (contracts:
  * one per model, no pairs). Costs over the horizon at the loaded engineer rate:
- *   ROI(N) = Toil_manual(N) - (CapEx + Toil_platform(N)),  N* = min { N >= 1 : ROI(N) >= 0 }. */
+ *   ROI(N) = Toil_manual(N) - (CapEx + Toil_platform(N)),  N* = min { N >= 1 : ROI(N) >= 0 }.
+ * Part 1's lock ("before the cost of toil exceeds the cost of a $500k platform investment") is
+ * answered with N*, the Math Peek's break-even; read literally (toil alone against CapEx) it is
+ * min { N : Toil_manual(N) > CapEx }, reported beside it; the 50% toil cap is a third limit
+ * (the most models the team runs by hand within half its time). */
 #ifndef FLEETOPS_ROI_H
 #define FLEETOPS_ROI_H
 
@@ -54,6 +58,8 @@ typedef struct fo_roi_result {
     double platform_total_usd; /* CapEx + platform toil */
     double roi_usd;
     long long break_even_models;         /* N*, or 0 when no N <= FO_ROI_MAX_MODELS breaks even */
+    long long toil_exceeds_capex_models; /* the lock read literally: the smallest N whose manual
+                                            toil alone costs more than CapEx (0: none) */
     double ftes_needed;                  /* manual toil hours / 2,000 */
     double ftes_needed_at_toil_cap;      /* engineers needed to keep toil at 50% of their time */
     double team_toil_fraction;           /* manual toil / the team's hours */
@@ -70,5 +76,14 @@ double fo_roi_usd_at(const fo_roi_params *p, long long n);
 /* Everything at p->models, with N*, the toil cap and the curve. Returns 0, or -1 when a
  * parameter is outside its domain (the command table never lets that happen). */
 int fo_roi_evaluate(const fo_roi_params *p, fo_roi_result *r);
+
+/* The three readings of Part 1's lock in plain sentences: which one answers it (N*), the
+ * literal one (toil alone against CapEx) and how the 50% toil cap differs. */
+typedef struct fo_roi_readings {
+    char answer[320];   /* "The lock is answered with the break-even N* = 32: ..." */
+    char literal[320];  /* "Read literally ... 26 ..." */
+    char toil_cap[320]; /* "The 50% toil cap is a different limit: ... 21 ..." */
+} fo_roi_readings;
+void fo_roi_readings_of(const fo_roi_params *p, const fo_roi_result *r, fo_roi_readings *out);
 
 #endif

@@ -6,7 +6,8 @@
  *
  * The rules, in the order they are applied at the end of each dwell:
  *  1. roll back at once (mid-dwell) when the SPRT's LLR reaches ln A: the failures look like p1;
- *  2. roll back when any hardware generation's p99 latency exceeds the deadline;
+ *  2. roll back when any hardware generation's gate latency (its gate_quantile, e.g. p99 or
+ *     p99.9) exceeds the deadline;
  *  3. promote when the evidence is strong: the SPRT accepted H0 (LLR reached ln B) or the
  *     running confidence reached C;
  *  4. before the last step (25% -> 100%) also promote when nothing is alarming (LLR <= 0: the
@@ -49,7 +50,9 @@ typedef struct fo_rollout_params {
     double failure_rate;       /* p that the running confidence is about */
     double confidence;         /* C */
     double p0, p1, alpha, beta; /* the SPRT */
-    double deadline_ms;         /* p99 latency gate on every generation; 0: none */
+    double deadline_ms;         /* latency gate on every generation; 0: none */
+    double gate_quantile;       /* the quantile the deadline applies to (0.99: p99) */
+    double shadow_hours;        /* the shadow stage's dwell (the student's window); 0: ladder's */
     long long max_holds;        /* 0 .. FO_ROLLOUT_MAX_HOLDS */
     size_t generations;         /* 0 .. FO_ROLLOUT_MAX_GENERATIONS */
     fo_hw_generation gen[FO_ROLLOUT_MAX_GENERATIONS];
@@ -76,6 +79,7 @@ typedef enum fo_rollout_rule {
 
 typedef struct fo_rollout_latency {
     double p50_ms, p99_ms; /* NAN without samples */
+    double gate_ms;        /* the gate quantile's latency, NAN without samples */
     long long samples;
 } fo_rollout_latency;
 

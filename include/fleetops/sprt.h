@@ -27,8 +27,10 @@
 
 #define FO_SPRT_OC_POINTS    81
 #define FO_SPRT_MAX_BAND     1000 /* failure counts between the boundaries at one n */
-#define FO_SPRT_DP_BUDGET    3e7 /* DP work units (~40 ms): a state update is 1, a request 12 more */
+#define FO_SPRT_DP_BUDGET    6e6 /* DP work units (~8 ms): a state update is 1, a request 12 more */
 #define FO_SPRT_DP_STEP_COST 12.0
+#define FO_SPRT_DP_JUMP_COST 400.0      /* a jumped quiet stretch, beside its band squared */
+#define FO_SPRT_DP_MAX_N     4e15       /* requests: n stays an exact double */
 #define FO_SPRT_MAX_SIMULATE 1000000    /* K */
 #define FO_SPRT_SIM_BUDGET   30000000.0 /* geometric draws a simulation may spend (~100 ms) */
 #define FO_SPRT_TAIL_MASS    1e-12      /* the DP stops when this little is undecided */

@@ -28,35 +28,22 @@
 #define FO_ITERATION_LIMIT 10
 
 static const char *const figure_choices[] = {"clock", "radar", NULL};
+static const char *const window_choices[] = {"shown", "hidden", NULL};
 
 /* One parameter per line, so the table reads as a table. */
 // clang-format off
 static const fo_param canary_params[] = {
     FO_PARAM_TRACK,
-    {.name = "confidence", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.95,
-     .flags = FO_P_MIN_OPEN | FO_P_MAX_OPEN, .field = F(confidence),
-     .help = "Target confidence C that the failure rate is below p (the Safety Lead's 95%)"},
-    {.name = "failure_rate", .type = FO_T_REAL, .unit = "fraction", .min = 1e-9, .max = 0.5,
-     .def = 0.001, .field = F(failure_rate),
-     .help = "Edge-case failure rate p not to exceed (the plan's 1-in-1,000)"},
+    FO_PART2_PARAMS(F),
     {.name = "allowed_failures", .type = FO_T_INT, .unit = "failures", .min = 0,
      .max = FO_CANARY_MAX_FAILURES, .def = 0, .field = F(allowed_failures),
-     .help = "Failures k the window may see and still pass (cap 1,000 keeps it sub-ms)"},
-    {.name = "request_rate_per_s", .type = FO_T_REAL, .unit = "requests_per_s", .min = 1e-6,
-     .max = 1e9, .def = 100, .field = F(request_rate_per_s),
-     .help = "Fleet request rate R (the track presets derive theirs)"},
-    {.name = "shadow_fraction", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1,
-     .def = 0.05, .flags = FO_P_MIN_OPEN, .field = F(shadow_fraction),
-     .help = "Share of fleet requests the shadow model sees and is scored on"},
-    {.name = "slice_share", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.01,
-     .flags = FO_P_MIN_OPEN, .field = F(slice_share),
-     .help = "Share of those requests that can trigger the edge case (e.g. old hardware)"},
+     .help = "Failures k the window may see and still pass (up to 1,000)"},
     {.name = "pipeline_overhead_hours", .type = FO_T_REAL, .unit = "hours", .min = 0, .max = 8760,
      .def = 72, .field = F(pipeline_overhead_hours),
      .help = "Release cycle without the shadow window: build, offline eval, sign-off"},
     {.name = "release_limit_hours", .type = FO_T_REAL, .unit = "hours", .min = 1, .max = 8760,
      .def = 168, .field = F(release_limit_hours),
-     .help = "Longest acceptable release cycle (the plan's one week = 168 h)"},
+     .help = "Longest acceptable release cycle (one week = 168 h)"},
     {.name = "drift_rate_per_day", .type = FO_T_REAL, .unit = "fraction_per_day", .min = 0,
      .max = 0.1, .def = 0.0003, .field = F(drift_rate_per_day),
      .help = "Accuracy the waiting candidate loses per day as the world drifts"},
@@ -69,58 +56,21 @@ static const fo_param canary_params[] = {
     {.name = "predict", .type = FO_T_REAL, .unit = "requests", .min = 1, .max = 1e15,
      .flags = FO_P_OPTIONAL, .field = FO_NO_FIELD,
      .help = "Your locked prediction of the requests needed; the answer says how far off"},
+    {.name = "window", .type = FO_T_CHOICE, .unit = "choice", .choices = window_choices,
+     .def_choice = 0, .field = FO_NO_FIELD,
+     .help = "hidden: state no hour figure the window that passes can be read from (the "
+             "10-Iteration Rule is a search); shown: state them"},
     {.name = "figure", .type = FO_T_CHOICE, .unit = "figure", .choices = figure_choices,
      .def_choice = 0, .field = FO_NO_FIELD,
      .help = "What --svg draws: the Confidence Clock or the Risk-vs-Velocity Radar"},
 };
 // clang-format on
 
-/* Track presets (R = fleet request rate; f = shadow fraction: seen by the candidate AND
- * scored; s = slice share; overhead; drift). Each lands the 95% / 1-in-1,000 window inside
- * the one-week limit with little room, so the 10-Iteration Rule is a real search.
- *   Cloud Titan: 250 serving replicas of Llama-3-70B (8 GPUs each) x 8 requests/s = 2,000
- *     requests/s for the whole fleet. s = 1/50 (this customer's version of the 50) x 5% of
- *     its prompts in the edge-case category = 0.001. f = 1%: mirrored and graded by an LLM
- *     judge, which costs as much as serving. lambda = 72/h -> 41.6 h. Overhead 96 h (eval
- *     suite, red-teaming, the customer's sign-off). Drift 0.05 points/day: LLM traffic shifts
- *     fast (new topics, prompt styles), about 1.5 points a month.
- *   Edge Guardian: 500,000 vehicles x 30 perception frames/s x 25% of the day on the road =
- *     3,750,000 frames/s. f = 1e-6: 10% of frames run through the shadow model (compute
- *     headroom) x 1 in 100,000 uploaded and auto-labelled (~324,000 labelled frames a day).
- *     s = 20% of the fleet on old hardware x 1% of frames with a night-time pedestrian =
- *     0.002. lambda = 27/h -> 110.9 h. Overhead 48 h (simulation regression suite, safety
- *     case review). Drift 0.01 points/day: roads change slowly (season, construction).
- *   Mobile Nomad: 200,000 AR glasses x 2 h of use a day (8.3%) x 0.5 translation requests/s
- *     while in use = 8,333 requests/s. f = 0.1%: the beta channel runs the candidate in
- *     shadow (battery allows no more). s = 1 region of 10 x 10% low-light text = 0.01.
- *     lambda = 300/h -> 10 h. Overhead 120 h (app-store review, OS compatibility matrix).
- *     Drift 0.03 points/day (OS updates, seasonal content).
- *   Tiny Pioneer: 100,000 hearables x 20 wake-word utterances a day / 86,400 s = 23.1/s.
- *     f = 1%: users who opted in to audio logging, where the phone runs the candidate in
- *     shadow. s = 10%: noisy places (trains, cafes) where isolation matters. lambda = 83/h ->
- *     36 h. Overhead 120 h (firmware build, acoustic lab, OTA certification). Drift 0.02
- *     points/day (voices and rooms change slowly). */
+/* Track presets: the track's scenario (scenario.c derives each number). */
 static const fo_preset canary_presets[] = {
-    {"cloud-titan", "request_rate_per_s", 2000},
-    {"cloud-titan", "shadow_fraction", 0.01},
-    {"cloud-titan", "slice_share", 0.001},
-    {"cloud-titan", "pipeline_overhead_hours", 96},
-    {"cloud-titan", "drift_rate_per_day", 0.0005},
-    {"edge-guardian", "request_rate_per_s", 3750000},
-    {"edge-guardian", "shadow_fraction", 1e-6},
-    {"edge-guardian", "slice_share", 0.002},
-    {"edge-guardian", "pipeline_overhead_hours", 48},
-    {"edge-guardian", "drift_rate_per_day", 0.0001},
-    {"mobile-nomad", "request_rate_per_s", 8333},
-    {"mobile-nomad", "shadow_fraction", 0.001},
-    {"mobile-nomad", "slice_share", 0.01},
-    {"mobile-nomad", "pipeline_overhead_hours", 120},
-    {"mobile-nomad", "drift_rate_per_day", 0.0003},
-    {"tiny-pioneer", "request_rate_per_s", 23.1},
-    {"tiny-pioneer", "shadow_fraction", 0.01},
-    {"tiny-pioneer", "slice_share", 0.1},
-    {"tiny-pioneer", "pipeline_overhead_hours", 120},
-    {"tiny-pioneer", "drift_rate_per_day", 0.0002},
+    FO_PART2_PRESETS,
+    FO_PRESET_SCENARIO("pipeline_overhead_hours", pipeline_overhead_hours),
+    FO_PRESET_SCENARIO("drift_rate_per_day", drift_rate_per_day),
 };
 
 static const char *advice_word(fo_canary_advice a) {
@@ -147,56 +97,84 @@ static void hours1(fo_buf *b, double h) {
 }
 
 /* The attempt's one-line verdict with the way to move (JSON "message" and the text). */
-static void attempt_message(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r) {
+/* Whether an attempt reveals the window: after a success, or on the last try. */
+static int attempt_reveals(const fo_args *a, const fo_canary_result *r) {
+    return r->has_attempt && (r->attempt.advice == FO_ADVICE_KEEP ||
+                              (fo_arg_given(a, "attempt_number") &&
+                               (long long)fo_arg_num(a, "attempt_number") >= FO_ITERATION_LIMIT));
+}
+
+static void pct2(fo_buf *b, double x) {
+    fo_buf_printf(b, "%.2f%%", 100 * x);
+}
+
+/* The verdict of one try: which constraint fails at the window tried and by how much (never
+ * the window that would pass), then the window once it is revealed. */
+static void attempt_message(fo_buf *b, const fo_args *args, const fo_canary_params *p,
+                            const fo_canary_result *r) {
     const fo_canary_attempt *a = &r->attempt;
+    if (a->safety_ok)
+        fo_buf_puts(b, "The Safety Lead is satisfied: ");
+    else
+        fo_buf_puts(b, "Not confident enough: ");
+    pct2(b, a->achieved_confidence);
+    fo_buf_puts(b, " reached after ");
+    hours1(b, a->hours);
+    fo_buf_puts(b, " (");
+    grouped(b, a->requests_seen);
+    fo_buf_printf(b, " requests) against the %.4g%% target", 100 * p->confidence);
+    if (!a->safety_ok) {
+        fo_buf_printf(b, ", %.2f points short", 100 * a->confidence_shortfall);
+    }
+    fo_buf_puts(b, "; the release cycle is ");
+    hours1(b, a->release_cycle_hours);
+    if (a->release_ok) {
+        fo_buf_puts(b, ", within the ");
+        hours1(b, p->release_limit_hours);
+        fo_buf_puts(b, " limit.");
+    } else {
+        fo_buf_puts(b, ", ");
+        hours1(b, a->release_excess_hours);
+        fo_buf_puts(b, " over the ");
+        hours1(b, p->release_limit_hours);
+        fo_buf_puts(b, " limit.");
+    }
     switch (a->advice) {
     case FO_ADVICE_KEEP:
-        fo_buf_puts(b, "Both satisfied: the Safety Lead gets ");
-        fo_buf_printf(b, "%.2f%% >= %.4g%% and the cycle is ", 100 * a->achieved_confidence,
-                      100 * p->confidence);
-        hours1(b, a->release_cycle_hours);
-        fo_buf_puts(b, " <= ");
-        hours1(b, p->release_limit_hours);
-        fo_buf_puts(b, ". Any window from ");
+        fo_buf_puts(b, " Both constraints hold: this window works.");
+        break;
+    case FO_ADVICE_LONGER:
+        fo_buf_puts(b, " Run longer.");
+        break;
+    case FO_ADVICE_SHORTER:
+        fo_buf_puts(b, " Run shorter.");
+        break;
+    case FO_ADVICE_IMPOSSIBLE:
+        fo_buf_puts(b, " Longer breaks the limit further and shorter loses confidence: no window "
+                       "satisfies both at these settings. Change the question, not the window: "
+                       "more scored traffic, a lower confidence target, a shorter pipeline, or a "
+                       "sequential test that stops early when the model is clearly good.");
+        break;
+    }
+    if (!attempt_reveals(args, r)) return;
+    if (a->advice != FO_ADVICE_KEEP) fo_buf_puts(b, " That was your last try.");
+    if (r->feasible) {
+        fo_buf_puts(b, " The windows that satisfy both run from ");
         hours1(b, r->shadow_hours);
         fo_buf_puts(b, " to ");
         hours1(b, r->max_window_hours);
-        fo_buf_puts(b, " works; the shortest ships soonest.");
-        break;
-    case FO_ADVICE_LONGER:
-        fo_buf_printf(b, "Not confident enough (%.2f%% < %.4g%%): run longer, at least ",
-                      100 * a->achieved_confidence, 100 * p->confidence);
+        fo_buf_puts(b, "; the shortest ships soonest.");
+    } else {
+        fo_buf_puts(b, " No window satisfies both: the Safety Lead needs ");
         hours1(b, r->shadow_hours);
-        fo_buf_puts(b, " (and at most ");
-        hours1(b, r->max_window_hours);
-        fo_buf_puts(b, " to keep the cycle within the limit).");
-        break;
-    case FO_ADVICE_SHORTER:
-        fo_buf_puts(b, "Safe, but the release cycle is ");
-        hours1(b, a->release_cycle_hours);
-        fo_buf_puts(b, " > ");
-        hours1(b, p->release_limit_hours);
-        fo_buf_puts(b, ": run shorter, at most ");
-        hours1(b, r->max_window_hours);
-        fo_buf_puts(b, " (at least ");
-        hours1(b, r->shadow_hours);
-        fo_buf_puts(b, " keeps the Safety Lead satisfied).");
-        break;
-    case FO_ADVICE_IMPOSSIBLE:
-        fo_buf_puts(b, "No window satisfies both: the Safety Lead needs ");
-        hours1(b, r->shadow_hours);
-        fo_buf_puts(b, " but the limit leaves ");
+        fo_buf_puts(b, ", the limit leaves ");
         hours1(b, r->max_window_hours > 0 ? r->max_window_hours : 0);
-        fo_buf_puts(b, ". Change the question, not the window: more scored traffic (shadow "
-                       "fraction), a lower confidence target, a shorter pipeline, or a "
-                       "sequential test (fleetops sprt) that stops early when the model is "
-                       "clearly good.");
-        break;
+        fo_buf_puts(b, ".");
     }
 }
 
 /* The Math Peek: every formula with its live numbers, and the radar's five definitions. */
-static void math_peek(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r) {
+static void math_peek(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r, int hidden) {
     double k = (double)p->allowed_failures, C = p->confidence, pf = p->failure_rate;
     fo_buf_printf(b,
                   "n = min{ n : P(X <= k | n, p) <= 1 - C }, X ~ Binomial(n, p); k = %lld, "
@@ -228,24 +206,31 @@ static void math_peek(fo_buf *b, const fo_canary_params *p, const fo_canary_resu
     fo_buf_printf(b, " x 3600 x %g x %g = ", p->shadow_fraction, p->slice_share);
     fo_buf_grouped(b, r->monitored_per_hour, 1);
     fo_buf_puts(b, " requests/h");
-    fo_buf_puts(b, "\nshadow hours = n / lambda = ");
-    grouped(b, r->requests_needed);
-    fo_buf_puts(b, " / ");
-    fo_buf_grouped(b, r->monitored_per_hour, 1);
-    fo_buf_puts(b, " = ");
-    hours1(b, r->shadow_hours);
-    fo_buf_printf(b, "\nrelease cycle = overhead + shadow = %g + ", p->pipeline_overhead_hours);
-    fo_buf_grouped(b, r->shadow_hours, 1);
-    fo_buf_puts(b, " = ");
-    hours1(b, r->release_cycle_hours);
-    fo_buf_printf(b, " %s %g h", r->meets_release_limit ? "<=" : ">", p->release_limit_hours);
+    if (hidden) {
+        fo_buf_puts(b, "\nshadow hours = n / lambda; release cycle = overhead + shadow hours <= ");
+        fo_buf_printf(b, "%g h (your search: the 10-Iteration Rule)", p->release_limit_hours);
+    } else {
+        fo_buf_puts(b, "\nshadow hours = n / lambda = ");
+        grouped(b, r->requests_needed);
+        fo_buf_puts(b, " / ");
+        fo_buf_grouped(b, r->monitored_per_hour, 1);
+        fo_buf_puts(b, " = ");
+        hours1(b, r->shadow_hours);
+        fo_buf_printf(b, "\nrelease cycle = overhead + shadow = %g + ", p->pipeline_overhead_hours);
+        fo_buf_grouped(b, r->shadow_hours, 1);
+        fo_buf_puts(b, " = ");
+        hours1(b, r->release_cycle_hours);
+        fo_buf_printf(b, " %s %g h", r->meets_release_limit ? "<=" : ">", p->release_limit_hours);
+    }
     fo_buf_puts(b, "\nConfidence Clock: C(t) = 1 - P(X <= k | floor(lambda t), p)");
     if (k == 0) fo_buf_puts(b, " = 1 - (1-p)^floor(lambda t)");
     const fo_radar_axis *a = r->radar;
     double w = r->staleness.window_hours, cycle = p->pipeline_overhead_hours + w;
     fo_buf_puts(b, "\nRadar at window w = ");
     hours1(b, w);
-    fo_buf_puts(b, r->has_attempt ? " (your attempt)" : " (the window needed)");
+    fo_buf_puts(b, r->has_attempt ? " (your attempt)"
+                   : hidden       ? " (the longest window the limit allows)"
+                                  : " (the window needed)");
     fo_buf_puts(b, "; score 1 is the good end:");
     fo_buf_printf(b, "\n  confidence reached = C(w) = %.4f; score = C(w)", a[0].value);
     fo_buf_printf(b,
@@ -270,6 +255,7 @@ static void math_peek(fo_buf *b, const fo_canary_params *p, const fo_canary_resu
 
 static void write_json(fo_json *j, const fo_args *a, const fo_canary_params *p,
                        const fo_canary_result *r, const char *peek) {
+    int hidden = p->hide_window;
     fo_json_object_begin(j, NULL);
     fo_json_string(j, "command", "canary");
     fo_json_string(j, "track", fo_arg_choice(a, "track"));
@@ -296,33 +282,42 @@ static void write_json(fo_json *j, const fo_args *a, const fo_canary_params *p,
                    "approximation: the Poisson limit mu_k / p (3 / p at 95%, k = 0)");
     fo_json_number(j, "upper_bound_at_n", r->upper_bound_at_n);
     fo_json_number(j, "monitored_requests_per_hour", r->monitored_per_hour);
-    fo_json_number(j, "shadow_hours", r->shadow_hours);
-    fo_json_number(j, "shadow_days", r->shadow_hours / 24);
-    fo_json_number(j, "release_cycle_hours", r->release_cycle_hours);
-    fo_json_bool(j, "meets_release_limit", r->meets_release_limit);
-    fo_json_number(j, "max_window_hours", r->max_window_hours);
-    if (r->feasible) {
-        fo_json_object_begin(j, "feasible_window");
-        fo_json_number(j, "min_hours", r->shadow_hours);
-        fo_json_number(j, "max_hours", r->max_window_hours);
-        fo_json_object_end(j);
-    } else {
-        fo_json_null(j, "feasible_window");
+    fo_json_string(j, "window", hidden ? "hidden" : "shown");
+    if (!hidden) {
+        fo_json_number(j, "shadow_hours", r->shadow_hours);
+        fo_json_number(j, "shadow_days", r->shadow_hours / 24);
+        fo_json_number(j, "release_cycle_hours", r->release_cycle_hours);
+        fo_json_bool(j, "meets_release_limit", r->meets_release_limit);
     }
     if (r->has_attempt) {
         const fo_canary_attempt *t = &r->attempt;
         fo_buf msg;
         fo_buf_init(&msg);
-        attempt_message(&msg, p, r);
+        attempt_message(&msg, a, p, r);
         fo_json_object_begin(j, "attempt");
         fo_json_number(j, "hours", t->hours);
         fo_json_number(j, "requests_seen", t->requests_seen);
         fo_json_number(j, "achieved_confidence", t->achieved_confidence);
+        fo_json_number(j, "target_confidence", p->confidence);
+        fo_json_number(j, "confidence_shortfall", t->confidence_shortfall);
         fo_json_number(j, "release_cycle_hours", t->release_cycle_hours);
+        fo_json_number(j, "release_limit_hours", p->release_limit_hours);
+        fo_json_number(j, "release_excess_hours", t->release_excess_hours);
         fo_json_bool(j, "safety_ok", t->safety_ok);
         fo_json_bool(j, "release_ok", t->release_ok);
         fo_json_string(j, "advice", advice_word(t->advice));
         fo_json_string(j, "message", fo_buf_str(&msg));
+        fo_json_bool(j, "window_revealed", attempt_reveals(a, r));
+        if (attempt_reveals(a, r)) {
+            if (r->feasible) {
+                fo_json_object_begin(j, "window");
+                fo_json_number(j, "min_hours", r->shadow_hours);
+                fo_json_number(j, "max_hours", r->max_window_hours);
+                fo_json_object_end(j);
+            } else {
+                fo_json_null(j, "window");
+            }
+        }
         if (fo_arg_given(a, "attempt_number")) {
             long long n = (long long)fo_arg_num(a, "attempt_number");
             fo_json_int(j, "attempt_number", n);
@@ -401,20 +396,26 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_canary_params *p,
                   r->upper_bound_at_n, p->allowed_failures, 100 * p->confidence);
     fo_buf_puts(b, "  Monitored requests         ");
     fo_buf_grouped(b, r->monitored_per_hour, 1);
-    fo_buf_puts(b, " per hour\n  Shadow window              ");
-    hours1(b, r->shadow_hours);
-    fo_buf_printf(b, "  (%.1f days)\n  Release cycle              ", r->shadow_hours / 24);
-    hours1(b, r->release_cycle_hours);
-    fo_buf_printf(b, "  = %g h pipeline + shadow; limit %g h: %s\n", p->pipeline_overhead_hours,
-                  p->release_limit_hours, r->meets_release_limit ? "OK" : "EXCEEDED");
-    fo_buf_puts(b, "  Windows that satisfy both  ");
-    if (r->feasible) {
-        hours1(b, r->shadow_hours);
-        fo_buf_puts(b, " .. ");
-        hours1(b, r->max_window_hours);
-        fo_buf_putc(b, '\n');
+    fo_buf_puts(b, " per hour\n");
+    if (p->hide_window) {
+        fo_buf_printf(b, "  Release cycle              %g h pipeline + shadow; limit %g h\n",
+                      p->pipeline_overhead_hours, p->release_limit_hours);
     } else {
-        fo_buf_puts(b, "none\n");
+        fo_buf_puts(b, "  Shadow window              ");
+        hours1(b, r->shadow_hours);
+        fo_buf_printf(b, "  (%.1f days)\n  Release cycle              ", r->shadow_hours / 24);
+        hours1(b, r->release_cycle_hours);
+        fo_buf_printf(b, "  = %g h pipeline + shadow; limit %g h: %s\n", p->pipeline_overhead_hours,
+                      p->release_limit_hours, r->meets_release_limit ? "OK" : "EXCEEDED");
+        fo_buf_puts(b, "  Windows that satisfy both  ");
+        if (r->feasible) {
+            hours1(b, r->shadow_hours);
+            fo_buf_puts(b, " .. ");
+            hours1(b, r->max_window_hours);
+            fo_buf_putc(b, '\n');
+        } else {
+            fo_buf_puts(b, "none\n");
+        }
     }
     if (r->has_attempt) {
         const fo_canary_attempt *t = &r->attempt;
@@ -432,7 +433,7 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_canary_params *p,
         fo_buf_printf(
             b, ": %s\n  Advice (%s): ", t->release_ok ? "within the limit" : "OVER the limit",
             advice_word(t->advice));
-        attempt_message(b, p, r);
+        attempt_message(b, a, p, r);
         fo_buf_putc(b, '\n');
     }
     if (fo_arg_given(a, "predict")) {
@@ -485,7 +486,7 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_canary_params *p,
     fo_term_series series[] = {{tx, target, 2, '-', "target"}, {xs, ys, r->curve_len, '*', "C(t)"}};
     fo_term_mark marks[3];
     size_t nm = 0;
-    marks[nm++] = (fo_term_mark){r->shadow_hours, '|', "crossing"};
+    if (!p->hide_window) marks[nm++] = (fo_term_mark){r->shadow_hours, '|', "crossing"};
     if (r->max_window_hours > 0) marks[nm++] = (fo_term_mark){r->max_window_hours, ':', "limit"};
     if (r->has_attempt) marks[nm++] = (fo_term_mark){p->attempt_hours, '!', "attempt"};
     fo_buf_puts(b, "\nConfidence Clock (confidence vs hours of shadow)\n");
@@ -508,13 +509,14 @@ static fo_status run_canary(const fo_args *a, fo_output *out, fo_error *err) {
     fo_canary_params p;
     memset(&p, 0, sizeof p);
     fo_args_bind(a, &p);
+    p.hide_window = strcmp(fo_arg_choice(a, "window"), "hidden") == 0;
     fo_canary_result r;
     if (fo_canary_evaluate(&p, &r) != 0)
         return fo_error_set(err, FO_EINTERNAL, "canary: parameters outside the model's domain", "",
                             "", "");
     fo_buf peek;
     fo_buf_init(&peek);
-    math_peek(&peek, &p, &r);
+    math_peek(&peek, &p, &r, p.hide_window);
     fo_json j;
     fo_json_init(&j, out->json);
     write_json(&j, a, &p, &r, fo_buf_str(&peek));
@@ -538,9 +540,10 @@ const fo_command fo_cmd_canary = {
         "with P(X <= k | n, p) <= 1 - C, exact), the rule-of-three "
         "approximation beside it, the hours that takes at the fleet's scored request rate, and "
         "the release cycle against the one-week limit. --attempt-hours judges one proposed "
-        "window (the 10-Iteration Rule: safety, release limit, which way to move). Also the "
-        "Risk-vs-Velocity Radar and the cost of staleness. --svg draws the Confidence Clock, "
-        "or the radar with --figure radar.",
+        "window (the 10-Iteration Rule: which constraint fails and by how much; the window "
+        "that works is stated after a success or the tenth try, and --window hidden leaves "
+        "every hour figure out while you search). Also the Risk-vs-Velocity Radar and the cost "
+        "of staleness.",
     .params = canary_params,
     .nparams = FO_COUNT(canary_params),
     .presets = canary_presets,
@@ -557,7 +560,7 @@ const fo_command fo_cmd_canary = {
 static const fo_param bound_params[] = {
     {.name = "failures", .type = FO_T_INT, .unit = "failures", .min = 0, .max = 1e6,
      .flags = FO_P_REQUIRED, .field = FO_NO_FIELD,
-     .help = "Failures x observed (the exact tail sums ~sqrt(x) terms: capped at 1,000,000)"},
+     .help = "Failures x observed (up to 1,000,000)"},
     {.name = "requests", .type = FO_T_INT, .unit = "requests", .min = 1, .max = 9e15,
      .flags = FO_P_REQUIRED, .field = FO_NO_FIELD, .help = "Requests n observed (n >= x)"},
     {.name = "confidence", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.95,

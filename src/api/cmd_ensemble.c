@@ -48,42 +48,43 @@ typedef struct story {
 } story;
 
 /* Tiny Pioneer's is the plan's story: "You updated the noise-isolation model, but it broke the
- * downstream 'Wake-Word' detector." The other tracks tell it with their own pipeline: an
- * embedding model feeding a toxicity classifier (an LLM platform's safety filter), a camera
- * backbone feeding a pedestrian-intent head (an AV perception stack), a scene-text encoder
- * feeding the classifier that decides whether AR glasses offer a translation. */
+ * downstream 'Wake-Word' detector." The other tracks tell it with their own pipeline. The
+ * models' names are the track's scenario's (scenario.c); here are only the words Part 3 adds:
+ * the downstream classes and the view's names. No track: Tiny Pioneer's, the plan's story. */
 static const story stories[] = {
-    {NULL,
-     {"noise-isolation model", "wake-word detector", "wake word", "no wake word"},
-     "noise-isolation",
-     "denoised_audio",
-     "mel"},
     {"tiny-pioneer",
-     {"noise-isolation model", "wake-word detector", "wake word", "no wake word"},
+     {NULL, NULL, "wake word", "no wake word"},
      "noise-isolation",
      "denoised_audio",
      "mel"},
     {"cloud-titan",
-     {"embedding model", "toxicity classifier", "toxic", "not toxic"},
+     {NULL, NULL, "toxic", "not toxic"},
      "prompt-embedder",
      "prompt_embedding",
      "emb"},
     {"edge-guardian",
-     {"camera backbone", "pedestrian-intent head", "will cross", "will not cross"},
-     "camera-backbone",
+     {NULL, NULL, "will cross", "will not cross"},
+     "perception-extractor",
      "camera_features",
      "bb"},
     {"mobile-nomad",
-     {"scene-text encoder", "translate-trigger classifier", "text to translate", "no text"},
+     {NULL, NULL, "text to translate", "no text"},
      "scene-text-encoder",
      "scene_text_embedding",
      "txt"},
 };
 
-static const story *story_for(const char *track) {
-    for (size_t i = 1; track && i < FO_COUNT(stories); i++)
-        if (strcmp(stories[i].track, track) == 0) return &stories[i];
-    return &stories[0];
+/* The track's story with its scenario's model names (the caller's copy). */
+static story story_for(const char *track) {
+    size_t i = 0;
+    while (track && i + 1 < FO_COUNT(stories) && strcmp(stories[i].track, track) != 0)
+        i++;
+    if (!track || strcmp(stories[i].track, track) != 0) i = 0;
+    story st = stories[i];
+    const fo_scenario *scn = fo_scenario_get(st.track);
+    st.words.upstream = scn->upstream;
+    st.words.downstream = scn->downstream;
+    return st;
 }
 
 static const char *const upstream_choices[] = {"v1", "v2", NULL};
@@ -138,7 +139,7 @@ static const fo_param ensemble_params[] = {
      .max = FO_ENS_MAX_ROWS,
      .def = 1000,
      .field = E(train_size),
-     .help = "Training split (capped at 10,000: one evaluation stays under ~40 ms)"},
+     .help = "Training split (up to 10,000 rows)"},
     {.name = "requests",
      .type = FO_T_INT,
      .unit = "requests",
@@ -146,8 +147,8 @@ static const fo_param ensemble_params[] = {
      .max = FO_ENS_MAX_ROWS,
      .def = 1000,
      .field = E(requests),
-     .help = "Held-out requests served and scored (capped at 10,000; below ~1,000 the check's "
-             "fixed thresholds start flagging sampling noise)"},
+     .help = "Held-out requests served and scored (up to 10,000; below about 1,000 the check "
+             "starts flagging sampling noise)"},
     {.name = "silent_failure_margin",
      .type = FO_T_REAL,
      .unit = "fraction",
@@ -155,7 +156,7 @@ static const fo_param ensemble_params[] = {
      .max = 0.5,
      .def = 0.05,
      .field = E(silent_failure_margin),
-     .help = "Accuracy drop vs the v1 baseline that counts as a failure (0.05 = 5 points)"},
+     .help = "Accuracy drop vs the v1 baseline that counts as a failure (5 points: 0.05)"},
     {.name = "predict",
      .type = FO_T_CHOICE,
      .unit = "choice",
@@ -181,15 +182,15 @@ static const fo_param ensemble_params[] = {
  * shifts features as much as it rotates them. Each preset is a silent failure for at least 97
  * of seeds 1-100. */
 static const fo_preset ensemble_presets[] = {
-    {"tiny-pioneer", "severity", 0.85},
-    {"tiny-pioneer", "silent_failure_margin", 0.05},
-    {"cloud-titan", "severity", 1.0},
-    {"cloud-titan", "silent_failure_margin", 0.02},
-    {"cloud-titan", "requests", 5000},
-    {"edge-guardian", "severity", 0.7},
-    {"edge-guardian", "silent_failure_margin", 0.02},
-    {"mobile-nomad", "severity", 0.75},
-    {"mobile-nomad", "silent_failure_margin", 0.05},
+    FO_PRESET("tiny-pioneer", "severity", 0.85),
+    FO_PRESET("tiny-pioneer", "silent_failure_margin", 0.05),
+    FO_PRESET("cloud-titan", "severity", 1.0),
+    FO_PRESET("cloud-titan", "silent_failure_margin", 0.02),
+    FO_PRESET("cloud-titan", "requests", 5000),
+    FO_PRESET("edge-guardian", "severity", 0.7),
+    FO_PRESET("edge-guardian", "silent_failure_margin", 0.02),
+    FO_PRESET("mobile-nomad", "severity", 0.75),
+    FO_PRESET("mobile-nomad", "silent_failure_margin", 0.05),
 };
 
 static void pct(fo_buf *b, double v) {
@@ -525,7 +526,8 @@ static fo_status run_ensemble(const fo_args *a, fo_output *out, fo_error *err) {
     fo_ensemble_params p;
     memset(&p, 0, sizeof p);
     fo_args_bind(a, &p);
-    const story *st = story_for(fo_arg_choice(a, "track"));
+    const story story_copy = story_for(fo_arg_choice(a, "track"));
+    const story *st = &story_copy;
     p.view_name = st->view;
     p.producer = st->producer;
     p.feature_prefix = st->prefix;
@@ -561,14 +563,12 @@ const fo_command fo_cmd_ensemble = {
     .name = "ensemble",
     .summary = "Part 3: ship extractor v2 without retraining? Accuracy, skew check, trace",
     .description =
-        "The Ensemble Lockdown, computed for real: seeded raw signals -> upstream extractor "
-        "(v1, or v2 which isolates noise better but moves the feature space) -> a versioned "
-        "feature-store view with a schema hash and training statistics -> a logistic-regression "
-        "classifier trained on the view it was given. v2 served to the classifier trained on v1 "
-        "raises no error while accuracy falls: the silent failure. The Feature Store "
-        "Consistency Check compares served and training statistics per feature (PSI, "
-        "Jensen-Shannon, L-infinity) and the version contract; the Ensemble Trace follows six "
-        "requests stage by stage.",
+        "The Ensemble Lockdown, computed for real: seeded raw signals -> your track's upstream "
+        "model (v1, or v2 which isolates noise better but moves the feature space) -> a "
+        "versioned feature-store view -> the downstream classifier trained on the view it was "
+        "given. What happens when v2 reaches a classifier trained on v1 is the run's answer. The "
+        "Feature Store Consistency Check compares served and training statistics per feature "
+        "and the version contract; the Ensemble Trace follows six requests stage by stage.",
     .params = ensemble_params,
     .nparams = FO_COUNT(ensemble_params),
     .presets = ensemble_presets,
@@ -593,8 +593,7 @@ static const fo_param governance_params[] = {
      .def = 52, .field = G(weeks), .help = "Weeks simulated (at most 3 years)"},
     {.name = "release_every_weeks", .type = FO_T_INT, .unit = "weeks", .min = 2,
      .max = FO_GOV_MAX_WEEKS, .def = 6, .field = G(release_every_weeks),
-     .help = "Upstream cadence: a new extractor version every K weeks (at least 2: caps the "
-             "versions trained per run at 78)"},
+     .help = "Upstream cadence: a new extractor version every K weeks (at least 2)"},
     {.name = "severity", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.6,
      .field = G(severity),
      .help = "Mean drift of a release's feature space (each release: severity x U(0.5, 1.5))"},
@@ -629,27 +628,27 @@ static const fo_param governance_params[] = {
  * OTA to earbuds every 8 weeks, 7 days to retrain, 2 to review, 4 weeks to notice (users just
  * stop saying the wake word; complaints trickle in), severity 0.75. */
 static const fo_preset governance_presets[] = {
-    {"cloud-titan", "release_every_weeks", 4},
-    {"cloud-titan", "retrain_days", 3},
-    {"cloud-titan", "contract_bump_days", 1},
-    {"cloud-titan", "detection_weeks", 1},
-    {"cloud-titan", "severity", 0.9},
-    {"cloud-titan", "requests_per_week", 2000},
-    {"edge-guardian", "release_every_weeks", 13},
-    {"edge-guardian", "retrain_days", 21},
-    {"edge-guardian", "contract_bump_days", 7},
-    {"edge-guardian", "detection_weeks", 4},
-    {"edge-guardian", "severity", 0.5},
-    {"mobile-nomad", "release_every_weeks", 6},
-    {"mobile-nomad", "retrain_days", 10},
-    {"mobile-nomad", "contract_bump_days", 3},
-    {"mobile-nomad", "detection_weeks", 3},
-    {"mobile-nomad", "severity", 0.6},
-    {"tiny-pioneer", "release_every_weeks", 8},
-    {"tiny-pioneer", "retrain_days", 7},
-    {"tiny-pioneer", "contract_bump_days", 2},
-    {"tiny-pioneer", "detection_weeks", 4},
-    {"tiny-pioneer", "severity", 0.75},
+    FO_PRESET("cloud-titan", "release_every_weeks", 4),
+    FO_PRESET("cloud-titan", "retrain_days", 3),
+    FO_PRESET("cloud-titan", "contract_bump_days", 1),
+    FO_PRESET("cloud-titan", "detection_weeks", 1),
+    FO_PRESET("cloud-titan", "severity", 0.9),
+    FO_PRESET("cloud-titan", "requests_per_week", 2000),
+    FO_PRESET("edge-guardian", "release_every_weeks", 13),
+    FO_PRESET("edge-guardian", "retrain_days", 21),
+    FO_PRESET("edge-guardian", "contract_bump_days", 7),
+    FO_PRESET("edge-guardian", "detection_weeks", 4),
+    FO_PRESET("edge-guardian", "severity", 0.5),
+    FO_PRESET("mobile-nomad", "release_every_weeks", 6),
+    FO_PRESET("mobile-nomad", "retrain_days", 10),
+    FO_PRESET("mobile-nomad", "contract_bump_days", 3),
+    FO_PRESET("mobile-nomad", "detection_weeks", 3),
+    FO_PRESET("mobile-nomad", "severity", 0.6),
+    FO_PRESET("tiny-pioneer", "release_every_weeks", 8),
+    FO_PRESET("tiny-pioneer", "retrain_days", 7),
+    FO_PRESET("tiny-pioneer", "contract_bump_days", 2),
+    FO_PRESET("tiny-pioneer", "detection_weeks", 4),
+    FO_PRESET("tiny-pioneer", "severity", 0.75),
 };
 
 static const char *policy_name(int policy) {
@@ -814,7 +813,8 @@ static fo_status run_governance(const fo_args *a, fo_output *out, fo_error *err)
     fo_governance_params p;
     memset(&p, 0, sizeof p);
     fo_args_bind(a, &p);
-    const story *st = story_for(fo_arg_choice(a, "track"));
+    const story story_copy = story_for(fo_arg_choice(a, "track"));
+    const story *st = &story_copy;
     size_t bytes = fo_governance_work_bytes(&p);
     void *work = bytes ? malloc(bytes) : NULL;
     fo_governance_result *r = malloc(sizeof *r);

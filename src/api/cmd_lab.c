@@ -7,12 +7,13 @@
 #include "commands.h"
 #include "fleetops/lab.h"
 
-static void json_preset_value(fo_json *j, const fo_command *cmd, const fo_preset *pr) {
+static void json_preset_value(fo_json *j, const fo_command *cmd, const fo_preset *pr,
+                              double value) {
     const fo_param *p = fo_command_param(cmd, pr->param, NULL);
     if (p->type == FO_T_CHOICE)
-        fo_json_string(j, pr->param, p->choices[(int)pr->value]);
+        fo_json_string(j, pr->param, p->choices[(int)value]);
     else
-        fo_json_number(j, pr->param, pr->value);
+        fo_json_number(j, pr->param, value);
 }
 
 /* {"roi": {"models": 50, ...}, "canary": {...}} for one track. */
@@ -24,10 +25,11 @@ static void json_track_presets(fo_json *j, const char *track) {
         int open = 0;
         for (size_t k = 0; k < cmds[c]->npresets; k++) {
             const fo_preset *pr = &cmds[c]->presets[k];
-            if (strcmp(pr->track, track) != 0) continue;
+            double v;
+            if (!fo_preset_value(pr, track, &v)) continue;
             if (!open) fo_json_object_begin(j, cmds[c]->name);
             open = 1;
-            json_preset_value(j, cmds[c], pr);
+            json_preset_value(j, cmds[c], pr, v);
         }
         if (open) fo_json_object_end(j);
     }
@@ -46,6 +48,17 @@ static void json_tracks(fo_json *j) {
         fo_json_string(j, "mission", t[i].mission);
         fo_json_string(j, "crisis_title", t[i].crisis_title);
         fo_json_string(j, "crisis", t[i].crisis);
+        const fo_scenario *s = fo_scenario_get(t[i].id);
+        fo_json_string(j, "upstream_model", s->upstream);
+        fo_json_string(j, "downstream_model", s->downstream);
+        size_t np;
+        const fo_lab_part *p = fo_lab_parts(&np);
+        for (size_t k = 0; k < np; k++) {
+            if (strcmp(p[k].id, "ensemble") != 0) continue;
+            char wb[1024];
+            fo_lab_part_workbench(&p[k], t[i].id, wb, sizeof wb);
+            fo_json_string(j, "part3_workbench", wb);
+        }
         json_track_presets(j, t[i].id);
         fo_json_object_end(j);
     }
@@ -72,7 +85,7 @@ static fo_status run_tracks(const fo_args *a, fo_output *out, fo_error *err) {
     return FO_OK;
 }
 
-static void text_lab(fo_buf *b) {
+static void text_lab(fo_buf *b, const char *track) {
     const fo_lab_chapter *ch = fo_lab_chapter_info();
     size_t nt, np;
     const fo_track *t = fo_lab_tracks(&nt);
@@ -87,8 +100,10 @@ static void text_lab(fo_buf *b) {
                       p[i].minutes);
         fo_buf_printf(b, "  Objective: %s\n  Lock (predict first): %s\n", p[i].objective,
                       p[i].lock);
-        fo_buf_printf(b, "  Workbench: %s\n  Instruments: %s\n  Reflect: %s\n  Run: %s\n",
-                      p[i].workbench, p[i].instrument, p[i].reflect, p[i].commands);
+        char wb[1024];
+        fo_lab_part_workbench(&p[i], track, wb, sizeof wb);
+        fo_buf_printf(b, "  Workbench: %s\n  Instruments: %s\n  Reflect: %s\n  Run: %s\n", wb,
+                      p[i].instrument, p[i].reflect, p[i].commands);
     }
     fo_buf_printf(b,
                   "\nMath Peek: %s\n\nStart with Part 1:  build/fleetops roi --track "
@@ -97,7 +112,8 @@ static void text_lab(fo_buf *b) {
 }
 
 static fo_status run_lab(const fo_args *a, fo_output *out, fo_error *err) {
-    (void)a, (void)err;
+    (void)err;
+    const char *track = fo_arg_choice(a, "track");
     const fo_lab_chapter *ch = fo_lab_chapter_info();
     size_t np;
     const fo_lab_part *p = fo_lab_parts(&np);
@@ -124,7 +140,9 @@ static fo_status run_lab(const fo_args *a, fo_output *out, fo_error *err) {
         fo_json_string(&j, "lock", p[i].lock);
         fo_json_string(&j, "lock_kind", p[i].lock_kind);
         fo_json_string(&j, "lock_unit", p[i].lock_unit);
-        fo_json_string(&j, "workbench", p[i].workbench);
+        char wb[1024];
+        fo_lab_part_workbench(&p[i], track, wb, sizeof wb);
+        fo_json_string(&j, "workbench", wb);
         fo_json_string(&j, "instrument", p[i].instrument);
         fo_json_string(&j, "reflect", p[i].reflect);
         fo_json_string(&j, "commands", p[i].commands);
@@ -132,7 +150,7 @@ static fo_status run_lab(const fo_args *a, fo_output *out, fo_error *err) {
     }
     fo_json_array_end(&j);
     fo_json_object_end(&j);
-    if (FO_WANT_TEXT(out)) text_lab(out->text);
+    if (FO_WANT_TEXT(out)) text_lab(out->text, track);
     return FO_OK;
 }
 
@@ -146,13 +164,18 @@ static fo_status run_schema(const fo_args *a, fo_output *out, fo_error *err) {
     return FO_OK;
 }
 
+static const fo_param lab_params[] = {FO_PARAM_TRACK};
+
 const fo_command fo_cmd_lab = {
     .name = "lab",
+    .params = lab_params,
+    .nparams = FO_COUNT(lab_params),
     .summary = "The lab at a glance: chapter, tracks, the three parts and their prompts",
     .description = "Prints the chapter, its invariant, the four tracks and, for each part, the "
                    "objective, the prediction to lock, the workbench, the instruments, the "
-                   "reflection prompt and the commands that compute it.",
-    .example = "fleetops lab",
+                   "reflection prompt and the commands that compute it; with --track, in that "
+                   "track's words.",
+    .example = "fleetops lab --track edge-guardian",
     .run = run_lab,
 };
 

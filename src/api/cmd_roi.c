@@ -53,7 +53,7 @@ static const fo_param roi_params[] = {
      .max = 1e9,
      .def = 500000,
      .field = F(capex_usd),
-     .help = "One-time platform investment (the plan's $500k)"},
+     .help = "One-time platform investment ($500k in Part 1's question)"},
     {.name = "engineer_cost_usd_per_hour",
      .type = FO_T_REAL,
      .unit = "usd_per_hour",
@@ -151,22 +151,19 @@ static const fo_param roi_params[] = {
  * h = 0.5), $110/h, 4 engineers. Tiny Pioneer: 6 tiny audio models (noise isolation,
  * wake word, VAD, beamforming, ...; h = 0.7), a startup at $90/h, 2 engineers. */
 static const fo_preset roi_presets[] = {
-    {"cloud-titan", "models", 50},
-    {"cloud-titan", "heterogeneity", 0.3},
-    {"cloud-titan", "engineer_cost_usd_per_hour", 150},
-    {"cloud-titan", "team_size", 6},
-    {"edge-guardian", "models", 12},
-    {"edge-guardian", "heterogeneity", 0.8},
-    {"edge-guardian", "engineer_cost_usd_per_hour", 120},
-    {"edge-guardian", "team_size", 5},
-    {"mobile-nomad", "models", 30},
-    {"mobile-nomad", "heterogeneity", 0.5},
-    {"mobile-nomad", "engineer_cost_usd_per_hour", 110},
-    {"mobile-nomad", "team_size", 4},
-    {"tiny-pioneer", "models", 6},
-    {"tiny-pioneer", "heterogeneity", 0.7},
-    {"tiny-pioneer", "engineer_cost_usd_per_hour", 90},
-    {"tiny-pioneer", "team_size", 2},
+    FO_PRESET_SCENARIO("team_size", team_size),
+    FO_PRESET("cloud-titan", "models", 50),
+    FO_PRESET("cloud-titan", "heterogeneity", 0.3),
+    FO_PRESET("cloud-titan", "engineer_cost_usd_per_hour", 150),
+    FO_PRESET("edge-guardian", "models", 12),
+    FO_PRESET("edge-guardian", "heterogeneity", 0.8),
+    FO_PRESET("edge-guardian", "engineer_cost_usd_per_hour", 120),
+    FO_PRESET("mobile-nomad", "models", 30),
+    FO_PRESET("mobile-nomad", "heterogeneity", 0.5),
+    FO_PRESET("mobile-nomad", "engineer_cost_usd_per_hour", 110),
+    FO_PRESET("tiny-pioneer", "models", 6),
+    FO_PRESET("tiny-pioneer", "heterogeneity", 0.7),
+    FO_PRESET("tiny-pioneer", "engineer_cost_usd_per_hour", 90),
 };
 
 static void json_toil(fo_json *j, const char *key, const fo_roi_toil *t, int with_upkeep) {
@@ -246,6 +243,17 @@ static void write_json(fo_json *j, const fo_args *a, const fo_roi_params *p, con
     fo_json_number(j, "toil_cap_fraction", FO_SRE_TOIL_CAP);
     fo_json_bool(j, "over_toil_cap", r->team_toil_fraction > FO_SRE_TOIL_CAP);
     fo_json_int(j, "max_models_under_toil_cap", r->max_models_under_toil_cap);
+    if (r->toil_exceeds_capex_models)
+        fo_json_int(j, "toil_exceeds_capex_models", r->toil_exceeds_capex_models);
+    else
+        fo_json_null(j, "toil_exceeds_capex_models");
+    fo_roi_readings rd;
+    fo_roi_readings_of(p, r, &rd);
+    fo_json_object_begin(j, "readings");
+    fo_json_string(j, "answer", rd.answer);
+    fo_json_string(j, "literal", rd.literal);
+    fo_json_string(j, "toil_cap", rd.toil_cap);
+    fo_json_object_end(j);
     if (fo_arg_given(a, "predict")) {
         double pred = fo_arg_num(a, "predict"), act = (double)r->break_even_models;
         fo_json_object_begin(j, "prediction");
@@ -366,7 +374,9 @@ static fo_status run_roi(const fo_args *a, fo_output *out, fo_error *err) {
     fo_json_init(&j, out->json);
     write_json(&j, a, &p, &r, fo_buf_str(&peek));
     if (FO_WANT_TEXT(out)) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
-    if (out->svg) fo_draw_ops_breakeven(out->svg, &p, &r);
+    if (out->svg)
+        fo_draw_ops_breakeven(out->svg, &p, &r,
+                              fo_arg_given(a, "predict") ? fo_arg_num(a, "predict") : 0);
     fo_buf_free(&peek);
     return FO_OK;
 }

@@ -18,9 +18,17 @@
 #include "commands.h"
 #include "fleetops/instruments.h"
 #include "fleetops/lab.h"
+#include "fleetops/canary.h"
 #include "fleetops/rollout.h"
 
-#define F(field) offsetof(fo_rollout_params, field)
+#define F(field)      offsetof(fo_rollout_params, field)
+#define SHADOW_MIRROR 0.10 /* the ladder's shadow stage observes 10% of requests (stages.c) */
+
+/* Part 2's parameters land in this struct, then become the engine's (run_rollout). */
+typedef struct part2_fields {
+    double confidence, failure_rate, request_rate_per_s, shadow_fraction, slice_share;
+} part2_fields;
+#define P2(field) offsetof(part2_fields, field)
 
 /* One parameter per line, so the table reads as a table. */
 // clang-format off
@@ -28,114 +36,37 @@ static const fo_param rollout_params[] = {
     FO_PARAM_TRACK,
     {.name = "seed", .type = FO_T_INT, .unit = "seed", .min = 0, .max = 9007199254740992.0,
      .def = 1, .field = FO_NO_FIELD, .help = "Seed of the request stream and latency samples"},
-    {.name = "request_rate_per_s", .type = FO_T_REAL, .unit = "requests_per_s", .min = 1e-3,
-     .max = 1e8, .def = 100, .field = F(request_rate_per_s),
-     .help = "Fleet request rate R (presets as for fleetops canary)"},
-    {.name = "slice_share", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.01,
-     .flags = FO_P_MIN_OPEN, .field = F(slice_share),
-     .help = "Share of requests that can trigger the edge case"},
-    {.name = "scored_fraction", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1,
-     .def = 0.5, .flags = FO_P_MIN_OPEN, .field = F(scored_fraction),
-     .help = "Share of observed slice requests whose outcome is scored (capped: 1e8 a replay)"},
+    FO_PART2_PARAMS(P2),
+    {.name = "attempt_hours", .type = FO_T_REAL, .unit = "hours", .min = 0, .max = 1e6,
+     .flags = FO_P_OPTIONAL | FO_P_MIN_OPEN, .field = FO_NO_FIELD,
+     .help = "Your shadow window: how long the shadow stage runs (default 24 h, a daily cycle)"},
     {.name = "true_failure_rate", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 0.05,
-     .def = 0.0005, .field = F(true_failure_rate),
-     .help = "The candidate's actual failure rate on the slice (the scenario you replay)"},
-    {.name = "failure_rate", .type = FO_T_REAL, .unit = "fraction", .min = 1e-6, .max = 0.1,
-     .def = 0.001, .field = F(failure_rate),
-     .help = "p: the rate the running confidence is about (the plan's 1-in-1,000)"},
-    {.name = "confidence", .type = FO_T_REAL, .unit = "fraction", .min = 0, .max = 1, .def = 0.95,
-     .flags = FO_P_MIN_OPEN | FO_P_MAX_OPEN, .field = F(confidence),
-     .help = "C: the confidence that lets a stage promote on its own"},
-    {.name = "p0", .type = FO_T_REAL, .unit = "fraction", .min = 1e-6, .max = 0.05, .def = 0.0005,
-     .flags = FO_P_MAX_OPEN, .field = F(p0), .help = "SPRT H0: an acceptable failure rate"},
-    {.name = "p1", .type = FO_T_REAL, .unit = "fraction", .min = 1e-6, .max = 0.1, .def = 0.001,
-     .field = F(p1), .help = "SPRT H1: the regressed rate that triggers a rollback (> p0)"},
-    {.name = "alpha", .type = FO_T_REAL, .unit = "fraction", .min = 1e-4, .max = 0.5, .def = 0.05,
-     .flags = FO_P_MAX_OPEN, .field = F(alpha), .help = "SPRT: false-rollback rate"},
-    {.name = "beta", .type = FO_T_REAL, .unit = "fraction", .min = 1e-4, .max = 0.5, .def = 0.05,
-     .flags = FO_P_MAX_OPEN, .field = F(beta), .help = "SPRT: missed-regression rate"},
+     .def = 0.0005, .field = FO_NO_FIELD,
+     .help = "What the candidate really does on the edge-case slice (the story you replay)"},
+    FO_PART2_OVERRIDES,
     {.name = "deadline_ms", .type = FO_T_REAL, .unit = "ms", .min = 0, .max = 60000, .def = 0,
-     .field = F(deadline_ms), .help = "p99 latency gate on every hardware generation (0: none)"},
+     .field = FO_NO_FIELD, .help = "Latency deadline on every hardware generation (0: none)"},
+    {.name = "gate_quantile", .type = FO_T_REAL, .unit = "fraction", .min = 0.5, .max = 1,
+     .def = 0.99, .flags = FO_P_MAX_OPEN, .field = FO_NO_FIELD,
+     .help = "Which latency must meet the deadline: 0.99 is the 99th percentile (p99)"},
     {.name = "old_hardware_tail_fraction", .type = FO_T_REAL, .unit = "fraction", .min = 0,
      .max = 0.5, .def = 0, .field = FO_NO_FIELD,
-     .help = "Share of the oldest generation's requests on a slow path (Edge Guardian: 2%)"},
+     .help = "Share of the oldest generation's requests the candidate serves on a slow path"},
     {.name = "max_holds", .type = FO_T_INT, .unit = "dwells", .min = 0,
-     .max = FO_ROLLOUT_MAX_HOLDS, .def = 2, .field = F(max_holds),
+     .max = FO_ROLLOUT_MAX_HOLDS, .def = 2, .field = FO_NO_FIELD,
      .help = "Extra dwells a stage may take before an undecided rollout rolls back"},
 };
 // clang-format on
 
-/* Presets. Rates and slices as in cmd_canary.c; scored fraction = canary shadow fraction / 10%.
- * The candidate (true failure rate) and the SPRT (as in cmd_sprt.c) per track:
- *   Cloud Titan: the candidate is genuinely better (0.15% judged failures vs 0.2% today).
- *   Edge Guardian: the candidate is as good as today's model on failures (0.05%) but has the
- *     plan's 100 ms latency tail on old hardware: 2% of HW2 frames take the slow path, so p99
- *     on HW2 is ~100 ms against the 10 ms safety loop. Shadow mode reveals it.
- *   Mobile Nomad: the candidate sits between H0 and H1 (0.15%): the SPRT wavers, stages hold.
- *     Deadline 16.7 ms: a 60 FPS frame.
- *   Tiny Pioneer: the noise-isolation update breaks the downstream wake-word detector: false
- *     rejects rise to 2% against 1% today (the Dependency Domino). Deadline 10 ms. */
+/* Presets: the track's scenario (scenario.c): Part 2's traffic and hypothesis, the candidate
+ * the dashboard replays, its deadline, the latency quantile it is held to and the slow path on
+ * the oldest hardware. The hardware generations are the scenario's too (run_rollout). */
 static const fo_preset rollout_presets[] = {
-    {"cloud-titan", "request_rate_per_s", 2000},
-    {"cloud-titan", "slice_share", 0.001},
-    {"cloud-titan", "scored_fraction", 0.1},
-    {"cloud-titan", "true_failure_rate", 0.0015},
-    {"cloud-titan", "failure_rate", 0.004},
-    {"cloud-titan", "p0", 0.002},
-    {"cloud-titan", "p1", 0.004},
-    {"cloud-titan", "deadline_ms", 2000},
-    {"edge-guardian", "request_rate_per_s", 3750000},
-    {"edge-guardian", "slice_share", 0.002},
-    {"edge-guardian", "scored_fraction", 1e-5},
-    {"edge-guardian", "true_failure_rate", 0.0005},
-    {"edge-guardian", "failure_rate", 0.001},
-    {"edge-guardian", "p0", 0.0005},
-    {"edge-guardian", "p1", 0.001},
-    {"edge-guardian", "beta", 0.01},
-    {"edge-guardian", "deadline_ms", 10},
-    {"edge-guardian", "old_hardware_tail_fraction", 0.02},
-    {"mobile-nomad", "request_rate_per_s", 8333},
-    {"mobile-nomad", "slice_share", 0.01},
-    {"mobile-nomad", "scored_fraction", 0.01},
-    {"mobile-nomad", "true_failure_rate", 0.0015},
-    {"mobile-nomad", "failure_rate", 0.002},
-    {"mobile-nomad", "p0", 0.001},
-    {"mobile-nomad", "p1", 0.002},
-    {"mobile-nomad", "alpha", 0.1},
-    {"mobile-nomad", "deadline_ms", 16.7},
-    {"tiny-pioneer", "request_rate_per_s", 23.1},
-    {"tiny-pioneer", "slice_share", 0.1},
-    {"tiny-pioneer", "scored_fraction", 0.1},
-    {"tiny-pioneer", "true_failure_rate", 0.02},
-    {"tiny-pioneer", "failure_rate", 0.015},
-    {"tiny-pioneer", "p0", 0.01},
-    {"tiny-pioneer", "p1", 0.015},
-    {"tiny-pioneer", "deadline_ms", 10},
-};
-
-/* Hardware generations per track (the candidate's latency on each; oldest first).
- *   Cloud Titan: time to first token of a 70B model, A100 vs H100 serving (about 1.6x apart);
- *     40% of replicas are still A100s. The SLO is p99 TTFT under 2 s.
- *   Edge Guardian: three perception computers; the 2016-era HW2 (20% of the fleet) runs the
- *     network at 7.2 ms median, HW3 (50%) at 4.6 ms, HW4 (30%) at 3.0 ms; the loop is 10 ms.
- *   Mobile Nomad: the glasses' NPU generations, Gen 1 (55%) at 11 ms and Gen 2 (45%) at 6.5 ms
- *     per translated frame, inside a 16.7 ms frame at 60 FPS.
- *   Tiny Pioneer: earbud DSPs, v1 (70%) at 6.0 ms and v2 (30%) at 3.8 ms for a 10 ms frame. */
-typedef struct track_hw {
-    const char *track;
-    size_t n;
-    fo_hw_generation gen[FO_ROLLOUT_MAX_GENERATIONS];
-} track_hw;
-
-static const track_hw hardware[] = {
-    {"cloud-titan", 2, {{"A100", 0.4, 450, 0.30, 0, 0}, {"H100", 0.6, 280, 0.30, 0, 0}}},
-    {"edge-guardian",
-     3,
-     {{"HW2 (2016)", 0.2, 7.2, 0.10, 0, 100},
-      {"HW3 (2019)", 0.5, 4.6, 0.10, 0, 0},
-      {"HW4 (2023)", 0.3, 3.0, 0.10, 0, 0}}},
-    {"mobile-nomad", 2, {{"Gen 1", 0.55, 11, 0.15, 0, 0}, {"Gen 2", 0.45, 6.5, 0.15, 0, 0}}},
-    {"tiny-pioneer", 2, {{"Bud v1", 0.7, 6.0, 0.12, 0, 0}, {"Bud v2", 0.3, 3.8, 0.12, 0, 0}}},
+    FO_PART2_PRESETS,
+    FO_PRESET_SCENARIO("true_failure_rate", candidate_failure_rate),
+    FO_PRESET_SCENARIO("deadline_ms", deadline_ms),
+    FO_PRESET_SCENARIO("gate_quantile", gate_quantile),
+    FO_PRESET_SCENARIO("old_hardware_tail_fraction", tail_probability),
 };
 
 static const char *decision_word(fo_rollout_decision d) {
@@ -158,14 +89,21 @@ static const char *rule_word(fo_rollout_rule r) {
     return words[r];
 }
 
-static void write_json(fo_json *j, const fo_args *a, const fo_rollout_params *p,
-                       const fo_rollout_result *r, const char *peek) {
+static void write_json(fo_json *j, const fo_args *a, const part2_fields *q,
+                       const fo_rollout_params *p, const fo_rollout_result *r, const char *peek) {
     fo_json_object_begin(j, NULL);
     fo_json_string(j, "command", "rollout");
     fo_json_string(j, "track", fo_arg_choice(a, "track"));
     fo_json_int(j, "seed", (long long)fo_arg_num(a, "seed"));
     fo_json_number(j, "request_rate_per_s", p->request_rate_per_s);
+    fo_json_number(j, "shadow_fraction", q->shadow_fraction);
     fo_json_number(j, "slice_share", p->slice_share);
+    fo_canary_params cp = {.request_rate_per_s = q->request_rate_per_s,
+                           .shadow_fraction = q->shadow_fraction,
+                           .slice_share = q->slice_share};
+    fo_json_number(j, "monitored_per_hour", fo_canary_monitored_per_hour(&cp));
+    fo_json_number(j, "shadow_hours", r->row[0].end_hours - r->row[0].start_hours);
+    fo_json_bool(j, "shadow_hours_from_attempt", p->shadow_hours > 0);
     fo_json_number(j, "scored_fraction", p->scored_fraction);
     fo_json_number(j, "scored_requests_per_hour_full", r->scored_per_hour_full);
     fo_json_number(j, "true_failure_rate", p->true_failure_rate);
@@ -175,14 +113,20 @@ static void write_json(fo_json *j, const fo_args *a, const fo_rollout_params *p,
     fo_json_number(j, "p1", p->p1);
     fo_json_number(j, "alpha", p->alpha);
     fo_json_number(j, "beta", p->beta);
+    fo_json_string(j, "hypotheses_rule", FO_HYPOTHESES_RULE);
     fo_json_number(j, "log_upper_boundary", r->log_upper_boundary);
     fo_json_number(j, "log_lower_boundary", r->log_lower_boundary);
     fo_json_number(j, "deadline_ms", p->deadline_ms);
+    fo_json_number(j, "gate_quantile", p->gate_quantile);
+    const fo_scenario *scn = fo_scenario_get(fo_arg_choice(a, "track"));
     fo_json_array_begin(j, "generations");
     for (size_t g = 0; g < p->generations; g++) {
         fo_json_object_begin(j, NULL);
         fo_json_string(j, "name", p->gen[g].name);
+        fo_json_string(j, "hardware", scn->hw[g].name);
+        fo_json_number(j, "year", scn->hw[g].year);
         fo_json_number(j, "share", p->gen[g].share);
+        fo_json_number(j, "p50_ms", p->gen[g].p50_ms);
         fo_json_number(j, "tail_fraction", p->gen[g].tail_fraction);
         fo_json_object_end(j);
     }
@@ -215,6 +159,7 @@ static void write_json(fo_json *j, const fo_args *a, const fo_rollout_params *p,
             fo_json_string(j, "generation", p->gen[g].name);
             fo_json_number(j, "p50_ms", w->latency[g].p50_ms);
             fo_json_number(j, "p99_ms", w->latency[g].p99_ms);
+            fo_json_number(j, "gate_ms", w->latency[g].gate_ms);
             fo_json_int(j, "samples", w->latency[g].samples);
             fo_json_object_end(j);
         }
@@ -248,13 +193,13 @@ static void math_peek(fo_buf *b, const fo_rollout_params *p, const fo_rollout_re
                   "%.3f",
                   p->p0, p->p1, r->log_upper_boundary, r->log_lower_boundary);
     if (p->deadline_ms > 0)
-        fo_buf_printf(b, "\nlatency gate: p99 <= %g ms on every hardware generation",
-                      p->deadline_ms);
+        fo_buf_printf(b, "\nlatency gate: p%.10g <= %g ms on every hardware generation",
+                      100 * p->gate_quantile, p->deadline_ms);
     fo_buf_printf(b,
                   "\nrules: roll back on LLR >= ln A%s; promote on LLR <= ln B or confidence >= "
                   "%.4g%%; before the step to 100%%, also promote when LLR <= 0 (no alarm); else "
                   "hold up to %lld times, then roll back",
-                  p->deadline_ms > 0 ? " or a p99 over the deadline" : "", 100 * p->confidence,
+                  p->deadline_ms > 0 ? " or a latency over the deadline" : "", 100 * p->confidence,
                   p->max_holds);
 }
 
@@ -298,31 +243,68 @@ static void write_text(fo_buf *b, const fo_args *a, const fo_rollout_params *p,
 }
 
 static fo_status run_rollout(const fo_args *a, fo_output *out, fo_error *err) {
+    part2_fields q;
+    memset(&q, 0, sizeof q);
+    fo_args_bind(a, &q);
     fo_rollout_params p;
     memset(&p, 0, sizeof p);
-    fo_args_bind(a, &p);
+    fo_hypotheses h = fo_part2_hypotheses(a);
+    p.request_rate_per_s = q.request_rate_per_s;
+    p.slice_share = q.slice_share;
+    /* The shadow stage observes 10% of requests; scoring shadow_fraction of all of them means
+     * scoring shadow_fraction / 10% of those observed (all of them, at most). */
+    p.scored_fraction = fmin(1.0, q.shadow_fraction / SHADOW_MIRROR);
+    p.true_failure_rate = fo_arg_num(a, "true_failure_rate");
+    p.failure_rate = q.failure_rate;
+    p.confidence = q.confidence;
+    p.p0 = h.p0, p.p1 = h.p1, p.alpha = h.alpha, p.beta = h.beta;
+    p.deadline_ms = fo_arg_num(a, "deadline_ms");
+    p.gate_quantile = fo_arg_num(a, "gate_quantile");
+    p.shadow_hours = fo_arg_given(a, "attempt_hours") ? fo_arg_num(a, "attempt_hours") : 0;
+    p.max_holds = (long long)fo_arg_num(a, "max_holds");
     char v[64], allowed[256];
     if (!(p.p1 > p.p0)) {
         snprintf(v, sizeof v, "%g", p.p1);
-        snprintf(allowed, sizeof allowed, "number in (%g, 0.1]: above --p0", p.p0);
+        snprintf(allowed, sizeof allowed, "number in (%g, 0.9]: above H0's %g", p.p0, p.p0);
         return fo_error_set(err, FO_EUSAGE, "p1 must exceed p0", "p1", v, allowed);
     }
-    const char *track = fo_arg_choice(a, "track");
-    for (size_t i = 0; track && i < FO_COUNT(hardware); i++) {
-        if (strcmp(hardware[i].track, track) != 0) continue;
-        p.generations = hardware[i].n;
-        memcpy(p.gen, hardware[i].gen, sizeof p.gen);
+    if (!(p.alpha + p.beta < 1)) { /* by the rule: beta = 1 - C, so C must exceed alpha */
+        if (fo_arg_given(a, "beta")) {
+            snprintf(v, sizeof v, "%g", p.beta);
+            snprintf(allowed, sizeof allowed, "number below %g (alpha + beta must be below 1)",
+                     1 - p.alpha);
+            return fo_error_set(err, FO_EUSAGE, "alpha + beta must be below 1", "beta", v, allowed);
+        }
+        snprintf(v, sizeof v, "%g", q.confidence);
+        snprintf(allowed, sizeof allowed,
+                 "number in (%g, 1): above alpha, the chance of rolling back a healthy model",
+                 p.alpha);
+        return fo_error_set(err, FO_EUSAGE, "confidence must exceed alpha", "confidence", v,
+                            allowed);
     }
-    if (p.generations > 0) p.gen[0].tail_fraction = fo_arg_num(a, "old_hardware_tail_fraction");
-    if (p.generations > 0 && p.gen[0].tail_ms <= 0) p.gen[0].tail_ms = 100;
+    /* The track's fleet: its scenario's hardware, the slow path on the oldest generation. */
+    const char *track = fo_arg_choice(a, "track");
+    const fo_scenario *scn = fo_scenario_get(track);
+    char names[FO_ROLLOUT_MAX_GENERATIONS][32];
+    for (size_t g = 0; scn && g < scn->generations && g < FO_ROLLOUT_MAX_GENERATIONS; g++) {
+        const fo_scenario_hw *hw = &scn->hw[g];
+        snprintf(names[g], sizeof names[g], "%s (%.0f)", hw->name, hw->year);
+        p.gen[g] = (fo_hw_generation){names[g], hw->share, hw->p50_ms, hw->sigma, 0, 0};
+        p.generations = g + 1;
+    }
+    if (p.generations > 0) {
+        p.gen[0].tail_fraction = fo_arg_num(a, "old_hardware_tail_fraction");
+        p.gen[0].tail_ms = scn->tail_ms > 0 ? scn->tail_ms : 100;
+    }
     double most = fo_rollout_max_requests(&p);
     if (!(most <= FO_ROLLOUT_MAX_REQUESTS)) {
-        snprintf(v, sizeof v, "%g", p.scored_fraction);
+        snprintf(v, sizeof v, "%g", q.shadow_fraction);
         snprintf(allowed, sizeof allowed,
-                 "number in (0, %.3g] at this request rate and slice (a replay scores at most "
-                 "1e8 requests)",
-                 p.scored_fraction * FO_ROLLOUT_MAX_REQUESTS / most);
-        return fo_error_set(err, FO_EUSAGE, "too many scored requests to replay", "scored_fraction",
+                 "number in (0, %.3g] at this request rate, slice and window (a replay scores at "
+                 "most 100,000,000 requests)",
+                 fmin(q.shadow_fraction, p.scored_fraction * SHADOW_MIRROR) *
+                     FO_ROLLOUT_MAX_REQUESTS / most);
+        return fo_error_set(err, FO_EUSAGE, "too many scored requests to replay", "shadow_fraction",
                             v, allowed);
     }
     fo_rng rng;
@@ -339,7 +321,7 @@ static fo_status run_rollout(const fo_args *a, fo_output *out, fo_error *err) {
     math_peek(&peek, &p, r);
     fo_json j;
     fo_json_init(&j, out->json);
-    write_json(&j, a, &p, r, fo_buf_str(&peek));
+    write_json(&j, a, &q, &p, r, fo_buf_str(&peek));
     if (FO_WANT_TEXT(out)) write_text(out->text, a, &p, r, fo_buf_str(&peek));
     if (out->svg) fo_draw_shadow_dashboard(out->svg, &p, r, track);
     fo_buf_free(&peek);
@@ -351,11 +333,13 @@ const fo_command fo_cmd_rollout = {
     .name = "rollout",
     .summary = "Part 2: ShadowModeDashboard, a staged rollout replayed stage by stage",
     .description =
-        "Replays a staged rollout (shadow, 1%, 5%, 25%, 100%, each with a dwell time) for a "
-        "track with a seeded stream of scored requests. Per stage: requests seen, failures, the "
-        "running confidence that the failure rate is below p, the SPRT log-likelihood ratio, "
-        "p50/p99 latency per hardware generation (where the track has them), and the decision "
-        "(promote, hold, roll back) with its reason. --svg draws the ShadowModeDashboard.",
+        "Replays a staged rollout (shadow for your window, then 1%, 5%, 25%, 100%) on your "
+        "track's fleet with a seeded stream of scored requests, testing the sequential test's "
+        "hypothesis: p1 = your failure rate, p0 = half of it, beta = 1 - your confidence, alpha "
+        "= the track's (--p0, --p1, --alpha, --beta override it). Per stage: requests, "
+        "failures, the confidence reached, the sequential test's evidence, latency per hardware "
+        "generation against the deadline, and the decision (promote, hold, roll back) with its "
+        "reason.",
     .params = rollout_params,
     .nparams = FO_COUNT(rollout_params),
     .presets = rollout_presets,

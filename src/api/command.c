@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "fleetops/lab.h"
 
 /* Order here is the order of `fleetops help`: the lab first, then the parts in plan order. One
  * command a line (clang-format would pack them). */
@@ -225,16 +226,31 @@ fo_status fo_args_set(fo_args *a, const char *name, const char *value, fo_error 
     return FO_OK;
 }
 
+int fo_preset_value(const fo_preset *pr, const char *track, double *value) {
+    if (!track || (pr->track && strcmp(pr->track, track) != 0)) return 0;
+    if (!pr->scenario_field) {
+        *value = pr->value;
+        return 1;
+    }
+    const fo_scenario *s = fo_scenario_get(track);
+    if (!s) return 0;
+    double v;
+    memcpy(&v, (const char *)s + pr->scenario_field, sizeof v);
+    *value = v;
+    return 1;
+}
+
 fo_status fo_args_finish(fo_args *a, fo_error *err) {
     const fo_command *cmd = a->cmd;
     const char *track = fo_arg_choice(a, "track");
     for (size_t k = 0; track && k < cmd->npresets; k++) {
         const fo_preset *pr = &cmd->presets[k];
         size_t i = 0;
-        if (strcmp(pr->track, track) != 0) continue;
+        double v;
+        if (!fo_preset_value(pr, track, &v)) continue;
         if (!fo_command_param(cmd, pr->param, &i)) continue; /* tests check every preset */
         if (!a->set[i]) {
-            a->num[i] = pr->value;
+            a->num[i] = v;
             a->set[i] = 1;
         }
     }
@@ -372,9 +388,13 @@ static void schema_param(fo_json *j, const fo_command *cmd, const fo_param *p) {
         schema_value(j, "default", p, p->type == FO_T_CHOICE ? p->def_choice : p->def);
     fo_json_bool(j, "required", (p->flags & FO_P_REQUIRED) != 0);
     fo_json_object_begin(j, "presets");
-    for (size_t k = 0; k < cmd->npresets; k++)
-        if (strcmp(cmd->presets[k].param, p->name) == 0)
-            schema_value(j, cmd->presets[k].track, p, cmd->presets[k].value);
+    for (size_t t = 0; fo_track_ids[t]; t++)
+        for (size_t k = 0; k < cmd->npresets; k++) {
+            double v;
+            if (strcmp(cmd->presets[k].param, p->name) == 0 &&
+                fo_preset_value(&cmd->presets[k], fo_track_ids[t], &v))
+                schema_value(j, fo_track_ids[t], p, v);
+        }
     fo_json_object_end(j);
     fo_json_object_end(j);
 }

@@ -134,20 +134,23 @@ static void print_main_help(FILE *f) {
 
 static void print_presets(FILE *f, const fo_command *cmd, const fo_param *p) {
     int any = 0;
-    for (size_t k = 0; k < cmd->npresets; k++) {
-        const fo_preset *pr = &cmd->presets[k];
-        if (strcmp(pr->param, p->name) != 0) continue;
-        if (any)
-            fprintf(f, ", ");
-        else
-            fprintf(f, "%24spresets: ", "");
-        fprintf(f, "%s ", pr->track);
-        if (p->type == FO_T_CHOICE)
-            fprintf(f, "%s", p->choices[(int)pr->value]);
-        else
-            fprintf(f, "%g", pr->value);
-        any = 1;
-    }
+    for (size_t t = 0; fo_track_ids[t]; t++)
+        for (size_t k = 0; k < cmd->npresets; k++) {
+            const fo_preset *pr = &cmd->presets[k];
+            double v;
+            if (strcmp(pr->param, p->name) != 0 || !fo_preset_value(pr, fo_track_ids[t], &v))
+                continue;
+            if (any)
+                fprintf(f, ", ");
+            else
+                fprintf(f, "%24spresets: ", "");
+            fprintf(f, "%s ", fo_track_ids[t]);
+            if (p->type == FO_T_CHOICE)
+                fprintf(f, "%s", p->choices[(int)v]);
+            else
+                fprintf(f, "%g", v);
+            any = 1;
+        }
     if (any) fputc('\n', f);
 }
 

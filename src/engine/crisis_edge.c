@@ -1,6 +1,7 @@
 /* crisis_edge.c — Edge Guardian's Rollout Jitter (crisis_edge.h).
  *
- * The hardware generations and the two models' latency per frame (lognormal: median, log-sd):
+ * The hardware generations and the two models' latency per frame (lognormal: median, log-sd),
+ * from Edge Guardian's scenario (scenario.c, where they are defined), oldest first:
  *   generation   share  old model        new model body   (instructor's figures: each newer
  *   HW1 (2017)   12%    4.0 ms, 0.20     4.6 ms, 0.22      NPU roughly 1.5x faster; the new
  *   HW2 (2019)   28%    3.0 ms, 0.20     3.4 ms, 0.22      model is ~15% heavier; shares of a
@@ -19,24 +20,12 @@
 #include "fleetops/crisis_edge.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fleetops/libm.h"
+#include "fleetops/scenario.h"
 #include "fleetops/stats.h"
-
-typedef struct gen_spec {
-    const char *name;
-    double share;
-    double old_median_ms, old_sigma;
-    double new_median_ms, new_sigma;
-} gen_spec;
-
-static const gen_spec generations[FO_EDGE_GENERATIONS] = {
-    {"HW1 (2017)", 0.12, 4.0, 0.20, 4.6, 0.22},
-    {"HW2 (2019)", 0.28, 3.0, 0.20, 3.4, 0.22},
-    {"HW3 (2021)", 0.35, 2.0, 0.18, 2.3, 0.20},
-    {"HW4 (2023)", 0.25, 1.2, 0.18, 1.4, 0.20},
-};
 
 #define TAIL_SIGMA  0.25
 #define MAX_BUCKETS (2 * FO_STAGE_COUNT)
@@ -246,16 +235,19 @@ int fo_edge_simulate(const fo_edge_params *p, fo_rng *rng, fo_edge_result *r) {
 
     latency_dist old_d[FO_EDGE_GENERATIONS], new_d[FO_EDGE_GENERATIONS];
     double share[FO_EDGE_GENERATIONS], one = 1.0;
-    double rest = 1.0 - generations[0].share;
+    const fo_scenario *scn = fo_scenario_get("edge-guardian");
+    if (!scn || scn->generations != FO_EDGE_GENERATIONS) return -1;
+    double rest = 1.0 - scn->hw[0].share;
     fleet f = {.ngen = FO_EDGE_GENERATIONS};
     for (size_t g = 0; g < r->ngen; g++) {
-        const gen_spec *gs = &generations[g];
+        const fo_scenario_hw *gs = &scn->hw[g];
         share[g] = g == 0 ? p->oldest_share : gs->share * (1.0 - p->oldest_share) / rest;
-        old_d[g] = (latency_dist){gs->old_median_ms, gs->old_sigma, 0.0, 1.0, 1.0};
-        new_d[g] = (latency_dist){gs->new_median_ms, gs->new_sigma,
-                                  g == 0 ? p->tail_probability : 0.0, p->tail_ms, TAIL_SIGMA};
+        old_d[g] = (latency_dist){gs->base_p50_ms, gs->base_sigma, 0.0, 1.0, 1.0};
+        new_d[g] = (latency_dist){gs->p50_ms, gs->sigma, g == 0 ? p->tail_probability : 0.0,
+                                  p->tail_ms, TAIL_SIGMA};
         fo_edge_generation *o = &r->gen[g];
-        o->name = gs->name;
+        snprintf(o->name, sizeof o->name, "%s (%.0f)", gs->name, gs->year);
+        o->year = gs->year;
         o->share = share[g];
         o->old_model = old_d[g];
         o->new_model = new_d[g];

@@ -3,6 +3,8 @@
 #include "fleetops/roi.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 void fo_roi_toil_at(const fo_roi_params *p, long long n, fo_roi_toil *m, fo_roi_toil *pl) {
     double N = (double)n, h = p->heterogeneity;
@@ -55,6 +57,24 @@ static long long break_even(const fo_roi_params *p) {
     while (hi - lo > 1) {
         long long mid = lo + (hi - lo) / 2;
         if (fo_roi_usd_at(p, mid) >= 0.0)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+/* The smallest N whose manual toil over the horizon costs more than CapEx (manual toil only
+ * grows with N, so by bisection); 0 when none up to FO_ROI_MAX_MODELS. */
+static long long toil_over_capex(const fo_roi_params *p) {
+    fo_roi_toil m, pl;
+    fo_roi_toil_at(p, FO_ROI_MAX_MODELS, &m, &pl);
+    if (!(toil_usd(p, m.total) > p->capex_usd)) return 0;
+    long long lo = 0, hi = FO_ROI_MAX_MODELS; /* toil(lo) <= CapEx < toil(hi); toil(0) = 0 */
+    while (hi - lo > 1) {
+        long long mid = lo + (hi - lo) / 2;
+        fo_roi_toil_at(p, mid, &m, &pl);
+        if (toil_usd(p, m.total) > p->capex_usd)
             hi = mid;
         else
             lo = mid;
@@ -126,6 +146,7 @@ int fo_roi_evaluate(const fo_roi_params *p, fo_roi_result *r) {
     r->platform_total_usd = p->capex_usd + r->platform_toil_usd;
     r->roi_usd = r->manual_toil_usd - r->platform_total_usd;
     r->break_even_models = break_even(p);
+    r->toil_exceeds_capex_models = toil_over_capex(p);
     r->ftes_needed = r->manual.total / FO_HOURS_PER_FTE_YEAR;
     r->ftes_needed_at_toil_cap = r->manual.total / (FO_SRE_TOIL_CAP * FO_HOURS_PER_FTE_YEAR);
     double team_hours = (double)p->team_size * FO_HOURS_PER_FTE_YEAR;
@@ -133,4 +154,55 @@ int fo_roi_evaluate(const fo_roi_params *p, fo_roi_result *r) {
     r->max_models_under_toil_cap = max_under_cap(p, FO_SRE_TOIL_CAP * team_hours);
     fill_curve(p, r->break_even_models, r);
     return 0;
+}
+
+/* "$500,000" */
+static void usd_text(char *out, size_t n, double v) {
+    char digits[40];
+    snprintf(digits, sizeof digits, "%.0f", v);
+    size_t len = strlen(digits), k = 0;
+    if (k + 1 < n) out[k++] = '$';
+    for (size_t i = 0; i < len && k + 2 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0) out[k++] = ',';
+        out[k++] = digits[i];
+    }
+    out[k] = '\0';
+}
+
+void fo_roi_readings_of(const fo_roi_params *p, const fo_roi_result *r, fo_roi_readings *out) {
+    char capex[48];
+    usd_text(capex, sizeof capex, p->capex_usd);
+    if (r->break_even_models)
+        snprintf(out->answer, sizeof out->answer,
+                 "The lock is answered with the break-even N* = %lld: the fewest models at which "
+                 "running them by hand costs more than the platform, its %s investment plus the "
+                 "platform's own toil (the Math Peek's formula).",
+                 r->break_even_models, capex);
+    else
+        snprintf(out->answer, sizeof out->answer,
+                 "The lock is answered with the break-even N*: here no number of models up to "
+                 "%d makes running them by hand cost more than the platform (%s plus its toil).",
+                 FO_ROI_MAX_MODELS, capex);
+    if (r->toil_exceeds_capex_models)
+        snprintf(out->literal, sizeof out->literal,
+                 "Read literally (when does manual toil alone cost more than the %s "
+                 "investment?), the answer is N = %lld; the break-even comes %s because the "
+                 "platform has toil of its own.",
+                 capex, r->toil_exceeds_capex_models,
+                 r->toil_exceeds_capex_models < r->break_even_models ? "later" : "no earlier");
+    else
+        snprintf(out->literal, sizeof out->literal,
+                 "Read literally (when does manual toil alone cost more than the %s "
+                 "investment?), no number of models up to %d does.",
+                 capex, FO_ROI_MAX_MODELS);
+    if (r->max_models_under_toil_cap)
+        snprintf(out->toil_cap, sizeof out->toil_cap,
+                 "The 50%% toil cap is a different limit, on people rather than money: a team of "
+                 "%lld can run up to %lld models by hand while keeping toil to half its time.",
+                 p->team_size, r->max_models_under_toil_cap);
+    else
+        snprintf(out->toil_cap, sizeof out->toil_cap,
+                 "The 50%% toil cap is a different limit, on people rather than money: a team of "
+                 "%lld is over it with even one model run by hand.",
+                 p->team_size);
 }

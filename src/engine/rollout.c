@@ -46,6 +46,7 @@ static int valid(const fo_rollout_params *p) {
         !(p->failure_rate > 0 && p->failure_rate < 1) ||
         !(p->confidence > 0 && p->confidence < 1) || !(p->p0 > 0 && p->p1 > p->p0 && p->p1 < 1) ||
         !(p->alpha > 0 && p->beta > 0 && p->alpha + p->beta < 1) || !(p->deadline_ms >= 0) ||
+        !(p->gate_quantile > 0 && p->gate_quantile < 1) || !(p->shadow_hours >= 0) ||
         p->max_holds < 0 || p->max_holds > FO_ROLLOUT_MAX_HOLDS ||
         p->generations > FO_ROLLOUT_MAX_GENERATIONS)
         return 0;
@@ -63,12 +64,17 @@ static double scored_per_hour_full(const fo_rollout_params *p) {
     return p->request_rate_per_s * 3600.0 * p->slice_share * p->scored_fraction;
 }
 
+/* The stage's dwell: the ladder's, or the student's window for the shadow stage. */
+static double dwell(const fo_rollout_params *p, const fo_stage *st, size_t s) {
+    return s == 0 && p->shadow_hours > 0 ? p->shadow_hours : st[s].dwell_hours;
+}
+
 double fo_rollout_max_requests(const fo_rollout_params *p) {
     size_t ns;
     const fo_stage *st = fo_default_stages(&ns);
     double sum = 0;
     for (size_t s = 0; s < ns; s++)
-        sum += st[s].observed_fraction * st[s].dwell_hours;
+        sum += st[s].observed_fraction * dwell(p, st, s);
     return scored_per_hour_full(p) * sum * (double)(1 + (p->max_holds > 0 ? p->max_holds : 0));
 }
 
@@ -192,18 +198,19 @@ static void latencies(const fo_rollout_params *p, const fo_stage *stage, double 
         fo_rollout_latency *lat = &row->latency[g];
         lat->samples = (long long)m;
         if (m == 0) {
-            lat->p50_ms = lat->p99_ms = NAN;
+            lat->p50_ms = lat->p99_ms = lat->gate_ms = NAN;
             continue;
         }
         for (size_t i = 0; i < m; i++)
             buf[i] = h->tail_fraction > 0 && fo_rng_uniform(rng) < h->tail_fraction
                          ? lognormal(rng, h->tail_ms, 0.25)
                          : lognormal(rng, h->p50_ms, h->sigma);
-        const double qs[2] = {0.5, 0.99};
-        double out[2];
-        fo_quantiles(buf, m, qs, 2, out);
+        const double qs[3] = {0.5, 0.99, p->gate_quantile};
+        double out[3];
+        fo_quantiles(buf, m, qs, 3, out);
         lat->p50_ms = out[0];
         lat->p99_ms = out[1];
+        lat->gate_ms = out[2];
     }
 }
 
@@ -211,11 +218,11 @@ static double confidence_of(double n, double f, double p) {
     return -fo_expm1(fo_binom_log_cdf(f, n, p)); /* P(X > f | n, p) */
 }
 
-/* The first generation whose p99 breaks the deadline, or -1. */
+/* The first generation whose gate quantile breaks the deadline, or -1. */
 static int latency_breach(const fo_rollout_params *p, const fo_rollout_row *row) {
     if (!(p->deadline_ms > 0)) return -1;
     for (size_t g = 0; g < p->generations; g++)
-        if (row->latency[g].samples > 0 && row->latency[g].p99_ms > p->deadline_ms) return (int)g;
+        if (row->latency[g].samples > 0 && row->latency[g].gate_ms > p->deadline_ms) return (int)g;
     return -1;
 }
 
@@ -231,6 +238,11 @@ static void grouped(char *out, size_t n, double v) {
     out[k] = '\0';
 }
 
+/* "p99", "p99.9": the percentile a quantile names. */
+static void quantile_name(char *out, size_t n, double q) {
+    snprintf(out, n, "p%.10g", 100 * q);
+}
+
 /* Decides a finished dwell (rules 2-5 of rollout.h); rule 1 is handled by the caller. */
 static void decide(const fo_rollout_params *p, const sprt *s, const fo_stage *stages, size_t ns,
                    size_t si, int hold, fo_rollout_row *row) {
@@ -240,9 +252,11 @@ static void decide(const fo_rollout_params *p, const sprt *s, const fo_stage *st
     if (g >= 0) {
         row->decision = FO_ROLLOUT_ROLLBACK;
         row->rule = FO_RULE_LATENCY;
+        char q[24];
+        quantile_name(q, sizeof q, p->gate_quantile);
         snprintf(row->reason, sizeof row->reason,
-                 "p99 latency on %s is %.1f ms, over the %g ms deadline", p->gen[g].name,
-                 row->latency[g].p99_ms, p->deadline_ms);
+                 "%s latency on %s is %.1f ms, over the %g ms deadline", q, p->gen[g].name,
+                 row->latency[g].gate_ms, p->deadline_ms);
         return;
     }
     int last_step = si + 1 < ns && stages[si + 1].traffic_fraction >= 1.0;
@@ -252,29 +266,30 @@ static void decide(const fo_rollout_params *p, const sprt *s, const fo_stage *st
         char at[32];
         grouped(at, sizeof at, s->decided_at);
         snprintf(row->reason, sizeof row->reason,
-                 "the SPRT accepted H0 after %s requests (LLR %.2f <= ln B = %.2f)", at,
-                 s->llr_final, s->ln_b);
+                 "the sequential test found the model healthy after %s requests (LLR %.2f <= "
+                 "ln B = %.2f)",
+                 at, s->llr_final, s->ln_b);
     } else if (row->running_confidence >= p->confidence) {
         row->decision = FO_ROLLOUT_PROMOTE;
         row->rule = FO_RULE_CONFIDENCE;
         snprintf(row->reason, sizeof row->reason,
-                 "confidence %.1f%% >= %.4g%% that the failure rate is below %g (%.0f failures "
-                 "in %s requests)",
-                 100 * row->running_confidence, 100 * p->confidence, p->failure_rate,
+                 "confidence %.1f%% >= %.4g%% that the failure rate is below %.3g%% (%.0f "
+                 "failures in %s requests)",
+                 100 * row->running_confidence, 100 * p->confidence, 100 * p->failure_rate,
                  row->total_failures, n_text);
     } else if (!last_step && row->llr <= 0) {
         row->decision = FO_ROLLOUT_PROMOTE;
         row->rule = FO_RULE_NO_ALARM;
         snprintf(row->reason, sizeof row->reason,
-                 "no alarm: LLR %.2f <= 0 leans to H0 and latency is within budget; the next "
-                 "stage exposes only %g%% of users",
+                 "no alarm: the evidence leans to a healthy model (LLR %.2f <= 0) and latency "
+                 "meets the deadline; the next stage exposes only %g%% of users",
                  row->llr, 100 * stages[si + 1].traffic_fraction);
     } else if (hold < p->max_holds) {
         row->decision = FO_ROLLOUT_HOLD;
         row->rule = FO_RULE_HOLD;
         snprintf(row->reason, sizeof row->reason,
-                 "undecided: LLR %.2f is between ln B and ln A and confidence %.1f%% < %.4g%%%s; "
-                 "dwell again (hold %d of %lld)",
+                 "undecided: the evidence (LLR %.2f) is between the two boundaries and "
+                 "confidence %.1f%% < %.4g%%%s; dwell again (hold %d of %lld)",
                  row->llr, 100 * row->running_confidence, 100 * p->confidence,
                  last_step ? " (100% needs proof)" : "", hold + 1, p->max_holds);
     } else {
@@ -316,11 +331,11 @@ int fo_rollout_run(const fo_rollout_params *p, fo_rng *rng, fo_rollout_result *r
             row->confidence_start = conf;
             row->llr_start = s.decided ? s.llr_final : llr(&s, N, F);
             double rate = per_hour * st->observed_fraction;
-            double n = floor(rate * st->dwell_hours);
+            double dw = dwell(p, stages, si);
+            double n = floor(rate * dw);
             stream str = {.n0 = N, .f0 = F};
-            run_stream(p, &s, rng, n, st->dwell_hours, t, row, &str);
-            double hours = n > 0 && str.rolled_back >= 0 ? st->dwell_hours * str.rolled_back / n
-                                                         : st->dwell_hours;
+            run_stream(p, &s, rng, n, dw, t, row, &str);
+            double hours = n > 0 && str.rolled_back >= 0 ? dw * str.rolled_back / n : dw;
             row->requests = str.pos;
             row->failures = str.f;
             N += str.pos, F += str.f;
@@ -340,9 +355,9 @@ int fo_rollout_run(const fo_rollout_params *p, fo_rng *rng, fo_rollout_result *r
                 row->decision = FO_ROLLOUT_ROLLBACK;
                 row->rule = FO_RULE_SPRT_REJECT;
                 snprintf(row->reason, sizeof row->reason,
-                         "the SPRT rejected H0 after %s requests: LLR %.2f >= ln A = %.2f, "
-                         "failures look like p1 = %g",
-                         at, s.llr_final, s.ln_a, p->p1);
+                         "the sequential test found a regression after %s requests: LLR %.2f >= "
+                         "ln A = %.2f, failures look like the %.3g%% rate to catch",
+                         at, s.llr_final, s.ln_a, 100 * p->p1);
             } else if (st->traffic_fraction >= 1.0) {
                 int g = latency_breach(p, row);
                 if (g >= 0) {

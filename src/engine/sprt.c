@@ -312,6 +312,10 @@ static void dp_jump(dp_work *wk, v2d *m, long long lo, long long hi, long long b
         m[lo - base + f] = next[f];
 }
 
+static double clamp_prob(double x) {
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
 static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_sprt_result *r) {
     dp_work work, *wk = &work;
     static const v2d zero = {0, 0};
@@ -321,13 +325,16 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
     dp_side *side[2] = {&s0, &s1};
     const v2d q = {p->p0, p->p1}, c = {1 - p->p0, 1 - p->p1};
     const double qs[2] = {p->p0, p->p1};
-    long long cap = p->max_requests > 0
-                        ? p->max_requests
-                        : (long long)(FO_SPRT_DP_BUDGET / (band + FO_SPRT_DP_STEP_COST));
+    /* The work budget counts what the DP does, not requests: a request stepped costs the band
+     * plus FO_SPRT_DP_STEP_COST, a quiet stretch jumped its convolution (band squared) plus
+     * FO_SPRT_DP_JUMP_COST, whatever its length; max_requests is the caller's own cut. */
+    (void)band;
+    long long cap = p->max_requests > 0 ? p->max_requests : (long long)FO_SPRT_DP_MAX_N;
+    double spent = 0;
     long long lo = 0, hi = 0, n = 0, base = 0;
     long long e_top = 0, e_bot = 0, e_hi = -1, e_lo = -1; /* the next boundary moves, for hi, lo */
     m[0] = (v2d){1, 1};
-    while (n < cap && lo <= hi) {
+    while (n < cap && lo <= hi && spent < FO_SPRT_DP_BUDGET) {
         /* The undecided mass, every 16 requests (summing it is most of a narrow band's work). */
         if ((n & 15) == 0) {
             v2d alive = dp_alive(m, lo, hi, base);
@@ -370,6 +377,7 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
             }
             dp_jump(wk, m, lo, hi, base, n, k, qs, side);
             n += k;
+            spent += (double)(w * w) + FO_SPRT_DP_JUMP_COST;
             continue;
         }
         if (hi + 2 - base > WINDOW) { /* move the band [lo, hi] back to the window's start */
@@ -382,6 +390,7 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
             m[i] = m[i] * c + m[i - 1] * q;
         m[bottom] *= c;
         hi++, n++;
+        spent += (double)w + FO_SPRT_DP_STEP_COST;
         double dn = (double)n;
         while (hi >= lo && llr(L, dn, (double)hi) >= L->ln_a) {
             dp_absorb(&s0, m[hi - base][0], dn, 1);
@@ -397,6 +406,9 @@ static void exact_dp(const fo_sprt_params *p, const lattice *L, double band, fo_
     v2d alive = lo <= hi ? dp_alive(m, lo, hi, base) : zero;
     s0.alive = alive[0], s1.alive = alive[1];
     r->exact_requests = n;
+    /* Sums of many small masses can drift a few ulps past 1: probabilities are clamped. */
+    s0.reject = clamp_prob(s0.reject), s1.accept = clamp_prob(s1.accept);
+    s0.alive = clamp_prob(s0.alive), s1.alive = clamp_prob(s1.alive);
     r->exact_alpha = s0.reject;
     r->exact_beta = s1.accept;
     r->exact_asn_h0 = s0.asn + (double)n * s0.alive; /* E[min(N, n)] */

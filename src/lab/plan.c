@@ -3,7 +3,10 @@
  * silent (which CLI command computes a part) the choice is ours and marked as such. */
 #include "fleetops/lab.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "fleetops/scenario.h"
 
 const char *const fo_track_ids[] = {"cloud-titan", "edge-guardian", "mobile-nomad", "tiny-pioneer",
                                     NULL};
@@ -59,7 +62,7 @@ static const fo_lab_part parts[] = {
      "choice", "drop|no-drop",
      "Upstream Version Selector, Downstream Retrain Toggle, Feature Store Consistency Check. The "
      "Software Lead wants to deploy the new extractor tonight: use the Ensemble Trace to prove "
-     "that this will cause a 'Silent Failure' in the downstream wake-word detector.",
+     "that this will cause a 'Silent Failure' in the downstream {downstream}.",
      "Ensemble Trace, Feature Store Consistency Check",
      "Defend your final 'Governance Policy.' Did you choose 'Loose Versioning' or 'Strict "
      "Immutable Contracts'? Justify using the Training-Serving Skew Invariant.",
@@ -95,4 +98,18 @@ const fo_track *fo_lab_track(const char *id) {
 const fo_lab_part *fo_lab_parts(size_t *count) {
     *count = sizeof parts / sizeof parts[0];
     return parts;
+}
+
+/* The workbench with the track's own downstream model in place of {downstream} (the plan's
+ * words name Tiny Pioneer's wake-word detector; without a track, that is what it says). */
+void fo_lab_part_workbench(const fo_lab_part *part, const char *track, char *out, size_t n) {
+    const fo_scenario *s = fo_scenario_get(track);
+    if (!s) s = fo_scenario_get("tiny-pioneer");
+    const char *mark = "{downstream}", *at = strstr(part->workbench, mark);
+    if (!at) {
+        snprintf(out, n, "%s", part->workbench);
+        return;
+    }
+    snprintf(out, n, "%.*s%s%s", (int)(at - part->workbench), part->workbench, s->downstream,
+             at + strlen(mark));
 }

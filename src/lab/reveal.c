@@ -41,6 +41,43 @@ static int answer_roi(const struct reveal_spec *s, const char *track, const char
     return FO_OK;
 }
 
+/* Part 1's readings (roi.h) beside the reveal's sentence. */
+static void roi_readings(const char *track, fo_reveal *out) {
+    fo_roi_params p;
+    fo_error err;
+    fo_roi_result r;
+    if (preset_params("roi", track, &p, &err) != FO_OK || fo_roi_evaluate(&p, &r) != 0) return;
+    fo_roi_readings rd;
+    fo_roi_readings_of(&p, &r, &rd);
+    snprintf(out->answer_reading, sizeof out->answer_reading, "%s", rd.answer);
+    snprintf(out->literal_reading, sizeof out->literal_reading, "%s", rd.literal);
+    snprintf(out->toil_cap_reading, sizeof out->toil_cap_reading, "%s", rd.toil_cap);
+}
+
+/* A choice answer in words: "drop" -> "accuracy drops". */
+static const char *choice_words(const char *c) {
+    return strcmp(c, "drop") == 0      ? "accuracy drops"
+           : strcmp(c, "no-drop") == 0 ? "accuracy holds"
+                                       : c;
+}
+
+/* "2995" -> "2,995" (a whole number as the student typed or the answer reads). */
+static void grouped_text(char *out, size_t n, const char *digits) {
+    size_t len = strlen(digits), k = 0;
+    int plain = len > 0;
+    for (size_t i = 0; i < len; i++)
+        plain &= digits[i] >= '0' && digits[i] <= '9';
+    if (!plain) {
+        snprintf(out, n, "%s", digits);
+        return;
+    }
+    for (size_t i = 0; i < len && k + 2 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0) out[k++] = ',';
+        out[k++] = digits[i];
+    }
+    out[k] = '\0';
+}
+
 typedef struct reveal_spec {
     const char *part;
     const char *command;       /* whose `predict` parameter validates the prediction */
@@ -97,7 +134,7 @@ static const char *const ensemble_question[] = {"upstream", "v2", "retrain", "no
 static const reveal_spec specs[] = {
     {"roi", "roi", "models", "the break-even is", answer_roi, NULL},
     {"canary", "canary", "requests", "the answer is", answer_by_command, canary_question},
-    {"ensemble", "ensemble", NULL, "the pipeline says", answer_by_command, ensemble_question},
+    {"ensemble", "ensemble", NULL, "the pipeline shows", answer_by_command, ensemble_question},
 };
 
 int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo_reveal *r,
@@ -124,12 +161,17 @@ int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo
         double p = fo_arg_num(&a, "predict");
         r->off_by_factor = actual > 0 ? (p > actual ? p / actual : actual / p) : 0;
         r->correct = actual > 0 && r->off_by_factor <= 1.5;
-        snprintf(r->sentence, sizeof r->sentence, "You predicted %s %s; %s %s (off by %.1fx).",
-                 predicted, s->unit, s->answer_phrase, r->actual, r->off_by_factor);
+        char pg[96], ag[96];
+        grouped_text(pg, sizeof pg, predicted);
+        grouped_text(ag, sizeof ag, r->actual);
+        snprintf(r->sentence, sizeof r->sentence, "You predicted %s %s; %s %s (off by %.1fx).", pg,
+                 s->unit, s->answer_phrase, ag, r->off_by_factor);
+        if (strcmp(s->part, "roi") == 0) roi_readings(track, r);
     } else {
         r->correct = strcmp(predicted, r->actual) == 0;
-        snprintf(r->sentence, sizeof r->sentence, "You predicted \"%s\"; %s \"%s\": %s.", predicted,
-                 s->answer_phrase, r->actual, r->correct ? "right" : "wrong");
+        snprintf(r->sentence, sizeof r->sentence, "You predicted that %s; %s %s: %s.",
+                 choice_words(predicted), s->answer_phrase, choice_words(r->actual),
+                 r->correct ? "right" : "wrong");
     }
     return FO_OK;
 }
@@ -146,6 +188,13 @@ void fo_lab_reveal_json(fo_json *j, const char *part, const fo_reveal *r) {
         fo_json_null(j, "off_by_factor");
     fo_json_bool(j, "correct", r->correct);
     fo_json_string(j, "sentence", r->sentence);
+    if (r->answer_reading[0]) {
+        fo_json_object_begin(j, "readings");
+        fo_json_string(j, "answer", r->answer_reading);
+        fo_json_string(j, "literal", r->literal_reading);
+        fo_json_string(j, "toil_cap", r->toil_cap_reading);
+        fo_json_object_end(j);
+    }
     fo_json_object_end(j);
     fo_json_object_end(j);
 }

@@ -28,13 +28,18 @@ void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_can
 
     fo_buf t;
     fo_buf_init(&t);
+    int hide = p->hide_window; /* the 10-Iteration Rule's search: no crossing hour stated */
     fo_buf_printf(&t,
                   "Confidence C(t) that the edge-case failure rate is below %g after t hours "
                   "of shadow. The %.4g%% target is reached after ",
                   p->failure_rate, 100 * C);
     fo_buf_grouped(&t, r->requests_needed, 0);
-    fo_buf_puts(&t, " requests, at ");
-    hours_text(&t, r->shadow_hours);
+    if (hide) {
+        fo_buf_puts(&t, " requests, where the curve crosses the target line");
+    } else {
+        fo_buf_puts(&t, " requests, at ");
+        hours_text(&t, r->shadow_hours);
+    }
     fo_buf_printf(&t, "; the %g h release limit allows a window of at most ",
                   p->release_limit_hours);
     hours_text(&t, r->max_window_hours > 0 ? r->max_window_hours : 0);
@@ -93,30 +98,33 @@ void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_can
                     "The pipeline alone exceeds the %g h limit", p->release_limit_hours);
     }
 
-    /* The crossing: the exact requests needed. */
-    double xc = fo_plot_px(&pl, r->shadow_hours);
-    fo_svg_line(b, xc, bottom, xc, yC, "#111827", 1.2, "3 3");
-    fo_svg_circle(b, xc, yC, 5.5, "#111827", "#ffffff");
-    fo_buf_puts(&t, "n = ");
-    fo_buf_grouped(&t, r->requests_needed, 0);
-    fo_buf_puts(&t, " requests");
-    /* The label goes left of the line, at the bottom (the curve is high there), unless the
-     * plot edge or the limit's rotated label is in the way. */
-    int left_side = xc - pl.left > 170, raised = 0;
-    if (left_side && r->max_window_hours > 0 && xlim < xc && xlim > xc - 150) {
-        if (right - xc > 160)
-            left_side = 0;
-        else
-            raised = 1; /* above the rotated label's reach */
+    /* The crossing: the exact requests needed (not marked while the student searches for it;
+     * the attempt's label then goes right of it unless the edge is near). */
+    double xc = hide ? right : fo_plot_px(&pl, r->shadow_hours);
+    if (!hide) {
+        fo_svg_line(b, xc, bottom, xc, yC, "#111827", 1.2, "3 3");
+        fo_svg_circle(b, xc, yC, 5.5, "#111827", "#ffffff");
+        fo_buf_puts(&t, "n = ");
+        fo_buf_grouped(&t, r->requests_needed, 0);
+        fo_buf_puts(&t, " requests");
+        /* The label goes left of the line, at the bottom (the curve is high there), unless the
+         * plot edge or the limit's rotated label is in the way. */
+        int left_side = xc - pl.left > 170, raised = 0;
+        if (left_side && r->max_window_hours > 0 && xlim < xc && xlim > xc - 150) {
+            if (right - xc > 160)
+                left_side = 0;
+            else
+                raised = 1; /* above the rotated label's reach */
+        }
+        double lx = left_side ? xc - 8 : xc + 8, ly = raised ? yC + 44 : bottom - 30;
+        const char *anchor = left_side ? "end" : "start";
+        fo_svg_text(b, lx, ly, anchor, "strong", "%s", fo_buf_str(&t));
+        fo_buf_reset(&t);
+        fo_buf_puts(&t, "C reached at ");
+        hours_text(&t, r->shadow_hours);
+        fo_svg_text(b, lx, ly + 16, anchor, "note", "%s", fo_buf_str(&t));
+        fo_buf_reset(&t);
     }
-    double lx = left_side ? xc - 8 : xc + 8, ly = raised ? yC + 44 : bottom - 30;
-    const char *anchor = left_side ? "end" : "start";
-    fo_svg_text(b, lx, ly, anchor, "strong", "%s", fo_buf_str(&t));
-    fo_buf_reset(&t);
-    fo_buf_puts(&t, "C reached at ");
-    hours_text(&t, r->shadow_hours);
-    fo_svg_text(b, lx, ly + 16, anchor, "note", "%s", fo_buf_str(&t));
-    fo_buf_reset(&t);
 
     /* The attempt. */
     if (r->has_attempt && r->attempt.hours <= xmax) {
@@ -141,7 +149,10 @@ void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_can
     const char *dashes[] = {NULL, "6 4", NULL, "1 3"};
     fo_svg_legend(b, 24, H - 48, labels, colors, dashes, r->has_attempt ? 4 : 3);
 
-    if (r->feasible) {
+    if (hide) {
+        fo_buf_puts(&t, "Find the window: where the curve is above the target line, left of the "
+                        "limit");
+    } else if (r->feasible) {
         fo_buf_puts(&t, "Windows that satisfy both the Safety Lead and the limit: ");
         hours_text(&t, r->shadow_hours);
         fo_buf_puts(&t, " to ");

@@ -153,7 +153,8 @@ static void unpinned_flow(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_
     detector_box(b, x, c, s);
 }
 
-static void pinned_flow(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_story *s) {
+static void pinned_flow(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_story *s,
+                        int sealed) {
     const fo_tiny_column *c = &r->pinned;
     const fo_ensemble_result *run = &r->run;
     double x = col_x[1], mid = x + COL_W / 2, vw = 196, gap = 24;
@@ -181,15 +182,17 @@ static void pinned_flow(fo_buf *b, const fo_tiny_result *r, const fo_ensemble_st
         worst = ck->feature[f].psi > worst ? ck->feature[f].psi : worst;
     box(b, gx, Y_GATE, gw, GATE_H, light_of(gate_col), gate_col, 2, NULL);
     text_fill(b, v2c, Y_GATE + 18, "middle", "strong", gate_col, "Contract check: %s",
-              strcmp(ck->verdict, "fail") == 0    ? "FAIL"
+              sealed                              ? (ck->contract_ok ? "PASS" : "FAIL")
+              : strcmp(ck->verdict, "fail") == 0  ? "FAIL"
               : strcmp(ck->verdict, "drift") == 0 ? "DRIFT"
                                                   : "PASS");
     text_fill(b, v2c, Y_GATE + 35, "middle", "tick", ck->contract_ok ? INK : FO_COLOR_BAD,
               "contract @v%d %.8s %s @v%d %.8s", run->trained_version, run->trained_view.hash_hex,
               ck->contract_ok ? "=" : "\xe2\x89\xa0", run->served_version,
               run->served_view.hash_hex);
-    text_fill(b, v2c, Y_GATE + 51, "middle", "tick", ck->skew_flagged ? FO_COLOR_BAD : INK,
-              "%d of %d features skewed (max PSI %.2f)", ck->flagged_features, ck->dims, worst);
+    if (!sealed) /* the skew is Part 3's evidence */
+        text_fill(b, v2c, Y_GATE + 51, "middle", "tick", ck->skew_flagged ? FO_COLOR_BAD : INK,
+                  "%d of %d features skewed (max PSI %.2f)", ck->flagged_features, ck->dims, worst);
     text_fill(b, v2c, Y_GATE + 68, "middle", "strong", gate_col, "%s",
               blocked ? "deploy to @v2 blocked" : "deploy to @v2 allowed");
     arrow_down(b, v2c, Y_VIEW + BOX_H, Y_GATE, blocked ? FO_COLOR_BAD : FO_COLOR_GOOD, 2);
@@ -306,25 +309,44 @@ static void column_heading(fo_buf *b, double x, const fo_tiny_column *c, const f
     }
 }
 
-void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
-                         const fo_ensemble_story *s) {
+/* sealed (before Part 3's lock): the flows and the contract check only, from a copy with the
+ * silent-failure flags cleared (the boxes' colours then say only which version each column
+ * reads); no accuracy, skew, traced answers or retrained accuracy. */
+static void draw(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r0,
+                 const fo_ensemble_story *s, int sealed) {
+    fo_tiny_result masked;
+    const fo_tiny_result *r = r0;
+    if (sealed) {
+        masked = *r0;
+        masked.unpinned.silent_failure = masked.pinned.silent_failure = 0;
+        r = &masked;
+    }
     const fo_tiny_column *u = &r->unpinned, *k = &r->pinned;
     const fo_ensemble_result *run = &r->run;
     char title[200], desc[900];
     snprintf(title, sizeof title, "The Dependency Domino: %s v2 and a %s trained on v%d",
              s->upstream, s->downstream, run->trained_version);
-    snprintf(desc, sizeof desc,
-             "Two columns on the same %lld requests. Unpinned: the %s reads %s@latest = v%d; "
-             "%lld errors raised; accuracy %.1f%% against a v1 baseline of %.1f%%; %d of %d "
-             "features skewed; silent failure: %s. Pinned: the contract check of @v%d against "
-             "the contract @v%d says %s, the deploy is %s; the detector reads @v%d; accuracy "
-             "%.1f%%; %d features skewed.",
-             run->requests_served, s->downstream, run->served_view.name, u->served_version,
-             u->errors_raised, 100 * u->accuracy, 100 * run->baseline_accuracy,
-             u->skew.flagged_features, u->skew.dims, u->silent_failure ? "yes" : "no",
-             run->served_version, run->trained_version, run->check.verdict,
-             k->deploy_blocked ? "blocked" : "allowed", k->served_version, 100 * k->accuracy,
-             k->skew.flagged_features);
+    if (sealed)
+        snprintf(desc, sizeof desc,
+                 "Unpinned: the %s reads %s@latest = v%d, no check, %lld errors raised. Pinned: "
+                 "the contract check of @v%d against the contract @v%d %s the deploy; the "
+                 "detector reads @v%d. The outcome is sealed until Part 3's prediction is locked.",
+                 s->downstream, run->served_view.name, u->served_version, u->errors_raised,
+                 run->served_version, run->trained_version, k->deploy_blocked ? "blocks" : "allows",
+                 k->served_version);
+    else
+        snprintf(desc, sizeof desc,
+                 "Two columns on the same %lld requests. Unpinned: the %s reads %s@latest = v%d; "
+                 "%lld errors raised; accuracy %.1f%% against a v1 baseline of %.1f%%; %d of %d "
+                 "features skewed; silent failure: %s. Pinned: the contract check of @v%d against "
+                 "the contract @v%d says %s, the deploy is %s; the detector reads @v%d; accuracy "
+                 "%.1f%%; %d features skewed.",
+                 run->requests_served, s->downstream, run->served_view.name, u->served_version,
+                 u->errors_raised, 100 * u->accuracy, 100 * run->baseline_accuracy,
+                 u->skew.flagged_features, u->skew.dims, u->silent_failure ? "yes" : "no",
+                 run->served_version, run->trained_version, run->check.verdict,
+                 k->deploy_blocked ? "blocked" : "allowed", k->served_version, 100 * k->accuracy,
+                 k->skew.flagged_features);
     fo_svg_begin(b, W, H, title, desc);
     fo_svg_text(b, 24, 30, "start", "title", "%s", title);
     fo_buf n;
@@ -347,12 +369,20 @@ void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_resul
     const fo_tiny_column *cols[2] = {u, k};
     for (int c = 0; c < 2; c++) {
         column_heading(b, col_x[c], cols[c], r);
+        if (sealed) continue;
         accuracy_bar(b, col_x[c], cols[c], r, p->silent_failure_margin);
         psi_chart(b, col_x[c], cols[c], r);
         trace_rows(b, col_x[c], cols[c], r, s);
     }
     unpinned_flow(b, r, s);
-    pinned_flow(b, r, s);
+    pinned_flow(b, r, s, sealed);
+    if (sealed) {
+        fo_svg_text(b, W / 2.0, H - 120, "middle", "title",
+                    "Does the %s's accuracy drop? Sealed until you lock Part 3's prediction.",
+                    s->downstream);
+        fo_svg_end(b);
+        return;
+    }
 
     fo_svg_text(b, 24, H - 26, "start", "note",
                 "PSI: each served feature against its training deciles, log scale; dashed: the "
@@ -362,4 +392,14 @@ void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_resul
                 "it: %.1f%% (retrain, then bump the contract: the safe way to ship v2).",
                 100 * run->retrained_accuracy);
     fo_svg_end(b);
+}
+
+void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
+                         const fo_ensemble_story *s) {
+    draw(b, p, r, s, 0);
+}
+
+void fo_draw_tiny_domino_sealed(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
+                                const fo_ensemble_story *s) {
+    draw(b, p, r, s, 1);
 }

@@ -15,7 +15,8 @@ static void usd(fo_buf *b, double v) {
     fo_buf_grouped(b, v, 0);
 }
 
-void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r) {
+void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r,
+                           double predicted) {
     size_t n = r->curve_len;
     double *xs = malloc(n * sizeof *xs), *man = malloc(n * sizeof *man),
            *plat = malloc(n * sizeof *plat);
@@ -114,6 +115,13 @@ void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_resul
             fo_svg_text(b, xn + 6, pl.top + 52, "start", "note", "N = %lld (yours)", p->models);
         else
             fo_svg_text(b, xn - 6, pl.top + 16, "end", "note", "N = %lld (yours)", p->models);
+    }
+
+    /* The locked prediction: a dashed rule with its label at the top, left of the rule. */
+    if (predicted >= 1 && predicted <= xmax) {
+        double xp = fo_plot_px(&pl, predicted);
+        fo_svg_line(b, xp, pl.top + pl.height, xp, pl.top + 30, FO_COLOR_ACCENT, 1.5, "5 3");
+        fo_svg_text(b, xp - 6, pl.top + 34, "end", "note", "your prediction: %.0f", predicted);
     }
 
     const char *labels[] = {"Manual toil (a\xc2\xb7N + b\xc2\xb7N log\xe2\x82\x82N + "

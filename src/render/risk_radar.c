@@ -82,7 +82,10 @@ void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_re
         &t,
         "Window w = %.1f h (%s)  \xc2\xb7  target %.4g%%, p = %g  \xc2\xb7  pipeline %g h, "
         "drift %g/day",
-        r->staleness.window_hours, r->has_attempt ? "your attempt" : "the window needed",
+        r->staleness.window_hours,
+        r->has_attempt   ? "your attempt"
+        : p->hide_window ? "the longest window the limit allows"
+                         : "the window needed",
         100 * p->confidence, p->failure_rate, p->pipeline_overhead_hours, p->drift_rate_per_day);
     fo_svg_text(b, 24, 51, "start", "subtitle", "%s", fo_buf_str(&t));
     fo_buf_reset(&t);

@@ -48,32 +48,108 @@ static void test_canary_default_contract(void **state) {
 
 static void test_canary_attempt(void **state) {
     (void)state;
-    /* Edge Guardian: 27 scored requests/h, 110.9 h needed, 48 h pipeline: 100 h is short. */
-    json_t *j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "100",
+    /* Edge Guardian: 3,750,000 frames/s x 3600 x 2e-6 x 0.0012 = 32.4 scored requests/h,
+     * 2,995 / 32.4 = 92.4 h needed, 48 h pipeline: 90 h is short. */
+    json_t *j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "90",
                             "--attempt-number", "3", NULL);
-    assert_true(fabs(fo_json_path_num(j, "shadow_hours") - 2995.0 / 27) < 1e-6);
-    assert_true(fo_json_path_num(j, "attempt.hours") == 100);
-    /* 2,700 requests: 1 - 0.999^2700 = 0.93289 */
-    assert_true(fabs(fo_json_path_num(j, "attempt.achieved_confidence") - (1 - pow(0.999, 2700))) <
-                1e-12);
+    assert_true(fabs(fo_json_path_num(j, "shadow_hours") - 2995.0 / 32.4) < 1e-6);
+    assert_true(fo_json_path_num(j, "attempt.hours") == 90);
+    /* 90 x 32.4 = 2,916 requests: 1 - 0.999^2916 = 0.94593 */
+    double got = 1 - pow(0.999, 2916);
+    assert_true(fabs(fo_json_path_num(j, "attempt.achieved_confidence") - got) < 1e-12);
+    assert_true(fabs(fo_json_path_num(j, "attempt.confidence_shortfall") - (0.95 - got)) < 1e-12);
+    assert_true(fo_json_path_num(j, "attempt.release_excess_hours") == 0);
     assert_true(json_is_false(fo_json_path(j, "attempt.safety_ok")));
     assert_true(json_is_true(fo_json_path(j, "attempt.release_ok")));
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "longer");
     assert_true(fo_json_path_num(j, "attempt.attempts_left") == 7);
-    assert_true(fabs(fo_json_path_num(j, "feasible_window.min_hours") - 2995.0 / 27) < 1e-6);
-    assert_true(fabs(fo_json_path_num(j, "feasible_window.max_hours") - 120) < 1e-9);
+    /* A failed try that is not the last reveals no window: not in the verdict, not in the
+     * message (the measured shortfall instead), not in the result. */
+    assert_true(json_is_false(fo_json_path(j, "attempt.window_revealed")));
+    assert_null(fo_json_path(j, "attempt.window"));
+    assert_null(fo_json_path(j, "feasible_window"));
+    assert_null(fo_json_path(j, "max_window_hours"));
+    const char *msg = json_string_value(fo_json_path(j, "attempt.message"));
+    assert_null(strstr(msg, "92.4"));
+    assert_null(strstr(msg, "120.0"));
+    assert_non_null(strstr(msg, "94.59%"));
+    assert_non_null(strstr(msg, "0.41 points short"));
     json_decref(j);
+    /* Success reveals the window: 92.4 h to 168 - 48 = 120 h. */
     j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "115", NULL);
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "keep");
+    assert_true(fabs(fo_json_path_num(j, "attempt.window.min_hours") - 2995.0 / 32.4) < 1e-6);
+    assert_true(fabs(fo_json_path_num(j, "attempt.window.max_hours") - 120) < 1e-9);
     json_decref(j);
+    /* 130 h: safe, 178 h cycle is 10 h over the 168 h limit. */
     j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "130", NULL);
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "shorter");
+    assert_true(fabs(fo_json_path_num(j, "attempt.release_excess_hours") - 10) < 1e-9);
+    assert_null(fo_json_path(j, "attempt.window"));
+    json_decref(j);
+    /* The tenth try reveals it, failed or not; with none that works, the window is null. */
+    j = fo_cli_json("canary", "--track", "edge-guardian", "--attempt-hours", "130",
+                    "--attempt-number", "10", NULL);
+    assert_true(json_is_true(fo_json_path(j, "attempt.window_revealed")));
+    assert_true(fabs(fo_json_path_num(j, "attempt.window.max_hours") - 120) < 1e-9);
     json_decref(j);
     j = fo_cli_json("canary", "--track", "edge-guardian", "--confidence", "0.99", "--attempt-hours",
-                    "130", NULL);
+                    "130", "--attempt-number", "10", NULL);
+    /* 99% needs 4,603 requests (142 h): 130 h sees 4,212 and its cycle is 178 h: both fail. */
     assert_string_equal(json_string_value(fo_json_path(j, "attempt.advice")), "impossible");
-    assert_true(json_is_null(fo_json_path(j, "feasible_window")));
+    assert_true(json_is_null(fo_json_path(j, "attempt.window")));
     json_decref(j);
+}
+
+/* window=hidden: the page's canary states no hour figure the passing window's lower bound can
+ * be read from; every number in the JSON other than the curve's grid is checked against the
+ * needed window and the needed cycle, every string against their printed forms. */
+static void scan(json_t *v, const char *key, double hours, double cycle, const char *h_text) {
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x) {
+            if (strcmp(k, "confidence_curve") != 0) scan(x, k, hours, cycle, h_text);
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            scan(json_array_get(v, i), key, hours, cycle, h_text);
+    } else if (json_is_number(v)) {
+        double x = json_number_value(v);
+        if (fabs(x - hours) < 0.05 || fabs(x - hours / 24) < 0.002 || fabs(x - cycle) < 0.05)
+            fail_msg("hidden canary: %s = %g reads the window (%g h)", key, x, hours);
+    } else if (json_is_string(v)) {
+        if (strstr(json_string_value(v), h_text))
+            fail_msg("hidden canary: %s says %s", key, h_text);
+    }
+}
+
+static void test_canary_hidden_window(void **state) {
+    (void)state;
+    const char *tracks[] = {"cloud-titan", "edge-guardian", "mobile-nomad", "tiny-pioneer"};
+    for (int i = 0; i < 4; i++) {
+        json_t *shown = fo_cli_json("canary", "--track", tracks[i], NULL);
+        double h = fo_json_path_num(shown, "shadow_hours");
+        double cycle = fo_json_path_num(shown, "release_cycle_hours");
+        json_decref(shown);
+        char text[32];
+        snprintf(text, sizeof text, "%.1f h", h);
+        json_t *j = fo_cli_json("canary", "--track", tracks[i], "--window", "hidden", NULL);
+        assert_string_equal(json_string_value(fo_json_path(j, "window")), "hidden");
+        assert_null(fo_json_path(j, "shadow_hours"));
+        scan(j, "", h, cycle, text);
+        json_decref(j);
+        /* ... and its figure: the Confidence Clock marks no crossing hour. */
+        char path[512];
+        snprintf(path, sizeof path, "%s/clock_hidden.svg", fo_test_tmpdir());
+        remove(path);
+        fo_proc p =
+            fo_run_cli("canary", "--track", tracks[i], "--window", "hidden", "--svg", path, NULL);
+        assert_int_equal(p.status, 0);
+        fo_proc_free(&p);
+        const char *svg = fo_expect_svg(path);
+        if (strstr(svg, text)) fail_msg("%s: the hidden clock says %s", tracks[i], text);
+    }
 }
 
 static void test_canary_presets_and_prediction(void **state) {
@@ -82,7 +158,7 @@ static void test_canary_presets_and_prediction(void **state) {
         const char *track;
         double per_hour;
     } t[] = {{"cloud-titan", 2000 * 3600 * 0.01 * 0.001},
-             {"edge-guardian", 3750000.0 * 3600 * 1e-6 * 0.002},
+             {"edge-guardian", 3750000.0 * 3600 * 2e-6 * 0.0012},
              {"mobile-nomad", 8333 * 3600 * 0.001 * 0.01},
              {"tiny-pioneer", 23.1 * 3600 * 0.01 * 0.1}};
     for (int i = 0; i < 4; i++) {
@@ -217,6 +293,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_canary_default_contract),
         cmocka_unit_test(test_canary_attempt),
+        cmocka_unit_test(test_canary_hidden_window),
         cmocka_unit_test(test_canary_presets_and_prediction),
         cmocka_unit_test(test_canary_k_and_closed_form),
         cmocka_unit_test(test_canary_bad_input),

@@ -444,8 +444,66 @@ static void every_parameter_has_a_track(void **state) {
     }
 }
 
+/* outcome=sealed (issue 14): Tiny Pioneer's crisis shows its domino without Part 3's answer:
+ * no accuracy or skew figure and no verdict in the JSON (keys and strings), the text or the
+ * figure; the shown run's accuracy figures appear nowhere. */
+static void no_answer(json_t *v, const char *key, const char *a1, const char *a2) {
+    if (strstr(key, "accuracy") || strstr(key, "psi") || strstr(key, "silent") ||
+        strcmp(key, "skew") == 0 || strcmp(key, "trace") == 0)
+        fail_msg("sealed crisis has \"%s\"", key);
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x) no_answer(x, k, a1, a2);
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            no_answer(json_array_get(v, i), key, a1, a2);
+    } else if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        if (strstr(s, a1) || strstr(s, a2) || strstr(s, "silent") || strstr(s, "fell") ||
+            strstr(s, "held at"))
+            fail_msg("sealed crisis says \"%s\" in %s", s, key);
+    }
+}
+
+static void test_tiny_sealed(void **state) {
+    (void)state;
+    json_t *shown = fo_cli_json("crisis", "tiny-pioneer", NULL);
+    char a1[16], a2[16];
+    snprintf(a1, sizeof a1, "%.1f%%", 100 * fo_json_path_num(shown, "baseline_accuracy"));
+    snprintf(a2, sizeof a2, "%.1f%%", 100 * fo_json_path_num(shown, "unpinned.accuracy"));
+    json_decref(shown);
+    json_t *j = fo_cli_json("crisis", "tiny-pioneer", "--outcome", "sealed", NULL);
+    assert_string_equal(json_string_value(fo_json_path(j, "outcome")), "sealed");
+    no_answer(j, "", a1, a2);
+    /* What it does show: the versions each column reads and the contract check. */
+    assert_true(fo_json_path_num(j, "unpinned.served_version") == 2);
+    assert_true(fo_json_path_num(j, "pinned.served_version") == 1);
+    assert_true(json_is_true(fo_json_path(j, "contract_check.deploy_blocked")));
+    assert_true(fo_json_path_num(j, "unpinned.errors_raised") == 0);
+    json_decref(j);
+    fo_proc p = fo_run_cli("crisis", "tiny-pioneer", "--outcome", "sealed", NULL);
+    assert_int_equal(p.status, 0);
+    assert_null(strstr(p.out, a1));
+    assert_null(strstr(p.out, a2));
+    fo_proc_free(&p);
+    char path[512];
+    snprintf(path, sizeof path, "%s/sealed.svg", fo_test_tmpdir());
+    remove(path);
+    p = fo_run_cli("crisis", "tiny-pioneer", "--outcome", "sealed", "--svg", path, NULL);
+    assert_int_equal(p.status, 0);
+    fo_proc_free(&p);
+    const char *svg = fo_expect_svg(path);
+    assert_null(strstr(svg, a1));
+    assert_null(strstr(svg, a2));
+    /* The parameter is Tiny Pioneer's. */
+    fo_expect_usage_error("--outcome", "sealed", "crisis", "edge-guardian", "--outcome", "sealed",
+                          NULL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tiny_sealed),
         cmocka_unit_test(cloud_titan_json),
         cmocka_unit_test(edge_guardian_json),
         cmocka_unit_test(mobile_nomad_json),

@@ -71,8 +71,43 @@ static void test_sprt_presets(void **state) {
         assert_true(fo_json_path_num(j, "exact_asn_h0") < fo_json_path_num(j, "fixed_n"));
         json_decref(j);
     }
+    /* The rule: p1 = the failure rate, p0 = half, beta = 1 - confidence, alpha = the track's
+     * (Edge Guardian's scenario: 0.1%, one needless fleet rollback in a thousand). */
     json_t *j = fo_cli_json("sprt", "--track", "edge-guardian", NULL);
-    assert_true(fo_json_path_num(j, "beta") == 0.01 && fo_json_path_num(j, "p1") == 0.001);
+    assert_true(fo_json_path_num(j, "p1") == 0.001 && fo_json_path_num(j, "p0") == 0.0005);
+    assert_true(fo_json_path_num(j, "beta") == 0.05 && fo_json_path_num(j, "alpha") == 0.001);
+    json_decref(j);
+    j = fo_cli_json("sprt", "--track", "edge-guardian", "--failure-rate", "0.01", "--confidence",
+                    "0.99", "--beta", "0.02", NULL);
+    assert_true(fo_json_path_num(j, "p1") == 0.01 && fo_json_path_num(j, "p0") == 0.005);
+    assert_true(fo_json_path_num(j, "beta") == 0.02); /* an explicit override wins */
+    assert_true(json_is_true(fo_json_path(j, "hypotheses_overridden")));
+    json_decref(j);
+}
+
+/* The three tests with Tiny Pioneer's numbers: 23.1 requests/s x 3600 x 1% x 10% = 83.16
+ * monitored an hour; the demonstration's 2,995 (canary's) take 2,995 / 83.16 = 36.0 h and roll
+ * back a healthy model (p0 = 0.05%) with probability 1 - 0.9995^2995 = 0.7763; the fixed-n
+ * test and the SPRT hold alpha = beta = 5%, and the SPRT saves hours on average. */
+static void test_three_tests(void **state) {
+    (void)state;
+    json_t *j = fo_cli_json("sprt", "--track", "tiny-pioneer", NULL);
+    double lam = 23.1 * 3600 * 0.01 * 0.1;
+    assert_true(fabs(fo_json_path_num(j, "monitored_per_hour") - lam) < 1e-9);
+    assert_true(fo_json_path_num(j, "tests.demonstration.requests") == 2995);
+    assert_true(fabs(fo_json_path_num(j, "tests.demonstration.hours") - 2995 / lam) < 1e-9);
+    assert_true(fabs(fo_json_path_num(j, "tests.demonstration.rollback_probability_at_p0") -
+                     (1 - pow(0.9995, 2995))) < 1e-12);
+    double fixed = fo_json_path_num(j, "tests.fixed_n.requests");
+    assert_true(fixed == fo_json_path_num(j, "fixed_n"));
+    assert_true(fo_json_path_num(j, "tests.fixed_n.alpha") <= 0.05 &&
+                fo_json_path_num(j, "tests.fixed_n.beta") <= 0.05);
+    double h0 = fo_json_path_num(j, "tests.sprt.requests_h0");
+    assert_true(h0 == fo_json_path_num(j, "exact_asn_h0"));
+    assert_true(fabs(fo_json_path_num(j, "tests.sprt.hours_saved_h0") - (fixed - h0) / lam) < 1e-9);
+    assert_true(fo_json_path_num(j, "tests.sprt.hours_saved_h0") > 0);
+    const char *sum = json_string_value(fo_json_path(j, "tests.summary"));
+    assert_non_null(strstr(sum, "2,995 requests (36.0 h)"));
     json_decref(j);
 }
 
@@ -84,7 +119,12 @@ static void test_sprt_truncated(void **state) {
     double open = fo_json_path_num(j, "truncation_mass_h0");
     double sim_open = fo_json_path_num(j, "simulated_undecided_h0");
     assert_true(open > 0.1 && fabs(open - sim_open) < 4.5 * sqrt(open * (1 - open) / 10000));
-    assert_true(fo_json_path_num(j, "exact_asn_h0") <= 5000);
+    /* Not the full SPRT's figures: reported as not computed, with the reason, and nothing is
+     * built on them. */
+    assert_true(json_is_null(fo_json_path(j, "exact_asn_h0")));
+    assert_true(json_is_null(fo_json_path(j, "savings_h0")));
+    assert_true(json_is_null(fo_json_path(j, "tests.sprt.hours_h0")));
+    assert_true(json_is_string(fo_json_path(j, "exact_reason")));
     json_decref(j);
 }
 
@@ -101,6 +141,8 @@ static void test_sprt_bad_input(void **state) {
     fo_expect_usage_error("--simulate", "1000000", "sprt", "--p0", "0.001", "--p1", "0.0012",
                           "--alpha", "0.001", "--beta", "0.001", "--simulate", "1000000", NULL);
     fo_expect_usage_error("--seed", "-1", "sprt", "--seed", "-1", NULL);
+    /* By the rule beta = 1 - C: a confidence at or below alpha leaves no test. */
+    fo_expect_usage_error("--confidence", "0.01", "sprt", "--confidence", "0.01", NULL);
     fo_proc p = fo_run_cli("sprt", "--p0", "0.002", "--p1", "0.001", NULL);
     assert_non_null(strstr(p.err, "p1 must exceed p0"));
     fo_proc_free(&p);
@@ -121,9 +163,10 @@ static void test_sprt_svg_and_text(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sprt_contract),  cmocka_unit_test(test_sprt_simulation),
-        cmocka_unit_test(test_sprt_presets),   cmocka_unit_test(test_sprt_truncated),
-        cmocka_unit_test(test_sprt_bad_input), cmocka_unit_test(test_sprt_svg_and_text),
+        cmocka_unit_test(test_sprt_contract),     cmocka_unit_test(test_sprt_simulation),
+        cmocka_unit_test(test_sprt_presets),      cmocka_unit_test(test_sprt_truncated),
+        cmocka_unit_test(test_three_tests),       cmocka_unit_test(test_sprt_bad_input),
+        cmocka_unit_test(test_sprt_svg_and_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

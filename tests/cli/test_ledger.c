@@ -92,6 +92,12 @@ static void test_lock_once_and_reveal(void **state) {
     assert_float_equal(json_number_value(json_object_get(p, "off_by_factor")), 2.0, 1e-12);
     assert_string_equal(json_string_value(json_object_get(p, "sentence")),
                         "You predicted 54 models; the break-even is 27 (off by 2.0x).");
+    /* Beside it, Part 1's readings: which one answers the lock, the literal one, the toil cap
+     * (issue 14). */
+    assert_non_null(strstr(json_string_value(fo_json_path(p, "readings.answer")), "N* = 27"));
+    assert_non_null(strstr(json_string_value(fo_json_path(p, "readings.literal")), "literally"));
+    assert_non_null(
+        strstr(json_string_value(fo_json_path(p, "readings.toil_cap")), "50% toil cap"));
     json_decref(j);
     fo_http_free(&r);
     /* a second lock is refused and the first stands */
@@ -130,7 +136,8 @@ static void test_ensemble_lock_is_the_commands_answer(void **state) {
                          strcmp(actual, "no-drop") == 0);
         if (strcmp(tracks[i], "tiny-pioneer") == 0) /* the canonical story: a silent drop */
             assert_string_equal(json_string_value(json_object_get(p, "sentence")),
-                                "You predicted \"no-drop\"; the pipeline says \"drop\": wrong.");
+                                "You predicted that accuracy holds; the pipeline shows accuracy "
+                                "drops: wrong.");
         json_decref(j);
         json_decref(want);
         fo_http_free(&r);

@@ -5,6 +5,7 @@
  * (the table), and by this file's own long-double direct summation (minimality over random
  * inputs). */
 #include <math.h>
+#include <stdint.h>
 
 #include "fleetops/canary.h"
 #include "fleetops/rng.h"
@@ -224,13 +225,42 @@ static void test_attempt_judgements(void **state) {
     q.attempt_hours = 96; /* 72 + 96 = 168: on the limit is within it */
     fo_canary_evaluate(&q, &r);
     assert_int_equal(r.attempt.advice, FO_ADVICE_KEEP);
-    q.failure_rate = 0.0001; /* no window works: 166 h needed, 96 h allowed */
-    q.attempt_hours = 50;
+    /* No window works (166 h needed, 96 h allowed), but a try is judged by what it shows:
+     * 50 h is only short of confidence (the student must search to find the clash); 200 h is
+     * confident and over the limit; 100 h ... a window that is both short and over proves it. */
+    q.failure_rate = 0.0001;
+    q.attempt_hours = 50; /* 9,000 requests: 1 - 0.9999^9000 = 0.5934, 122 h <= 168 h */
+    fo_canary_evaluate(&q, &r);
+    assert_int_equal(r.attempt.advice, FO_ADVICE_LONGER);
+    assert_true(fabs(r.attempt.confidence_shortfall - (0.95 - (1 - pow(0.9999, 9000)))) < 1e-12);
+    assert_true(r.attempt.release_excess_hours == 0);
+    q.attempt_hours = 200; /* 36,000 requests: confident; 272 h is 104 h over */
+    fo_canary_evaluate(&q, &r);
+    assert_int_equal(r.attempt.advice, FO_ADVICE_SHORTER);
+    assert_true(fabs(r.attempt.release_excess_hours - 104) < 1e-12);
+    assert_true(r.attempt.confidence_shortfall == 0);
+    q.attempt_hours = 120; /* 21,600 requests: 1 - 0.9999^21600 = 0.885 < 95%, 192 h > 168 h */
     fo_canary_evaluate(&q, &r);
     assert_int_equal(r.attempt.advice, FO_ADVICE_IMPOSSIBLE);
-    q.attempt_hours = 200;
-    fo_canary_evaluate(&q, &r);
-    assert_int_equal(r.attempt.advice, FO_ADVICE_IMPOSSIBLE);
+}
+
+/* hide_window: nothing the result states depends on the needed window except the requests
+ * and the fields that state it (the 10-Iteration Rule's search): the radar and staleness are
+ * at the longest window the limit allows (96 h at the base) and the curve spans 1.1 x 168 h,
+ * whatever the failure rate. */
+static void test_hidden_window(void **state) {
+    (void)state;
+    fo_canary_params q = base();
+    q.hide_window = 1;
+    fo_canary_result a, b;
+    fo_canary_evaluate(&q, &a);
+    assert_true(fabs(a.staleness.window_hours - 96) < 1e-12);
+    assert_true(fabs(a.curve[a.curve_len - 1].hours - 1.1 * 168) < 1e-9);
+    q.failure_rate = 0.002; /* needs half the window: the spans and radar window stay */
+    fo_canary_evaluate(&q, &b);
+    assert_true(a.staleness.window_hours == b.staleness.window_hours);
+    assert_true(a.curve[a.curve_len - 1].hours == b.curve[b.curve_len - 1].hours);
+    assert_true(a.radar[1].value == b.radar[1].value); /* velocity depends on the window only */
 }
 
 static void test_confidence_clock(void **state) {
@@ -310,6 +340,53 @@ static void test_domain(void **state) {
     assert_int_equal(fo_canary_evaluate(&q, &r), -1);
 }
 
+/* Exact ties (issue 14): with p = a / 2^b and C = 1 - P(X <= k | n, p) exactly, n passes
+ * (the tail equals 1 - C) and n - 1 does not (the tail falls strictly with n), so the answer is
+ * n. The tail is computed here a second way, in integers: T = sum_{i <= k} binom(n, i) a^i
+ * (2^b - a)^(n - i) over 2^(b n), exact while b n <= 53 (so 1 - C is a double too). */
+static void test_exact_ties(void **state) {
+    (void)state;
+    /* The two cases of the issue, by hand: P(X <= 1 | 3, 1/2) = (1 + 3) / 8 = 1/2 = 1 - C;
+     * (1/2)^33 = 2^-33 = 1 - C at k = 0, and the closed form ceil(33 ln 2 / ln 2) = 33. */
+    assert_true(needed(0.5, 0.5, 1) == 3);
+    fo_canary_params q = base();
+    q.confidence = 1 - ldexp(1, -33), q.failure_rate = 0.5;
+    fo_canary_result r;
+    assert_int_equal(fo_canary_evaluate(&q, &r), 0);
+    assert_true(r.requests_needed == 33 && r.closed_form_requests == 33);
+    int cases = 0;
+    for (int b = 1; b <= 5; b++)
+        for (uint64_t a = 1; a < (1u << b); a += 2)
+            for (long long n = 1; n * b <= 53; n++)
+                for (long long k = 0; k < n && k <= 6; k++) {
+                    uint64_t big = (uint64_t)1 << b, tail = 0, coef = 1;
+                    for (long long i = 0; i <= k; i++) {
+                        if (i > 0) coef = coef * (uint64_t)(n - i + 1) / (uint64_t)i;
+                        unsigned __int128 t = coef;
+                        for (long long x = 0; x < i; x++)
+                            t *= a;
+                        for (long long x = i; x < n; x++)
+                            t *= big - a;
+                        tail += (uint64_t)t;
+                    }
+                    double T = ldexp((double)tail, (int)(-b * n));
+                    double C = 1 - T;
+                    if (!(C > 0 && C < 1) || 1 - C != T) continue; /* not a tie in doubles */
+                    double p = ldexp((double)a, -b);
+                    if (needed(C, p, k) != (double)n)
+                        fail_msg("p = %g, k = %lld, C = 1 - %a: %g, want %lld", p, k, T,
+                                 needed(C, p, k), n);
+                    if (k == 0) {
+                        q = base();
+                        q.confidence = C, q.failure_rate = p;
+                        assert_int_equal(fo_canary_evaluate(&q, &r), 0);
+                        assert_true(r.closed_form_requests == (double)n);
+                    }
+                    cases++;
+                }
+    assert_true(cases > 700);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_pins),
@@ -323,6 +400,8 @@ int main(void) {
         cmocka_unit_test(test_confidence_clock),
         cmocka_unit_test(test_radar_and_staleness),
         cmocka_unit_test(test_domain),
+        cmocka_unit_test(test_exact_ties),
+        cmocka_unit_test(test_hidden_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* test_roi.c — Part 1's model: values pinned by hand, and properties over random inputs. */
 #include <math.h>
+#include <string.h>
 
 #include "fleetops/rng.h"
 #include "fleetops/roi.h"
@@ -65,6 +66,60 @@ static void test_pinned_break_even_and_cap(void **state) {
     assert_true(fo_roi_usd_at(&p, 32) >= 0);
     assert_float_equal(fo_roi_usd_at(&p, 32), (5224.0 - 5000.0) * 100.0, 1e-6);
     assert_true(fo_roi_usd_at(&p, 31) < 0);
+}
+
+/* Part 1's lock read literally: the smallest N whose manual toil alone costs more than the
+ * $500,000 CapEx, i.e. more than 5,000 h at $100/h for one year (issue 14). By hand:
+ *   N = 25: 78*25 = 1,950; 18*25*log2 25 = 450*4.643856 = 2,089.74; 6*0.5*(25*24/2) = 900
+ *           -> 4,939.74 h <= 5,000
+ *   N = 26: 78*26 = 2,028; 18*26*log2 26 = 468*4.700440 = 2,199.81; 6*0.5*(26*25/2) = 975
+ *           -> 5,202.81 h >  5,000                    => 26,
+ * six models before the break-even N* = 32 (test above), which also pays the platform's toil.
+ * The sentences name all three readings: 32 answers the lock, 26 the literal one, 21 the cap. */
+static void test_pinned_literal_reading(void **state) {
+    (void)state;
+    fo_roi_params p = defaults();
+    fo_roi_result r;
+    assert_int_equal(fo_roi_evaluate(&p, &r), 0);
+    assert_int_equal(r.toil_exceeds_capex_models, 26);
+    fo_roi_toil m, pl;
+    fo_roi_toil_at(&p, 25, &m, &pl);
+    assert_float_equal(m.total, 1950 + 450 * log2(25.0) + 900, 1e-9);
+    assert_true(m.total <= 5000);
+    fo_roi_toil_at(&p, 26, &m, &pl);
+    assert_true(m.total > 5000);
+    fo_roi_readings rd;
+    fo_roi_readings_of(&p, &r, &rd);
+    assert_non_null(strstr(rd.answer, "N* = 32"));
+    assert_non_null(strstr(rd.answer, "$500,000"));
+    assert_non_null(strstr(rd.literal, "N = 26"));
+    assert_non_null(strstr(rd.toil_cap, "up to 21 models"));
+}
+
+/* Property: the literal reading is minimal (N - 1 is not over CapEx) and never after N*, since
+ * N* also pays the platform's own toil. */
+static void test_property_literal_reading(void **state) {
+    (void)state;
+    fo_rng rng;
+    fo_rng_seed(&rng, 26);
+    for (int i = 0; i < 300; i++) {
+        fo_roi_params p = defaults();
+        p.heterogeneity = fo_rng_uniform(&rng);
+        p.capex_usd = 1000 + 2e6 * fo_rng_uniform(&rng);
+        p.engineer_cost_usd_per_hour = 50 + 200 * fo_rng_uniform(&rng);
+        fo_roi_result r;
+        assert_int_equal(fo_roi_evaluate(&p, &r), 0);
+        long long n = r.toil_exceeds_capex_models;
+        assert_true(n >= 1);
+        fo_roi_toil m, pl;
+        fo_roi_toil_at(&p, n, &m, &pl);
+        assert_true(m.total * p.engineer_cost_usd_per_hour * p.horizon_years > p.capex_usd);
+        if (n > 1) {
+            fo_roi_toil_at(&p, n - 1, &m, &pl);
+            assert_true(m.total * p.engineer_cost_usd_per_hour * p.horizon_years <= p.capex_usd);
+        }
+        if (r.break_even_models) assert_true(n <= r.break_even_models);
+    }
 }
 
 /* With nothing to gain per model the platform never pays: no N* up to the search limit. */
@@ -236,6 +291,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pinned_n16),
         cmocka_unit_test(test_pinned_break_even_and_cap),
+        cmocka_unit_test(test_pinned_literal_reading),
+        cmocka_unit_test(test_property_literal_reading),
         cmocka_unit_test(test_no_break_even),
         cmocka_unit_test(test_rejects_out_of_domain),
         cmocka_unit_test(test_property_break_even_is_minimal),

@@ -22,6 +22,7 @@ static fo_rollout_params base(void) {
     p.alpha = 0.05;
     p.beta = 0.05;
     p.max_holds = 2;
+    p.gate_quantile = 0.99;
     return p;
 }
 

@@ -382,20 +382,63 @@ static void test_paths(void **state) {
     assert_true(n <= 3);
 }
 
+/* Small rates converge (issue 14): the work budget counts the DP's work, not requests, and a
+ * quiet stretch is jumped whatever its length. p0 = 1e-6, p1 = 2e-6, alpha = beta = 5%: an
+ * independent full dynamic program (the issue's audit) gives alpha' 0.0397, beta' 0.0505,
+ * E[N | H0] 8.81 million; the old request cap stopped at 1,463,711 with alpha' 0.0019. */
+static void test_small_rates_converge(void **state) {
+    (void)state;
+    fo_sprt_params p = params(1e-6, 2e-6, 0.05, 0.05);
+    fo_sprt_result r;
+    assert_int_equal(fo_sprt_evaluate(&p, NULL, &r), 0);
+    assert_true(r.exact_converged);
+    assert_true(fabs(r.exact_alpha - 0.0397) < 5e-5);
+    assert_true(fabs(r.exact_beta - 0.0505) < 5e-5);
+    assert_true(fabs(r.exact_asn_h0 - 8.81e6) < 0.005e6);
+    /* Near the Poisson limit E[N] scales as 1 / p: ten times the rate, a tenth the requests. */
+    fo_sprt_params q = params(1e-5, 2e-5, 0.05, 0.05);
+    fo_sprt_result s;
+    assert_int_equal(fo_sprt_evaluate(&q, NULL, &s), 0);
+    assert_true(s.exact_converged);
+    assert_true(fabs(s.exact_asn_h0 * 10 / r.exact_asn_h0 - 1) < 1e-4);
+    assert_true(r.exact_median_h0 < r.exact_asn_h0 && r.exact_p99_h0 > r.exact_asn_h0);
+}
+
+/* Close hypotheses (a band of hundreds of failure counts) exhaust the budget: the result says
+ * so, and what it holds are still probabilities (never above 1 by rounding). */
 static void test_budget_truncation_is_reported(void **state) {
     (void)state;
-    /* p0 = 1e-5: E[N | H0] ~ 862,000 requests; reaching 1e-12 undecided would take ~10x the
-     * DP's work budget, so it stops early and says how much mass is still undecided. */
-    fo_sprt_params p = params(1e-5, 2e-5, 0.05, 0.05);
+    fo_sprt_params p = params(0.01, 0.0101, 0.05, 0.05);
     fo_sprt_result r;
     assert_int_equal(fo_sprt_evaluate(&p, NULL, &r), 0);
     assert_false(r.exact_converged);
-    assert_true(r.truncation_mass_h0 > 1e-6 && r.truncation_mass_h0 < 1);
-    assert_true((double)r.exact_requests * (r.band_failures + FO_SPRT_DP_STEP_COST) <=
-                FO_SPRT_DP_BUDGET * 1.001);
-    /* What it did compute is a lower bound: alpha' lies in [exact_alpha, + truncation]. */
-    assert_true(r.exact_alpha <= r.wald_alpha_bound);
-    assert_true(r.exact_asn_h0 <= (double)r.exact_requests);
+    assert_true(r.truncation_mass_h0 > 1e-6 && r.truncation_mass_h0 <= 1);
+    assert_true(r.truncation_mass_h1 > 1e-6 && r.truncation_mass_h1 <= 1);
+    assert_true(r.exact_alpha >= 0 && r.exact_alpha <= 1 && r.exact_beta >= 0 && r.exact_beta <= 1);
+}
+
+/* Every probability of every result is in [0, 1], over random hypotheses by the lab's rule
+ * (p1 = p, p0 = p / 2, beta = 1 - C) across the page's ranges, and every one converges. */
+static void test_probabilities_and_convergence_over_the_lab_range(void **state) {
+    (void)state;
+    fo_rng rng;
+    fo_rng_seed(&rng, 14);
+    for (int i = 0; i < 200; i++) {
+        double rate = pow(10, -6 + 5 * fo_rng_uniform(&rng));   /* 1e-6 .. 0.1 */
+        double miss = pow(10, -5 + 4.7 * fo_rng_uniform(&rng)); /* 1 - C: 1e-5 .. 0.5 */
+        double alpha = fo_rng_uniform(&rng) < 0.5 ? 0.05 : 0.001;
+        if (miss > 0.5) miss = 0.5;
+        fo_sprt_params p = params(rate / 2, rate, alpha, miss);
+        fo_sprt_result r;
+        assert_int_equal(fo_sprt_evaluate(&p, NULL, &r), 0);
+        if (!r.exact_converged)
+            fail_msg("p = %g, 1 - C = %g, alpha = %g: not converged", rate, miss, alpha);
+        double probs[] = {r.exact_alpha,        r.exact_beta,  r.truncation_mass_h0,
+                          r.truncation_mass_h1, r.fixed_alpha, r.fixed_beta};
+        for (size_t k = 0; k < sizeof probs / sizeof probs[0]; k++)
+            assert_true(probs[k] >= 0 && probs[k] <= 1);
+        assert_true(r.exact_alpha <= r.wald_alpha_bound * 1.5 && r.exact_beta <= 1);
+    }
 }
 
 static void test_domain(void **state) {
@@ -428,7 +471,9 @@ int main(void) {
         cmocka_unit_test(test_simulation_agrees_with_exact),
         cmocka_unit_test(test_simulation_is_seeded),
         cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_small_rates_converge),
         cmocka_unit_test(test_budget_truncation_is_reported),
+        cmocka_unit_test(test_probabilities_and_convergence_over_the_lab_range),
         cmocka_unit_test(test_domain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,7 +137,9 @@ for (const [part, q] of Object.entries(questions)) {
     const c = JSON.parse(cliRun(part, [["track", t], ...q.args, ["predict", q.value]]).body);
     const p = w.body.prediction;
     if (w.status !== 201 || !p || p.part !== part || p.predicted !== q.value || p.actual !== String(c.prediction.actual) ||
-        !p.sentence.startsWith(`You predicted ${part === "ensemble" ? '"' + q.value + '"' : q.value}`)) {
+        !p.sentence.startsWith(`You predicted ${part === "ensemble"
+          ? "that accuracy " + (q.value === "drop" ? "drops" : "holds") // the choice in words
+          : Number(q.value).toLocaleString("en-US")}`)) {                // thousands grouped
       failures++;
       console.error(`FAIL reveal ${part} ${t}: ${JSON.stringify(w)} vs CLI actual ${c.prediction.actual}`);
     }
