@@ -428,15 +428,18 @@
         if (!params || params.attempt_hours === undefined) {
           throw bad('missing field', 'attempt_hours', '', 'the proposed shadow duration in hours, inside params');
         }
-        const p = await runParams('canary', l.track, params);
-        const result = await transport.get('canary', p);
-        if (l.entries.filter((e) => e.kind === 'attempt').length >= MAX_ATTEMPTS) {
+        /* The ledger numbers the try (as the server does): the last one states the window. */
+        const used = l.entries.filter((e) => e.kind === 'attempt').length;
+        if (used >= MAX_ATTEMPTS) {
           throw new ApiError(409, {
             error: 'attempt refused: all attempts are used', param: 'part', value: 'canary',
             allowed: `at most ${MAX_ATTEMPTS} attempts (the 10-Iteration Rule)`,
           });
         }
-        return append(l, 'attempt', 'canary', { command: 'canary', params: p, attempt: result.attempt ?? null }, fingerprint('canary', p));
+        const p = await runParams('canary', l.track, params);
+        const q = Object.assign({}, p, { attempt_number: String(used + 1) });
+        const result = await transport.get('canary', q);
+        return append(l, 'attempt', 'canary', { command: 'canary', params: q, attempt: result.attempt ?? null }, fingerprint('canary', p));
       },
       async reflect(part, t) {
         const l = current();

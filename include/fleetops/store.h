@@ -99,6 +99,10 @@ fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const c
                           const char *body_json, const char *fingerprint, size_t text_bytes,
                           const char *figure_svg, fo_append_result *res, fo_error *err);
 
+/* Entries of one kind and part kept for a session (a new attempt is number n + 1). */
+fo_status fo_store_count(fo_store *s, long long id, fo_entry_kind kind, const char *part,
+                         long long *n, fo_error *err);
+
 /* The ledger of one session as JSON: {session, track, created_at, version, predictions[],
  * entries[], missing[]}; with since >= 0 only the predictions and entries written after that
  * version (and "since": since); since < 0 is the whole ledger. FO_ENOTFOUND for an unknown

@@ -455,6 +455,24 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
     if (attempt && !has_hours)
         return fail(c, FO_EUSAGE, "missing field", "attempt_hours", "",
                     "the proposed shadow duration in hours, inside params");
+    char number[24];
+    if (attempt) { /* the ledger numbers the try (the last one states the window); an 11th is
+                    * refused by the store */
+        long long kept;
+        if (fo_store_count(ctx->store, sid, FO_ENTRY_ATTEMPT, part, &kept, &e) != FO_OK)
+            return refuse(c, &e);
+        for (size_t i = 0; i < rp.n; i++)
+            if (strcmp(rp.names[i], "attempt_number") == 0)
+                return fail(c, FO_EUSAGE, "the ledger numbers the tries", "attempt_number", "",
+                            "leave it out");
+        if (rp.n >= FO_MAX_PARAMS)
+            return fail(c, FO_EUSAGE, "too many parameters", "params", "", "fewer parameters");
+        if (kept < FO_MAX_ATTEMPTS) {
+            snprintf(number, sizeof number, "%lld", kept + 1);
+            rp.names[rp.n] = "attempt_number";
+            rp.values[rp.n++] = number;
+        }
+    }
     const fo_command *command = fo_command_find(cmd);
     fo_buf figure;
     fo_buf_init(&figure);

@@ -87,6 +87,10 @@ static const char *const migrations[] = {
     "'governance');"
     "CREATE TABLE figures(entry_id INTEGER PRIMARY KEY REFERENCES entries(id), svg TEXT NOT "
     "NULL);",
+    /* 3: Part 1's readings of its question, kept with the lock (NULL for the other parts) */
+    "ALTER TABLE predictions ADD COLUMN answer_reading TEXT;"
+    "ALTER TABLE predictions ADD COLUMN literal_reading TEXT;"
+    "ALTER TABLE predictions ADD COLUMN toil_cap_reading TEXT;",
 };
 
 static const char *const kind_names[] = {"evidence", "attempt", "reflection", "governance"};
@@ -529,7 +533,8 @@ fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_re
     if (v < 0) {
         rc = db_error(s, err, "lock");
     } else if ((st = cached(s, "INSERT INTO predictions(session_id, part, predicted, actual, "
-                               "off_by_factor, correct, sentence, version) VALUES(?, ?, ?, ?, ?, "
+                               "off_by_factor, correct, sentence, version, answer_reading, "
+                               "literal_reading, toil_cap_reading) VALUES(?, ?, ?, ?, ?, ?, ?, ?, "
                                "?, ?, ?)")) == NULL) {
         rc = db_error(s, err, "lock");
     } else {
@@ -544,6 +549,12 @@ fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_re
         sqlite3_bind_int(st, 6, r->correct);
         sqlite3_bind_text(st, 7, r->sentence, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 8, v);
+        const char *readings[] = {r->answer_reading, r->literal_reading, r->toil_cap_reading};
+        for (int i = 0; i < 3; i++)
+            if (r->answer_reading[0])
+                sqlite3_bind_text(st, 9 + i, readings[i], -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_null(st, 9 + i);
         int step = sqlite3_step(st);
         if (step == SQLITE_CONSTRAINT)
             rc = fo_error_set(err, FO_ECONFLICT, "prediction already locked", "part", part,
@@ -583,6 +594,17 @@ static long long scalar(fo_store *s, const char *sql, const char *kinds, long lo
 static long long count_entries(fo_store *s, long long id, const char *kind, const char *part) {
     return scalar(s, "SELECT count(*) FROM entries WHERE session_id = ? AND kind = ? AND part = ?",
                   "itt", id, kind, part);
+}
+
+/* Entries of one kind and part kept for a session (the attempt a new try would be: n + 1). */
+fo_status fo_store_count(fo_store *s, long long id, fo_entry_kind kind, const char *part,
+                         long long *n, fo_error *err) {
+    pthread_mutex_lock(&s->mu);
+    *n = count_entries(s, id, kind_names[kind], part);
+    pthread_mutex_unlock(&s->mu);
+    if (*n < 0)
+        return fo_error_set(err, FO_STORE_ECORRUPT, "the ledger is unreadable", "ledger", "", "");
+    return FO_OK;
 }
 
 static fo_status quota_refusal(fo_error *err, const char *error, const char *param, long long value,
@@ -871,8 +893,9 @@ fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, in
 
     fo_json_array_begin(&j, "predictions");
     if ((st = cached(s, "SELECT part, predicted, actual, off_by_factor, correct, sentence, "
-                        "locked_at FROM predictions WHERE session_id = ? AND version > ? ORDER "
-                        "BY locked_at")) == NULL) {
+                        "locked_at, answer_reading, literal_reading, toil_cap_reading FROM "
+                        "predictions WHERE session_id = ? AND version > ? ORDER BY "
+                        "locked_at")) == NULL) {
         rc = db_error(s, err, "read");
         goto done;
     }
@@ -890,6 +913,13 @@ fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, in
         fo_json_bool(&j, "correct", sqlite3_column_int(st, 4));
         fo_json_string(&j, "sentence", col_text(st, 5));
         fo_json_string(&j, "locked_at", col_text(st, 6));
+        if (sqlite3_column_type(st, 7) != SQLITE_NULL) { /* Part 1: as fo_lab_reveal_json */
+            fo_json_object_begin(&j, "readings");
+            fo_json_string(&j, "answer", col_text(st, 7));
+            fo_json_string(&j, "literal", col_text(st, 8));
+            fo_json_string(&j, "toil_cap", col_text(st, 9));
+            fo_json_object_end(&j);
+        }
         fo_json_object_end(&j);
     }
     release(st);

@@ -107,6 +107,49 @@ static void test_lock_once_and_reveal(void **state) {
     p = json_array_get(json_object_get(j, "predictions"), 0);
     assert_int_equal(json_array_size(json_object_get(j, "predictions")), 1);
     assert_string_equal(json_string_value(json_object_get(p, "predicted")), "54");
+    /* the ledger keeps the readings with the lock: a reload shows them too */
+    assert_non_null(strstr(json_string_value(fo_json_path(p, "readings.answer")), "N* = 27"));
+    assert_non_null(strstr(json_string_value(fo_json_path(p, "readings.literal")), "literally"));
+    json_decref(j);
+}
+
+/* The ledger numbers the tries (the page cannot): tries 1-9 that fail state no window, the
+ * tenth states it whatever it proves, an 11th is refused with nothing written. */
+static void test_attempts_numbered_by_the_ledger(void **state) {
+    (void)state;
+    char cookie[256];
+    new_session("tiny-pioneer", cookie, sizeof cookie);
+    const char *body = "{\"part\":\"canary\",\"params\":{\"attempt_hours\":1}}";
+    for (int n = 1; n <= 10; n++) {
+        fo_http_reply r = call("POST", "/api/ledger/attempts", body, cookie);
+        assert_int_equal(r.status, 201);
+        json_t *j = fo_parse_json(r.body);
+        json_t *at = fo_json_path(j, "body.attempt");
+        assert_non_null(at);
+        assert_int_equal(json_integer_value(json_object_get(at, "attempt_number")), n);
+        /* one hour of shadow mode at 83.2 monitored requests/h is far too short */
+        assert_false(json_is_true(json_object_get(at, "safety_ok")));
+        json_t *w = json_object_get(at, "window");
+        if (n < 10)
+            assert_true(w == NULL || json_is_null(w));
+        else
+            assert_true(json_is_object(w));
+        json_decref(j);
+        fo_http_free(&r);
+    }
+    expect("POST", "/api/ledger/attempts", body, cookie, 409, "part");
+    /* a try that names its own number is refused */
+    char fresh[256];
+    new_session("tiny-pioneer", fresh, sizeof fresh);
+    expect("POST", "/api/ledger/attempts",
+           "{\"part\":\"canary\",\"params\":{\"attempt_hours\":40,\"attempt_number\":10}}", fresh,
+           400, "attempt_number");
+    json_t *j = ledger(cookie);
+    size_t kept = 0, i;
+    json_t *e;
+    json_array_foreach(json_object_get(j, "entries"), i, e) kept +=
+        strcmp(json_string_value(json_object_get(e, "kind")), "attempt") == 0;
+    assert_int_equal(kept, 10);
     json_decref(j);
 }
 
@@ -400,6 +443,7 @@ static void test_cli_report_and_class(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lock_once_and_reveal),
+        cmocka_unit_test(test_attempts_numbered_by_the_ledger),
         cmocka_unit_test(test_ensemble_lock_is_the_commands_answer),
         cmocka_unit_test(test_auth),
         cmocka_unit_test(test_bad_bodies_write_nothing),
