@@ -128,7 +128,8 @@ static const char *token_weakness(const char *t) {
     size_t period = n;
     for (size_t p = 1; p <= n / 2; p++) {
         size_t i = 0;
-        while (i + p < n && t[i] == t[i + p]) i++;
+        while (i + p < n && t[i] == t[i + p])
+            i++;
         if (i + p == n) {
             period = p;
             break;
@@ -141,8 +142,8 @@ static const char *token_weakness(const char *t) {
 
 /* The instructor's token: from --instructor-token-file or FLEETOPS_INSTRUCTOR_TOKEN (never
  * argv), or generated (printed once by run_serve: *generated = 1). */
-static fo_status instructor_token(const fo_server_params *p, char out[FO_TOKEN_MAX],
-                                  int *generated, fo_error *err) {
+static fo_status instructor_token(const fo_server_params *p, char out[FO_TOKEN_MAX], int *generated,
+                                  fo_error *err) {
     *generated = 0;
     const char *env = getenv("FLEETOPS_INSTRUCTOR_TOKEN");
     if (p->instructor_token_argv)
@@ -153,8 +154,8 @@ static fo_status instructor_token(const fo_server_params *p, char out[FO_TOKEN_M
                             "--instructor-token-file FILE (the token alone in a file only you "
                             "can read) or the environment variable FLEETOPS_INSTRUCTOR_TOKEN");
     if (p->instructor_token_file && env && *env)
-        return fo_error_set(err, FO_EUSAGE, "two instructor tokens given",
-                            "instructor_token_file", p->instructor_token_file,
+        return fo_error_set(err, FO_EUSAGE, "two instructor tokens given", "instructor_token_file",
+                            p->instructor_token_file,
                             "either the file or FLEETOPS_INSTRUCTOR_TOKEN, not both");
     char text[FO_TOKEN_MAX + 2] = "";
     const char *from = "FLEETOPS_INSTRUCTOR_TOKEN";
@@ -174,14 +175,16 @@ static fo_status instructor_token(const fo_server_params *p, char out[FO_TOKEN_M
     } else {
         unsigned char raw[16];
         if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
-            return fo_error_set(err, FO_EINTERNAL, "no randomness for the instructor token", "",
-                                "", "");
-        for (int i = 0; i < 16; i++) snprintf(out + 2 * i, 3, "%02x", raw[i]);
+            return fo_error_set(err, FO_EINTERNAL, "no randomness for the instructor token", "", "",
+                                "");
+        for (int i = 0; i < 16; i++)
+            snprintf(out + 2 * i, 3, "%02x", raw[i]);
         *generated = 1;
         return FO_OK;
     }
     size_t n = strlen(text);
-    while (n && isspace((unsigned char)text[n - 1])) text[--n] = '\0'; /* the file's newline */
+    while (n && isspace((unsigned char)text[n - 1]))
+        text[--n] = '\0'; /* the file's newline */
     if (n >= FO_TOKEN_MAX)
         return fo_error_set(err, FO_EUSAGE, "instructor token too long", from, "(hidden)",
                             "at most 95 characters");
@@ -218,8 +221,7 @@ static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
     printf("fleetops: ledger in %s; class view at /instructor (sign in with the instructor "
            "token)\n",
            p.db);
-    if (generated)
-        printf("fleetops: instructor token (generated, shown this once): %s\n", token);
+    if (generated) printf("fleetops: instructor token (generated, shown this once): %s\n", token);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

@@ -41,8 +41,8 @@
 #define FO_MAX_URI_BYTES    8192 /* the request target, path and query */
 #define LOG_CLASSES         32
 #define SIGNIN_ADDRS        256
-#define SIGNIN_FREE_TRIES   5      /* failed sign-ins from one address before the delays */
-#define SIGNIN_MAX_DELAY_S  900.0  /* the delay doubles per failure up to this */
+#define SIGNIN_FREE_TRIES   5     /* failed sign-ins from one address before the delays */
+#define SIGNIN_MAX_DELAY_S  900.0 /* the delay doubles per failure up to this */
 #define INSTRUCTOR_SESSIONS 16
 #define INSTRUCTOR_COOKIE   "fo_instructor"
 #define INSTRUCTOR_MAX_AGE  43200 /* 12 h */
@@ -55,6 +55,7 @@ typedef struct conn {
     conn_state state;
     int killed;
     unsigned long requests; /* answered on this connection so far */
+    unsigned char addr[16]; /* client_addr() */
     double since;           /* when the current state began (monotonic seconds) */
 } conn;
 
@@ -85,7 +86,8 @@ struct fo_server {
     fo_http_ctx ctx;
     char instructor_token[FO_TOKEN_MAX];
     double header_deadline_s, body_deadline_s, log_interval_s;
-    pthread_mutex_t mu; /* conns, logs, signins, sessions */
+    unsigned max_conn, per_addr; /* ours; libmicrohttpd's hard limits are a little above */
+    pthread_mutex_t mu;          /* conns, logs, signins, sessions */
     pthread_cond_t wake;
     pthread_t watchdog;
     int watchdog_started, stopping;
@@ -148,7 +150,8 @@ static void log_event(fo_server *s, const void *key, const char *msg) {
     char line[200];
     snprintf(line, sizeof line, "%s", msg);
     size_t len = strlen(line);
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
     double now = now_s();
     pthread_mutex_lock(&s->mu);
     log_class *l = NULL, *free_slot = NULL, *oldest = &s->logs[0];
@@ -201,27 +204,68 @@ static void log_mhd(void *cls, const char *fmt, va_list ap) {
 
 /* ---- connections and their deadlines ------------------------------------------------------ */
 
+static int client_addr(struct MHD_Connection *c, unsigned char out[16]);
+
+/* A new connection over a limit (all, or its address's) makes room: the connection of that
+ * address (or any, for the total) that has waited longest for its request's headers is shut
+ * down, so slow clients cannot keep a class behind one NAT out. When every one is busy with a
+ * request, the new connection is the one refused. Called with s->mu held. */
+static int make_room_locked(fo_server *s, conn *fresh) { /* 0, 1 evicted, 2 refused */
+    unsigned total = 0, same = 0;
+    for (conn *k = s->conns; k; k = k->next) {
+        if (k->killed) continue;
+        total++;
+        same += memcmp(k->addr, fresh->addr, 16) == 0;
+    }
+    int per_addr = same > s->per_addr;
+    if (!per_addr && total <= s->max_conn) return 0;
+    conn *victim = NULL;
+    for (conn *k = s->conns; k; k = k->next) {
+        if (k == fresh || k->killed || k->state != CONN_HEADERS || k->fd < 0) continue;
+        if (per_addr && memcmp(k->addr, fresh->addr, 16) != 0) continue;
+        if (!victim || k->since < victim->since) victim = k;
+    }
+    if (!victim) victim = fresh;
+    if (victim->fd >= 0) shutdown(victim->fd, SHUT_RDWR);
+    victim->killed = 1;
+    return victim == fresh ? 2 : 1;
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe) {
     fo_server *s = cls;
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         conn *k = calloc(1, sizeof *k);
         if (!k) return;
-        const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
         k->fd = fd ? fd->connect_fd : -1;
         k->state = CONN_HEADERS;
         k->since = now_s();
+        client_addr(c, k->addr);
         pthread_mutex_lock(&s->mu);
         k->next = s->conns;
         if (s->conns) s->conns->prev = k;
         s->conns = k;
+        int room = make_room_locked(s, k);
         pthread_mutex_unlock(&s->mu);
         *socket_context = k;
+        static const char evicted[] = "evicted", refused[] = "refused";
+        if (room == 1)
+            fo_http_log(s, evicted,
+                        "closed the connection waiting longest for its headers to "
+                        "make room (connection limit)");
+        else if (room == 2)
+            fo_http_log(s, refused,
+                        "refused a connection: all of its address's (or all) are "
+                        "busy with requests (connection limit)");
     } else if (*socket_context) { /* closed: before libmicrohttpd closes the socket */
         conn *k = *socket_context;
         pthread_mutex_lock(&s->mu);
-        if (k->prev) k->prev->next = k->next;
-        else s->conns = k->next;
+        if (k->prev)
+            k->prev->next = k->next;
+        else
+            s->conns = k->next;
         if (k->next) k->next->prev = k->prev;
         pthread_mutex_unlock(&s->mu);
         free(k);
@@ -230,7 +274,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 }
 
 static conn *conn_of(struct MHD_Connection *c) {
-    const union MHD_ConnectionInfo *i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    const union MHD_ConnectionInfo *i =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     return i ? i->socket_context : NULL;
 }
 
@@ -263,11 +308,14 @@ static void check_deadlines(fo_server *s, double now) {
                                                 : 0;
         if (limit <= 0 || now - k->since < limit) continue;
         if (k->requests == 0 || k->state == CONN_BODY) /* an idle keep-alive gets no 408 */
-            (void)!send(k->fd, timeout_reply, sizeof timeout_reply - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+            (void)!send(k->fd, timeout_reply, sizeof timeout_reply - 1,
+                        MSG_DONTWAIT | MSG_NOSIGNAL);
         shutdown(k->fd, SHUT_RDWR);
         k->killed = 1;
-        if (k->state == CONN_HEADERS && k->requests == 0) late_headers++;
-        else if (k->state == CONN_BODY) late_bodies++;
+        if (k->state == CONN_HEADERS && k->requests == 0)
+            late_headers++;
+        else if (k->state == CONN_BODY)
+            late_bodies++;
     }
     pthread_mutex_unlock(&s->mu);
     static const char hk[] = "headers", bk[] = "body";
@@ -352,9 +400,10 @@ enum MHD_Result fo_http_json(struct MHD_Connection *c, unsigned status, fo_buf *
  * nothing above U+10FFFF), or 0. */
 static size_t utf8_seq(const unsigned char *p, size_t n) {
     if (p[0] < 0x80) return 1;
-    size_t len = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-                                                 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
-                                                                                  : 0;
+    size_t len = p[0] >= 0xC2 && p[0] <= 0xDF   ? 2
+                 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+                 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+                                                : 0;
     if (!len || len > n) return 0;
     for (size_t i = 1; i < len; i++)
         if ((p[i] & 0xC0) != 0x80) return 0;
@@ -504,7 +553,8 @@ static enum MHD_Result method_not_allowed(struct MHD_Connection *c, const char *
 
 static int client_addr(struct MHD_Connection *c, unsigned char out[16]) {
     memset(out, 0, 16);
-    const union MHD_ConnectionInfo *i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *i =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (!i || !i->client_addr) return 0;
     if (i->client_addr->sa_family == AF_INET) {
         memcpy(out, &((const struct sockaddr_in *)(const void *)i->client_addr)->sin_addr, 4);
@@ -521,7 +571,8 @@ static int client_addr(struct MHD_Connection *c, unsigned char out[16]) {
 static int equal_ct(const char *given, size_t glen, const char *want) {
     size_t n = strlen(want);
     unsigned char diff = glen != n;
-    for (size_t i = 0; i < n; i++) diff |= (unsigned char)(given[i < glen ? i : 0] ^ want[i]);
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(given[i < glen ? i : 0] ^ want[i]);
     return glen > 0 && diff == 0;
 }
 
@@ -543,12 +594,14 @@ static int form_value(const char *body, size_t len, const char *name, char *out,
     size_t nl = strlen(name);
     for (size_t i = 0; i < len;) {
         size_t end = i;
-        while (end < len && body[end] != '&') end++;
+        while (end < len && body[end] != '&')
+            end++;
         if (end - i > nl && memcmp(body + i, name, nl) == 0 && body[i + nl] == '=') {
             size_t o = 0;
             for (size_t k = i + nl + 1; k < end; k++) {
                 char ch = body[k];
-                if (ch == '+') ch = ' ';
+                if (ch == '+')
+                    ch = ' ';
                 else if (ch == '%' && k + 2 < end) {
                     char hex[3] = {body[k + 1], body[k + 2], 0};
                     char *stop;
@@ -628,7 +681,8 @@ static enum MHD_Result instructor_signin(fo_server *s, struct MHD_Connection *c,
             return refuse(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no randomness", "", "", "", NULL,
                           NULL);
         char id[65], cookie[160];
-        for (int i = 0; i < 32; i++) snprintf(id + 2 * i, 3, "%02x", raw[i]);
+        for (int i = 0; i < 32; i++)
+            snprintf(id + 2 * i, 3, "%02x", raw[i]);
         pthread_mutex_lock(&s->mu);
         instructor_session *slot = &s->sessions[0];
         for (int i = 0; i < INSTRUCTOR_SESSIONS; i++)
@@ -641,7 +695,8 @@ static enum MHD_Result instructor_signin(fo_server *s, struct MHD_Connection *c,
         snprintf(cookie, sizeof cookie,
                  INSTRUCTOR_COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", id,
                  INSTRUCTOR_MAX_AGE);
-        struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         if (!r) return MHD_NO;
         MHD_add_response_header(r, "Set-Cookie", cookie);
         MHD_add_response_header(r, "Location", "/instructor");
@@ -669,7 +724,8 @@ static enum MHD_Result instructor_signout(fo_server *s, struct MHD_Connection *c
     const char *given = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, INSTRUCTOR_COOKIE);
     pthread_mutex_lock(&s->mu);
     for (int i = 0; given && i < INSTRUCTOR_SESSIONS; i++)
-        if (equal_ct(given, strlen(given), s->sessions[i].id)) memset(&s->sessions[i], 0, sizeof s->sessions[i]);
+        if (equal_ct(given, strlen(given), s->sessions[i].id))
+            memset(&s->sessions[i], 0, sizeof s->sessions[i]);
     pthread_mutex_unlock(&s->mu);
     fo_buf b;
     fo_buf_init(&b);
@@ -731,7 +787,7 @@ static enum MHD_Result route(fo_server *s, struct MHD_Connection *c, const char 
             if (!a) return simple_error(c, MHD_HTTP_NOT_FOUND, "not found", url, "");
             return serve_asset(c, a);
         }
-        if (url[12] == 'o') return instructor_signout(s, c);
+        if (strcmp(url, "/instructor/signout") == 0) return instructor_signout(s, c);
         return instructor_signin(s, c, fo_buf_str(&rq->body), rq->body.len);
     }
     int handled = 0;
@@ -774,7 +830,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
     char *q = strchr(uri, '?');
     if (q && q[1]) {
         rq->uri_params = 1;
-        for (const char *p = q + 1; *p; p++) rq->uri_params += *p == '&';
+        for (const char *p = q + 1; *p; p++)
+            rq->uri_params += *p == '&';
     }
     if (rq->uri_len > FO_MAX_URI_BYTES)
         rq->uri_refusal = MHD_HTTP_URI_TOO_LONG;
@@ -789,8 +846,8 @@ static enum MHD_Result uri_refused(struct MHD_Connection *c, const request *rq) 
     if (rq->uri_refusal == MHD_HTTP_URI_TOO_LONG) {
         snprintf(value, sizeof value, "%zu bytes", rq->uri_len);
         snprintf(allowed, sizeof allowed, "at most %d bytes", FO_MAX_URI_BYTES);
-        return refuse(c, MHD_HTTP_URI_TOO_LONG, "request line too long", "", value, allowed,
-                      NULL, NULL);
+        return refuse(c, MHD_HTTP_URI_TOO_LONG, "request line too long", "", value, allowed, NULL,
+                      NULL);
     }
     snprintf(value, sizeof value, "%zu parameters", rq->uri_params);
     snprintf(allowed, sizeof allowed, "at most %d parameters", FO_MAX_QUERY_PARAMS);
@@ -802,8 +859,8 @@ static enum MHD_Result body_refused(fo_server *s, struct MHD_Connection *c, cons
     snprintf(max, sizeof max, "a body of at most %d bytes", FO_MAX_BODY_BYTES);
     static const char key[] = "body-too-large";
     fo_http_log(s, key, "refused a request body over %d bytes (413)", FO_MAX_BODY_BYTES);
-    return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large", "Content-Length",
-                  value, max, NULL, NULL);
+    return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large", "Content-Length", value,
+                  max, NULL, NULL);
 }
 
 /* The first call (headers only) decides whatever can be decided before the body: the URI's
@@ -919,9 +976,12 @@ fo_server *fo_server_start(const fo_server_params *p, fo_store *store, fo_error 
     s->header_deadline_s = or_default(p->header_deadline_s, FO_DEFAULT_HEADER_DEADLINE_S);
     s->body_deadline_s = or_default(p->body_deadline_s, FO_DEFAULT_BODY_DEADLINE_S);
     s->log_interval_s = or_default(p->log_interval_s, FO_DEFAULT_LOG_INTERVAL_S);
-    unsigned max_conn = (unsigned)or_default((double)p->max_connections, FO_DEFAULT_MAX_CONNECTIONS);
-    unsigned per_addr =
+    s->max_conn = (unsigned)or_default((double)p->max_connections, FO_DEFAULT_MAX_CONNECTIONS);
+    s->per_addr =
         (unsigned)or_default((double)p->max_connections_per_address, FO_DEFAULT_MAX_PER_ADDRESS);
+    /* libmicrohttpd's own limits sit above ours: a connection over ours is accepted so that
+     * make_room_locked can choose whom to close; these bound the sockets meanwhile */
+    unsigned max_conn = s->max_conn + 64, per_addr = s->per_addr + 32;
     if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
         free(s);
         fo_error_set(err, FO_EINTERNAL, "cannot start the watchdog thread", "", "", "");
@@ -929,9 +989,9 @@ fo_server *fo_server_start(const fo_server_params *p, fo_store *store, fo_error 
     }
     s->watchdog_started = 1;
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)p->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
-        s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_SOCK_ADDR, addr,
+        flags, (uint16_t)p->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)p->threads, MHD_OPTION_CONNECTION_LIMIT, max_conn,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)ceil(s->body_deadline_s), MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
