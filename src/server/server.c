@@ -207,9 +207,10 @@ static void log_mhd(void *cls, const char *fmt, va_list ap) {
 static int client_addr(struct MHD_Connection *c, unsigned char out[16]);
 
 /* A new connection over a limit (all, or its address's) makes room: the connection of that
- * address (or any, for the total) that has waited longest for its request's headers is shut
- * down, so slow clients cannot keep a class behind one NAT out. When every one is busy with a
- * request, the new connection is the one refused. Called with s->mu held. */
+ * address (or any, for the total) that has waited longest for its request's headers (or, when
+ * none is waiting for headers, for its body) is shut down, so slow clients cannot keep a class
+ * behind one NAT out. When every one is being answered, the new connection is the one refused.
+ * Called with s->mu held. */
 static int make_room_locked(fo_server *s, conn *fresh) { /* 0, 1 evicted, 2 refused */
     unsigned total = 0, same = 0;
     for (conn *k = s->conns; k; k = k->next) {
@@ -221,9 +222,12 @@ static int make_room_locked(fo_server *s, conn *fresh) { /* 0, 1 evicted, 2 refu
     if (!per_addr && total <= s->max_conn) return 0;
     conn *victim = NULL;
     for (conn *k = s->conns; k; k = k->next) {
-        if (k == fresh || k->killed || k->state != CONN_HEADERS || k->fd < 0) continue;
+        if (k == fresh || k->killed || k->state == CONN_ANSWERING || k->fd < 0) continue;
         if (per_addr && memcmp(k->addr, fresh->addr, 16) != 0) continue;
-        if (!victim || k->since < victim->since) victim = k;
+        /* waiting for headers first, then the oldest body still arriving */
+        if (!victim || (k->state == CONN_HEADERS && victim->state != CONN_HEADERS) ||
+            (k->state == victim->state && k->since < victim->since))
+            victim = k;
     }
     if (!victim) victim = fresh;
     if (victim->fd >= 0) shutdown(victim->fd, SHUT_RDWR);

@@ -112,25 +112,29 @@ static int request(const fo_live_server *srv, const char *req, char **body, doub
 
 static const char probe_req[] = "GET /api/roi HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 
-/* 1. Slowloris: more connections than the limit, each sending `GET /api/roi HTTP/1.1`, `Host`
- * and then one header line every 0.5 s. Every probe from another client is answered within
- * 2 s throughout, and every slow connection is closed once its header deadline passes. */
+/* 1. Slowloris: more connections than the limit, half sending `GET /api/roi HTTP/1.1`, `Host`
+ * and then one header line every 0.5 s, half a POST's headers and then one byte of its body
+ * every 0.5 s. Every probe from another client is answered within 2 s throughout, and every
+ * slow connection is closed once its deadline passes. */
 static void test_slowloris(void **state) {
     (void)state;
     fo_live_server srv;
     fo_server_spawn(&srv, "--max-connections", "64", "--max-connections-per-address", "64",
-                    "--header-deadline", "3", NULL);
+                    "--header-deadline", "3", "--body-deadline", "3", NULL);
     enum { N = 200 };
     int fds[N];
-    for (int i = 0; i < N; i++) {
+    static const char post[] = "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                               "application/json\r\nContent-Length: 1000\r\n\r\n";
+    for (int i = 0; i < N; i++) { /* slow headers, and (every other one) a slow body */
         fds[i] = dial(&srv, "127.0.0.2");
-        if (fds[i] >= 0) send_all(fds[i], "GET /api/roi HTTP/1.1\r\nHost: x\r\n", 33);
+        if (fds[i] >= 0 && i % 2) send_all(fds[i], post, sizeof post - 1);
+        if (fds[i] >= 0 && !(i % 2)) send_all(fds[i], "GET /api/roi HTTP/1.1\r\nHost: x\r\n", 33);
     }
     double worst = 0, t0 = now_s();
     int probes = 0;
     while (now_s() - t0 < 5.0) {
         for (int i = 0; i < N; i++)
-            if (fds[i] >= 0) send_all(fds[i], "X-Slow: 1\r\n", 11);
+            if (fds[i] >= 0) send_all(fds[i], i % 2 ? "{" : "X-Slow: 1\r\n", i % 2 ? 1 : 11);
         double secs;
         int st = request(&srv, probe_req, NULL, &secs, 5.0);
         if (st != 200)

@@ -222,7 +222,7 @@ static int dial_from(const char *src) {
         close(s);
         return -1;
     }
-    struct timeval tv = {1, 0};
+    struct timeval tv = {3, 0};
     setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     return s;
