@@ -206,11 +206,48 @@ static void log_mhd(void *cls, const char *fmt, va_list ap) {
 
 static int client_addr(struct MHD_Connection *c, unsigned char out[16]);
 
-/* A new connection over a limit (all, or its address's) makes room: the connection of that
- * address (or any, for the total) that has waited longest for its request's headers (or, when
- * none is waiting for headers, for its body) is shut down, so slow clients cannot keep a class
- * behind one NAT out. When every one is being answered, the new connection is the one refused.
- * Called with s->mu held. */
+static int cmp_addr(const void *x, const void *y) {
+    return memcmp(x, y, 16);
+}
+
+/* The address holding the most connections (into out); 0 if none. Called with s->mu held. */
+static int busiest_address(fo_server *s, unsigned total, unsigned char out[16]) {
+    unsigned char(*all)[16] = malloc((size_t)total * 16);
+    if (!all) return 0;
+    unsigned n = 0;
+    for (conn *k = s->conns; k && n < total; k = k->next)
+        if (!k->killed) memcpy(all[n++], k->addr, 16);
+    qsort(all, n, 16, cmp_addr);
+    unsigned best = 0;
+    for (unsigned i = 0, run = 1; i < n; i++, run++) {
+        if (i + 1 < n && memcmp(all[i], all[i + 1], 16) == 0) continue;
+        if (run > best) best = run, memcpy(out, all[i], 16);
+        run = 0;
+    }
+    free(all);
+    return best > 0;
+}
+
+/* The connection to close for room: of `addr` (NULL: any), not being answered, the one that
+ * has waited longest for its request's headers, else for its body. */
+static conn *victim_of(fo_server *s, const conn *fresh, const unsigned char *addr) {
+    conn *victim = NULL;
+    for (conn *k = s->conns; k; k = k->next) {
+        if (k == fresh || k->killed || k->state == CONN_ANSWERING || k->fd < 0) continue;
+        if (addr && memcmp(k->addr, addr, 16) != 0) continue;
+        if (!victim || (k->state == CONN_HEADERS && victim->state != CONN_HEADERS) ||
+            (k->state == victim->state && k->since < victim->since))
+            victim = k;
+    }
+    return victim;
+}
+
+/* A new connection over a limit makes room: over its address's, that address's connection
+ * that has waited longest for its request's headers (or, when none is waiting for headers, for
+ * its body) is shut down; over the total, the same among the connections of the address that
+ * holds the most. So slow clients cannot keep the class out, behind one NAT or not, and a
+ * client with one connection is not the one closed. When every candidate is being answered,
+ * the new connection is the one refused. Called with s->mu held. */
 static int make_room_locked(fo_server *s, conn *fresh) { /* 0, 1 evicted, 2 refused */
     unsigned total = 0, same = 0;
     for (conn *k = s->conns; k; k = k->next) {
@@ -220,15 +257,13 @@ static int make_room_locked(fo_server *s, conn *fresh) { /* 0, 1 evicted, 2 refu
     }
     int per_addr = same > s->per_addr;
     if (!per_addr && total <= s->max_conn) return 0;
+    unsigned char hog[16];
     conn *victim = NULL;
-    for (conn *k = s->conns; k; k = k->next) {
-        if (k == fresh || k->killed || k->state == CONN_ANSWERING || k->fd < 0) continue;
-        if (per_addr && memcmp(k->addr, fresh->addr, 16) != 0) continue;
-        /* waiting for headers first, then the oldest body still arriving */
-        if (!victim || (k->state == CONN_HEADERS && victim->state != CONN_HEADERS) ||
-            (k->state == victim->state && k->since < victim->since))
-            victim = k;
-    }
+    if (per_addr)
+        victim = victim_of(s, fresh, fresh->addr);
+    else if (busiest_address(s, total, hog))
+        victim = victim_of(s, fresh, hog);
+    if (!victim && !per_addr) victim = victim_of(s, fresh, NULL);
     if (!victim) victim = fresh;
     if (victim->fd >= 0) shutdown(victim->fd, SHUT_RDWR);
     victim->killed = 1;
