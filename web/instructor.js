@@ -1,9 +1,9 @@
-// instructor.js — the class view: fetches /api/class with the instructor token from the
-// address (?token=...) and draws, per part and track, a histogram of the class's predictions
-// (log2 bins of predicted / answer for numbers; counts for choices) beside a table.
+// instructor.js — the class view: fetches /api/class with the instructor's sign-in cookie
+// (HttpOnly, set by the form's POST /instructor/signin; the token never goes into a URL) and
+// draws, per part and track, a histogram of the class's predictions (log2 bins of predicted /
+// answer for numbers; counts for choices) beside a table. Without the cookie it shows the form.
 "use strict";
 
-const token = new URLSearchParams(location.search).get("token") || "";
 const $ = (tag, attrs = {}, ...kids) => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
@@ -58,13 +58,36 @@ function partSection(part) {
   return sec;
 }
 
+const form = document.getElementById("signin");
+let signedIn = false;
+
+// The form is posted by fetch (same origin, so the Origin check passes) to show a refusal
+// in place; without script it posts itself and the server answers 303 to this page.
+form.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const status = document.getElementById("status");
+  const res = await fetch("/instructor/signin", {
+    method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
+  });
+  form.reset();
+  if (res.ok) return load();
+  let why = `Error ${res.status}`;
+  try { why = (await res.json()).allowed || why; } catch { /* not JSON */ }
+  status.textContent = res.status === 429 ? `Too many wrong tokens: ${why}.`
+    : res.status === 403 ? "Wrong token." : why;
+});
+
 async function load() {
   const status = document.getElementById("status");
-  const res = await fetch("/api/class", { headers: { Authorization: `Bearer ${token}` } });
+  const res = await fetch("/api/class", { credentials: "same-origin" });
   if (!res.ok) {
-    status.textContent = res.status === 403 ? "The instructor token is missing or wrong." : `Error ${res.status}`;
+    signedIn = false;
+    form.hidden = res.status !== 403;
+    status.textContent = res.status === 403 ? "Sign in with the instructor token." : `Error ${res.status}`;
     return;
   }
+  signedIn = true;
+  form.hidden = true;
   const data = await res.json();
   status.textContent = `${data.sessions} student session(s).`;
   const main = document.getElementById("class");
@@ -75,4 +98,4 @@ async function load() {
 }
 
 load();
-setInterval(load, 15000);
+setInterval(() => { if (signedIn) load(); }, 15000);

@@ -20,7 +20,22 @@ typedef struct fo_server_params {
     long long threads;            /* size of the thread pool */
     const char *db;               /* the ledger's SQLite file */
     const char *instructor_token; /* enables /instructor; NULL or "" disables it */
+
+    /* Connections and the instructor's door (server.c; 0 or NULL: the default). */
+    long long max_connections;             /* all addresses together */
+    long long max_connections_per_address; /* one IPv4 address or IPv6 /64 */
+    double header_deadline_s;              /* from a request's start to its last header */
+    double body_deadline_s;                /* from the last header to the body's end */
+    double log_interval_s;                 /* a flooded log prints one line per class per this */
+    const char *instructor_token_file;     /* cmd_serve: where the token is read from */
+    const char *instructor_token_argv;     /* cmd_serve: refused (argv is visible in ps) */
 } fo_server_params;
+
+#define FO_DEFAULT_MAX_CONNECTIONS   1024
+#define FO_DEFAULT_MAX_PER_ADDRESS   256
+#define FO_DEFAULT_HEADER_DEADLINE_S 10.0
+#define FO_DEFAULT_BODY_DEADLINE_S   30.0
+#define FO_DEFAULT_LOG_INTERVAL_S    10.0
 
 typedef struct fo_server fo_server;
 

@@ -2,12 +2,15 @@
  * every other command; the handler starts the server, prints the address to open, and waits
  * for Ctrl-C (SIGINT) or SIGTERM to stop it cleanly. */
 #define _XOPEN_SOURCE 700 /* realpath */
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "fleetops/report.h"
@@ -125,23 +128,162 @@ static const fo_param serve_params[] = {
      .help = "Ledger writes a minute from one address (429 beyond; a minute's worth may come at "
              "once). A diligent student peaks at ~30 (autosaves while typing, evidence, attempts); "
              "the default is 10x that. Raise it for a class behind one NAT address; 0: no limit"},
+    /* Connections and the instructor's door (server.c, docs/SERVING.md). */
+    {.name = "max_connections",
+     .type = FO_T_INT,
+     .unit = "connections",
+     .min = 16,
+     .max = 16384,
+     .def = FO_DEFAULT_MAX_CONNECTIONS,
+     .field = F(max_connections),
+     .help = "Open connections from all addresses together"},
+    {.name = "max_connections_per_address",
+     .type = FO_T_INT,
+     .unit = "connections",
+     .min = 1,
+     .max = 16384,
+     .def = FO_DEFAULT_MAX_PER_ADDRESS,
+     .field = F(max_connections_per_address),
+     .help = "Open connections from one IPv4 address (or IPv6 /64); a class behind one NAT "
+             "shares one address: 256 serves ~200 students (a browser keeps 1-6 open)"},
+    {.name = "header_deadline",
+     .type = FO_T_REAL,
+     .unit = "s",
+     .min = 0,
+     .max = 600,
+     .def = FO_DEFAULT_HEADER_DEADLINE_S,
+     .flags = FO_P_MIN_OPEN,
+     .field = F(header_deadline_s),
+     .help = "A request's headers must all arrive within this (and an idle kept-alive "
+             "connection is closed after it)"},
+    {.name = "body_deadline",
+     .type = FO_T_REAL,
+     .unit = "s",
+     .min = 0,
+     .max = 600,
+     .def = FO_DEFAULT_BODY_DEADLINE_S,
+     .flags = FO_P_MIN_OPEN,
+     .field = F(body_deadline_s),
+     .help = "A request's body (at most 64 KiB) must arrive within this after its headers"},
+    {.name = "log_interval",
+     .type = FO_T_REAL,
+     .unit = "s",
+     .min = 0,
+     .max = 3600,
+     .def = FO_DEFAULT_LOG_INTERVAL_S,
+     .flags = FO_P_MIN_OPEN,
+     .field = F(log_interval_s),
+     .help = "A flooded log prints one line per kind of event per interval, with the count"},
+    {.name = "instructor_token_file",
+     .type = FO_T_STRING,
+     .unit = "path",
+     .max = 4096,
+     .flags = FO_P_OPTIONAL,
+     .field = F(instructor_token_file),
+     .help = "File holding the instructor's token (128 bits or more: openssl rand -hex 16); "
+             "or set FLEETOPS_INSTRUCTOR_TOKEN; neither: one is generated and printed once"},
     {.name = "instructor_token",
      .type = FO_T_STRING,
      .unit = "token",
-     .max = 90,
+     .max = 256,
      .flags = FO_P_OPTIONAL,
-     .field = F(instructor_token),
-     .help = "Enables /instructor, the class view, for whoever has this token"},
+     .field = F(instructor_token_argv),
+     .help = "Refused: the command line is visible to every user (ps); use "
+             "--instructor-token-file or FLEETOPS_INSTRUCTOR_TOKEN"},
 };
+
+/* NULL when the token carries at least 128 bits, else why not. The bits are counted from the
+ * alphabet its characters come from (hex: 4 a character, base64: 6, other printable: 6.5),
+ * and a token that repeats itself (abcabc..., 0123456789abcdef twice, aaaa...) counts as its
+ * period only. */
+static const char *token_weakness(const char *t) {
+    size_t n = strlen(t);
+    int hex = 1, b64 = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)t[i];
+        if (ch < 0x21 || ch > 0x7e) return "only printable ASCII without spaces";
+        if (!isxdigit(ch)) hex = 0;
+        if (!isalnum(ch) && ch != '+' && ch != '/' && ch != '-' && ch != '_' && ch != '=') b64 = 0;
+    }
+    size_t period = n;
+    for (size_t p = 1; p <= n / 2; p++) {
+        size_t i = 0;
+        while (i + p < n && t[i] == t[i + p])
+            i++;
+        if (i + p == n) {
+            period = p;
+            break;
+        }
+    }
+    double per = hex ? 4.0 : b64 ? 6.0 : log2(94.0);
+    if ((double)period * per < 128.0) return "at least 128 random bits: 32 hex characters";
+    return NULL;
+}
+
+/* The instructor's token: from --instructor-token-file or FLEETOPS_INSTRUCTOR_TOKEN (never
+ * argv), or generated (printed once by run_serve: *generated = 1). */
+static fo_status instructor_token(const fo_server_params *p, char out[FO_TOKEN_MAX], int *generated,
+                                  fo_error *err) {
+    *generated = 0;
+    const char *env = getenv("FLEETOPS_INSTRUCTOR_TOKEN");
+    if (p->instructor_token_argv)
+        return fo_error_set(err, FO_EUSAGE,
+                            "the instructor token is not taken from the command line (every "
+                            "user can read it with ps)",
+                            "instructor_token", "(hidden)",
+                            "--instructor-token-file FILE (the token alone in a file only you "
+                            "can read) or the environment variable FLEETOPS_INSTRUCTOR_TOKEN");
+    if (p->instructor_token_file && env && *env)
+        return fo_error_set(err, FO_EUSAGE, "two instructor tokens given", "instructor_token_file",
+                            p->instructor_token_file,
+                            "either the file or FLEETOPS_INSTRUCTOR_TOKEN, not both");
+    char text[FO_TOKEN_MAX + 2] = "";
+    const char *from = "FLEETOPS_INSTRUCTOR_TOKEN";
+    if (p->instructor_token_file) {
+        from = "instructor_token_file";
+        FILE *f = fopen(p->instructor_token_file, "r");
+        if (!f)
+            return fo_error_set(err, FO_EUSAGE, "cannot read the instructor token file",
+                                "instructor_token_file", p->instructor_token_file,
+                                "a readable file holding the token");
+        size_t got = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+        text[got] = '\0';
+    } else if (env && *env) {
+        snprintf(text, sizeof text, "%s", env);
+        unsetenv("FLEETOPS_INSTRUCTOR_TOKEN"); /* not inherited by anything started later */
+    } else {
+        unsigned char raw[16];
+        if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+            return fo_error_set(err, FO_EINTERNAL, "no randomness for the instructor token", "", "",
+                                "");
+        for (int i = 0; i < 16; i++)
+            snprintf(out + 2 * i, 3, "%02x", raw[i]);
+        *generated = 1;
+        return FO_OK;
+    }
+    size_t n = strlen(text);
+    while (n && isspace((unsigned char)text[n - 1]))
+        text[--n] = '\0'; /* the file's newline */
+    if (n >= FO_TOKEN_MAX)
+        return fo_error_set(err, FO_EUSAGE, "instructor token too long", from, "(hidden)",
+                            "at most 95 characters");
+    const char *weak = token_weakness(text);
+    if (weak)
+        return fo_error_set(err, FO_EUSAGE, "instructor token too weak", from, "(hidden)", weak);
+    memcpy(out, text, n + 1);
+    return FO_OK;
+}
 
 static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
     (void)out;
     serve_args sa = {0};
     fo_args_bind(a, &sa);
     fo_server_params p = sa.server;
-    if (p.instructor_token && strlen(p.instructor_token) < 12)
-        return fo_error_set(err, FO_EUSAGE, "instructor token too short", "instructor_token",
-                            "(hidden)", "at least 12 characters");
+    char token[FO_TOKEN_MAX];
+    int generated = 0;
+    if (instructor_token(&p, token, &generated, err) != FO_OK) return err->status;
+    p.instructor_token = token;
     fo_store *store;
     int created = 0;
     /* the default path is created on first run; a --db PATH only with --create yes */
@@ -168,10 +310,11 @@ static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
     printf("fleetops: serving the lab at http://%s%s%s:%u/  (Ctrl-C stops)\n", v6 ? "[" : "",
            p.listen, v6 ? "]" : "", fo_server_port(s));
     char *real = realpath(p.db, NULL);
-    printf("fleetops: ledger in %s (%s)%s\n", real ? real : p.db,
-           created ? "NEW: created empty now" : "existing, quick_check ok",
-           p.instructor_token ? "; class view at /instructor?token=..." : "");
+    printf("fleetops: ledger in %s (%s); class view at /instructor (sign in with the "
+           "instructor token)\n",
+           real ? real : p.db, created ? "NEW: created empty now" : "existing, quick_check ok");
     free(real);
+    if (generated) printf("fleetops: instructor token (generated, shown this once): %s\n", token);
     printf("fleetops: quotas per session: %lld evidence entries, %lld revisions kept per text, "
            "%lld bytes of text; revisions within %g s coalesce; per address: %g sessions and %g "
            "writes a minute (0: no limit)\n",

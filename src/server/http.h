@@ -13,7 +13,15 @@
 typedef struct fo_http_ctx {
     fo_store *store;              /* NULL when serving without a ledger */
     const char *instructor_token; /* NULL: /instructor is disabled */
+    struct fo_server *server;     /* limits, logs, the instructor's sign-ins (server.c) */
 } fo_http_ctx;
+
+/* 1 when the request carries a signed-in instructor's cookie (POST /instructor/signin). */
+int fo_http_instructor_ok(const fo_http_ctx *ctx, struct MHD_Connection *c);
+/* A log line of the class `key` (any address that stays valid, e.g. a static string): the
+ * first of an interval is printed, the rest counted and summed up in one line at its end. */
+void fo_http_log(struct fo_server *s, const void *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Sends the buffer (ownership passes to the response) with the API's headers. */
 enum MHD_Result fo_http_json(struct MHD_Connection *c, unsigned status, fo_buf *b);

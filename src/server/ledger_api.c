@@ -16,7 +16,7 @@
  *   POST /api/ledger/reflections     {"part", "text"}               every revision kept
  *   POST /api/ledger/governance      {"policy": "loose"|"strict", "justification"}
  *   GET  /api/report?format=md|html|json
- *   GET  /api/class, GET /instructor  (instructor token: Authorization: Bearer T, or ?token=T) */
+ *   GET  /api/class                  (the instructor's cookie: sign in at /instructor, server.c) */
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
@@ -557,19 +557,10 @@ static enum MHD_Result post_session(const fo_http_ctx *ctx, struct MHD_Connectio
     return send_ledger(ctx, c, MHD_HTTP_CREATED, sid, -1, cookie);
 }
 
-/* The instructor's token from "Authorization: Bearer T" or ?token=T, compared in constant
- * time. 1 when it matches. */
+/* The instructor signs in by the form at /instructor (server.c), which sets a cookie; no token
+ * travels in a URL or in every request. 1 when the request carries that cookie. */
 static int instructor_ok(const fo_http_ctx *ctx, struct MHD_Connection *c) {
-    const char *given = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
-    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-    if (auth && strncmp(auth, "Bearer ", 7) == 0) given = auth + 7;
-    if (!given || !ctx->instructor_token) return 0;
-    size_t n = strlen(ctx->instructor_token);
-    if (strlen(given) != n) return 0;
-    unsigned char diff = 0;
-    for (size_t i = 0; i < n; i++)
-        diff |= (unsigned char)(given[i] ^ ctx->instructor_token[i]);
-    return diff == 0;
+    return fo_http_instructor_ok(ctx, c);
 }
 
 /* ------------------------------------------------------------------ reports (off the workers) */
@@ -782,9 +773,11 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
     if (is_get == 2 || is_get == 3) { /* the instructor's class view */
         if (!ctx->instructor_token)
             return fail(c, FO_ENOTFOUND, "instructor view disabled", "", url,
-                        "start the server with --instructor-token TOKEN");
+                        "start the server with FLEETOPS_INSTRUCTOR_TOKEN or "
+                        "--instructor-token-file FILE");
         if (!instructor_ok(ctx, c))
-            return fail(c, FO_EFORBIDDEN, "instructor token required", "token", "", "");
+            return fail(c, FO_EFORBIDDEN, "instructor sign-in required", "token", "",
+                        "sign in at /instructor");
         if (is_get == 3) {
             size_t n;
             const fo_asset *a = fo_assets(&n);
