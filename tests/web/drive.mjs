@@ -289,15 +289,15 @@ export async function driveCanary(page, ctx, track, shotName) {
   /* Sequential validation and the ShadowModeDashboard, when their commands exist. */
   if (await ctx.has('sprt')) {
     await waitText(page, '#sprt-result', /Fixed-n test, same α and β/);
-    const s = await ctx.answer('sprt', await sprtQuery(page));
+    const s = await ctx.answer('sprt', await lastParams(page, 'sprt'));
     await waitText(page, '#sprt-result', `${fmtInt(s.fixed_n)} requests`);
   } else {
     await waitText(page, '#sprt', 'not built yet');
   }
   if (await ctx.has('rollout')) {
-    const r = await ctx.answer('rollout', { track });
     await waitText(page, '#rollout-result', /Decision: /);
-    const rows = await page.locator('#rollout-result .table-view tbody tr').count();
+    const r = await ctx.answer('rollout', await lastParams(page, 'rollout'));
+    const rows = await page.locator('#rollout-result .table-view .table-scroll tbody tr').count();
     assert.equal(rows, r.stages.length, 'one table row per rollout stage');
   } else {
     await waitText(page, '#rollout', 'not built yet');
@@ -305,9 +305,10 @@ export async function driveCanary(page, ctx, track, shotName) {
   await reflect(page, 'canary', 'Use SPRT: stop as soon as the evidence is in.');
   if (shotName) await shoot(page, '#part-canary', shotName);
 }
-async function sprtQuery(page) {
+/* The parameters of the last answer a channel received (what its boxes must show). */
+export async function lastParams(page, ch) {
   const st = await page.evaluate(() => window.fleetops.state());
-  const last = st.server.results.sprt;
+  const last = st.server.results[ch];
   return last ? last.params : {};
 }
 
