@@ -21,8 +21,9 @@
  *             here and downloaded.
  *     A ledger is {session, track, created_at, predictions[], entries[], missing[]} in both.
  *
- * connect() decides: if api/schema answers with the command table, the server; otherwise the
- * WebAssembly module next to the page. */
+ * connect() decides from the page's <meta name="fleetops-backend">: "server" (web/index.html, as
+ * fleetops serve embeds it) or "static" (scripts/build_wasm.sh marks dist/index.html), so the
+ * static build never sends a request that must fail. A page with no marker asks api/schema. */
 'use strict';
 
 (() => {
@@ -194,6 +195,9 @@
         if (r.status === 401 || r.status === 403) return null; /* no session (yet), or a stale cookie */
         const body = await readBody(r);
         if (!r.ok) throw new ApiError(r.status, body);
+        /* 200 {"session": null}: no session yet, said without an error status (the server's
+         * answer to a first visit; a 401 from an older server means the same) */
+        if (!body || body.session === null || body.session === undefined) return null;
         return body;
       },
       start: (track) => post('api/session', { track }),
@@ -551,8 +555,19 @@
 
   /* ---------------------------------------------------------------- connect */
 
-  /* The server if api/schema answers with the command table; otherwise the WebAssembly module. */
+  /* The page's own marker says which build it is; without one, the server if api/schema answers
+   * with the command table, otherwise the WebAssembly module. */
+  function marker() {
+    const m = document.querySelector('meta[name="fleetops-backend"]');
+    return m ? m.getAttribute('content') : null;
+  }
+  async function connectStatic(getLab) {
+    const transport = await wasmTransport('fleetops.wasm');
+    return { transport, ledger: localLedger(transport, getLab), schema: await transport.get('schema', {}) };
+  }
   async function connect(getLab) {
+    const kind = marker();
+    if (kind === 'static') return connectStatic(getLab);
     let schema = null;
     try {
       const r = await fetch('api/schema', { headers: { Accept: 'application/json' } });
@@ -564,8 +579,8 @@
       schema = null;
     }
     if (schema) return { transport: serverTransport(), ledger: serverLedger(), schema };
-    const transport = await wasmTransport('fleetops.wasm');
-    return { transport, ledger: localLedger(transport, getLab), schema: await transport.get('schema', {}) };
+    if (kind === 'server') throw new Error('the fleetops server did not answer api/schema');
+    return connectStatic(getLab);
   }
 
   window.FleetopsBackends = Object.freeze({ connect, ApiError, fingerprint, buildReport, escapeReport: esc });

@@ -97,7 +97,7 @@ export function startStatic(root) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found');
     }
-    log.push({ method: req.method, path: u.pathname, status });
+    log.push({ method: req.method, path: u.pathname, status, probe: !!req.headers['x-fleetops-test-probe'] });
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {

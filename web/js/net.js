@@ -3,6 +3,7 @@
  * (a late answer never overwrites a newer one). Debounce for slider moves. The ledger's writes
  * (write, syncLedger): the page never edits the ledger, it asks the backend and takes the ledger
  * back. The only module that calls backends.js's transport and ledger (net.transport, net.ledger). */
+import { LABELS } from './controls.js';
 import { command, DEBOUNCE_MS, store } from './store.js';
 
 /* ------------------------------------------------------------------ network */
@@ -96,13 +97,17 @@ export async function load(ch, cmd, params, opts = {}) {
 /* ------------------------------------------------------------------ the ledger's actions */
 
 /* A refusal in words: the backend's {error, param, value, allowed}. */
+/* A refusal as one sentence in the student's words: what was refused and what is allowed
+ * (the backend's {error, param, value, allowed}, with the parameter's label, not its key). */
 export function describe(e) {
   const b = e && e.body;
   if (b && b.error) {
-    const what = b.param ? ` (${b.param}${b.value ? ' = ' + b.value : ''})` : '';
-    return `${b.error}${what}${b.allowed ? `; allowed: ${b.allowed}` : ''}`;
+    const first = String(b.error).charAt(0).toUpperCase() + String(b.error).slice(1);
+    const what = b.param && LABELS[b.param] ? ` for “${LABELS[b.param]}”${b.value !== undefined && b.value !== '' ? ` (${b.value})` : ''}` : '';
+    return `${first}${what}${b.allowed ? `: ${b.allowed}` : ''}.`.replace(/\.\.$/, '.');
   }
-  return (e && e.message) || String(e);
+  const m = (e && e.message) || String(e);
+  return /[.!?]$/.test(m) ? m : `${m}.`;
 }
 export function setNote(st, key, kind, text) {
   st.ui.notes[key] = { kind, text, at: new Date().toISOString() };

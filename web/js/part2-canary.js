@@ -42,8 +42,17 @@ export function refreshCanary() {
   }
 }
 
+/* The 10-Iteration Rule's state, from the ledger: the tries, the first that satisfies both
+ * constraints, and whether the rule is spent (solved, or all ten used). A spent rule sends
+ * nothing: the button is disabled and tryAttempt returns. */
+export function iterationState() {
+  const list = attemptsOf();
+  const at = list.map((e) => Object.assign({ target: Number(e.body && e.body.params && e.body.params.confidence) }, (e.body && e.body.attempt) || {}));
+  const solved = at.findIndex((a) => a.safety_ok === true && a.release_ok === true);
+  return { list, at, n: at.length, solved, spent: solved >= 0 || at.length >= MAX_ATTEMPTS };
+}
 export async function tryAttempt(hours) {
-  if (busyWith('attempt')) return;
+  if (busyWith('attempt') || iterationState().spent) return;
   const params = withoutTrack(query('canary', 'canary', { attempt_hours: hours }));
   const r = await write('attempt', (lg) => lg.attempt(params));
   if (r) {
@@ -172,32 +181,52 @@ export function iterationBox() {
     h('p', { class: 'banner banner-fail', id: 'attempt-refused', role: 'alert', hidden: true }),
     h('ol', { class: 'attempts', id: 'attempt-list' }));
 }
+/* One try's own verdict: which constraint holds, which fails and by how much (confidence
+ * reached against the target, the release cycle against one week). The window that works is not
+ * named here; the engine's sentence, which names it, is shown only once the rule is spent. */
+function verdict(a) {
+  const hours = (v) => `${fmtNum(v, 1)} h`;
+  const target = Number.isFinite(a.target) ? a.target : null;
+  const safety = a.safety_ok === true
+    ? `Safety Lead: satisfied, ${fmtPct(a.achieved_confidence)} confidence${target !== null ? ` reaches the ${fmtPct(target)} target` : ''}.`
+    : `Safety Lead: not satisfied, ${fmtPct(a.achieved_confidence)} confidence${target !== null ? ` is short of the ${fmtPct(target)} target` : ''}.`;
+  const cycle = a.release_cycle_hours;
+  const release = typeof cycle !== 'number' ? `Release: ${a.release_ok ? 'within a week' : 'over a week'}.`
+    : a.release_ok === true ? `Release: within a week, a ${hours(cycle)} cycle (limit ${RELEASE_LIMIT_HOURS} h).`
+      : `Release: over a week, a ${hours(cycle)} cycle is ${hours(cycle - RELEASE_LIMIT_HOURS)} over the ${RELEASE_LIMIT_HOURS} h limit.`;
+  const next = a.safety_ok && a.release_ok ? 'Both constraints hold.'
+    : !a.safety_ok && !a.release_ok ? 'No window this long can satisfy both: change a slider.'
+      : !a.safety_ok ? 'Try a longer window.' : 'Try a shorter window.';
+  return { safety, release, next };
+}
 export function syncIteration(el) {
-  const list = attemptsOf();
-  const at = list.map((e) => (e.body && e.body.attempt) || {});
-  const n = at.length;
-  const solved = at.findIndex((a) => a.safety_ok === true && a.release_ok === true);
+  const { list, at, n, solved, spent } = iterationState();
   setText($('#attempt-counter', el), `Attempts used: ${n} of ${MAX_ATTEMPTS}` +
     (solved >= 0 ? ` · solved at attempt ${solved + 1} (${fmtHours(at[solved].hours)})` : n >= MAX_ATTEMPTS ? ' · out of tries' : ''));
   const btn = $('#attempt-submit', el);
   if (btn) {
-    btn.disabled = busyWith('attempt');
-    setText(btn, busyWith('attempt') ? 'Judging…' : n >= MAX_ATTEMPTS ? 'Try again (no tries left)' : `Try it (attempt ${n + 1} of ${MAX_ATTEMPTS})`);
+    btn.disabled = busyWith('attempt') || spent;
+    setText(btn, busyWith('attempt') ? 'Judging…' : solved >= 0 ? 'Solved' : n >= MAX_ATTEMPTS ? 'No tries left' : `Try it (attempt ${n + 1} of ${MAX_ATTEMPTS})`);
   }
+  const input = $('#attempt-hours', el);
+  if (input) input.disabled = spent;
   const note = noteOf('attempt');
   const refused = $('#attempt-refused', el);
   if (refused) {
     refused.hidden = !note || note.kind === 'ok';
-    if (note && note.kind === 'refused') {
-      setText(refused, `Refused: the 10-Iteration Rule allows ${MAX_ATTEMPTS} attempts and you have used them all (the ledger says: ${note.text}). Look at your attempts below and write what you learned in the reflection.`);
-    } else if (note) setText(refused, `The attempt was not recorded: ${note.text}.`);
+    if (note && note.kind === 'refused') setText(refused, `All ${MAX_ATTEMPTS} tries are used: the 10-Iteration Rule allows no more. Write what you learned in the reflection.`);
+    else if (note) setText(refused, `The attempt was not recorded: ${note.text}`);
   }
-  memo($('#attempt-list', el), [list.length && list[list.length - 1].id, n], () => at.map((a, i) => h('li', { class: a.safety_ok && a.release_ok ? 'ok' : 'no' },
-    h('strong', { text: `Attempt ${i + 1}: ${fmtHours(a.hours)} of shadow mode. ` }),
-    `Confidence reached ${fmtPct(a.achieved_confidence)}. `,
-    h('span', { class: a.safety_ok ? 'verdict ok' : 'verdict no', text: `Safety Lead: ${a.safety_ok === undefined || a.safety_ok === null ? '—' : a.safety_ok ? 'satisfied' : 'not satisfied'}.` }), ' ',
-    h('span', { class: a.release_ok ? 'verdict ok' : 'verdict no', text: `Release: ${a.release_ok === undefined || a.release_ok === null ? '—' : a.release_ok ? 'within a week' : 'over a week'}.` }), ' ',
-    a.message ? h('span', { class: 'advice', text: a.message }) : a.advice ? h('span', { class: 'advice', text: `Advice: ${a.advice}` }) : null)));
+  memo($('#attempt-list', el), [list.length && list[list.length - 1].id, n], () => at.map((a, i) => {
+    const v = verdict(a);
+    const last = spent && i === n - 1;
+    return h('li', { class: a.safety_ok && a.release_ok ? 'ok' : 'no' },
+      h('strong', { text: `Attempt ${i + 1}: ${fmtHours(a.hours)} of shadow mode. ` }),
+      h('span', { class: a.safety_ok ? 'verdict ok' : 'verdict no', text: v.safety }), ' ',
+      h('span', { class: a.release_ok ? 'verdict ok' : 'verdict no', text: v.release }), ' ',
+      h('span', { class: 'advice', text: v.next }),
+      last && a.message ? h('p', { class: 'advice window', text: a.message }) : null);
+  }));
 }
 
 export function sprtBox() {

@@ -212,8 +212,8 @@ export function syncLock(p, el) {
   if (err && n) {
     err.hidden = false;
     setText(err, n.kind === 'refused'
-      ? `Refused: ${n.text}. Your first prediction stands.`
-      : `Could not lock: ${n.text}.`);
+      ? 'Your first prediction stands: a locked prediction is never changed.'
+      : `Could not lock: ${n.text}`);
   }
   for (const b of el.querySelectorAll('.lock button')) b.disabled = busyWith(key);
   const btn = $(`#lock-btn-${p.id}`, el);

@@ -3,6 +3,7 @@
  * the Math Peek. */
 import { $, h, setText } from './dom.js';
 import { fmtKey, humanize } from './format.js';
+import { describe } from './net.js';
 import { capture } from './parts.js';
 import { busyWith, entries, noteOf, result, store, view } from './store.js';
 
@@ -74,9 +75,8 @@ export function banner(kind, text) {
 }
 export function errorNote(res) {
   if (!res || res.status !== 'error') return null;
-  const b = res.error.body;
-  const text = b && b.param ? `The server refused ${b.param} = ${b.value}: ${b.error} (allowed: ${b.allowed}).`
-    : `The server could not answer: ${res.error.message}.`;
+  const text = res.error.body && res.error.body.error ? `Not computed: ${describe(res.error)}`
+    : `The engine could not answer: ${describe(res.error)}`;
   return h('p', { class: 'banner banner-fail', role: 'alert', text });
 }
 export function statCards(items) {
