@@ -243,7 +243,7 @@ export async function driveCanary(page, ctx, track, shotName) {
   await assertNothingBeforeLock(page, ctx.api, 'canary', track, ['2,995', '2995']);
   await page.fill('#lock-canary', '1000');
   await page.press('#lock-canary', 'Enter');
-  await waitText(page, '#reveal-canary', 'You predicted 1000 requests; the answer is 2995 (off by 3.0x).');
+  await waitText(page, '#reveal-canary', 'You predicted 1,000 requests; the answer is 2,995 (off by 3.0x).');
   const base = await ctx.answer('canary', { track });
   await waitText(page, '#results-canary .stats', `Requests needed (exact)${fmtInt(base.requests_needed)}`);
   await page.waitForSelector('#results-canary .instrument img[src^="data:image/svg+xml"]');
@@ -361,7 +361,7 @@ export async function lastParams(page, ch) {
 export async function driveEnsemble(page, ctx, track, shotName) {
   await assertNothingBeforeLock(page, ctx.api, 'ensemble', track, ['Silent failure:', 'Feature Store Consistency Check</h4>']);
   await page.click('#part-ensemble [data-choice="drop"]');
-  await waitText(page, '#reveal-ensemble', 'You predicted "drop"; the pipeline says "drop": right.');
+  await waitText(page, '#reveal-ensemble', 'You predicted “Yes: accuracy drops”; the pipeline says “Yes: accuracy drops”: right.');
   await page.check('#part-ensemble input[value="v2"]');
   await page.check('#part-ensemble input[value="no"]');
   const v2 = await ctx.answer('ensemble', { track, upstream: 'v2', retrain: 'no' });

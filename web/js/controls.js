@@ -1,7 +1,7 @@
 /* controls.js: a labelled control for one schema parameter: a slider (linear, log or log(1 - v))
  * with an exact-value box, a number box, or a radio group for a choice. */
 import { append, h, setText } from './dom.js';
-import { choiceLabel, fmtNum, fmtPct, fmtSig, fmtUsd, humanize, oneIn } from './format.js';
+import { choiceLabel, fmtNum, fmtPct, fmtSig, fmtUsd, oneIn } from './format.js';
 import { setParam } from './parts.js';
 import { param, paramValue } from './store.js';
 
@@ -128,7 +128,7 @@ export function control(part, cmd, name, opts = {}) {
   const p = param(cmd, name);
   if (!p) return null;
   const id = `p-${part}-${cmd}-${name}`;
-  const label = opts.label || LABELS[name] || humanize(name);
+  const label = opts.label || LABELS[name] || p.label || name.replace(/_/g, ' ');
   const onValue = opts.onValue || ((v) => setParam(part, cmd, name, v));
   if (p.type === 'choice') {
     const group = h('fieldset', { class: 'control choice', id, 'data-param': name },

@@ -10,7 +10,7 @@
  * debounced refresh after any slider move asks every instrument whose parameters changed; a
  * channel's older answer never overwrites a newer one (net.js load). */
 import { $, h, memo, setText, svgEl } from './dom.js';
-import { fmtHours, fmtKey, fmtNum, fmtPct, fmtSig, humanize, oneIn } from './format.js';
+import { fmtHours, fmtNum, fmtPct, fmtSig, oneIn } from './format.js';
 import { load, setNote, write } from './net.js';
 import { capture } from './parts.js';
 import { attemptsOf, busyWith, command, has, MAX_ATTEMPTS, noteOf, param, paramValue, query, RELEASE_LIMIT_HOURS, result, store, view, withoutTrack } from './store.js';
@@ -95,8 +95,7 @@ export function syncCanary(el, out) {
         h('div', { class: 'table-view' }, h('h4', { class: 'tv-title', text: 'Risk-vs-Velocity Radar: the numbers' }),
           gridTable('Radar axes (score 0 to 1, higher is better)', [
             { key: 'name', label: 'Axis', fmt: (v) => v },
-            { key: 'value', label: 'Value', fmt: (v, r) => fmtKey(r.name, v) },
-            { key: 'unit', label: 'Unit', fmt: (v) => (v ? String(v).replace(/_/g, ' ') : '—') },
+            { key: 'value', label: 'Value', fmt: (v, r) => radarValue(v, r.unit) },
             { key: 'score', label: 'Score', fmt: (v) => fmtSig(v, 2) },
           ], radarAxes(d.radar)))),
     ];
@@ -105,12 +104,22 @@ export function syncCanary(el, out) {
   syncSprt(el);
   syncRollout(el);
 }
+/* A radar axis's value with its unit, in words: fractions as percents. */
+function radarValue(v, unit) {
+  if (typeof v !== 'number') return '—';
+  if (unit === 'fraction') return fmtPct(v);
+  if (unit === 'accuracy_fraction') return `${fmtPct(v)} of accuracy`;
+  if (unit === 'hours') return fmtHours(v);
+  if (unit === 'requests') return `${fmtNum(v)} requests`;
+  if (unit === 'releases_per_month') return `${fmtSig(v, 3)} releases a month`;
+  return `${fmtSig(v, 3)}${unit ? ' ' + String(unit).replace(/_/g, ' ') : ''}`;
+}
 export function radarAxes(radar) {
   if (!radar) return [];
   if (Array.isArray(radar)) return radar.map((a, i) => Object.assign({}, a, { name: a.label ?? a.name ?? a.axis ?? `axis ${i + 1}` }));
   if (typeof radar === 'object') {
     if (Array.isArray(radar.axes)) return radarAxes(radar.axes);
-    return Object.entries(radar).filter(([, v]) => v && typeof v === 'object').map(([k, v]) => Object.assign({}, v, { name: v.label ?? humanize(k) }));
+    return Object.entries(radar).filter(([, v]) => v && typeof v === 'object').map(([k, v]) => Object.assign({}, v, { name: v.label ?? k.replace(/_/g, ' ') }));
   }
   return [];
 }

@@ -3,7 +3,7 @@
  * governance policy (a simulated year under it, recorded with its justification). */
 import { control } from './controls.js';
 import { $, h, memo, setText } from './dom.js';
-import { choiceLabel, clock, fmtFixed, fmtKey, fmtNum, fmtPct, fmtSig } from './format.js';
+import { choiceLabel, clock, fmtFixed, fmtNum, fmtPct, fmtSig, yesNo } from './format.js';
 import { load, setNote, write } from './net.js';
 import { capture, reflectBox, saveReflection } from './parts.js';
 import { busyWith, decisionOf, entries, has, noteOf, param, query, reflectionText, result, store, view } from './store.js';
@@ -65,18 +65,18 @@ export function syncEnsemble(el, out) {
     return [
       errorNote(res),
       statCards([
-        ['System accuracy now', fmtKey('accuracy', d.accuracy), d.silent_failure ? 'bad' : 'key'],
-        ['Baseline (v1 served, trained on v1)', fmtKey('accuracy', d.baseline_accuracy)],
-        ['Retrained on v2', fmtKey('accuracy', d.retrained_accuracy)],
-        ['Requests served / errors raised', `${fmtKey('requests_served', d.requests_served)} / ${fmtKey('errors_raised', d.errors_raised)}`],
+        ['System accuracy now', fmtPct(d.accuracy, 1), d.silent_failure ? 'bad' : 'key'],
+        ['Baseline (v1 served, trained on v1)', fmtPct(d.baseline_accuracy, 1)],
+        ['Retrained on v2', fmtPct(d.retrained_accuracy, 1)],
+        ['Requests served / errors raised', `${fmtNum(d.requests_served)} / ${fmtNum(d.errors_raised)}`],
       ]),
       d.silent_failure === true
-        ? banner('fail', `Silent failure: accuracy fell from ${fmtKey('accuracy', d.baseline_accuracy)} to ${fmtKey('accuracy', d.accuracy)} while ${fmtKey('errors_raised', d.errors_raised)} errors were raised. Every request was answered; nothing alerted.`)
-        : banner('ok', `No silent failure in this configuration (accuracy ${fmtKey('accuracy', d.accuracy)}).`),
+        ? banner('fail', `Silent failure: accuracy fell from ${fmtPct(d.baseline_accuracy, 1)} to ${fmtPct(d.accuracy, 1)} while ${fmtNum(d.errors_raised)} errors were raised. Every request was answered; nothing alerted.`)
+        : banner('ok', `No silent failure in this configuration (accuracy ${fmtPct(d.accuracy, 1)}).`),
       h('h4', { text: 'Feature Store Consistency Check' }),
       h('p', { class: 'summary' }, h('strong', { text: `Check: ${verdict}. ` }),
         `Version contract: ${d.contract_ok === undefined ? '—' : d.contract_ok ? 'the served view is the one the classifier was trained on' : 'BROKEN: the classifier is served a view it was not trained on'}. ` +
-        `Skew flagged: ${fmtKey('flagged', skew.flagged)}${typeof skew.flagged_features === 'number' ? ` (${skew.flagged_features} of ${feats.length} features)` : ''}.`),
+        `Skew flagged: ${yesNo(skew.flagged)}${typeof skew.flagged_features === 'number' ? ` (${skew.flagged_features} of ${feats.length} features)` : ''}.`),
       Array.isArray(d.reasons) && d.reasons.length ? h('ul', { class: 'reasons' }, d.reasons.map((r) => h('li', { text: r }))) : null,
       h('div', { class: 'contract' }, h('table', { class: 'grid' },
         h('caption', { text: `The view the ${story.downstream || 'classifier'} was trained on vs the view it is served` }),
@@ -97,7 +97,7 @@ export function syncEnsemble(el, out) {
         { key: 'served_mean', label: 'Mean (served)', fmt: (v) => fmtFixed(v) },
         { key: 'trained_variance', label: 'Variance (trained)', fmt: (v) => fmtFixed(v) },
         { key: 'served_variance', label: 'Variance (served)', fmt: (v) => fmtFixed(v) },
-        { key: 'flagged', label: 'Flagged', fmt: (v) => fmtKey('flagged', v) },
+        { key: 'flagged', label: 'Flagged', fmt: (v) => yesNo(v) },
       ], feats, { tall: feats.length > 12, rowClass: (r) => (r.flagged ? 'flagged' : null) }),
       instrument(res, 'Ensemble Trace: requests followed stage by stage', [
         gridTable(`${trace.length} requests followed from raw input to label (view ${tv.name ?? '—'}; ✓ right, ✗ wrong)`, [
@@ -173,8 +173,9 @@ export function syncGovernance(el) {
     const silent = typeof d.silent_failure_weeks === 'number' && d.silent_failure_weeks > 0;
     const name = choiceLabel(d.policy || policy);
     const rows = [
-      ['Weeks in silent failure', 'silent_failure_weeks'], ['Incidents', 'incidents'], ['Mean accuracy', 'mean_accuracy'],
-      ['Upgrade delay (days)', 'upgrade_delay_days'], ['Retrains', 'retrains'], ['Upgrades still pending', 'pending_upgrades'],
+      ['Weeks in silent failure', 'silent_failure_weeks', (v) => fmtNum(v)], ['Incidents', 'incidents', (v) => fmtNum(v)],
+      ['Mean accuracy', 'mean_accuracy', (v) => fmtPct(v, 1)], ['Upgrade delay', 'upgrade_delay_days', (v) => (typeof v === 'number' ? `${fmtNum(v, 1)} days` : '—')],
+      ['Retrains', 'retrains', (v) => fmtNum(v)], ['Upgrades still pending', 'pending_upgrades', (v) => fmtNum(v)],
     ];
     const releases = Array.isArray(d.releases) ? d.releases : [];
     return [errorNote(res),
@@ -184,15 +185,15 @@ export function syncGovernance(el) {
         h('table', { class: 'grid' }, h('caption', { text: `${fmtNum(d.weeks)} weeks, an upstream release every ${fmtNum(d.release_every_weeks)} weeks` }),
           h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: '' }), h('th', { scope: 'col', text: name }),
             other.policy ? h('th', { scope: 'col', text: choiceLabel(other.policy) }) : null)),
-          h('tbody', {}, rows.filter(([, k]) => d[k] !== undefined).map(([label, k]) => h('tr', {},
-            h('th', { scope: 'row', text: label }), h('td', { text: fmtKey(k, d[k]) }),
-            other.policy ? h('td', { text: fmtKey(k, other[k]) }) : null)))),
+          h('tbody', {}, rows.filter(([, k]) => d[k] !== undefined).map(([label, k, fmt]) => h('tr', {},
+            h('th', { scope: 'row', text: label }), h('td', { text: fmt(d[k]) }),
+            other.policy ? h('td', { text: fmt(other[k]) }) : null)))),
         releases.length ? gridTable('Upstream releases', [
           { key: 'week', label: 'Week', fmt: (x) => fmtNum(x) },
           { key: 'version', label: 'Version', fmt: (x) => (x === undefined ? '—' : `v${x}`) },
           { key: 'accuracy_unretrained', label: 'Accuracy, not retrained', fmt: (x) => fmtPct(x, 1) },
           { key: 'accuracy_retrained', label: 'Accuracy, retrained', fmt: (x) => fmtPct(x, 1) },
-          { key: 'strict_adopted_day', label: 'Adopted under strict (day)', fmt: (x) => fmtKey('day', x) },
+          { key: 'strict_adopted_day', label: 'Adopted under strict (day)', fmt: (x) => (typeof x === 'number' ? `day ${fmtNum(x)}` : 'not adopted') },
         ], releases) : null,
       ], { wide: true, capture: { part: 'ensemble', cmd: 'governance', ch: 'governance' } })];
   });

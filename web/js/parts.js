@@ -4,7 +4,7 @@
 import { control, syncControls } from './controls.js';
 import { refreshCrisis } from './crisis.js';
 import { $, append, h, keyed, setText } from './dom.js';
-import { choiceLabel, clock, fmtNum } from './format.js';
+import { choiceLabel, clock, fmtNum, withSeparators } from './format.js';
 import { debounce, net, setNote, write } from './net.js';
 import { refreshRoi, syncRoi } from './part1-roi.js';
 import { iterationBox, refreshCanary, rolloutBox, sprtBox, syncCanary } from './part2-canary.js';
@@ -290,9 +290,18 @@ export function syncReflect(part, el) {
   $(`#reflect-save-${part}`, el).disabled = !dirty || busyWith(`reflect:${part}`);
 }
 
+/* The ledger's answer to a lock in the student's words: a choice by its label (not its key),
+ * numbers with their thousands separators. */
+export function revealText(p, lock) {
+  if (p.lock_kind === 'choice' && lock.actual !== undefined && lock.actual !== null) {
+    return `You predicted “${choiceLabel(lock.predicted)}”; the pipeline says “${choiceLabel(lock.actual)}”: ` +
+      `${lock.correct ? 'right' : 'wrong'}.`;
+  }
+  return withSeparators(lock.sentence);
+}
 export function syncPart(st, p, el) {
   const lock = lockOf(p.id);
-  setText($(`#reveal-${p.id}`, el), lock.sentence);
+  setText($(`#reveal-${p.id}`, el), revealText(p, lock));
   const out = $(`#results-${p.id}`, el);
   if (p.id === 'roi') syncRoi(out);
   if (p.id === 'canary') syncCanary(el, out);

@@ -2,7 +2,6 @@
  * figures with their table view, banners, refusals in one sentence, stat cards, evidence capture,
  * the Math Peek. */
 import { $, h, setText } from './dom.js';
-import { fmtKey, humanize } from './format.js';
 import { describe } from './net.js';
 import { capture } from './parts.js';
 import { busyWith, entries, noteOf, result, store, view } from './store.js';
@@ -14,28 +13,13 @@ export function kvTable(caption, rows) {
     h('tbody', {}, rows.filter(Boolean).map(([k, v, cls]) => h('tr', { class: cls || null },
       h('th', { scope: 'row', text: k }), h('td', { text: v })))));
 }
+/* A table whose every column the caller names: cols are {key, label, fmt(value, row)}. */
 export function gridTable(caption, cols, rows, opts = {}) {
   return h('div', { class: 'table-scroll' + (opts.tall ? ' tall' : ''), tabindex: opts.tall ? 0 : null, role: opts.tall ? 'region' : null, 'aria-label': opts.tall ? caption : null },
     h('table', { class: 'grid' }, caption ? h('caption', { text: caption }) : null,
-      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: c.label ?? humanize(c.key) })))),
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: c.label })))),
       h('tbody', {}, rows.map((r, i) => h('tr', { class: opts.rowClass ? opts.rowClass(r, i) : null },
-        cols.map((c, j) => h(j === 0 ? 'th' : 'td', { scope: j === 0 ? 'row' : null, text: c.fmt ? c.fmt(r[c.key], r) : fmtKey(c.key, r[c.key]) })))))));
-}
-/* A table of an array of objects whose keys are not fixed by a contract. */
-export function autoTable(caption, arr, opts) {
-  if (!Array.isArray(arr) || arr.length === 0) return h('p', { class: 'muted', text: `${caption}: —` });
-  const rows = arr.map((o) => flatten(o));
-  const keys = [];
-  for (const o of rows.slice(0, 20)) for (const k of Object.keys(o)) if (!keys.includes(k)) keys.push(k);
-  return gridTable(caption, keys.map((k) => ({ key: k, label: k.split('.').map((x, i) => (i ? x.replace(/_/g, ' ') : humanize(x))).join(': ') })), rows, opts);
-}
-/* {latency_ms: {gen1: {p50: 8}}} -> {'latency_ms.gen1.p50': 8}: nested numbers become columns. */
-export function flatten(o, prefix = '', depth = 0, out = {}) {
-  for (const [k, v] of Object.entries(o || {})) {
-    if (v && typeof v === 'object' && !Array.isArray(v) && depth < 2) flatten(v, `${prefix}${k}.`, depth + 1, out);
-    else out[prefix + k] = v;
-  }
-  return out;
+        cols.map((c, j) => h(j === 0 ? 'th' : 'td', { scope: j === 0 ? 'row' : null, text: c.fmt(r[c.key], r) })))))));
 }
 export function figure(res, caption) {
   if (!res || !res.svg) return h('div', { class: 'fig fig-empty', text: res && res.status === 'loading' ? 'Drawing…' : 'Figure not available.' });
