@@ -152,7 +152,17 @@ test('the static lab: no server, the engine in WebAssembly, the ledger in the br
     const [md] = await Promise.all([page.waitForEvent('download'), page.click('#report-md')]);
     const m = readFileSync(await md.path(), 'utf8');
     assert.ok(m.startsWith('# fleetops lab report\n'));
-    assert.ok(m.includes('> Pairs &lt;b&gt;grow&lt;/b&gt; as N squared & faster.'));
+    assert.ok(m.includes('> Pairs \\<b>grow\\</b> as N squared & faster.'), 'the reflection, its markup neutralised by Markdown escapes');
+    assert.doesNotMatch(m, /&(lt|gt|amp|quot|#\d+);/, 'no HTML entity in the Markdown report');
+    for (const [name, doc] of [['Markdown', m], ['HTML', h]]) {
+      assert.doesNotMatch(doc, /\d{4}-\d\d-\d\dT\d\d:/, `${name}: readable times, not raw ISO`);
+    }
+    if (has('canary')) {
+      assert.match(m, /\| Shadow duration \| Confidence reached \| Safety Lead \| Release cycle \| Verdict \|/);
+      assert.match(m, /\| 1 \| [\d,.]+ h \| [\d.]+% \(target 95%\) \| (not )?satisfied \| [\d,.]+ h, (within|over) a week \| (both hold|too short|too long|neither holds) \|/,
+        'attempts as hours with their verdict');
+    }
+    assert.match(m, /break-even: [\d,]+ models; ROI: -?\$[\d,]+/, 'key results named, with units');
     assert.match(m, /\*\*Prediction:\*\* You predicted 10 models; the break-even is \d+ \(off by [\d.]+x\)\./);
 
     assert.deepEqual(ok, [], 'no request to /api/ succeeded');

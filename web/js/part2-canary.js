@@ -53,7 +53,9 @@ export function iterationState() {
 }
 export async function tryAttempt(hours) {
   if (busyWith('attempt') || iterationState().spent) return;
-  const params = withoutTrack(query('canary', 'canary', { attempt_hours: hours }));
+  /* the sliders' values go with the try, so the ledger (and the report) know its target */
+  const sliders = Object.fromEntries(['confidence', 'failure_rate', 'request_rate_per_s'].map((n) => [n, paramValue('canary', 'canary', n)]));
+  const params = withoutTrack(query('canary', 'canary', { ...sliders, attempt_hours: hours }));
   const r = await write('attempt', (lg) => lg.attempt(params));
   if (r) {
     store.update((st) => {
