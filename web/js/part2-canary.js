@@ -11,7 +11,7 @@
  * channel's older answer never overwrites a newer one (net.js load). */
 import { $, h, memo, setText, svgEl } from './dom.js';
 import { fmtHours, fmtNum, fmtPct, fmtSig, oneIn } from './format.js';
-import { load, setNote, write } from './net.js';
+import { load, net, setNote, write } from './net.js';
 import { capture } from './parts.js';
 import { attemptsOf, busyWith, command, has, MAX_ATTEMPTS, noteOf, param, paramValue, query, RELEASE_LIMIT_HOURS, result, store, view, withoutTrack } from './store.js';
 import { banner, busy, errorNote, gridTable, instrument, kvTable, statCards } from './widgets.js';
@@ -35,10 +35,48 @@ function legacyHypotheses(cmd) {
   return out;
 }
 
+/* The Part 2 parameters every instrument shares: the canary's (its sliders and "More
+ * parameters"), valued as the canary is (the student's, else the track's preset, else the
+ * default), sent to each command whose schema has the name. */
+const NOT_SHARED = new Set(['track', 'attempt_hours', 'attempt_number', 'predict', 'figure']);
+export function sharedParams(cmd) {
+  const c = command('canary');
+  const out = {};
+  if (!c) return out;
+  for (const p of c.params) {
+    if (NOT_SHARED.has(p.name) || !param(cmd, p.name)) continue;
+    const v = paramValue('canary', 'canary', p.name);
+    if (v !== undefined) out[p.name] = v;
+  }
+  return out;
+}
+function outOfRange(cmd, params) {
+  for (const [k, v] of Object.entries(params)) {
+    const p = param(cmd, k);
+    if (!p || typeof v !== 'number') continue;
+    if ((typeof p.min === 'number' && (v < p.min || (p.min_exclusive && v === p.min))) ||
+        (typeof p.max === 'number' && (v > p.max || (p.max_exclusive && v === p.max)))) return p;
+  }
+  return null;
+}
 /* Asked only after the Part 2 lock (parts.js refreshPart). */
 export function refreshCanary() {
   for (const cmd of PART2_COMMANDS) {
-    if (has(cmd)) load(cmd, cmd, query('canary', cmd, legacyHypotheses(cmd)), { ifChanged: true });
+    if (!has(cmd)) continue;
+    const params = cmd === 'canary' ? query('canary', cmd) : query('canary', cmd, { ...sharedParams(cmd), ...legacyHypotheses(cmd) });
+    /* a shared value outside this instrument's range: said here, not asked (no refused request) */
+    const bad = outOfRange(cmd, params);
+    if (bad) {
+      net.chans[cmd] = Object.assign(net.chans[cmd] || { seq: 0, ctrl: null }, { key: null });
+      if (net.chans[cmd].ctrl) net.chans[cmd].ctrl.abort();
+      net.chans[cmd].seq++;
+      store.update((st) => {
+        st.server.results[cmd] = { status: 'error', seq: net.chans[cmd].seq, params, data: null, svg: null, alt: '',
+          error: { status: 0, message: '', body: { error: 'this instrument cannot be run at this value', param: bad.name, value: String(params[bad.name]), allowed: bad.allowed || 'a value in its range' } } };
+      });
+      continue;
+    }
+    load(cmd, cmd, params, { ifChanged: true });
   }
 }
 
