@@ -309,10 +309,14 @@ export async function driveIterations(page, ctx, track, params, solveAt = null) 
   const before = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'attempt').length);
   const sent = () => ctx.api.filter((r) => r.cmd === 'ledger/attempts').length;
   const sentBefore = sent();
-  const win = (await ctx.answer('canary', { track, ...params })).feasible_window;
+  /* the window that works, from the engine's numbers (feasible_window while the JSON has it;
+   * else the shadow hours the target needs and the longest window the week allows) */
+  const c = await ctx.answer('canary', { track, ...params });
+  const win = c.feasible_window || (typeof c.shadow_hours === 'number' && typeof c.max_window_hours === 'number' && c.shadow_hours <= c.max_window_hours
+    ? { min_hours: c.shadow_hours, max_hours: c.max_window_hours } : null);
   /* outside the window that works: five too short, five too long (every verdict differs) */
-  const lo = win ? win.min_hours : 10;
-  const hi = win ? win.max_hours : 100;
+  const lo = win ? win.min_hours : c.shadow_hours || 10;
+  const hi = win ? win.max_hours : Math.max(lo, 100);
   const hoursList = [0.02, 0.05, 0.1, 0.3, 0.6].map((f) => +(lo * f).toPrecision(3))
     .concat([1.5, 2, 3, 5, 8].map((f) => +(hi * f).toPrecision(3)));
   if (solveAt && win) hoursList[solveAt - 1] = +((win.min_hours + win.max_hours) / 2).toPrecision(4);

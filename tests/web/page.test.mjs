@@ -8,6 +8,7 @@ import { launchBrowser, shotPath, startServer, TRACKS } from './lib.mjs';
 import {
   chooseTrack, driveCanary, driveCrisis, driveEnsemble, driveRoi, openPage, shoot, textOf, waitText,
 } from './drive.mjs';
+import { driveStale, driveStory } from './story.mjs';
 
 let srv;
 let schema;
@@ -255,6 +256,34 @@ test('dark theme follows the system; the white figures sit in a frame', async ()
     const [fr, fg, fb] = frame.match(/\d+/g).map(Number);
     assert.ok(Math.min(fr, fg, fb) >= 235, `the white figure sits in a light frame in dark mode: ${frame}`);
     await shoot(page, '#part-roi', 'dark-part1.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/* Issue 14: for every track and every lock, what the student's browser received or showed before
+ * the lock holds none of its answer (the engine's known leaks run as TODO, see story.mjs). */
+test('no lock is answered before it is made: every track, every lock (server)', async (t) => {
+  const { context: browser, close } = await launchBrowser();
+  try {
+    for (const track of TRACKS) await driveStory(t, browser, srv.url, context([]), track, async (n) => has(n));
+  } finally {
+    await close();
+  }
+});
+
+/* Issue 14: random rapid Part 2 slider moves never leave an instrument on an older answer. */
+test('no stale result: seeded rapid Part 2 slider moves, every instrument on the boxes\' values (server)', async () => {
+  if (!has('canary')) return;
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const { page, problems } = await openPage(browser, srv.url);
+    await chooseTrack(page, 'edge-guardian');
+    await page.fill('#lock-canary', '3000');
+    await page.press('#lock-canary', 'Enter');
+    await page.waitForSelector('#reveal-canary');
+    for (const seed of [1, 2, 3]) await driveStale(page, seed);
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -16,6 +16,7 @@ import { fleetopsBin, launchBrowser, startStatic, TRACKS } from './lib.mjs';
 import {
   chooseTrack, driveCanary, driveCrisis, driveEnsemble, driveRoi, openPage, reflect, shoot, waitText,
 } from './drive.mjs';
+import { driveStale, driveStory } from './story.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.FO_DIST || path.resolve(here, '../../dist');
@@ -237,6 +238,32 @@ test('the static lab refuses what the server refuses: a second lock, an unknown 
       }
     });
     assert.equal(badTrack, '400 track');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/* Issue 14, in the static build: the worker's messages are what the browser received. */
+test('no lock is answered before it is made: every track, every lock (static)', async (t) => {
+  const { context: browser, close } = await launchBrowser();
+  try {
+    for (const track of TRACKS) await driveStory(t, browser, web.url, context([]), track, async (n) => has(n));
+  } finally {
+    await close();
+  }
+});
+
+test('no stale result: seeded rapid Part 2 slider moves, every instrument on the boxes\' values (static)', async () => {
+  if (!has('canary')) return;
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const { page, problems } = await openPage(browser, web.url);
+    await chooseTrack(page, 'tiny-pioneer');
+    await page.fill('#lock-canary', '3000');
+    await page.press('#lock-canary', 'Enter');
+    await page.waitForSelector('#reveal-canary');
+    for (const seed of [4, 5]) await driveStale(page, seed);
     assert.deepEqual(problems, []);
   } finally {
     await close();
