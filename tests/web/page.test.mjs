@@ -265,11 +265,14 @@ test('dark theme follows the system; the white figures sit in a frame', async ()
 /* Issue 14: for every track and every lock, what the student's browser received or showed before
  * the lock holds none of its answer (the engine's known leaks run as TODO, see story.mjs). */
 test('no lock is answered before it is made: every track, every lock (server)', async (t) => {
-  const { context: browser, close } = await launchBrowser();
-  try {
-    for (const track of TRACKS) await driveStory(t, browser, srv.url, context([]), track, async (n) => has(n));
-  } finally {
-    await close();
+  for (const track of TRACKS) {
+    /* a fresh browser per track: a first visit, no session or saved ledger from the last one */
+    const { context: browser, close } = await launchBrowser();
+    try {
+      await driveStory(t, browser, srv.url, context([]), track, async (n) => has(n));
+    } finally {
+      await close();
+    }
   }
 });
 
@@ -285,6 +288,24 @@ test('no stale result: seeded rapid Part 2 slider moves, every instrument on the
     await page.waitForSelector('#reveal-canary');
     for (const seed of [1, 2, 3]) await driveStale(page, seed);
     assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/* The contract agreed with the server's branch: a visit without a session is answered 200
+ * {"session": null}; the page takes it as "no session yet", quietly (before that branch merges
+ * the server answers 401, which the page takes the same way). */
+test('no session yet, said as 200 {"session": null}: no ledger, no console error', async () => {
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.route((u) => new URL(u).pathname === '/api/ledger', (route) => (route.request().method() === 'GET'
+      ? route.fulfill({ status: 200, contentType: 'application/json', body: '{"session":null}' }) : route.continue()));
+    const { problems } = await openPage(browser, srv.url, [], page);
+    await waitText(page, '#ledger-where', /Kept by the fleetops server once you choose a track/);
+    assert.equal(await page.evaluate(() => window.fleetops.state().ledger), null);
+    assert.deepEqual(problems, [], 'no console error on a first visit');
   } finally {
     await close();
   }

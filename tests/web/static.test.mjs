@@ -246,11 +246,14 @@ test('the static lab refuses what the server refuses: a second lock, an unknown 
 
 /* Issue 14, in the static build: the worker's messages are what the browser received. */
 test('no lock is answered before it is made: every track, every lock (static)', async (t) => {
-  const { context: browser, close } = await launchBrowser();
-  try {
-    for (const track of TRACKS) await driveStory(t, browser, web.url, context([]), track, async (n) => has(n));
-  } finally {
-    await close();
+  for (const track of TRACKS) {
+    /* a fresh browser per track: a first visit, no session or saved ledger from the last one */
+    const { context: browser, close } = await launchBrowser();
+    try {
+      await driveStory(t, browser, web.url, context([]), track, async (n) => has(n));
+    } finally {
+      await close();
+    }
   }
 });
 
