@@ -106,12 +106,18 @@ static const char *const kind_names[] = {"evidence", "attempt", "reflection", "g
 
 /* ------------------------------------------------------------------ connections */
 
+static void quiet(void *arg, const char *message) {
+    (void)arg, (void)message;
+}
+
 static PGconn *connect_db(const char *uri) {
     /* the URI's own settings win over these defaults (expand_dbname: later keywords that the
      * URI sets are taken from it) */
     const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
     const char *vals[] = {"3", "fleetops", uri, NULL};
-    return PQconnectdbParams(keys, vals, 1);
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    if (c) PQsetNoticeProcessor(c, quiet, NULL); /* "already exists, skipping" is not news */
+    return c;
 }
 
 /* A connection from the pool, usable or reset; NULL when the database cannot be reached. */

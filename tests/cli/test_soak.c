@@ -139,8 +139,7 @@ static void client(int id, double until, int out_fd) {
 static void test_soak(void **state) {
     (void)state;
     double secs = getenv("FO_SOAK_SECONDS") ? atof(getenv("FO_SOAK_SECONDS")) : 6.0;
-    snprintf(db_path, sizeof db_path, "%s/soak.db", fo_test_tmpdir());
-    remove(db_path);
+    fo_test_ledger("soak", db_path, sizeof db_path); /* SQLite or PostgreSQL: --db */
     /* every acknowledged write is counted below: revisions kept apart, no per-address rate */
     fo_server_spawn(&srv, "--db", db_path, "--create", "yes", "--coalesce-seconds", "0",
                     "--writes-per-minute", "0", "--sessions-per-minute", "0", "--max-revisions",
@@ -193,15 +192,8 @@ static void test_soak(void **state) {
     assert_int_equal(r.status, 200);
     fo_http_free(&r);
     fo_server_kill(&srv, SIGTERM);
-    /* the ledger: intact, with every acknowledged write */
-    sqlite3 *db = fo_open_intact_db(db_path);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM entries", -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int64(st, 0), total.acked_writes);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    /* the ledger: intact (SQLite's integrity_check), with every acknowledged write */
+    assert_int_equal(fo_ledger_count(db_path, "SELECT count(*) FROM entries"), total.acked_writes);
 }
 
 typedef struct attacker {
@@ -266,9 +258,10 @@ static int cmp_double(const void *x, const void *y) {
 static void test_ledger_attacks(void **state) {
     (void)state;
     double secs = getenv("FO_SOAK_SECONDS") ? atof(getenv("FO_SOAK_SECONDS")) / 2 : 3.0;
-    snprintf(db_path, sizeof db_path, "%s/soak-attacks.db", fo_test_tmpdir());
-    remove(db_path);
+    fo_test_ledger("soak-attacks", db_path, sizeof db_path);
     fo_server_spawn(&srv, "--db", db_path, "--create", "yes", NULL); /* the default quotas */
+    long long pg_before =
+        fo_test_pg() ? fo_ledger_count(db_path, "SELECT pg_database_size(current_database())") : 0;
     attack_body_init();
     enum { N = 13 };
     static attacker at[N];
@@ -316,7 +309,9 @@ static void test_ledger_attacks(void **state) {
     snprintf(wal, sizeof wal, "%s-wal", db_path);
     struct stat a, b;
     long long bytes =
-        (stat(db_path, &a) == 0 ? a.st_size : 0) + (stat(wal, &b) == 0 ? b.st_size : 0);
+        fo_test_pg()
+            ? fo_ledger_count(db_path, "SELECT pg_database_size(current_database())") - pg_before
+            : (stat(db_path, &a) == 0 ? a.st_size : 0) + (stat(wal, &b) == 0 ? b.st_size : 0);
     printf("ledger attacks: %.0f s, %ld answered, %ld refused (413/429), %ld 5xx, %ld failed; "
            "GET /api/roi meanwhile: p50 %.1f ms, p99 %.1f ms, max %.1f ms of %zu (target < 50 "
            "ms); ledger %.1f MB; server RSS %ld KB -> %ld KB\n",
@@ -331,7 +326,7 @@ static void test_ledger_attacks(void **state) {
     assert_true(after < before + 256 * 1024);
 #endif
     fo_server_kill(&srv, SIGTERM);
-    sqlite3_close(fo_open_intact_db(db_path));
+    if (!fo_test_pg()) sqlite3_close(fo_open_intact_db(db_path));
 }
 
 /* A failed assertion leaves the test early: stop the server anyway, or ctest waits on it. */
@@ -341,7 +336,8 @@ static int teardown(void **state) {
     return 0;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    fo_test_args(argc, argv);
     const struct CMUnitTest tests[] = {cmocka_unit_test_teardown(test_soak, teardown),
                                        cmocka_unit_test_teardown(test_ledger_attacks, teardown)};
     return cmocka_run_group_tests(tests, NULL, NULL);
