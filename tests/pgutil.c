@@ -95,10 +95,11 @@ const char *fo_pg_cluster_uri(void) {
     }
     pg_started = 1;
     atexit(pg_cleanup);
-    snprintf(cmd, sizeof cmd,
-             "%s/initdb -D %s/data -A trust -U postgres -E UTF8 --locale=C --no-sync >%s/initdb.log "
-             "2>&1",
-             pg_bin, pg_dir, pg_dir);
+    snprintf(
+        cmd, sizeof cmd,
+        "%s/initdb -D %s/data -A trust -U postgres -E UTF8 --locale=C --no-sync >%s/initdb.log "
+        "2>&1",
+        pg_bin, pg_dir, pg_dir);
     if (as_owner(cmd) != 0) fail_msg("initdb failed (%s/initdb.log)", pg_dir);
     pg_port = free_port();
     fo_pg_ctl("start");

@@ -82,6 +82,12 @@ fo_http_reply fo_http(const char *method, const char *url, const char *body, con
 fo_http_reply fo_http_try(const char *method, const char *url, const char *body,
                           const char *cookie);
 void fo_http_free(fo_http_reply *r);
+/* The same with an Idempotency-Key header (key may be NULL); must: a failed connection fails
+ * the test (else status 0). */
+fo_http_reply fo_http_key(const char *method, const char *url, const char *body, const char *cookie,
+                          const char *key, int must);
+/* A CA certificate file for https:// URLs (the deploy tests' own), or NULL. */
+extern const char *fo_http_ca;
 /* The value of a response header (case-insensitive name), copied into out; 0 if absent. */
 int fo_http_header(const fo_http_reply *r, const char *name, char *out, size_t n);
 
