@@ -52,6 +52,12 @@ test: deps-test deps-web deps-pg build web build-asan/CMakeCache.txt
 	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS)
 	scripts/lint.sh build
 
+# The course deployment's scale test alone (ctest label "scale": PostgreSQL, two replicas behind
+# nginx over TLS, a replica SIGKILLed mid-walk, PostgreSQL restarted mid-burst); make test runs
+# it too.
+scale: deps-test deps-pg build
+	cd build && $(CTEST) --output-on-failure -L scale
+
 run: build
 	./build/fleetops serve
 

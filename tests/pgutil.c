@@ -52,7 +52,7 @@ static void pg_cleanup(void) {
     pg_started = 0;
 }
 
-static unsigned free_port(void) {
+unsigned fo_free_port(void) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t n = sizeof a;
@@ -101,7 +101,7 @@ const char *fo_pg_cluster_uri(void) {
         "2>&1",
         pg_bin, pg_dir, pg_dir);
     if (as_owner(cmd) != 0) fail_msg("initdb failed (%s/initdb.log)", pg_dir);
-    pg_port = free_port();
+    pg_port = fo_free_port();
     fo_pg_ctl("start");
     snprintf(pg_base, sizeof pg_base, "postgresql://postgres@127.0.0.1:%u", pg_port);
     return pg_base;

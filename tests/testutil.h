@@ -106,5 +106,7 @@ void fo_pg_ctl(const char *action);
 /* One integer from a query on either backend's ledger (SQLite checked intact first); -1 on
  * failure. */
 long long fo_ledger_count(const char *ledger, const char *sql);
+/* A TCP port free on 127.0.0.1 just now. */
+unsigned fo_free_port(void);
 
 #endif
