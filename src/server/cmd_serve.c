@@ -212,7 +212,8 @@ const fo_command fo_cmd_serve = {
 };
 
 const fo_command *const *fo_native_commands(size_t *count) {
-    static const fo_command *const native[] = {&fo_cmd_serve, &fo_cmd_report, &fo_cmd_class};
+    static const fo_command *const native[] = {&fo_cmd_serve, &fo_cmd_report, &fo_cmd_class,
+                                               &fo_cmd_ledger};
     *count = sizeof native / sizeof native[0];
     return native;
 }
