@@ -298,10 +298,12 @@ static void test_ledger_attacks(void **state) {
         struct timespec gap = {0, 20 * 1000 * 1000};
         nanosleep(&gap, NULL);
     }
-    long ok = 0, refused = 0, e5 = 0, failed = 0;
+    long ok = 0, refused = 0, e5 = 0, failed = 0, writes_ok = 0, sessions_ok = 0;
     for (int i = 0; i < N; i++) {
         pthread_join(t[i], NULL);
         ok += at[i].ok, refused += at[i].refused, e5 += at[i].server5xx, failed += at[i].failed;
+        writes_ok += at[i].kind < 2 ? at[i].ok : 0;
+        sessions_ok += at[i].kind == 2 ? at[i].ok : 0;
     }
     long after = rss_kb(srv.pid);
     qsort(lat, n, sizeof lat[0], cmp_double);
@@ -319,7 +321,11 @@ static void test_ledger_attacks(void **state) {
            lat[n - 1] * 1e3, n, (double)bytes / 1e6, before, after);
     assert_int_equal(e5, 0);
     assert_int_equal(failed, 0);
-    assert_true(refused > 0);
+    /* refusals come once the attack outruns the default rates (300 writes, 30 sessions a
+     * minute from one address, each a minute's worth at once): a server slowed down (the
+     * sanitizers on a loaded machine) may answer fewer in the test's seconds */
+    if (writes_ok > 300 || sessions_ok > 30) assert_true(refused > 0);
+    assert_true(writes_ok <= 300 + 60 && sessions_ok <= 30 + 6); /* the rates held */
     assert_true(lat[n - 1] < 2.0); /* generous: the sanitizers and a shared machine */
     assert_true(bytes < 50 * 1000 * 1000);
 #ifndef __SANITIZE_ADDRESS__
