@@ -35,6 +35,7 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
 #include "fleetops/json.h"
 
 #define POOL                4
+#define STMTS               48
 /* append_tx: a keyed write answered from its first time (rolled back, then FO_OK) */
 #define FO_ECANCELED_REPLAY ((fo_status)90)
 #define ADVISORY_KEY        "7243417017" /* fleetops' migrations (any constant; one per database) */
@@ -47,6 +48,9 @@ typedef struct pg_store {
     pthread_cond_t cv;
     PGconn *conn[POOL];
     int busy[POOL];
+    /* statements prepared on each connection (by the address of their SQL literal: parsed
+     * and planned once per connection, not per request); forgotten when it is reset */
+    const char *prepared[POOL][STMTS];
     int down;  /* the database was unreachable: logged once, until it answers again */
     char *dsn; /* the URI with its password hidden, for messages */
 } pg_store;
@@ -120,6 +124,13 @@ static PGconn *connect_db(const char *uri) {
     return c;
 }
 
+/* Resets a connection (a new session on the server: its prepared statements are gone). */
+static void reset(pg_store *s, PGconn *c) {
+    for (int i = 0; i < POOL; i++)
+        if (s->conn[i] == c) memset(s->prepared[i], 0, sizeof s->prepared[i]);
+    PQreset(c);
+}
+
 /* A connection from the pool, usable or reset; NULL when the database cannot be reached. */
 static PGconn *take(pg_store *s, int *slot) {
     pthread_mutex_lock(&s->mu);
@@ -137,7 +148,7 @@ static PGconn *take(pg_store *s, int *slot) {
     if (!c) {
         c = s->conn[i] = connect_db(s->uri);
     } else if (PQstatus(c) != CONNECTION_OK) {
-        PQreset(c);
+        reset(s, c);
     }
     return c && PQstatus(c) == CONNECTION_OK ? c : NULL;
 }
@@ -188,11 +199,36 @@ static fo_status pg_error(pg_store *s, PGconn *c, PGresult *r, fo_error *err, co
     return fo_error_set(err, FO_EINTERNAL, msg, "", "", "");
 }
 
+/* Executes a statement prepared on this connection (prepared at its first use here); sql must
+ * be a string literal (its address names it). */
+static PGresult *exec_prepared(pg_store *s, PGconn *c, const char *sql, int n,
+                               const char *const *params) {
+    int slot = -1, k;
+    for (int i = 0; i < POOL; i++)
+        if (s->conn[i] == c) slot = i;
+    if (slot < 0) return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+    for (k = 0; k < STMTS && s->prepared[slot][k] && s->prepared[slot][k] != sql; k++)
+        ;
+    if (k == STMTS) return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+    char name[16];
+    snprintf(name, sizeof name, "fo%d", k);
+    if (!s->prepared[slot][k]) {
+        PGresult *p = PQprepare(c, name, sql, n, NULL);
+        int ok = p && PQresultStatus(p) == PGRES_COMMAND_OK;
+        if (!ok) return p; /* the error, as the statement's */
+        PQclear(p);
+        s->prepared[slot][k] = sql;
+    }
+    return PQexecPrepared(c, name, n, params, NULL, NULL, 0);
+}
+
 /* One statement with text parameters (NULL: SQL NULL). The result, or NULL with *rc set (and
- * the statement's error in err). */
-static PGresult *run(pg_store *s, PGconn *c, const char *sql, int n, const char *const *params,
-                     fo_status *rc, fo_error *err) {
-    PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+ * the statement's error in err). sql is a string literal (prepared once per connection), or
+ * built at run time when once is set (fleetops ledger copy). */
+static PGresult *run_sql(pg_store *s, PGconn *c, const char *sql, int n,
+                         const char *const *params, int once, fo_status *rc, fo_error *err) {
+    PGresult *r = once ? PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0)
+                       : exec_prepared(s, c, sql, n, params);
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK) {
         note_up(s);
@@ -201,6 +237,11 @@ static PGresult *run(pg_store *s, PGconn *c, const char *sql, int n, const char 
     *rc = pg_error(s, c, r, err, "statement");
     PQclear(r);
     return NULL;
+}
+
+static PGresult *run(pg_store *s, PGconn *c, const char *sql, int n, const char *const *params,
+                     fo_status *rc, fo_error *err) {
+    return run_sql(s, c, sql, n, params, 0, rc, err);
 }
 
 /* A statement whose result is not needed: FO_OK or the error. */
@@ -220,8 +261,14 @@ static fo_status begin(pg_store *s, PGconn *c, const char *sql, fo_error *err) {
     PQclear(r);
     if (ok) return FO_OK;
     if (PQstatus(c) != CONNECTION_OK) {
-        PQreset(c);
-        if (PQstatus(c) == CONNECTION_OK) return run0(s, c, sql, 0, NULL, err);
+        reset(s, c);
+        if (PQstatus(c) == CONNECTION_OK) {
+            r = PQexec(c, sql);
+            ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+            fo_status rc = ok ? FO_OK : pg_error(s, c, r, err, "begin");
+            PQclear(r);
+            return rc;
+        }
     }
     return unavailable(s, c, err);
 }
@@ -400,11 +447,11 @@ static fo_status read_one(pg_store *s, const char *sql, long long id, char *outv
     char v[32];
     snprintf(v, sizeof v, "%lld", id);
     const char *p[1] = {v};
-    PGresult *r = PQexecParams(c, sql, 1, NULL, p, NULL, NULL, 0);
+    PGresult *r = exec_prepared(s, c, sql, 1, p);
     if ((!r || PQresultStatus(r) != PGRES_TUPLES_OK) && PQstatus(c) != CONNECTION_OK) {
         PQclear(r);
-        PQreset(c);
-        r = PQexecParams(c, sql, 1, NULL, p, NULL, NULL, 0);
+        reset(s, c);
+        r = exec_prepared(s, c, sql, 1, p);
     }
     if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
         note_up(s);
@@ -1058,7 +1105,7 @@ static fo_status pg_copy_out(fo_store *base, int t, fo_store_row_fn fn, void *ct
     }
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY 1, 2", tb->columns, tb->name);
-    PGresult *r = run(s, c, sql, 0, NULL, &rc, err);
+    PGresult *r = run_sql(s, c, sql, 0, NULL, 1, &rc, err);
     for (int k = 0; r && rc == FO_OK && k < PQntuples(r); k++) {
         const char *v[16];
         for (int i = 0; i < tb->ncolumns; i++)
@@ -1096,7 +1143,10 @@ static fo_status pg_copy_in(fo_store *base, int phase, int t, const char *const 
     for (int i = 0; i < tb->ncolumns && n < sizeof sql; i++)
         n += (size_t)snprintf(sql + n, sizeof sql - n, i ? ", $%d" : "$%d", i + 1);
     if (n < sizeof sql) snprintf(sql + n, sizeof sql - n, ")");
-    return run0(s, c, sql, tb->ncolumns, values, err);
+    fo_status rc = FO_OK;
+    PGresult *r = run_sql(s, c, sql, tb->ncolumns, values, 1, &rc, err);
+    PQclear(r);
+    return r ? FO_OK : rc;
 }
 
 static long long pg_sessions(fo_store *base) {
