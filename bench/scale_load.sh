@@ -60,27 +60,37 @@ as_pg "$pgbin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w -o "-p $pgport -c li
 pgpid=$(head -1 "$tmp/pg/data/postmaster.pid")
 psql_() { psql -q -h 127.0.0.1 -p "$pgport" -U postgres "$@"; }
 
-measure() { # name base [ca] -- pids to count
-    local name=$1 base=$2 ca=$3
-    shift 3
-    local before=0 after=0 p
-    for p in "$@"; do before=$((before + $(tree_ticks "$p"))); done
+measure() { # name base ca "replica pids" pg_pid nginx_pid database (empty: none)
+    local name=$1 base=$2 ca=$3 reps=$4 pg=$5 ngx=$6 db=${7:-}
+    ticks() { local t=0 p; for p in $1; do t=$((t + $(tree_ticks "$p"))); done; echo $t; }
+    local r0 p0 n0 r1 p1 n1
+    r0=$(ticks "$reps") p0=$(ticks "$pg") n0=$(ticks "$ngx")
     local args=(--base "$base" --clients "$clients" --seconds "$secs")
     [ -z "$ca" ] || args+=(--ca "$ca")
     local json
     json=$("$gen" "${args[@]}")
-    for p in "$@"; do after=$((after + $(tree_ticks "$p"))); done
-    local cpu
-    cpu=$(awk -v a="$after" -v b="$before" -v hz="$hz" 'BEGIN{printf "%.2f", (a-b)/hz}')
-    python3 - "$name" "$cpu" "$json" <<'EOF' | tee -a "$out"
+    r1=$(ticks "$reps") p1=$(ticks "$pg") n1=$(ticks "$ngx")
+    local size
+    if [ -z "$db" ]; then
+        size=$(($(stat -c %s "$tmp/ledger.db") + $(stat -c %s "$tmp/ledger.db-wal" 2>/dev/null || echo 0)))
+    else
+        size=$(psql_ -At -c "SELECT pg_database_size('$db')" postgres)
+    fi
+    python3 - "$name" "$json" "$hz" "$((r1 - r0))" "$((p1 - p0))" "$((n1 - n0))" "$size" <<'EOF' | tee -a "$out"
 import json, sys
-name, cpu, j = sys.argv[1], float(sys.argv[2]), json.loads(sys.argv[3])
+name, j, hz = sys.argv[1], json.loads(sys.argv[2]), float(sys.argv[3])
+rep, pg, ngx, size = (float(x) for x in sys.argv[4:8])
+cpu = (rep + pg + ngx) / hz
 j["setup"] = name
-j["server_cpu_s"] = cpu
+j["cpu_s"] = {"replicas": round(rep / hz, 2), "postgresql": round(pg / hz, 2),
+              "nginx": round(ngx / hz, 2), "total": round(cpu, 2)}
 n = max(j["students"], 1)
 j["cpu_s_per_student"] = round(cpu / n, 3)
 # a student's lab is 45 minutes: an hour of students is 60/45 of them
 j["cpu_s_per_student_hour"] = round(cpu / n * 60 / 45, 3)
+j["requests_per_cpu_s"] = round(j["requests"] / cpu, 1) if cpu else None
+j["ledger_bytes"] = int(size)
+j["ledger_bytes_per_student"] = int(size / n)
 print(json.dumps(j))
 EOF
 }
@@ -91,14 +101,14 @@ echo "scale_load: $clients clients for $secs s per setup, $(nproc) cores, $(date
 # 1. one replica on SQLite
 p1=$(free_port)
 serve "$p1" "$tmp/ledger.db"
-measure "one replica, SQLite" "http://127.0.0.1:$p1" "" "${pids[-1]}"
+measure "one replica, SQLite" "http://127.0.0.1:$p1" "" "${pids[-1]}" "" ""
 kill "${pids[-1]}"
 
 # 2. one replica on PostgreSQL
 psql_ -c "CREATE DATABASE one" postgres
 p2=$(free_port)
 serve "$p2" "postgresql://postgres@127.0.0.1:$pgport/one"
-measure "one replica, PostgreSQL" "http://127.0.0.1:$p2" "" "${pids[-1]}" "$pgpid"
+measure "one replica, PostgreSQL" "http://127.0.0.1:$p2" "" "${pids[-1]}" "$pgpid" "" one
 kill "${pids[-1]}"
 
 # 3. two replicas behind nginx (HTTPS), on PostgreSQL
@@ -124,4 +134,4 @@ FLEETOPS_SSL_CERTIFICATE=$tmp/cert.pem FLEETOPS_SSL_CERTIFICATE_KEY=$tmp/key.pem
 nginx -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/error.log"
 for _ in $(seq 100); do [ -s "$tmp/nginx.pid" ] && break; sleep 0.05; done
 measure "two replicas behind nginx (HTTPS), PostgreSQL" "https://127.0.0.1:$https" "$tmp/cert.pem" \
-    "$r1" "$r2" "$pgpid" "$(cat "$tmp/nginx.pid")"
+    "$r1 $r2" "$pgpid" "$(cat "$tmp/nginx.pid")" two
