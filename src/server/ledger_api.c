@@ -873,7 +873,11 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
         }
     }
     char track[64] = "";
-    fo_store_session_track(ctx->store, sid, track, sizeof track);
+    fo_status tst = fo_store_session_track(ctx->store, sid, track, sizeof track);
+    if (tst != FO_OK) { /* the ledger unreachable since the cookie was checked: never a guess */
+        json_decref(json);
+        return fail(c, tst, "the ledger is unavailable: nothing written, try again", "db", "", "");
+    }
     switch (post ? is_post : 10 + is_get) {
     case 1:
         ret = post_prediction(ctx, c, sid, track, json);

@@ -125,9 +125,18 @@ static PGconn *connect_db(const char *uri) {
 }
 
 /* Resets a connection (a new session on the server: its prepared statements are gone). */
-static void reset(pg_store *s, PGconn *c) {
+static int slot_of(pg_store *s, PGconn *c) {
+    int slot = -1;
+    pthread_mutex_lock(&s->mu); /* another slot's first connect may be assigning its pointer */
     for (int i = 0; i < POOL; i++)
-        if (s->conn[i] == c) memset(s->prepared[i], 0, sizeof s->prepared[i]);
+        if (s->conn[i] == c) slot = i;
+    pthread_mutex_unlock(&s->mu);
+    return slot;
+}
+
+static void reset(pg_store *s, PGconn *c) {
+    int slot = slot_of(s, c);
+    if (slot >= 0) memset(s->prepared[slot], 0, sizeof s->prepared[slot]);
     PQreset(c);
 }
 
@@ -144,9 +153,12 @@ static PGconn *take(pg_store *s, int *slot) {
     s->busy[i] = 1;
     pthread_mutex_unlock(&s->mu);
     *slot = i;
-    PGconn *c = s->conn[i];
+    PGconn *c = s->conn[i]; /* this slot is ours: only its owner assigns it */
     if (!c) {
-        c = s->conn[i] = connect_db(s->uri);
+        c = connect_db(s->uri);
+        pthread_mutex_lock(&s->mu);
+        s->conn[i] = c;
+        pthread_mutex_unlock(&s->mu);
     } else if (PQstatus(c) != CONNECTION_OK) {
         reset(s, c);
     }
@@ -160,21 +172,35 @@ static void give(pg_store *s, int slot) {
     pthread_mutex_unlock(&s->mu);
 }
 
+/* The first line of libpq's last message on c (its buffer is the connection's: c is ours). */
+static const char *first_line(PGconn *c, char *buf, size_t n) {
+    const char *m = c ? PQerrorMessage(c) : "no connection";
+    snprintf(buf, n, "%.*s", (int)strcspn(m, "\n"), m);
+    return buf;
+}
+
+/* The down flag and its log lines are shared by the pool's users: under the mutex. */
 static void note_up(pg_store *s) {
+    pthread_mutex_lock(&s->mu);
     if (s->down) {
         s->down = 0;
         fprintf(stderr, "fleetops serve: the ledger database %s answers again\n", s->dsn);
     }
+    pthread_mutex_unlock(&s->mu);
 }
 
 static fo_status unavailable(pg_store *s, PGconn *c, fo_error *err) {
+    char why[160];
+    first_line(c, why, sizeof why);
+    pthread_mutex_lock(&s->mu);
     if (!s->down) {
         s->down = 1;
         fprintf(stderr,
                 "fleetops serve: the ledger database %s is unreachable (%s): answering 503 "
                 "until it is back\n",
-                s->dsn, c ? strtok(PQerrorMessage(c), "\n") : "no connection");
+                s->dsn, why);
     }
+    pthread_mutex_unlock(&s->mu);
     return fo_error_set(err, FO_STORE_EUNAVAILABLE,
                         "the ledger database is unreachable: nothing written, try again", "db", "",
                         "a write answered 201 is kept; retry this one in a few seconds");
@@ -203,9 +229,7 @@ static fo_status pg_error(pg_store *s, PGconn *c, PGresult *r, fo_error *err, co
  * be a string literal (its address names it). */
 static PGresult *exec_prepared(pg_store *s, PGconn *c, const char *sql, int n,
                                const char *const *params) {
-    int slot = -1, k;
-    for (int i = 0; i < POOL; i++)
-        if (s->conn[i] == c) slot = i;
+    int slot = slot_of(s, c), k;
     if (slot < 0) return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
     for (k = 0; k < STMTS && s->prepared[slot][k] && s->prepared[slot][k] != sql; k++)
         ;
@@ -225,8 +249,8 @@ static PGresult *exec_prepared(pg_store *s, PGconn *c, const char *sql, int n,
 /* One statement with text parameters (NULL: SQL NULL). The result, or NULL with *rc set (and
  * the statement's error in err). sql is a string literal (prepared once per connection), or
  * built at run time when once is set (fleetops ledger copy). */
-static PGresult *run_sql(pg_store *s, PGconn *c, const char *sql, int n,
-                         const char *const *params, int once, fo_status *rc, fo_error *err) {
+static PGresult *run_sql(pg_store *s, PGconn *c, const char *sql, int n, const char *const *params,
+                         int once, fo_status *rc, fo_error *err) {
     PGresult *r = once ? PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0)
                        : exec_prepared(s, c, sql, n, params);
     ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -342,11 +366,12 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
     s->base.ops = &pg_ops;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    char why[160];
     PGconn *c = s->conn[0] = connect_db(uri);
     if (!c || PQstatus(c) != CONNECTION_OK) {
         char msg[96];
         snprintf(msg, sizeof msg, "cannot connect to the ledger database: %.50s",
-                 c ? strtok(PQerrorMessage(c), "\n") : "out of memory");
+                 c ? first_line(c, why, sizeof why) : "out of memory");
         return open_refusal(s, err, msg,
                             "a reachable PostgreSQL database: postgresql://USER@HOST:PORT/DB");
     }
@@ -383,7 +408,7 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
         int ok = m && PQresultStatus(m) == PGRES_COMMAND_OK;
         if (!ok)
             snprintf(msg, sizeof msg, "ledger migration %d failed: %.50s", v + 1,
-                     strtok(PQerrorMessage(c), "\n"));
+                     first_line(c, why, sizeof why));
         PQclear(m);
         if (ok) {
             m = PQexec(c, bump);
