@@ -8,6 +8,8 @@
  *    "nginx":PID,"replicas":[{"pid":PID,"port":P},{"pid":PID,"port":P}]}
  * then reads commands on stdin, one a line, and answers each with one line:
  *   kill N       SIGKILL replica N (0 or 1), reaped here        -> "killed N"
+ *   pg stop      PostgreSQL stopped (immediate, as a crash)       -> "pg stop"
+ *   pg start     and started again on the same port              -> "pg start"
  *   count SQL    one integer from the ledger database (psql-free) -> the number (-1 on failure)
  *   down         stop everything and exit                        -> (exit 0)
  * End of input (the test's process gone, whatever killed it), SIGTERM, SIGINT, SIGHUP or the
@@ -58,6 +60,9 @@ int main(void) {
             int n = atoi(line + 5);
             if (n == 0 || n == 1) fo_server_kill(&d.rep[n], SIGKILL);
             printf("killed %d\n", n);
+        } else if (strcmp(line, "pg stop") == 0 || strcmp(line, "pg start") == 0) {
+            fo_pg_ctl(line + 3); /* stop: immediate, as a crash */
+            printf("pg %s\n", line + 3);
         } else if (strncmp(line, "count ", 6) == 0) {
             printf("%lld\n", fo_ledger_count(d.ledger_uri, line + 6));
         } else if (strcmp(line, "down") == 0) {

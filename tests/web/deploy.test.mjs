@@ -5,7 +5,8 @@
 // over HTTPS: nginx serves dist/ and rewrites its marker, so the page runs the engine in
 // fleetops.wasm and keeps its ledger on the replicas. The student walks the whole lab (a track,
 // Parts 1-3 locked, evidence captured, the 10-Iteration Rule's tries, reflections, the
-// governance decision, the report) and replica 0 is SIGKILLed while a try is in flight. Then:
+// governance decision, the report) and replica 0 is SIGKILLed while a try is in flight; later
+// PostgreSQL is stopped under a write for 1.5 s, so the page's own keyed retry runs. Then:
 // the walk finished, the page showed the student no error, every write the page had
 // acknowledged is in the ledger exactly once (through the API and in PostgreSQL), and the tries
 // are not double-counted. ctest: web_deploy (label "scale"). Bounded: the helper has its own
@@ -29,6 +30,13 @@ const TRACK = 'cloud-titan';
 /* replica 0 is SIGKILLed when the page sends its KILL_AT-th ledger write: Part 1's lock,
  * evidence and reflection are 1-3, Part 2's lock is 4, its tries 5-14: the 3rd try, in flight */
 const KILL_AT = 7;
+/* nginx passes a keyed write that died with its replica to the other one, so the page itself
+ * may never see a failure from the kill. Its own retry (serverLedger: the same Idempotency-Key,
+ * 250 ms to 4 s apart) is exercised by a PostgreSQL gap: when the page sends Part 2's evidence
+ * capture (the first evidence after the ten tries), PostgreSQL is stopped (immediate) before
+ * that request goes on, and started again PG_GAP_MS later: the replica answers 503, the page
+ * retries with the same key until it is kept. */
+const PG_GAP_MS = 1500;
 
 /* The deployment: one helper process; its stdin is a command line (deploy_up.c). */
 function startDeploy() {
@@ -132,6 +140,17 @@ test('a student walks the whole lab over HTTPS through nginx while a replica is 
       const w = req.method() === 'POST' && writes.get(req.headers()['idempotency-key']);
       if (w) w.tries.push(`failed: ${req.failure() && req.failure().errorText}`);
     });
+    let gap = null;
+    await page.route(/\/api\/ledger\/evidence$/, async (route) => {
+      const req = route.request();
+      const tries = [...writes.values()].filter((w) => w.path === '/api/ledger/attempts').length;
+      if (req.method() === 'POST' && !gap && tries >= 10) {
+        gap = { at: Date.now() - t0, key: req.headers()['idempotency-key'] };
+        await deploy.cmd('pg stop');
+        gap.restarted = new Promise((r) => setTimeout(r, PG_GAP_MS)).then(() => deploy.cmd('pg start'));
+      }
+      await route.continue();
+    });
     /* What the student sees: any error text or error-styled status the page ever shows. */
     await page.addInitScript(() => {
       window.__shownErrors = [];
@@ -170,6 +189,8 @@ test('a student walks the whole lab over HTTPS through nginx while a replica is 
     assert.ok(!/INCOMPLETE/.test(report), 'the report is complete');
     assert.ok(killed, `replica 0 was killed mid-walk (at the ${KILL_AT}th ledger write; the page sent ${sent})`);
     assert.equal(await killed.done, 'killed 0');
+    assert.ok(gap, 'PostgreSQL was stopped under Part 2\'s evidence capture');
+    assert.equal(await gap.restarted, 'pg start');
     const walkSeconds = (Date.now() - t0) / 1000;
 
     /* The student saw no error. A write in flight when its replica died is passed on by nginx
@@ -192,6 +213,9 @@ test('a student walks the whole lab over HTTPS through nginx while a replica is 
     const unanswered = all.filter((w) => w.status !== 201);
     assert.deepEqual(unanswered.map((w) => `${w.path}: ${w.tries.join(', ')}`), [], 'every ledger write the page sent was acknowledged');
     const retried = all.filter((w) => w.tries.length > 1);
+    const gapped = writes.get(gap.key);
+    assert.ok(gapped.tries.length > 1 && gapped.tries.includes(503),
+      `the write sent into the PostgreSQL gap was answered 503 and retried by the page with its key: ${gapped.tries.join(', ')}`);
     const ledger = await page.evaluate(async () => (await fetch('api/ledger', { headers: { Accept: 'application/json' } })).json());
     const ids = ledger.entries.map((e) => e.id);
     assert.equal(new Set(ids).size, ids.length, 'no entry twice');
@@ -225,6 +249,7 @@ test('a student walks the whole lab over HTTPS through nginx while a replica is 
 
     t.diagnostic(`walk over HTTPS in ${walkSeconds.toFixed(1)} s: ${all.length} keyed ledger writes (${tries} tries), ` +
       `replica 0 SIGKILLed ${(killed.at / 1000).toFixed(1)} s in, at write ${KILL_AT} (${killed.write}); ` +
+      `PostgreSQL stopped ${(gap.at / 1000).toFixed(1)} s in for ${PG_GAP_MS} ms under an evidence capture; ` +
       `${retried.length} write(s) retried by the page: ${retried.map((w) => `${w.path} [${w.tries.join(', ')}]`).join('; ') || 'none'}; ` +
       `console lines allowed as retried-request noise: ${problems.length}`);
   } catch (e) {
