@@ -2,7 +2,8 @@
  * throwaway PostgreSQL cluster (pgutil.c), two `fleetops serve` replicas on one database, and
  * Debian's nginx with deploy/nginx.conf.in (rendered by deploy/render.sh) and a certificate made
  * here with openssl. Used by tests/cli/test_deploy.c (the scripted walk) and by
- * tests/deploy/deploy_up.c (the same deployment for the browser walk, tests/web/deploy.test.mjs). */
+ * tests/deploy/deploy_up.c (the same deployment for the browser walk, tests/web/deploy.test.mjs).
+ */
 #ifndef FO_DEPLOYUTIL_H
 #define FO_DEPLOYUTIL_H
 

@@ -81,6 +81,20 @@ static void test_nginx_front(void **state) {
     assert_true(fo_http_header(&r, "Location", v, sizeof v));
     assert_non_null(strstr(v, "https://"));
     fo_http_free(&r);
+    /* a write from the page itself (its Origin is https://127.0.0.1:PORT, a port other than
+     * 443): nginx passes the browser's Host with its port, so the replica's same-origin check
+     * (Origin == http(s)://Host) lets it through; with $host (no port) it answered 403 */
+    char cmd[1024], code[16] = "";
+    snprintf(cmd, sizeof cmd,
+             "curl -s -o /dev/null -w '%%{http_code}' --cacert %s -H 'Origin: %s' "
+             "-H 'Sec-Fetch-Site: same-origin' -H 'Content-Type: application/json' "
+             "-d '{\"track\":\"cloud-titan\"}' %s/api/session",
+             d.ca, d.base, d.base);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    if (!fgets(code, sizeof code, p)) code[0] = 0;
+    pclose(p);
+    assert_string_equal(code, "201");
     /* the ledger through nginx: a session, and a read without one */
     r = req("GET", "/api/ledger", NULL, NULL, NULL);
     assert_int_equal(r.status, 200);

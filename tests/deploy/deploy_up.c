@@ -49,10 +49,11 @@ int main(void) {
     alarm(max && atoi(max) > 0 ? (unsigned)atoi(max) : 300);
     fo_deploy_up(&d, "walk");
     atexit(down);
-    printf("{\"url\":\"%s/\",\"ca\":\"%s\",\"ledger\":\"%s\",\"nginx\":%ld,\"replicas\":[{\"pid\":%d,"
-           "\"port\":%u},{\"pid\":%d,\"port\":%u}]}\n",
-           d.base, d.ca, d.ledger_uri, fo_deploy_nginx_pid(&d), d.rep[0].pid, d.rep[0].port,
-           d.rep[1].pid, d.rep[1].port);
+    printf(
+        "{\"url\":\"%s/\",\"ca\":\"%s\",\"ledger\":\"%s\",\"nginx\":%ld,\"replicas\":[{\"pid\":%d,"
+        "\"port\":%u},{\"pid\":%d,\"port\":%u}]}\n",
+        d.base, d.ca, d.ledger_uri, fo_deploy_nginx_pid(&d), d.rep[0].pid, d.rep[0].port,
+        d.rep[1].pid, d.rep[1].port);
     char line[4096];
     while (!stop && fgets(line, sizeof line, stdin)) {
         line[strcspn(line, "\r\n")] = 0;
