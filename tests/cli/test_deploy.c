@@ -1,11 +1,13 @@
 /* test_deploy.c — the course deployment with the real parts (issue 17), all started here on
  * 127.0.0.1: a throwaway PostgreSQL cluster (tests/pgutil.c), two `fleetops serve` replicas on
  * one database, and Debian's nginx with deploy/nginx.conf.in (rendered by deploy/render.sh)
- * and a certificate made here with openssl. ctest label "scale" (make scale runs only these);
+ * and a certificate made with openssl (the set-up is tests/deployutil.c, shared with the
+ * browser walk tests/web/deploy.test.mjs). ctest label "scale" (make scale runs only these);
  * it stays well under two minutes, so make test runs it too.
  *
  * 1. nginx: TLS with the test's certificate, the static build with its backend marker
- *    rewritten, plain HTTP redirected, the engine's routes not proxied, and the per-address
+ *    rewritten, plain HTTP redirected, a write with the page's Origin on a port other than 443
+ *    let through (the browser's Host passed on), the engine's routes not proxied, the per-address
  *    session rate and connection limits (429).
  * 2. 30 parallel locks of one part through both replicas: exactly one 201, 29 409.
  * 3. A walk of the whole ledger by several students at once over HTTPS (a scripted client
