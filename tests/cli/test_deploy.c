@@ -1,11 +1,13 @@
 /* test_deploy.c — the course deployment with the real parts (issue 17), all started here on
  * 127.0.0.1: a throwaway PostgreSQL cluster (tests/pgutil.c), two `fleetops serve` replicas on
  * one database, and Debian's nginx with deploy/nginx.conf.in (rendered by deploy/render.sh)
- * and a certificate made here with openssl. ctest label "scale" (make scale runs only these);
+ * and a certificate made with openssl (the set-up is tests/deployutil.c, shared with the
+ * browser walk tests/web/deploy.test.mjs). ctest label "scale" (make scale runs only these);
  * it stays well under two minutes, so make test runs it too.
  *
  * 1. nginx: TLS with the test's certificate, the static build with its backend marker
- *    rewritten, plain HTTP redirected, the engine's routes not proxied, and the per-address
+ *    rewritten, plain HTTP redirected, a write with the page's Origin on a port other than 443
+ *    let through (the browser's Host passed on), the engine's routes not proxied, the per-address
  *    session rate and connection limits (429).
  * 2. 30 parallel locks of one part through both replicas: exactly one 201, 29 409.
  * 3. A walk of the whole ledger by several students at once over HTTPS (a scripted client
@@ -20,15 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "deployutil.h"
 
-static fo_live_server rep[2];
-static char ledger_uri[600], dir[256], conf[512], ca[512], base[128], plain[128];
-static unsigned https_port, http_port;
+static fo_deploy d; /* tests/deployutil.c: PostgreSQL, the replicas, nginx */
 
 static double now_s(void) {
     struct timespec t;
@@ -41,112 +40,23 @@ static void sleep_ms(int ms) {
     nanosleep(&t, NULL);
 }
 
-static int sh(const char *cmd) {
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-/* deploy/render.sh with the test's paths and limits into `conf`; then nginx -t. */
-static void render(const char *sessions_per_minute, const char *conns) {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd,
-             "FLEETOPS_SSL_CERTIFICATE=%s/cert.pem FLEETOPS_SSL_CERTIFICATE_KEY=%s/key.pem "
-             "FLEETOPS_REPLICAS='127.0.0.1:%u 127.0.0.1:%u' FLEETOPS_DIST=%s/dist "
-             "FLEETOPS_HTTPS_LISTEN=127.0.0.1:%u FLEETOPS_HTTP_LISTEN=127.0.0.1:%u "
-             "FLEETOPS_NGINX_USER=%s FLEETOPS_RUN_DIR=%s FLEETOPS_LOG_DIR=%s "
-             "FLEETOPS_SESSIONS_PER_MINUTE=%s FLEETOPS_WRITES_PER_MINUTE=1000000 "
-             "FLEETOPS_CONNECTIONS_PER_ADDRESS=%s %s/deploy/render.sh > %s && "
-             "nginx -q -t -c %s -p %s -e %s/error.log",
-             dir, dir, rep[0].port, rep[1].port, dir, https_port, http_port,
-             geteuid() == 0 ? "root" : "nobody", dir, dir, sessions_per_minute, conns,
-             FO_SOURCE_DIR, conf, conf, dir, dir);
-    if (sh(cmd) != 0) fail_msg("deploy/render.sh or nginx -t failed (%s)", conf);
-}
-
-static long nginx_pid(void) {
-    char p[600];
-    snprintf(p, sizeof p, "%s/nginx.pid", dir);
-    FILE *f = fopen(p, "r");
-    long pid = 0;
-    if (f && fscanf(f, "%ld", &pid) != 1) pid = 0;
-    if (f) fclose(f);
-    return pid;
-}
-
-static void nginx_reload(void) {
-    long pid = nginx_pid();
-    assert_true(pid > 0);
-    kill((pid_t)pid, SIGHUP);
-    sleep_ms(500); /* new workers with the new configuration */
-}
-
 static int setup(void **state) {
     (void)state;
-    if (sh("command -v nginx >/dev/null && command -v openssl >/dev/null") != 0)
-        fail_msg("nginx and openssl are needed (scripts/deps.sh pg)");
-    char *argv[] = {"test_deploy", "--db", "pg", NULL};
-    fo_test_args(3, argv);
-    fo_test_ledger("deploy", ledger_uri, sizeof ledger_uri);
-    /* the replicas: per-address rates are nginx's; every revision kept so every write counts */
-    const char *common[] = {"--coalesce-seconds",    "0", "--writes-per-minute", "0",
-                            "--sessions-per-minute", "0"};
-    fo_server_spawn(&rep[0], "--db", ledger_uri, "--create", "yes", common[0], common[1], common[2],
-                    common[3], common[4], common[5], NULL);
-    fo_server_spawn(&rep[1], "--db", ledger_uri, common[0], common[1], common[2], common[3],
-                    common[4], common[5], NULL);
-    snprintf(dir, sizeof dir, "/tmp/fleetops-deploy-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    chmod(dir, 0755);
-    char cmd[2048];
-    /* the certificate, for 127.0.0.1 */
-    snprintf(cmd, sizeof cmd,
-             "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s/key.pem -out %s/cert.pem "
-             "-days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost "
-             ">/dev/null 2>&1",
-             dir, dir);
-    assert_int_equal(sh(cmd), 0);
-    snprintf(ca, sizeof ca, "%s/cert.pem", dir);
-    fo_http_ca = ca;
-    /* the static root: dist/ (make web) with its backend marker; a stand-in page when dist/
-     * has none yet, and fleetops.wasm from dist/ when it is built */
-    snprintf(cmd, sizeof cmd,
-             "mkdir -p %s/dist && if grep -q 'name=\"fleetops-backend\" content=\"static\"' "
-             "%s/dist/index.html 2>/dev/null; then cp -r %s/dist/. %s/dist/; else printf "
-             "'<!doctype html><meta name=\"fleetops-backend\" content=\"static\"><title>fleetops "
-             "stand-in</title>\\n' > %s/dist/index.html; cp %s/dist/fleetops.wasm %s/dist/ "
-             "2>/dev/null || printf '\\0asm' > %s/dist/fleetops.wasm; fi",
-             dir, FO_SOURCE_DIR, FO_SOURCE_DIR, dir, dir, FO_SOURCE_DIR, dir, dir);
-    assert_int_equal(sh(cmd), 0);
-    https_port = fo_free_port();
-    http_port = fo_free_port();
-    snprintf(conf, sizeof conf, "%s/nginx.conf", dir);
-    render("1000000", "512"); /* the tests play many students from 127.0.0.1 */
-    snprintf(cmd, sizeof cmd, "nginx -c %s -p %s -e %s/error.log", conf, dir, dir);
-    assert_int_equal(sh(cmd), 0);
-    snprintf(base, sizeof base, "https://127.0.0.1:%u", https_port);
-    snprintf(plain, sizeof plain, "http://127.0.0.1:%u", http_port);
-    for (int i = 0; i < 100 && nginx_pid() == 0; i++)
-        sleep_ms(20);
+    fo_deploy_up(&d, "deploy");
+    fo_http_ca = d.ca;
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    long pid = nginx_pid();
-    if (pid > 0) kill((pid_t)pid, SIGTERM);
-    fo_server_kill(&rep[0], SIGTERM);
-    fo_server_kill(&rep[1], SIGTERM);
-    sleep_ms(200);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    sh(cmd);
+    fo_deploy_down(&d);
     return 0;
 }
 
 static fo_http_reply req(const char *method, const char *path, const char *body, const char *cookie,
                          const char *key) {
     char url[512];
-    snprintf(url, sizeof url, "%s%s", base, path);
+    snprintf(url, sizeof url, "%s%s", d.base, path);
     return fo_http_key(method, url, body, cookie, key, 0);
 }
 
@@ -167,12 +77,26 @@ static void test_nginx_front(void **state) {
     assert_int_equal(r.status, 404);
     fo_http_free(&r);
     char url[256];
-    snprintf(url, sizeof url, "%s/", plain);
+    snprintf(url, sizeof url, "%s/", d.plain);
     r = fo_http_try("GET", url, NULL, NULL);
     assert_int_equal(r.status, 301);
     assert_true(fo_http_header(&r, "Location", v, sizeof v));
     assert_non_null(strstr(v, "https://"));
     fo_http_free(&r);
+    /* a write from the page itself (its Origin is https://127.0.0.1:PORT, a port other than
+     * 443): nginx passes the browser's Host with its port, so the replica's same-origin check
+     * (Origin == http(s)://Host) lets it through; with $host (no port) it answered 403 */
+    char cmd[1024], code[16] = "";
+    snprintf(cmd, sizeof cmd,
+             "curl -s -o /dev/null -w '%%{http_code}' --cacert %s -H 'Origin: %s' "
+             "-H 'Sec-Fetch-Site: same-origin' -H 'Content-Type: application/json' "
+             "-d '{\"track\":\"cloud-titan\"}' %s/api/session",
+             d.ca, d.base, d.base);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    if (!fgets(code, sizeof code, p)) code[0] = 0;
+    pclose(p);
+    assert_string_equal(code, "201");
     /* the ledger through nginx: a session, and a read without one */
     r = req("GET", "/api/ledger", NULL, NULL, NULL);
     assert_int_equal(r.status, 200);
@@ -184,8 +108,8 @@ static void test_nginx_front(void **state) {
  */
 static void test_nginx_limits(void **state) {
     (void)state;
-    render("5", "64");
-    nginx_reload();
+    fo_deploy_render(&d, "5", "64");
+    fo_deploy_nginx_reload(&d);
     int created = 0, limited = 0;
     for (int i = 0; i < 12; i++) {
         fo_http_reply r = req("POST", "/api/session", "{\"track\":\"cloud-titan\"}", NULL, NULL);
@@ -409,7 +333,7 @@ static void test_walk_survives_a_replica_killed(void **state) {
     while (walk_progress < N * 23 / 3 && now_s() - t0 < 60)
         sleep_ms(5);
     int at = walk_progress;
-    fo_server_kill(&rep[0], SIGKILL);
+    fo_server_kill(&d.rep[0], SIGKILL);
     int retries = 0, failed = 0;
     for (int i = 0; i < N; i++) {
         pthread_join(t[i], NULL);
