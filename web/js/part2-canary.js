@@ -340,16 +340,16 @@ export function syncSprt(el) {
   memo(out, [res && res.data, res && res.svg, res && res.status === 'error', windowOpen()], () => {
     if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Computing…' });
     const d = res.data;
+    /* the hypotheses and the three tests first, full width; the figure with its numbers below */
+    const head = [h('div', { class: 'sprt-hypotheses' }, hypothesesTable(d)), ...threeTests(d)];
     const table = [
-      ...hypothesesTable(d),
-      ...threeTests(d),
       gridTable('Operating characteristic: how the test treats each true failure rate', [
         { key: 'p', label: 'True failure rate', fmt: (v) => fmtPct(v) },
         { key: 'accept_h0', label: 'Chance the model is kept', fmt: (v) => fmtPct(v) },
         { key: 'asn', label: 'Expected requests', fmt: (v) => fmtNum(v) },
       ], Array.isArray(d.oc_curve) ? d.oc_curve : [], { tall: true }),
     ];
-    return [errorNote(res), command('sprt').figure
+    return [errorNote(res), ...head, command('sprt').figure
       ? instrument(res, 'Sequential validation', table, { capture: { part: 'canary', cmd: 'sprt', ch: 'sprt' } })
       : h('div', { class: 'table-view' }, table)];
   });
