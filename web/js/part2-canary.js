@@ -393,9 +393,10 @@ function threeTests(d) {
   return [
     h('div', { class: 'table-scroll three-tests' },
       h('table', { class: 'grid' }, h('caption', { text: `Three tests${rate}` }),
-        h('thead', {}, h('tr', {}, ['Test', 'What it controls', 'Requests', 'Hours', 'Rolls back a good model'].map((c) => h('th', { scope: 'col', text: c })))),
+        h('thead', {}, h('tr', {}, ['Test', 'Requests', 'Hours', 'Rolls back a good model'].map((c) => h('th', { scope: 'col', text: c })))),
         h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row', text: r.name }),
-          h('td', { text: r.controls }), h('td', { text: r.requests }), h('td', { text: r.hours }), h('td', { text: r.rollback })))))),
+          h('td', { text: r.requests }), h('td', { text: r.hours }), h('td', { text: r.rollback })))))),
+    h('ul', { class: 'three-tests-controls' }, rows.map((r) => h('li', {}, h('strong', { text: `${r.name}: ` }), r.controls))),
     h('p', { class: 'help three-tests-saved', text: saved }),
   ];
 }
@@ -428,7 +429,7 @@ export function syncRollout(el) {
         + (gens.length ? `, on your fleet's hardware: ${gens.map((g) => g.name).join(', ')}.` : '.')
       : null;
     return [errorNote(res),
-      h('p', { class: 'summary' }, h('strong', { text: `Decision: ${cap(d.decision)}. ` }), cap(plainReason(d.reason))),
+      h('p', { class: 'summary' }, h('strong', { text: `Decision: ${cap(d.decision)}. ` }), cap(plainReason(d.reason)).replace(/([^.])$/, '$1.')),
       replay ? h('p', { class: 'help rollout-replay', text: replay }) : null,
       instrument(res, 'ShadowModeDashboard', [
         gridTable('The rollout, stage by stage', [
