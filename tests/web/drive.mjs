@@ -194,6 +194,14 @@ export async function driveRoi(page, ctx, track, shotName) {
   assert.match(alt, /OpsBreakEvenPlot/, 'the figure has its SVG title as alt text');
   const figBefore = await page.getAttribute('#results-roi .instrument img', 'src');
   assert.match(decodeURIComponent(figBefore), new RegExp(`N\\* = ${truth.break_even_models} models`), 'the figure marks N*');
+  assert.match(decodeURIComponent(figBefore), new RegExp(`your prediction: ${predicted}\\b`, 'i'), 'the figure marks the locked prediction');
+  assert.equal(await textOf(page, '#results-roi tr.mark-pred th'), String(predicted), 'the curve table marks the locked prediction');
+  /* the reveal's three readings: the one that answers the lock, the literal one, the toil cap */
+  const rd = truth.readings;
+  for (const [cls, text] of [['answer', rd.answer], ['literal', rd.literal], ['toil-cap', rd.toil_cap]]) {
+    await waitText(page, `#readings-roi .reading-${cls}`, text);
+  }
+  assert.equal(locked.readings && locked.readings.answer, rd.answer, 'the ledger keeps the readings with the lock');
 
   /* Heterogeneity slider (a range input): N* moves as the engine says. */
   await page.fill('#p-roi-roi-heterogeneity', '0.9');
