@@ -362,3 +362,30 @@ void fo_expect_usage_error(const char *flag, const char *value, const char *firs
     if (p.out[0] != '\0') fail_msg("nothing on stdout on error: %s", p.out);
     fo_proc_free(&p);
 }
+
+/* A JSON answer asked with window=hidden states no figure the 10-Iteration Rule's window is read
+ * from: no number within 0.05 of the needed hours (or 0.002 of its days) or of the needed release
+ * cycle, no string holding the hours as printed; the Confidence Clock's curve grid is exempt. */
+static void no_window(json_t *v, const char *key, double hours, double cycle, const char *h_text) {
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x) {
+            if (strcmp(k, "confidence_curve") != 0) no_window(x, k, hours, cycle, h_text);
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            no_window(json_array_get(v, i), key, hours, cycle, h_text);
+    } else if (json_is_number(v)) {
+        double x = json_number_value(v);
+        if (fabs(x - hours) < 0.05 || fabs(x - hours / 24) < 0.002 || fabs(x - cycle) < 0.05)
+            fail_msg("window hidden: %s = %g reads the window (%g h)", key, x, hours);
+    } else if (json_is_string(v)) {
+        if (strstr(json_string_value(v), h_text))
+            fail_msg("window hidden: %s says %s", key, h_text);
+    }
+}
+
+void fo_expect_no_window(json_t *j, double hours, double cycle, const char *h_text) {
+    no_window(j, "", hours, cycle, h_text);
+}

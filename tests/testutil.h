@@ -52,6 +52,8 @@ sqlite3 *fo_open_intact_db(const char *path);
  * script, image, link, @import or url()), or the test fails. Returns its text (valid until the
  * next call). */
 const char *fo_expect_svg(const char *path);
+/* A window=hidden answer states none of the 10-Iteration Rule's window (testutil.c). */
+void fo_expect_no_window(json_t *j, double hours, double cycle, const char *h_text);
 /* A temporary directory for files tests write (created on demand). */
 const char *fo_test_tmpdir(void);
 

@@ -42,14 +42,14 @@ function outOfRange(cmd, params) {
   }
   return null;
 }
-/* While the 10-Iteration Rule is open (locked, not solved, fewer than ten tries) the canary is
- * asked with window=hidden: no hour figure the window's lower bound can be read from. Once the
- * rule is spent, window=shown. */
+/* While the 10-Iteration Rule is open (locked, not solved, fewer than ten tries) the canary and
+ * the SPRT (whose demonstration is the canary's) are asked with window=hidden: no hour figure the
+ * window's lower bound can be read from. Once the rule is spent, window=shown. */
 export function windowOpen() {
   return !iterationState().spent;
 }
-function canaryExtra() {
-  return param('canary', 'window') ? { window: windowOpen() ? 'hidden' : 'shown' } : {};
+function windowExtra(cmd) {
+  return param(cmd, 'window') ? { window: windowOpen() ? 'hidden' : 'shown' } : {};
 }
 /* The ShadowModeDashboard replays the student's window: the last try's hours, when there is one. */
 function replayExtra(cmd) {
@@ -61,7 +61,8 @@ function replayExtra(cmd) {
 export function refreshCanary() {
   for (const cmd of PART2_COMMANDS) {
     if (!has(cmd)) continue;
-    const params = cmd === 'canary' ? query('canary', cmd, canaryExtra()) : query('canary', cmd, { ...sharedParams(cmd), ...replayExtra(cmd) });
+    const params = cmd === 'canary' ? query('canary', cmd, windowExtra(cmd))
+      : query('canary', cmd, { ...sharedParams(cmd), ...windowExtra(cmd), ...replayExtra(cmd) });
     /* a shared value outside this instrument's range: said here, not asked (no refused request) */
     const bad = outOfRange(cmd, params);
     if (bad) {
