@@ -361,6 +361,32 @@ static void csv_field(fo_buf *b, const char *s, int first) {
     if (quote) fo_buf_putc(b, '"');
 }
 
+/* v >= 0 with two decimals, a tie rounded up (3.125 -> "3.13"), as the class view's
+ * Number.prototype.toFixed(2) shows it: printf rounds ties to even ("3.12"). The decision reads
+ * the third decimal of v's exact expansion (glibc prints it exactly). */
+static void fixed2(fo_buf *b, double v) {
+    char t[400];
+    snprintf(t, sizeof t, "%.60f", v);
+    char *dot = strchr(t, '.');
+    if (!dot) {
+        fo_buf_puts(b, t);
+        return;
+    }
+    int up = dot[3] >= '5';
+    dot[3] = '\0';
+    for (char *p = dot + 2; up && p >= t; p--) { /* carry */
+        if (*p == '.') continue;
+        if (*p == '9') {
+            *p = '0';
+        } else {
+            (*p)++;
+            up = 0;
+        }
+    }
+    if (up) fo_buf_putc(b, '1');
+    fo_buf_puts(b, t);
+}
+
 static void csv_int(fo_buf *b, long long v) {
     fo_buf_printf(b, ",%lld", v);
 }
@@ -400,10 +426,8 @@ void fo_class_render_csv(const fo_class_row *rows, size_t n, fo_buf *out) {
             const fo_class_part_row *p = &r->part[k];
             csv_field(out, p->predicted, 0);
             csv_field(out, p->actual, 0);
-            if (p->locked && p->off_by_factor > 0)
-                fo_buf_printf(out, ",%.2f", p->off_by_factor);
-            else
-                fo_buf_putc(out, ',');
+            fo_buf_putc(out, ',');
+            if (p->locked && p->off_by_factor > 0) fixed2(out, p->off_by_factor);
             csv_field(out, p->locked ? (p->correct ? "yes" : "no") : "", 0);
             csv_int(out, p->evidence);
             csv_int(out, p->reflection_words);

@@ -162,6 +162,14 @@ static void test_gradebook_csv_from_rows(void **state) {
                                 "9,27,3.00,no,0,0,,,,,0,0,,,,,0,0,0,0,10,,loose,2\r\n"));
     assert_non_null(strstr(csv, "\r\n3,,edge-guardian,,,no,14,1100,100,11.00,no,0,0,"));
     fo_buf_free(&b);
+    /* a tie rounds up, as the class view's toFixed(2) shows it: 100 vs 32 is exactly 3.125 */
+    rows[2].part[0].off_by_factor = 3.125;
+    rows[1].part[0].off_by_factor = 9.999; /* a carry: 10.00 */
+    fo_buf_init(&b);
+    fo_class_render_csv(rows, 3, &b);
+    assert_non_null(strstr(fo_buf_str(&b), ",1100,100,3.13,no,"));
+    assert_non_null(strstr(fo_buf_str(&b), ",9,27,10.00,no,"));
+    fo_buf_free(&b);
     assert_int_equal(fo_class_words("  two\twords\n"), 2);
     assert_int_equal(fo_class_words(""), 0);
 }
