@@ -84,7 +84,7 @@ function trackNumbers(part, t, projector) {
   wrap.append($('h3', {}, `${t.track_name}: ${answer}`));
   if (part.lock_kind === 'number') {
     const words = [`${plural(t.count, 'prediction')}: ${t.close} close (within 1.5 times the answer, either way), ` +
-      `${t.under} further under, ${t.over} further over.`];
+      `${t.under} under by more than that, ${t.over} over by more than that.`];
     if (t.median_factor !== undefined)
       words.push(t.median_direction === 'on' ? 'The middle prediction is the answer.'
         : `The middle prediction is ${times(t.median_factor)} ${t.median_direction} the answer.`);

@@ -205,7 +205,7 @@ test('the class view: 30 students, every number against the ledger; live; projec
           : `The middle prediction is ${(med > 1 ? med : 1 / med).toFixed(2)} times ${med > 1 ? 'over' : 'under'} the answer.`;
         const summary = await block.locator('.summary').textContent();
         assert.equal(summary, `${mine.length} prediction${mine.length === 1 ? '' : 's'}: ${close} close (within 1.5 times the answer, either way), ` +
-          `${under} further under, ${over} further over. ${medWords}`, `${part} ${track} summary`);
+          `${under} under by more than that, ${over} over by more than that. ${medWords}`, `${part} ${track} summary`);
         const answers = new Set(mine.map(({ p }) => p.actual));
         assert.equal(answers.size, 1, 'one answer per track without variants');
         assert.match(await block.locator('h3').textContent(), new RegExp(`answer ${Number([...answers][0]).toLocaleString('en-US')}$`));
