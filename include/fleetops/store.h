@@ -155,8 +155,8 @@ typedef struct fo_class_row {
 
 /* Every session, in session order (caller frees *rows with free()). */
 fo_status fo_store_class_rows(fo_store *s, fo_class_row **rows, size_t *n, fo_error *err);
-/* A cheap fingerprint of everything the class rows depend on but the clock (sessions, their
- * versions, the latest write): equal stamps, equal rows. For ETag / If-None-Match. */
+/* A cheap fingerprint of everything the class rows depend on but the clock (every committed
+ * write, this process's or another's): equal stamps, equal rows. For ETag / If-None-Match. */
 fo_status fo_store_class_stamp(fo_store *s, char *stamp, size_t n, fo_error *err);
 
 /* How the class view is rendered. */

@@ -45,8 +45,10 @@ struct fo_store {
         ino_t ino;
         int known;
     } files[3];
-    int gone;           /* the files were removed or replaced: logged once, writes refused */
-    int corrupt_logged; /* SQLite reported corruption: logged once */
+    int gone;                  /* the files were removed or replaced: logged once, writes refused */
+    int corrupt_logged;        /* SQLite reported corruption: logged once */
+    unsigned long long writes; /* committed writes on this connection (the class's ETag) */
+    unsigned long long nonce;  /* differs between two opens: an ETag never survives a restart */
 };
 
 static const char *const migrations[] = {
@@ -239,6 +241,7 @@ static void *checkpoint_loop(void *arg) {
 
 /* Called under the mutex after every committed write. */
 static void note_write(fo_store *s) {
+    s->writes++;
     s->dirty = 1;
     s->last_write_s = monotonic_s();
 }
@@ -362,6 +365,8 @@ fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created,
         return st;
     }
     files_intact(s, 1);
+    if (getrandom(&s->nonce, sizeof s->nonce, 0) != (ssize_t)sizeof s->nonce)
+        s->nonce = (unsigned long long)time(NULL);
     /* Checkpoints (copying the WAL into the database, with an fsync) run on a thread of their
      * own, so no request ever waits behind one. */
     exec(s->db, "PRAGMA wal_autocheckpoint=" FO_WAL_CAP_PAGES);
@@ -1163,19 +1168,19 @@ fo_status fo_store_class_rows(fo_store *s, fo_class_row **rows_out, size_t *n_ou
     return FO_OK;
 }
 
+/* What the class rows depend on but the clock: this connection's committed writes, and
+ * SQLite's data_version, which moves when another connection (a backup tool, a second server)
+ * commits. O(1): polling an unchanged class reads no table. */
 fo_status fo_store_class_stamp(fo_store *s, char *stamp, size_t n, fo_error *err) {
     pthread_mutex_lock(&s->mu);
     fo_status rc = FO_OK;
-    sqlite3_stmt *st =
-        cached(s, "SELECT count(*), total(version), max(id), max(coalesce(active_at, "
-                  "created_at)) FROM sessions");
+    sqlite3_stmt *st = cached(s, "PRAGMA data_version");
     if (!st) {
         rc = db_error(s, err, "read");
     } else {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW)
-            snprintf(stamp, n, "%lld-%.0f-%lld-%s", sqlite3_column_int64(st, 0),
-                     sqlite3_column_double(st, 1), sqlite3_column_int64(st, 2), col_text(st, 3));
+            snprintf(stamp, n, "%llx-%llu-%lld", s->nonce, s->writes, sqlite3_column_int64(st, 0));
         else
             rc = db_error_rc(s, err, "read", step);
         release(st);
