@@ -178,6 +178,9 @@ fo_status fo_store_class_csv(fo_store *s, fo_buf *out, fo_error *err);
 void fo_class_render_json(const fo_class_row *rows, size_t n, const fo_class_opts *opts,
                           fo_buf *out);
 void fo_class_render_csv(const fo_class_row *rows, size_t n, fo_buf *out);
+/* The class view in plain words for a terminal (`fleetops class`). */
+void fo_class_render_text(const fo_class_row *rows, size_t n, const fo_class_opts *opts,
+                          fo_buf *out);
 /* Words in a text: runs of characters other than ASCII white space. */
 long long fo_class_words(const char *text);
 

@@ -342,25 +342,6 @@ void fo_class_render_json(const fo_class_row *rows, size_t n, const fo_class_opt
     free(ratios);
 }
 
-/* ------------------------------------------------------------------------------ the CSV */
-
-/* One RFC 4180 field: quoted when it holds a comma, a quote, CR or LF (quotes doubled); a
- * field a spreadsheet would take for a formula (=, +, -, @, tab, CR first) gets a leading
- * apostrophe, which spreadsheets show as text and do not evaluate. */
-static void csv_field(fo_buf *b, const char *s, int first) {
-    if (!first) fo_buf_putc(b, ',');
-    int formula =
-        s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
-    int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-    if (quote) fo_buf_putc(b, '"');
-    if (formula) fo_buf_putc(b, '\'');
-    for (; *s; s++) {
-        if (*s == '"') fo_buf_putc(b, '"');
-        fo_buf_putc(b, *s);
-    }
-    if (quote) fo_buf_putc(b, '"');
-}
-
 /* v >= 0 with two decimals, a tie rounded up (3.125 -> "3.13"), as the class view's
  * Number.prototype.toFixed(2) shows it: printf rounds ties to even ("3.12"). The decision reads
  * the third decimal of v's exact expansion (glibc prints it exactly). */
@@ -385,6 +366,190 @@ static void fixed2(fo_buf *b, double v) {
     }
     if (up) fo_buf_putc(b, '1');
     fo_buf_puts(b, t);
+}
+
+/* ------------------------------------------------------------------ the text (the CLI) */
+
+static const char *const bin_words[7] = {"more than 10 times under", "3 to 10 times under",
+                                         "1.5 to 3 times under",     "close (within 1.5 times)",
+                                         "1.5 to 3 times over",      "3 to 10 times over",
+                                         "more than 10 times over"};
+
+/* An answer in words: choices as the page says them, whole numbers grouped ("2,995"). */
+static const char *choice_text(const char *c, char *buf, size_t n) {
+    if (strcmp(c, "drop") == 0) return "accuracy drops";
+    if (strcmp(c, "no-drop") == 0) return "accuracy holds";
+    size_t len = strlen(c), k = 0;
+    if (!len || strspn(c, "0123456789") != len) return c;
+    for (size_t i = 0; i < len && k + 2 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0) buf[k++] = ',';
+        buf[k++] = c[i];
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+static const char *plural_s(long long n) {
+    return n == 1 ? "" : "s";
+}
+
+void fo_class_render_text(const fo_class_row *rows, size_t n, const fo_class_opts *opts,
+                          fo_buf *out) {
+    fo_class_opts o = opts ? *opts : (fo_class_opts){0, 1};
+    if (o.stuck_minutes <= 0) o.stuck_minutes = DEFAULT_STUCK_MIN;
+    size_t np;
+    const fo_lab_part *parts = fo_lab_parts(&np);
+    long long finished = 0;
+    for (size_t i = 0; i < n; i++)
+        finished += session_finished(&rows[i]);
+    fo_buf_printf(out, "The class: %zu student%s, %lld finished the whole lab.\n\n", n,
+                  n == 1 ? "" : "s", finished);
+    fo_buf_printf(out, "Where the class is (students at each step)\n  %-34s %8s %8s %9s %10s %9s\n",
+                  "part", "started", "locked", "explored", "reflected", "finished");
+    for (int k = 0; k < LAB_PARTS && (size_t)k < np; k++) {
+        long long c[5] = {0};
+        for (size_t i = 0; i < n; i++) {
+            c[0] += part_started(&rows[i], k);
+            c[1] += rows[i].part[k].locked;
+            c[2] += rows[i].part[k].evidence > 0;
+            c[3] += rows[i].part[k].reflections > 0;
+            c[4] += part_finished(&rows[i], k);
+        }
+        char name[64];
+        snprintf(name, sizeof name, "Part %d: %s", parts[k].number, parts[k].title);
+        fo_buf_printf(out, "  %-34s %8lld %8lld %9lld %10lld %9lld\n", name, c[0], c[1], c[2], c[3],
+                      c[4]);
+    }
+    double *ratios = malloc((n ? n : 1) * sizeof *ratios);
+    for (int k = 0; ratios && k < LAB_PARTS && (size_t)k < np; k++) {
+        int number = strcmp(parts[k].lock_kind, "number") == 0;
+        fo_buf_printf(out, "\nPart %d: %s, the predictions against each student's answer\n",
+                      parts[k].number, parts[k].title);
+        int any = 0;
+        for (const char *const *t = fo_track_ids; *t; t++) {
+            long long count = 0, close = 0, under = 0, over = 0, bins[7] = {0};
+            size_t nr = 0;
+            const char *answer = NULL;
+            int same = 1;
+            for (size_t i = 0; i < n; i++) {
+                const fo_class_part_row *p = &rows[i].part[k];
+                if (!p->locked || strcmp(rows[i].track, *t) != 0) continue;
+                count++;
+                close += p->correct;
+                if (!answer)
+                    answer = p->actual;
+                else if (strcmp(answer, p->actual) != 0)
+                    same = 0;
+                if (number) {
+                    int d = direction_of(p);
+                    under += d < 0 && !p->correct;
+                    over += d > 0 && !p->correct;
+                    bins[bin_of(p)]++;
+                    double a = strtod(p->actual, NULL);
+                    if (a > 0) ratios[nr++] = strtod(p->predicted, NULL) / a;
+                }
+            }
+            if (!count) continue;
+            any = 1;
+            const fo_track *tr = fo_lab_track(*t);
+            char grouped[96];
+            fo_buf_printf(out, "  %s, answer %s: %lld prediction%s, ", tr ? tr->name : *t,
+                          same ? choice_text(answer, grouped, sizeof grouped) : "each their own",
+                          count, plural_s(count));
+            if (!number) {
+                fo_buf_printf(out, "%lld right.\n", close);
+                continue;
+            }
+            fo_buf_printf(out,
+                          "%lld close (within 1.5 times the answer, either way), %lld under by "
+                          "more than that, %lld over by more than that",
+                          close, under, over);
+            if (nr) {
+                qsort(ratios, nr, sizeof *ratios, cmp_double);
+                double m = nr % 2 ? ratios[nr / 2] : sqrt(ratios[nr / 2 - 1] * ratios[nr / 2]);
+                if (m == 1) {
+                    fo_buf_puts(out, "; the middle prediction is the answer");
+                } else {
+                    fo_buf_puts(out, "; the middle prediction is ");
+                    fixed2(out, m >= 1 ? m : 1 / m);
+                    fo_buf_printf(out, " times %s the answer", m > 1 ? "over" : "under");
+                }
+            }
+            fo_buf_puts(out, ".\n");
+            for (int b = 0; b < 7; b++)
+                fo_buf_printf(out, "    %-26s %5lld\n", bin_words[b], bins[b]);
+        }
+        if (!any) fo_buf_puts(out, "  No prediction locked yet.\n");
+    }
+    free(ratios);
+    long long found = 0, not_found = 0, searching = 0, on[FO_MAX_ATTEMPTS] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const fo_class_row *r = &rows[i];
+        if (r->window_try >= 1 && r->window_try <= FO_MAX_ATTEMPTS)
+            found++, on[r->window_try - 1]++;
+        else if (r->tries >= FO_MAX_ATTEMPTS)
+            not_found++;
+        else if (r->tries > 0)
+            searching++;
+    }
+    fo_buf_printf(out,
+                  "\nPart 2: tries to find the shadow window\n  %lld found it, %lld used all 10 "
+                  "tries without it, %lld still searching.\n",
+                  found, not_found, searching);
+    for (int t = 0; t < FO_MAX_ATTEMPTS; t++)
+        if (on[t]) fo_buf_printf(out, "    found on try %-2d %5lld\n", t + 1, on[t]);
+    long long g[2] = {0}, gj[2] = {0};
+    for (size_t i = 0; i < n; i++) {
+        int s = strcmp(rows[i].policy, "loose") == 0    ? 0
+                : strcmp(rows[i].policy, "strict") == 0 ? 1
+                                                        : -1;
+        if (s < 0) continue;
+        g[s]++;
+        gj[s] += rows[i].justification_words >= JUSTIFIED_WORDS;
+    }
+    fo_buf_printf(out,
+                  "\nPart 3: the governance split\n  Loose Versioning: %lld (%lld justified in %d "
+                  "words or more)\n  Strict Immutable Contracts: %lld (%lld justified)\n  not "
+                  "decided yet: %lld\n",
+                  g[0], gj[0], JUSTIFIED_WORDS, g[1], gj[1], (long long)n - g[0] - g[1]);
+    fo_buf_printf(out, "\nWho may be stuck (not finished, no activity for %g minutes or more)\n",
+                  o.stuck_minutes);
+    int any = 0;
+    char next[64];
+    for (size_t i = 0; i < n; i++) {
+        const fo_class_row *r = &rows[i];
+        if (session_finished(r) || r->idle_minutes < o.stuck_minutes) continue;
+        any = 1;
+        const fo_track *tr = fo_lab_track(r->track);
+        next_step(r, next, sizeof next);
+        if (o.identities && r->identity[0])
+            fo_buf_printf(out, "  %s (session %lld, %s)", r->identity, r->session,
+                          tr ? tr->name : r->track);
+        else
+            fo_buf_printf(out, "  session %lld (%s)", r->session, tr ? tr->name : r->track);
+        fo_buf_printf(out, ": no activity for %lld minute%s; next: %s\n",
+                      (long long)r->idle_minutes, plural_s((long long)r->idle_minutes), next);
+    }
+    if (!any) fo_buf_puts(out, "  nobody\n");
+}
+
+/* ------------------------------------------------------------------------------ the CSV */
+
+/* One RFC 4180 field: quoted when it holds a comma, a quote, CR or LF (quotes doubled); a
+ * field a spreadsheet would take for a formula (=, +, -, @, tab, CR first) gets a leading
+ * apostrophe, which spreadsheets show as text and do not evaluate. */
+static void csv_field(fo_buf *b, const char *s, int first) {
+    if (!first) fo_buf_putc(b, ',');
+    int formula =
+        s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
+    int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote) fo_buf_putc(b, '"');
+    if (formula) fo_buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '"') fo_buf_putc(b, '"');
+        fo_buf_putc(b, *s);
+    }
+    if (quote) fo_buf_putc(b, '"');
 }
 
 static void csv_int(fo_buf *b, long long v) {

@@ -2,6 +2,7 @@
  * with their parameters validated by the same command-table machinery as every command. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fleetops/report.h"
@@ -60,7 +61,7 @@ static fo_status run_report(const fo_args *a, fo_output *out, fo_error *err) {
     return st;
 }
 
-static const char *const class_formats[] = {"json", "csv", NULL};
+static const char *const class_formats[] = {"text", "csv", NULL};
 
 typedef struct class_params {
     const char *db;
@@ -82,8 +83,8 @@ static const fo_param class_params_spec[] = {
      .choices = class_formats,
      .def_choice = 0,
      .field = offsetof(class_params, format),
-     .help = "json (the class view's data) or csv (the gradebook: one row per session, RFC 4180, "
-             "UTF-8; --csv for short)"},
+     .help = "text (the class view in plain words; --json for its data) or csv (the gradebook: "
+             "one row per session, RFC 4180, UTF-8; --csv for short)"},
     {.name = "stuck_minutes",
      .type = FO_T_REAL,
      .unit = "min",
@@ -106,13 +107,15 @@ static fo_status run_class(const fo_args *a, fo_output *out, fo_error *err) {
         return st;
     }
     fo_class_opts o = {.stuck_minutes = p.stuck_minutes, .identities = 1};
-    fo_status st = fo_store_class_json_opts(s, &o, out->json, err);
+    fo_class_row *rows = NULL;
+    size_t n = 0;
+    fo_status st = fo_store_class_rows(s, &rows, &n, err);
     fo_store_close(s);
-    if (st == FO_OK && out->text) {
-        fo_buf_puts(out->text, fo_buf_str(out->json));
-        fo_buf_putc(out->text, '\n');
-    }
-    return st;
+    if (st != FO_OK) return st;
+    fo_class_render_json(rows, n, &o, out->json);
+    if (out->text) fo_class_render_text(rows, n, &o, out->text);
+    free(rows);
+    return FO_OK;
 }
 
 const fo_command fo_cmd_report = {

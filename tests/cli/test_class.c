@@ -174,6 +174,34 @@ static void test_gradebook_csv_from_rows(void **state) {
     assert_int_equal(fo_class_words(""), 0);
 }
 
+/* The terminal's class view (`fleetops class`): plain words, the same numbers. */
+static void test_class_text_from_rows(void **state) {
+    (void)state;
+    make_rows();
+    fo_buf b;
+    fo_buf_init(&b);
+    fo_class_render_text(rows, 3, NULL, &b);
+    const char *t = fo_buf_str(&b);
+    if (getenv("FO_SHOW")) fputs(t, stderr);
+    assert_non_null(strstr(t, "The class: 3 students, 1 finished the whole lab.\n"));
+    assert_non_null(strstr(t, "  Part 1: The Platform ROI Audit            3        3         1 "
+                              "         1         1\n"));
+    assert_non_null(strstr(t,
+                           "  Cloud Titan, answer 27: 2 predictions, 1 close (within 1.5 times "
+                           "the answer, either way), 1 under by more than that, 0 over by more "
+                           "than that; the middle prediction is 1.42 times under the answer.\n"));
+    assert_non_null(strstr(t, "  Cloud Titan, answer accuracy drops: 1 prediction, 1 right.\n"));
+    assert_non_null(
+        strstr(t, "  1 found it, 1 used all 10 tries without it, 1 still searching.\n"));
+    assert_non_null(strstr(t, "  Loose Versioning: 1 (0 justified in 5 words or more)\n"));
+    assert_non_null(strstr(t, "  Lovelace, Ada \"the first\" (session 2, Cloud Titan): no activity "
+                              "for 30 minutes; next: Part 1: the reflection\n"));
+    assert_non_null(strstr(t, "  Cloud Titan, answer 2,995: 1 prediction, "));
+    assert_null(strstr(t, "session 1 ")); /* finished: never stuck */
+    assert_null(strstr(t, "_"));          /* no key names */
+    fo_buf_free(&b);
+}
+
 /* ---------------------------------------------------------------- over HTTP */
 
 #define TOKEN "7c1d9e4b2a6f08e35d9b4c1a7e2f6d30"
@@ -434,6 +462,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_class_json_from_rows),
         cmocka_unit_test(test_gradebook_csv_from_rows),
+        cmocka_unit_test(test_class_text_from_rows),
         cmocka_unit_test(test_roster_identity_class_and_csv),
         cmocka_unit_test(test_identity_optional_and_none),
     };
