@@ -609,13 +609,19 @@ static fo_status session_identity(const fo_http_ctx *ctx, json_t *body, char *ou
         if (!match) continue;
         /* the roster's own words, cells joined: "s1234 · Ada Lovelace" */
         size_t o = 0;
-        for (const char *q = ctx->roster[r]; *q && o + 4 < n; q++) {
+        const char *q = ctx->roster[r];
+        for (; *q && o + 4 < n; q++) {
             if (*q == '\t') {
                 memcpy(out + o, " \xC2\xB7 ", 4);
                 o += 4;
             } else {
                 out[o++] = *q;
             }
+        }
+        if (*q) { /* cut to fit: never inside a UTF-8 character */
+            while (o && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
+                o--;
+            if (o && ((unsigned char)out[o - 1] & 0x80)) o--;
         }
         out[o] = '\0';
         return FO_OK;
