@@ -137,6 +137,8 @@ typedef struct fo_class_part_row {
     long long evidence;             /* evidence entries */
     long long reflections;          /* reflection revisions kept */
     long long reflection_words;     /* words in the latest revision */
+    char locked_at[32];             /* ISO 8601 UTC ("" when not locked) */
+    char reflected_at[32];          /* the first reflection kept ("" when none) */
 } fo_class_part_row;
 
 typedef struct fo_class_row {
@@ -151,6 +153,7 @@ typedef struct fo_class_row {
     long long window_try;          /* the first attempt that met both limits (1..10); 0: none */
     char policy[8];                /* the latest governance choice: "loose", "strict" or "" */
     long long justification_words; /* of the latest governance revision */
+    char decided_at[32];           /* the first governance revision kept ("" when none) */
 } fo_class_row;
 
 /* Every session, in session order (caller frees *rows with free()). */

@@ -60,6 +60,18 @@ static int session_finished(const fo_class_row *r) {
     return items_done(r) == COMPLETION_ITEMS;
 }
 
+/* When the last of the 7 items was first done ("" when not finished): ISO 8601 UTC times
+ * compare as text. */
+static const char *finished_at(const fo_class_row *r) {
+    if (!session_finished(r)) return "";
+    const char *t = r->decided_at;
+    for (int k = 0; k < LAB_PARTS; k++) {
+        if (strcmp(r->part[k].locked_at, t) > 0) t = r->part[k].locked_at;
+        if (strcmp(r->part[k].reflected_at, t) > 0) t = r->part[k].reflected_at;
+    }
+    return t;
+}
+
 /* What the student has not done yet, first in the lab's order, in plain words. */
 static void next_step(const fo_class_row *r, char *out, size_t n) {
     for (int k = 0; k < LAB_PARTS; k++) {
@@ -328,6 +340,10 @@ void fo_class_render_json(const fo_class_row *rows, size_t n, const fo_class_opt
         who(&j, r, &o);
         fo_json_string(&j, "track", r->track);
         fo_json_string(&j, "started_at", r->created_at);
+        if (session_finished(r))
+            fo_json_string(&j, "finished_at", finished_at(r));
+        else
+            fo_json_null(&j, "finished_at");
         fo_json_int(&j, "idle_minutes", (long long)r->idle_minutes);
         fo_json_int(&j, "completion", completion_percent(r));
         next_step(r, next, sizeof next);
@@ -560,8 +576,8 @@ void fo_class_render_csv(const fo_class_row *rows, size_t n, fo_buf *out) {
     /* UTF-8 with its byte order mark, so a spreadsheet reads names with accents as written */
     fo_buf_puts(out, "\xEF\xBB\xBF");
     static const char *const head[] = {
-        "session",  "identity",      "track", "started (UTC)", "last activity (UTC)",
-        "finished", "completion (%)"};
+        "session",        "identity",      "track", "started (UTC)", "last activity (UTC)",
+        "finished (UTC)", "completion (%)"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         csv_field(out, head[i], i == 0);
     static const char *const per_part[] = {"prediction", "answer",   "factor off",
@@ -585,7 +601,7 @@ void fo_class_render_csv(const fo_class_row *rows, size_t n, fo_buf *out) {
         csv_field(out, r->track, 0);
         csv_field(out, r->created_at, 0);
         csv_field(out, r->active_at, 0);
-        csv_field(out, session_finished(r) ? "yes" : "no", 0);
+        csv_field(out, finished_at(r), 0);
         csv_int(out, completion_percent(r));
         for (int k = 0; k < LAB_PARTS; k++) {
             const fo_class_part_row *p = &r->part[k];

@@ -1069,8 +1069,8 @@ fo_status fo_store_class_rows(fo_store *s, fo_class_row **rows_out, size_t *n_ou
     if (st) release(st);
     if (step != SQLITE_DONE) ok = 0;
 
-    if (ok && (st = cached(s, "SELECT session_id, part, predicted, actual, off_by_factor, correct "
-                              "FROM predictions")) == NULL)
+    if (ok && (st = cached(s, "SELECT session_id, part, predicted, actual, off_by_factor, correct, "
+                              "locked_at FROM predictions")) == NULL)
         ok = 0;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
         fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
@@ -1083,13 +1083,14 @@ fo_status fo_store_class_rows(fo_store *s, fo_class_row **rows_out, size_t *n_ou
         p->off_by_factor =
             sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 4);
         p->correct = sqlite3_column_int(st, 5);
+        snprintf(p->locked_at, sizeof p->locked_at, "%s", col_text(st, 6));
     }
     if (ok) release(st);
     if (ok && step != SQLITE_DONE) ok = 0;
 
-    if (ok && (st = cached(s, "SELECT session_id, kind, part, count(*) FROM entries WHERE kind IN "
-                              "('evidence', 'reflection', 'attempt') GROUP BY session_id, kind, "
-                              "part")) == NULL)
+    if (ok &&
+        (st = cached(s, "SELECT session_id, kind, part, count(*), min(created_at) FROM entries "
+                        "GROUP BY session_id, kind, part")) == NULL)
         ok = 0;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
         fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
@@ -1097,12 +1098,17 @@ fo_status fo_store_class_rows(fo_store *s, fo_class_row **rows_out, size_t *n_ou
         int k = part_index(col_text(st, 2));
         long long c = sqlite3_column_int64(st, 3);
         if (!r || k < 0) continue;
-        if (strcmp(kind, "evidence") == 0)
+        if (strcmp(kind, "evidence") == 0) {
             r->part[k].evidence = c;
-        else if (strcmp(kind, "reflection") == 0)
+        } else if (strcmp(kind, "reflection") == 0) {
             r->part[k].reflections = c;
-        else if (k == 1)
+            snprintf(r->part[k].reflected_at, sizeof r->part[k].reflected_at, "%s",
+                     col_text(st, 4));
+        } else if (strcmp(kind, "governance") == 0) {
+            snprintf(r->decided_at, sizeof r->decided_at, "%s", col_text(st, 4));
+        } else if (k == 1) {
             r->tries = c;
+        }
     }
     if (ok) release(st);
     if (ok && step != SQLITE_DONE) ok = 0;

@@ -30,20 +30,41 @@ static void make_rows(void) {
     snprintf(a->created_at, sizeof a->created_at, "2026-01-01T09:00:00.000Z");
     snprintf(a->active_at, sizeof a->active_at, "2026-01-01T09:40:00.000Z");
     a->idle_minutes = 50;
-    a->part[0] = (fo_class_part_row){1, "40", "27", 40.0 / 27.0, 1, 2, 1, 3};
-    a->part[1] = (fo_class_part_row){1, "9000", "2995", 9000.0 / 2995.0, 0, 1, 1, 4};
-    a->part[2] = (fo_class_part_row){1, "drop", "drop", 0, 1, 0, 1, 8};
+    a->part[0] = (fo_class_part_row){1,
+                                     "40",
+                                     "27",
+                                     40.0 / 27.0,
+                                     1,
+                                     2,
+                                     1,
+                                     3,
+                                     "2026-01-01T09:05:00.000Z",
+                                     "2026-01-01T09:10:00.000Z"};
+    a->part[1] = (fo_class_part_row){1,
+                                     "9000",
+                                     "2995",
+                                     9000.0 / 2995.0,
+                                     0,
+                                     1,
+                                     1,
+                                     4,
+                                     "2026-01-01T09:15:00.000Z",
+                                     "2026-01-01T09:31:00.000Z"};
+    a->part[2] = (fo_class_part_row){
+        1, "drop", "drop", 0, 1, 0, 1, 8, "2026-01-01T09:20:00.000Z", "2026-01-01T09:30:00.000Z"};
     a->tries = 4;
     a->window_try = 3;
     snprintf(a->policy, sizeof a->policy, "strict");
     a->justification_words = 6;
+    /* a finished when the last of the 7 items was first done: Part 2's reflection, 09:31 */
+    snprintf(a->decided_at, sizeof a->decided_at, "2026-01-01T09:25:00.000Z");
     /* b: Part 1 locked (3x under: not close), no reflection; 10 tries, no window; loose in two
      * words; idle 30 minutes: stuck at Part 1's reflection */
     b->session = 2;
     snprintf(b->track, sizeof b->track, "cloud-titan");
     snprintf(b->identity, sizeof b->identity, "Lovelace, Ada \"the first\"");
     b->idle_minutes = 30;
-    b->part[0] = (fo_class_part_row){1, "9", "27", 3.0, 0, 0, 0, 0};
+    b->part[0] = (fo_class_part_row){1, "9", "27", 3.0, 0, 0, 0, 0, "2026-01-01T09:01:00.000Z", ""};
     b->tries = 10;
     snprintf(b->policy, sizeof b->policy, "loose");
     b->justification_words = 2;
@@ -51,7 +72,8 @@ static void make_rows(void) {
     c->session = 3;
     snprintf(c->track, sizeof c->track, "edge-guardian");
     c->idle_minutes = 5;
-    c->part[0] = (fo_class_part_row){1, "1100", "100", 11.0, 0, 0, 0, 0};
+    c->part[0] =
+        (fo_class_part_row){1, "1100", "100", 11.0, 0, 0, 0, 0, "2026-01-01T09:02:00.000Z", ""};
     c->tries = 2;
 }
 
@@ -154,13 +176,14 @@ static void test_gradebook_csv_from_rows(void **state) {
     for (const char *p = csv; (p = strstr(p, "\r\n")); p += 2)
         lines++;
     assert_int_equal(lines, 4);
-    assert_non_null(strstr(csv, "\r\n1,\"'=HYPERLINK(\"\"http://x\"\")\",cloud-titan,"
-                                "2026-01-01T09:00:00.000Z,2026-01-01T09:40:00.000Z,yes,100,"
-                                "40,27,1.48,yes,2,3,9000,2995,3.01,no,1,4,drop,drop,,yes,0,8,"
-                                "0,0,4,3,strict,6\r\n"));
-    assert_non_null(strstr(csv, "\r\n2,\"Lovelace, Ada \"\"the first\"\"\",cloud-titan,,,no,29,"
+    assert_non_null(strstr(
+        csv, "\r\n1,\"'=HYPERLINK(\"\"http://x\"\")\",cloud-titan,"
+             "2026-01-01T09:00:00.000Z,2026-01-01T09:40:00.000Z,2026-01-01T09:31:00.000Z,100,"
+             "40,27,1.48,yes,2,3,9000,2995,3.01,no,1,4,drop,drop,,yes,0,8,"
+             "0,0,4,3,strict,6\r\n"));
+    assert_non_null(strstr(csv, "\r\n2,\"Lovelace, Ada \"\"the first\"\"\",cloud-titan,,,,29,"
                                 "9,27,3.00,no,0,0,,,,,0,0,,,,,0,0,0,0,10,,loose,2\r\n"));
-    assert_non_null(strstr(csv, "\r\n3,,edge-guardian,,,no,14,1100,100,11.00,no,0,0,"));
+    assert_non_null(strstr(csv, "\r\n3,,edge-guardian,,,,14,1100,100,11.00,no,0,0,"));
     fo_buf_free(&b);
     /* a tie rounds up, as the class view's toFixed(2) shows it: 100 vs 32 is exactly 3.125 */
     rows[2].part[0].off_by_factor = 3.125;
@@ -391,7 +414,7 @@ static void test_roster_identity_class_and_csv(void **state) {
     assert_true(header(&r, "Content-Type", type, sizeof type));
     assert_string_equal(type, "text/csv; charset=utf-8");
     assert_non_null(strstr(fo_buf_str(&r.body), "\r\n1,s1001 \xC2\xB7 Ada Lovelace,cloud-titan,"));
-    assert_non_null(strstr(fo_buf_str(&r.body), ",no,14,54,27,2.00,no,0,0,"));
+    assert_non_null(strstr(fo_buf_str(&r.body), ",,14,54,27,2.00,no,0,0,"));
     assert_non_null(strstr(fo_buf_str(&r.body), "\r\n2,\"s1002 \xC2\xB7 Hopper, Grace\","));
     fo_proc cli = fo_run_cli("class", "--db", db_path, "--csv", NULL);
     assert_int_equal(cli.status, 0);

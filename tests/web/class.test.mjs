@@ -84,10 +84,14 @@ async function expected(srv, students, roster) {
       words: words(last('reflection', p)?.body.text),
     }));
     const done = parts.reduce((a, p) => a + p.locked + p.reflected, 0) + (gov ? 1 : 0);
+    /* finished: when the last of the 7 items was first done */
+    const firstOf = (kind, part) => of(kind, part)[0]?.created_at || '';
+    const finishedAt = done === 7 ? [...['roi', 'canary', 'ensemble'].flatMap((p) => [pred[p].locked_at, firstOf('reflection', p)]),
+      l.entries.find((e) => e.kind === 'governance').created_at].sort().at(-1) : '';
     rows.push({
       session: l.session, track: l.track, identity: l.identity, created_at: l.created_at, parts, attempts: attempts.length,
       windowTry: firstOk < 0 ? 0 : firstOk + 1, policy: gov ? gov.body.policy : '', justWords: gov ? words(gov.body.justification) : 0,
-      done, completion: Math.round((100 * done) / 7), finished: done === 7,
+      done, completion: Math.round((100 * done) / 7), finished: done === 7, finishedAt,
       crisisEvidence: of('evidence', 'crisis').length, crisisWords: words(last('reflection', 'crisis')?.body.text),
       partFinished: parts.map((p, k) => p.locked && p.reflected && (k !== 2 || !!gov)),
       partStarted: parts.map((p, k) => p.locked || p.evidence > 0 || p.reflected || (k === 1 && attempts.length > 0) || (k === 2 && !!gov)),
@@ -286,7 +290,7 @@ test('the class view: 30 students, every number against the ledger; live; projec
       assert.equal(cells[1], id);
       assert.equal(cells[2], r.track);
       assert.equal(cells[3], r.created_at);
-      assert.equal(cells[5], r.finished ? 'yes' : 'no');
+      assert.equal(cells[5], r.finishedAt);
       assert.equal(cells[6], String(r.completion));
       for (let k = 0; k < 3; k++) {
         const p = r.parts[k];
