@@ -583,9 +583,14 @@ static fo_status session_identity(const fo_http_ctx *ctx, json_t *body, char *ou
     if (len > IDENTITY_MAX)
         return fo_error_set(e, FO_EUSAGE, "value too long: nothing written", "identity", "",
                             allowed);
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)given[i] < 0x20 || given[i] == 0x7f)
+    for (size_t i = 0; i < len; i++) { /* no control character (C0, DEL, C1: U+0080-U+009F),
+                                        * so a name can never steer a teacher's terminal */
+        unsigned char ch = (unsigned char)given[i];
+        if (ch < 0x20 || ch == 0x7f ||
+            (ch == 0xC2 && i + 1 < len && (unsigned char)given[i + 1] >= 0x80 &&
+             (unsigned char)given[i + 1] <= 0x9F))
             return fo_error_set(e, FO_EUSAGE, "bad field", "identity", "", allowed);
+    }
     if (!len) {
         if (ctx->identity == FO_IDENTITY_REQUIRED)
             return fo_error_set(e, FO_EUSAGE, "your teacher asks who you are", "identity", "",

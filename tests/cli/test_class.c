@@ -449,6 +449,15 @@ static void test_identity_optional_and_none(void **state) {
                              sizeof s1, NULL),
                      201);
     assert_int_equal(session("{\"track\":\"cloud-titan\"}", s2, sizeof s2, NULL), 201);
+    /* control characters (an escape, a C1 CSI) could steer the teacher's terminal: refused */
+    assert_int_equal(
+        session("{\"track\":\"cloud-titan\",\"identity\":\"a\\u001b[2Jb\"}", s2, sizeof s2, NULL),
+        400);
+    assert_int_equal(
+        session("{\"track\":\"cloud-titan\",\"identity\":\"a\\u009b2Jb\"}", s2, sizeof s2, NULL),
+        400);
+    assert_int_equal(session("{\"track\":\"cloud-titan\",\"identity\":\"x\"}", s2, sizeof s2, NULL),
+                     201); /* session 3: the report below is session 1's */
     reply r = req("GET", "/api/class/report?session=1&format=html", NULL, NULL, instructor, NULL);
     assert_int_equal(r.status, 200);
     assert_null(strstr(fo_buf_str(&r.body), "<b>Eve"));
