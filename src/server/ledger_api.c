@@ -868,13 +868,31 @@ static enum MHD_Result get_class(const fo_http_ctx *ctx, struct MHD_Connection *
         fo_buf_init(&none);
         return fo_http_body(c, MHD_HTTP_NOT_MODIFIED, "application/json", &none, "ETag", etag);
     }
-    fo_class_opts o = {.stuck_minutes = ctx->stuck_minutes, .identities = !projector};
+    /* the last answer of each view, kept with its ETag: the laptop and the projector (or
+     * several teachers) polling the same class compute it once per change */
+    static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+    static struct {
+        char etag[48];
+        fo_buf body;
+    } cache[2];
     fo_buf b;
     fo_buf_init(&b);
+    pthread_mutex_lock(&cache_mu);
+    if (strcmp(cache[projector].etag, etag) == 0 && !cache[projector].body.oom)
+        fo_buf_append(&b, cache[projector].body.data, cache[projector].body.len);
+    pthread_mutex_unlock(&cache_mu);
+    if (b.len) return fo_http_body(c, MHD_HTTP_OK, "application/json", &b, "ETag", etag);
+    fo_class_opts o = {.stuck_minutes = ctx->stuck_minutes, .identities = !projector};
     if (fo_store_class_json_opts(ctx->store, &o, &b, &e) != FO_OK) {
         fo_buf_free(&b);
         return refuse(c, &e);
     }
+    pthread_mutex_lock(&cache_mu);
+    fo_buf_reset(&cache[projector].body);
+    cache[projector].body.oom = 0;
+    fo_buf_append(&cache[projector].body, b.data, b.len);
+    snprintf(cache[projector].etag, sizeof cache[projector].etag, "%s", etag);
+    pthread_mutex_unlock(&cache_mu);
     return fo_http_body(c, MHD_HTTP_OK, "application/json", &b, "ETag", etag);
 }
 
