@@ -30,7 +30,7 @@ static void *open_class(int students) {
         char token[FO_TOKEN_MAX], who[64];
         long long id;
         snprintf(who, sizeof who, "s%05d \xC2\xB7 Student %d", i, i);
-        fo_store_session_create_ex(s->store, tracks[i % 4], who, &id, token, &e);
+        fo_store_session_create_ex(s->store, tracks[i % 4], who, NULL, &id, token, &e);
         for (int p = 0; p < 3; p++) {
             fo_reveal r = {.off_by_factor = 1.0 + (i % 7) * 0.7, .correct = i % 3 == 0};
             snprintf(r.predicted, sizeof r.predicted, "%d", 10 + i % 90);

@@ -35,6 +35,7 @@ typedef struct fo_server_params {
     const char *const *roster; /* the names and IDs a session may give (NULL: anyone) */
     size_t roster_n;
     double stuck_minutes; /* the class view's "stuck" (0: 10 minutes) */
+    int variants;         /* 1: each new session gets its own numbers (variant.h) */
 } fo_server_params;
 
 /* What a student gives at the track choice (serve --identity). */

@@ -11,6 +11,7 @@
 #include "fleetops/buf.h"
 #include "fleetops/command.h"
 #include "fleetops/lab.h"
+#include "fleetops/variant.h"
 
 #define FO_TOKEN_MAX      96    /* "<session id>.<64 hex>" */
 #define FO_MAX_ATTEMPTS   10    /* the 10-Iteration Rule */
@@ -118,16 +119,19 @@ int fo_store_figure(fo_store *s, long long entry, fo_buf *out);
 /* ------------------------------------------------------------------ the class (issue 18)
  * One row per session with the facts the class view and the gradebook need; both are rendered
  * from these rows (classbook.c), so a number is the same on the teacher's screen and in the
- * CSV. A backend implements fo_store_session_create_ex, fo_store_class_rows and
- * fo_store_class_stamp; the rest is built on them. */
+ * CSV. A backend implements fo_store_session_create_ex, fo_store_session_variant,
+ * fo_store_class_rows and fo_store_class_stamp; the rest is built on them. */
 
 #define FO_IDENTITY_MAX 96 /* a name or student ID, at most 80 bytes, with its NUL */
 #define FO_CLASS_PARTS  4  /* roi, canary, ensemble (the locks), crisis (evidence, reflection) */
 
 /* A session with the identity the student gave (NULL or "": none; the server stores none with
- * --identity none). */
+ * --identity none) and its own numbers (NULL: the plan's; serve --variants). */
 fo_status fo_store_session_create_ex(fo_store *s, const char *track, const char *identity,
-                                     long long *id, char token[FO_TOKEN_MAX], fo_error *err);
+                                     const fo_variant *variant, long long *id,
+                                     char token[FO_TOKEN_MAX], fo_error *err);
+/* The session's variant: *has = 0 when it has none (the plan's numbers). */
+fo_status fo_store_session_variant(fo_store *s, long long id, fo_variant *v, int *has);
 
 typedef struct fo_class_part_row {
     int locked;

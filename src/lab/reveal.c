@@ -11,10 +11,11 @@
 #include "fleetops/json.h"
 #include "fleetops/lab.h"
 #include "fleetops/roi.h"
+#include "fleetops/variant.h"
 
 struct reveal_spec;
 typedef int (*answer_fn)(const struct reveal_spec *s, const char *track, const char *predicted,
-                         double *num, char *text, size_t n, fo_error *err);
+                         const fo_variant *v, double *num, char *text, size_t n, fo_error *err);
 
 /* Fills an engine params struct the way `fleetops CMD --track T` would. */
 static int preset_params(const char *cmd_name, const char *track, void *params, fo_error *err) {
@@ -29,8 +30,8 @@ static int preset_params(const char *cmd_name, const char *track, void *params, 
 }
 
 static int answer_roi(const struct reveal_spec *s, const char *track, const char *predicted,
-                      double *num, char *text, size_t n, fo_error *err) {
-    (void)s, (void)predicted;
+                      const fo_variant *v, double *num, char *text, size_t n, fo_error *err) {
+    (void)s, (void)predicted, (void)v; /* Part 1 is not varied */
     fo_roi_params p;
     if (preset_params("roi", track, &p, err) != FO_OK) return err->status;
     fo_roi_result r;
@@ -92,12 +93,26 @@ typedef struct reveal_spec {
  * back from the JSON the command wrote (the project's own writer: `"actual":2995` or
  * `"actual":"drop"`). The command's judgement is the only one: nothing is recomputed here. */
 static int answer_by_command(const reveal_spec *s, const char *track, const char *predicted,
-                             double *num, char *text, size_t n, fo_error *err) {
+                             const fo_variant *v, double *num, char *text, size_t n,
+                             fo_error *err) {
     const char *names[16], *values[16];
-    size_t k = 0;
+    char scaled[8][32]; /* the student's own numbers (variant.h) */
+    size_t k = 0, ns = 0;
     if (track) names[k] = "track", values[k++] = track;
-    for (const char *const *f = s->fixed; f && f[0] && k < 14; f += 2)
+    for (const char *const *f = s->fixed; f && f[0] && k < 14; f += 2) {
         names[k] = f[0], values[k++] = f[1];
+        if (ns < 8 && fo_variant_scale_text(v, f[0], f[1], scaled[ns], sizeof scaled[ns]))
+            values[k - 1] = scaled[ns++];
+    }
+    static const char *const varied[] = {"failure_rate", "request_rate_per_s"};
+    for (size_t i = 0; v && !fo_variant_is_plain(v) && i < 2 && k < 14 && ns < 8; i++) {
+        int fixed = 0;
+        for (const char *const *f = s->fixed; f && f[0]; f += 2)
+            fixed |= strcmp(f[0], varied[i]) == 0;
+        if (!fixed &&
+            fo_variant_param(v, s->command, track, varied[i], scaled[ns], sizeof scaled[ns]))
+            names[k] = varied[i], values[k++] = scaled[ns++];
+    }
     names[k] = "predict", values[k++] = predicted;
     fo_buf json;
     fo_buf_init(&json);
@@ -139,6 +154,11 @@ static const reveal_spec specs[] = {
 
 int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo_reveal *r,
                   fo_error *err) {
+    return fo_lab_reveal_variant(part, track, predicted, NULL, r, err);
+}
+
+int fo_lab_reveal_variant(const char *part, const char *track, const char *predicted,
+                          const fo_variant *v, fo_reveal *r, fo_error *err) {
     const reveal_spec *s = NULL;
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
         if (strcmp(specs[i].part, part) == 0) s = &specs[i];
@@ -155,7 +175,7 @@ int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo
     memset(r, 0, sizeof *r);
     snprintf(r->predicted, sizeof r->predicted, "%s", predicted);
     double actual = 0;
-    if (s->answer(s, track, predicted, &actual, r->actual, sizeof r->actual, err) != FO_OK)
+    if (s->answer(s, track, predicted, v, &actual, r->actual, sizeof r->actual, err) != FO_OK)
         return err->status;
     if (s->unit) {
         double p = fo_arg_num(&a, "predict");

@@ -221,6 +221,15 @@ static const fo_param serve_params[] = {
      .field = F(stuck_minutes),
      .help = "The class view lists a student who has not finished and wrote nothing for this "
              "long as stuck"},
+    {.name = "variants",
+     .type = FO_T_CHOICE,
+     .unit = "choice",
+     .choices = no_yes,
+     .def_choice = 0,
+     .field = F(variants),
+     .help = "yes: each new session gets its own numbers (its track's Part 2 failure rate and "
+             "request rate each times one of 0.70, 0.75, ..., 1.30), so neighbours cannot copy "
+             "an answer; no: the plan's numbers (2,995 ...) for everyone"},
 };
 
 /* ---- the roster (issue 18) --------------------------------------------------------------- */
@@ -479,6 +488,9 @@ static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
            p.identity == FO_IDENTITY_NONE ? " (nothing identifying is stored)" : "",
            ros.n ? "; roster: " : "", ros.n ? sa.roster : "");
     if (ros.n) printf("fleetops: %zu students on the roster (identity required)\n", ros.n);
+    if (p.variants)
+        printf("fleetops: per-student variants: each new session's Part 2 failure rate and "
+               "request rate are its track's times 0.70 to 1.30\n");
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

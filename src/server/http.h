@@ -18,6 +18,7 @@ typedef struct fo_http_ctx {
     const char *const *roster;    /* NULL: no roster */
     size_t roster_n;
     double stuck_minutes;
+    int variants; /* serve --variants */
 } fo_http_ctx;
 
 /* 1 when the request carries a signed-in instructor's cookie (POST /instructor/signin). */

@@ -26,10 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "fleetops/report.h"
 #include "fleetops/server.h"
+#include "fleetops/variant.h"
 #include "http.h"
 
 #define COOKIE         "fo_session"
@@ -330,8 +332,8 @@ static uint64_t fnv1a(uint64_t h, const char *s) {
 }
 
 /* params (a JSON object) + the session's track -> name/value pairs for the command table. */
-static fo_status collect_params(json_t *params, const char *cmd, const char *track, run_params *rp,
-                                fo_error *e) {
+static fo_status collect_params(json_t *params, const char *cmd, const char *track,
+                                const fo_variant *own, run_params *rp, fo_error *e) {
     memset(rp, 0, sizeof *rp);
     if (params && !json_is_object(params))
         return fo_error_set(e, FO_EUSAGE, "bad field", "params", "", "an object of parameters");
@@ -368,6 +370,18 @@ static fo_status collect_params(json_t *params, const char *cmd, const char *tra
         rp->names[rp->n] = keys[i];
         rp->values[rp->n] = rp->storage[rp->n];
         rp->fingerprint = fnv1a(fnv1a(rp->fingerprint, keys[i]), rp->storage[rp->n]);
+        rp->n++;
+    }
+    /* the student's own numbers (serve --variants) for what they did not set themselves */
+    static const char *const varied[] = {"failure_rate", "request_rate_per_s"};
+    for (size_t i = 0; own && i < 2 && rp->n + 1 < FO_MAX_PARAMS; i++) {
+        if (json_object_get(params, varied[i])) continue;
+        if (!fo_variant_param(own, cmd, track, varied[i], rp->storage[rp->n],
+                              sizeof rp->storage[rp->n]))
+            continue;
+        rp->names[rp->n] = varied[i];
+        rp->values[rp->n] = rp->storage[rp->n];
+        rp->fingerprint = fnv1a(fnv1a(rp->fingerprint, varied[i]), rp->storage[rp->n]);
         rp->n++;
     }
     return FO_OK;
@@ -410,7 +424,13 @@ static enum MHD_Result post_prediction(const fo_http_ctx *ctx, struct MHD_Connec
     }
     if (!got) return fail(c, FO_EUSAGE, "missing field", "value", "", "your prediction");
     fo_reveal r;
-    if (fo_lab_reveal(part, track, value, &r, &e) != FO_OK) return refuse(c, &e);
+    fo_variant own;
+    int has = 0;
+    if (fo_store_session_variant(ctx->store, sid, &own, &has) != FO_OK)
+        return fail(c, FO_STORE_ECORRUPT, "the ledger is unreadable: see the server's log",
+                    "session", "", "");
+    if (fo_lab_reveal_variant(part, track, value, has ? &own : NULL, &r, &e) != FO_OK)
+        return refuse(c, &e);
     long long version = 0;
     if (fo_store_lock(ctx->store, sid, part, &r, &version, &e) != FO_OK) return refuse(c, &e);
     fo_buf out;
@@ -448,7 +468,13 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
     if (!command_in_part(part, cmd))
         return fail(c, FO_EUSAGE, "command does not belong to this part", "command", cmd, part);
     run_params rp;
-    if (collect_params(json_object_get(body, "params"), cmd, track, &rp, &e) != FO_OK)
+    fo_variant v;
+    int has = 0;
+    if (fo_store_session_variant(ctx->store, sid, &v, &has) != FO_OK)
+        return fail(c, FO_STORE_ECORRUPT, "the ledger is unreadable: see the server's log",
+                    "session", "", "");
+    if (collect_params(json_object_get(body, "params"), cmd, track, has ? &v : NULL, &rp, &e) !=
+        FO_OK)
         return refuse(c, &e);
     int has_hours = 0;
     for (size_t i = 0; i < rp.n; i++)
@@ -645,12 +671,20 @@ static enum MHD_Result post_session(const fo_http_ctx *ctx, struct MHD_Connectio
                     "one of: cloud-titan, edge-guardian, mobile-nomad, tiny-pioneer");
     char identity[FO_IDENTITY_MAX];
     if (session_identity(ctx, body, identity, sizeof identity, &e) != FO_OK) return refuse(c, &e);
+    fo_variant variant, *own = NULL;
+    if (ctx->variants) { /* the session's own numbers, from a seed of the OS's random source */
+        uint64_t seed;
+        if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+            return fail(c, FO_EINTERNAL, "no randomness for a variant", "", "", "");
+        fo_variant_from_seed(seed, &variant);
+        own = &variant;
+    }
     char addr[64];
     double rate = fo_store_quota(ctx->store)->sessions_per_minute;
     if (!rate_take(c, 0, rate, addr, sizeof addr)) return rate_refusal(c, 0, rate, addr);
     long long sid;
     char token[FO_TOKEN_MAX], cookie[FO_TOKEN_MAX + 96];
-    if (fo_store_session_create_ex(ctx->store, track, identity, &sid, token, &e) != FO_OK)
+    if (fo_store_session_create_ex(ctx->store, track, identity, own, &sid, token, &e) != FO_OK)
         return refuse(c, &e);
     snprintf(cookie, sizeof cookie,
              COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=" COOKIE_MAX_AGE, token);

@@ -93,10 +93,14 @@ static const char *const migrations[] = {
     "ALTER TABLE predictions ADD COLUMN answer_reading TEXT;"
     "ALTER TABLE predictions ADD COLUMN literal_reading TEXT;"
     "ALTER TABLE predictions ADD COLUMN toil_cap_reading TEXT;",
-    /* 4: who a session is (as the teacher asked: NULL with --identity none or when not given)
-     * and when it last wrote (the class view's "stuck"), kept by every write's version bump */
+    /* 4: who a session is (as the teacher asked: NULL with --identity none or when not given),
+     * when it last wrote (the class view's "stuck", kept by every write's version bump) and its
+     * own numbers (serve --variants) */
     "ALTER TABLE sessions ADD COLUMN identity TEXT;"
     "ALTER TABLE sessions ADD COLUMN active_at TEXT;"
+    /* per-student variants (variant.h): the multipliers of p and R, NULL without --variants */
+    "ALTER TABLE sessions ADD COLUMN variant_failure_rate REAL;"
+    "ALTER TABLE sessions ADD COLUMN variant_request_rate REAL;"
     "UPDATE sessions SET active_at = max(created_at, coalesce((SELECT max(created_at) FROM "
     "entries WHERE session_id = sessions.id), ''), coalesce((SELECT max(locked_at) FROM "
     "predictions WHERE session_id = sessions.id), ''));",
@@ -446,11 +450,12 @@ static fo_status finish_write(fo_store *s, fo_status rc, fo_error *err) {
 
 fo_status fo_store_session_create(fo_store *s, const char *track, long long *id,
                                   char token[FO_TOKEN_MAX], fo_error *err) {
-    return fo_store_session_create_ex(s, track, NULL, id, token, err);
+    return fo_store_session_create_ex(s, track, NULL, NULL, id, token, err);
 }
 
 fo_status fo_store_session_create_ex(fo_store *s, const char *track, const char *identity,
-                                     long long *id, char token[FO_TOKEN_MAX], fo_error *err) {
+                                     const fo_variant *variant, long long *id,
+                                     char token[FO_TOKEN_MAX], fo_error *err) {
     unsigned char raw[32];
     if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
         return fo_error_set(err, FO_EINTERNAL, "no randomness for a session token", "", "", "");
@@ -461,8 +466,9 @@ fo_status fo_store_session_create_ex(fo_store *s, const char *track, const char 
     sqlite3_stmt *st;
     fo_status rc = check_files(s, err);
     if (rc != FO_OK) {
-    } else if ((st = cached(s, "INSERT INTO sessions(secret, track, identity, active_at) "
-                               "VALUES(?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")) == NULL) {
+    } else if ((st = cached(s, "INSERT INTO sessions(secret, track, identity, active_at, "
+                               "variant_failure_rate, variant_request_rate) VALUES(?, ?, ?, "
+                               "strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?)")) == NULL) {
         rc = db_error(s, err, "session");
     } else {
         sqlite3_bind_text(st, 1, secret, -1, SQLITE_STATIC);
@@ -471,6 +477,13 @@ fo_status fo_store_session_create_ex(fo_store *s, const char *track, const char 
             sqlite3_bind_text(st, 3, identity, -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, 3);
+        if (variant) {
+            sqlite3_bind_double(st, 4, variant->failure_rate);
+            sqlite3_bind_double(st, 5, variant->request_rate_per_s);
+        } else {
+            sqlite3_bind_null(st, 4);
+            sqlite3_bind_null(st, 5);
+        }
         int step = sqlite3_step(st);
         if (step != SQLITE_DONE)
             rc = db_error_rc(s, err, "session", step);
@@ -510,6 +523,32 @@ fo_status fo_store_session_auth(fo_store *s, const char *token, long long *id) {
             if (secret && strlen(secret) == 64 && constant_time_equal(secret, dot + 1, 64)) {
                 rc = FO_OK;
                 *id = sid;
+            }
+        } else if (step != SQLITE_DONE) {
+            fo_error e;
+            rc = db_error_rc(s, &e, "read", step);
+        }
+        release(st);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+fo_status fo_store_session_variant(fo_store *s, long long id, fo_variant *v, int *has) {
+    *has = 0;
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st;
+    fo_status rc = FO_ENOTFOUND;
+    if ((st = cached(s, "SELECT variant_failure_rate, variant_request_rate FROM sessions WHERE "
+                        "id = ?")) != NULL) {
+        sqlite3_bind_int64(st, 1, id);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            rc = FO_OK;
+            if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+                v->failure_rate = sqlite3_column_double(st, 0);
+                v->request_rate_per_s = sqlite3_column_double(st, 1);
+                *has = 1;
             }
         } else if (step != SQLITE_DONE) {
             fo_error e;
@@ -892,8 +931,8 @@ fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, in
     fo_json_init(&j, &tmp);
     int step;
     exec(s->db, "BEGIN"); /* one consistent snapshot */
-    if ((st = cached(s, "SELECT track, created_at, version, identity FROM sessions WHERE id = "
-                        "?")) == NULL) {
+    if ((st = cached(s, "SELECT track, created_at, version, identity, variant_failure_rate, "
+                        "variant_request_rate FROM sessions WHERE id = ?")) == NULL) {
         rc = db_error(s, err, "read");
         goto done;
     }
@@ -912,6 +951,12 @@ fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, in
     fo_json_string(&j, "created_at", col_text(st, 1));
     fo_json_int(&j, "version", sqlite3_column_int64(st, 2));
     if (sqlite3_column_type(st, 3) != SQLITE_NULL) fo_json_string(&j, "identity", col_text(st, 3));
+    if (sqlite3_column_type(st, 4) != SQLITE_NULL) { /* the student's own numbers */
+        fo_json_object_begin(&j, "variant");
+        fo_json_number(&j, "failure_rate", sqlite3_column_double(st, 4));
+        fo_json_number(&j, "request_rate_per_s", sqlite3_column_double(st, 5));
+        fo_json_object_end(&j);
+    }
     if (since >= 0) fo_json_int(&j, "since", since);
     release(st);
     st = NULL;

@@ -490,6 +490,82 @@ static void test_identity_optional_and_none(void **state) {
     sqlite3_close(db);
 }
 
+/* --variants: each session's own p and R (0.70 .. 1.30 times the track's); Part 2's answer is
+ * the student's own, ceil(ln(0.05) / ln(1 - p)); their instruments run on their numbers; the
+ * class view compares each prediction with that student's answer. */
+static void test_variants(void **state) {
+    (void)state;
+    snprintf(db_path, sizeof db_path, "%s/class-test.db", fo_test_tmpdir());
+    remove(db_path);
+    setenv("FLEETOPS_INSTRUCTOR_TOKEN", TOKEN, 1);
+    fo_server_spawn(&srv, "--db", db_path, "--create", "yes", "--variants", "yes",
+                    "--sessions-per-minute", "0", "--writes-per-minute", "0", NULL);
+    reply r = req("POST", "/instructor/signin", "token=" TOKEN, "application/x-www-form-urlencoded",
+                  NULL, NULL);
+    char set[256];
+    assert_true(header(&r, "Set-Cookie", set, sizeof set));
+    snprintf(instructor, sizeof instructor, "%.*s", (int)strcspn(set, ";"), set);
+    reply_free(&r);
+    char answers[8][32];
+    int distinct = 0;
+    for (int i = 0; i < 8; i++) {
+        char cookie[256];
+        json_t *l;
+        assert_int_equal(session("{\"track\":\"cloud-titan\"}", cookie, sizeof cookie, &l), 201);
+        double mf = fo_json_path_num(l, "variant.failure_rate");
+        double mr = fo_json_path_num(l, "variant.request_rate_per_s");
+        json_decref(l);
+        int kf = (int)lround(mf * 20), kr = (int)lround(mr * 20);
+        assert_true(kf >= 14 && kf <= 26 && kr >= 14 && kr <= 26);
+        assert_float_equal(mf, kf / 20.0, 0);
+        r = req("POST", "/api/ledger/predictions", "{\"part\":\"canary\",\"value\":3000}",
+                "application/json", cookie, NULL);
+        assert_int_equal(r.status, 201);
+        json_t *j = fo_parse_json(fo_buf_str(&r.body));
+        reply_free(&r);
+        /* p = 0.001 x mf, 95% confidence, no failure allowed */
+        double p = 0.001 * mf;
+        long long want = (long long)ceil(log(0.05) / log1p(-p));
+        const char *actual = json_string_value(fo_json_path(j, "prediction.actual"));
+        char w[32];
+        snprintf(w, sizeof w, "%lld", want);
+        assert_string_equal(actual, w);
+        snprintf(answers[i], sizeof answers[i], "%s", actual);
+        for (int k = 0; k < i; k++)
+            if (strcmp(answers[k], actual) == 0) goto seen;
+        distinct++;
+    seen:
+        json_decref(j);
+        /* an attempt runs on the student's own p and R: Cloud Titan's 2,000 requests/s x mr */
+        r = req("POST", "/api/ledger/attempts",
+                "{\"part\":\"canary\",\"params\":{\"attempt_hours\":50}}", "application/json",
+                cookie, NULL);
+        assert_int_equal(r.status, 201);
+        j = fo_parse_json(fo_buf_str(&r.body));
+        reply_free(&r);
+        assert_float_equal(atof(json_string_value(fo_json_path(j, "body.params.failure_rate"))), p,
+                           1e-15);
+        assert_float_equal(
+            atof(json_string_value(fo_json_path(j, "body.params.request_rate_per_s"))), 2000 * mr,
+            1e-9);
+        json_decref(j);
+    }
+    assert_true(distinct >= 2); /* 8 draws of 13 steps: all equal has odds 13^-7 */
+    /* the class view: the track's answer is each student's own */
+    r = req("GET", "/api/class", NULL, NULL, instructor, NULL);
+    json_t *j = fo_parse_json(fo_buf_str(&r.body));
+    reply_free(&r);
+    json_t *t =
+        json_array_get(fo_json_path(json_array_get(fo_json_path(j, "parts"), 1), "by_track"), 0);
+    assert_true(json_is_null(json_object_get(t, "answer")));
+    json_t *preds = json_object_get(t, "predictions");
+    for (size_t i = 0; i < json_array_size(preds); i++)
+        assert_string_equal(json_string_value(json_object_get(json_array_get(preds, i), "actual")),
+                            answers[i]);
+    json_decref(j);
+    fo_server_kill(&srv, SIGTERM);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_class_json_from_rows),
@@ -497,6 +573,7 @@ int main(void) {
         cmocka_unit_test(test_class_text_from_rows),
         cmocka_unit_test(test_roster_identity_class_and_csv),
         cmocka_unit_test(test_identity_optional_and_none),
+        cmocka_unit_test(test_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
