@@ -38,6 +38,10 @@ clang "${cflags[@]}" -Oz -mexec-model=reactor \
 wasm-opt -Oz "$out/fleetops.wasm.tmp" -o "$out/fleetops.wasm"
 rm -f "$out/fleetops.wasm.tmp"
 cp -R "$root"/web/. "$out"/
+# the static build says so itself: backends.js's connect() reads this marker and starts
+# fleetops.wasm without first asking for an api/schema that cannot answer (a 404 in the console)
+sed -i 's|<meta name="fleetops-backend" content="server">|<meta name="fleetops-backend" content="static">|' "$out/index.html"
+grep -q '<meta name="fleetops-backend" content="static">' "$out/index.html" || { echo "build_wasm.sh: no fleetops-backend marker in web/index.html" >&2; exit 1; }
 rm -f "$out"/instructor.* # the instructor's class view needs the server's ledger
 size=$(stat -c %s "$out/fleetops.wasm")
 echo "fleetops: built $out (fleetops.wasm: $((size / 1024)) KB)"

@@ -21,8 +21,9 @@
  *             here and downloaded.
  *     A ledger is {session, track, created_at, predictions[], entries[], missing[]} in both.
  *
- * connect() decides: if api/schema answers with the command table, the server; otherwise the
- * WebAssembly module next to the page. */
+ * connect() decides from the page's <meta name="fleetops-backend">: "server" (web/index.html, as
+ * fleetops serve embeds it) or "static" (scripts/build_wasm.sh marks dist/index.html), so the
+ * static build never sends a request that must fail. A page with no marker asks api/schema. */
 'use strict';
 
 (() => {
@@ -258,7 +259,7 @@
           }
         }
         const l = await getLedger('');
-        if (!l || l.session === null) {
+        if (!l || l.session === null || l.session === undefined) {
           cache = null;
           return null; /* no session (yet), or a stale cookie */
         }
@@ -471,49 +472,70 @@
   /* ---------------------------------------------------------------- the report (static build)
    * The same sections and the same escaping as the server's report (src/store/report.c). */
 
+  /* The key results of each command's evidence, named and with their units. */
+  const pctText = (v) => `${+(v * 100).toPrecision(4)}%`;
+  const intText = (v) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(v);
+  const numText = (v, d = 1) => new Intl.NumberFormat('en-US', { maximumFractionDigits: d }).format(v);
+  const usdText = (v) => (v < 0 ? '-$' : '$') + intText(Math.abs(v));
+  const hoursText = (v) => `${numText(v, 1)} h`;
+  const yes = (v) => (v ? 'yes' : 'no');
   const KEY_RESULTS = {
-    roi: ['break_even_models', 'roi_usd', 'manual_toil_usd', 'platform_total_usd', 'ftes_needed'],
-    canary: ['requests_needed', 'shadow_hours', 'release_cycle_hours', 'meets_release_limit'],
-    bound: ['upper_bound'],
-    sprt: ['asn_h0', 'asn_h1', 'exact_asn_h0', 'exact_asn_h1', 'fixed_n'],
-    rollout: ['decision', 'reason'],
-    ensemble: ['accuracy', 'baseline_accuracy', 'retrained_accuracy', 'silent_failure'],
-    governance: ['silent_failure_weeks', 'incidents', 'mean_accuracy', 'upgrade_delay_days'],
-    crisis: ['summary'],
+    roi: [['break_even_models', 'break-even', (v) => `${intText(v)} models`], ['roi_usd', 'ROI', usdText],
+      ['manual_toil_usd', 'manual toil', usdText], ['platform_total_usd', 'platform total', usdText],
+      ['ftes_needed', 'toil needs', (v) => `${numText(v, 2)} FTE`]],
+    canary: [['requests_needed', 'requests needed', (v) => `${intText(v)} requests`], ['shadow_hours', 'shadow duration', hoursText],
+      ['release_cycle_hours', 'release cycle', hoursText], ['meets_release_limit', 'within one week', yes]],
+    bound: [['upper_bound', 'upper bound on the failure rate', pctText]],
+    sprt: [['exact_asn_h0', 'expected requests with a good model', (v) => `${intText(v)} requests`],
+      ['exact_asn_h1', 'expected requests with a bad model', (v) => `${intText(v)} requests`],
+      ['fixed_n', 'fixed-n test', (v) => `${intText(v)} requests`]],
+    rollout: [['decision', 'decision', String], ['reason', 'reason', String]],
+    ensemble: [['accuracy', 'accuracy', pctText], ['baseline_accuracy', 'baseline accuracy', pctText],
+      ['retrained_accuracy', 'retrained accuracy', pctText], ['silent_failure', 'silent failure', yes]],
+    governance: [['silent_failure_weeks', 'weeks in silent failure', (v) => `${intText(v)} weeks`], ['incidents', 'incidents', intText],
+      ['mean_accuracy', 'mean accuracy', pctText], ['upgrade_delay_days', 'upgrade delay', (v) => `${numText(v, 1)} days`]],
+    crisis: [['summary', 'summary', String]],
   };
 
-  /* Student (or stored) text made inert for the format: < and > always (Markdown viewers render
-   * raw HTML), Markdown's own markup backslashed, newlines kept inside a quote or a <br>. */
+  /* Student (or stored) text made inert for the format. HTML: the five characters as entities.
+   * Markdown: no entities (they would show as "&lt;"); what Markdown or a viewer's HTML could
+   * read as markup is backslash-escaped instead (CommonMark's escapes): emphasis, code, links,
+   * headings, tables; "<" only before what could start a tag or an autolink, "&" only before
+   * what could spell an entity (so "<10ms" and ">=" read as written); list, heading and quote
+   * markers at a line's start; newlines stay inside the quote. */
+  const MD_SPECIAL = '\\`*_[]#|~';
   function esc(s, f) {
     let out = '';
-    for (const ch of String(s ?? '')) {
-      if (ch === '<') out += '&lt;';
-      else if (ch === '>') out += '&gt;';
-      else if (ch === '&') out += f === 'md' ? '&' : '&amp;';
-      else if (ch === '"') out += f === 'html' ? '&quot;' : '"';
-      else if (ch === "'") out += f === 'html' ? '&#39;' : "'";
-      else if (ch === '\n') out += f === 'html' ? '<br>' : '\n> ';
-      else if (ch === '\r') continue;
-      else out += (f === 'md' && '\\`*_[]#|'.includes(ch) ? '\\' : '') + ch;
+    let lineStart = true;
+    const text = String(s ?? '').replace(/\r/g, '');
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (f === 'html') {
+        out += ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : ch === '"' ? '&quot;' : ch === "'" ? '&#39;' : ch === '\n' ? '<br>' : ch;
+        continue;
+      }
+      if (ch === '\n') {
+        out += '\n> ';
+        lineStart = true;
+        continue;
+      }
+      const next = text[i + 1] || '';
+      if (lineStart && /[-+=>]/.test(ch)) out += '\\' + ch;
+      else if ((ch === '<' && /[A-Za-z/!?]/.test(next)) || (ch === '&' && /[A-Za-z#]/.test(next))) out += '\\' + ch;
+      else if (lineStart && /\d/.test(ch)) {
+        const m = /^\d+[.)](?=\s|$)/.exec(text.slice(i));
+        out += m ? m[0].slice(0, -1) + '\\' + m[0].slice(-1) : ch;
+        if (m) i += m[0].length - 1;
+      } else out += (MD_SPECIAL.includes(ch) ? '\\' : '') + ch;
+      if (ch !== ' ') lineStart = false;
     }
     return out;
   }
-  /* printf's %.6g */
-  function g6(v) {
-    if (v === 0) return '0';
-    if (!Number.isFinite(v)) return String(v);
-    const e = Math.floor(Math.log10(Math.abs(+v.toPrecision(6))));
-    if (e < -4 || e >= 6) {
-      return v.toExponential(5).replace(/\.?0+e/, 'e').replace(/e([+-])(\d)$/, 'e$10$2');
-    }
-    const s = v.toFixed(Math.max(0, 5 - e));
-    return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
-  }
-  function valueText(v) {
-    if (typeof v === 'string') return v;
-    if (typeof v === 'number') return g6(v);
-    if (typeof v === 'boolean') return v ? 'yes' : 'no';
-    return 'n/a';
+  /* A timestamp as a person reads it: "6 Dec 2026, 07:40 UTC" (the browser's time zone). */
+  function when(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return String(iso ?? '');
+    return d.toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
   }
 
   async function buildReport(ledger, f, lab, transport) {
@@ -533,13 +555,13 @@
       const body = e.body || {};
       const params = body.params || {};
       let line = `fleetops ${body.command}`;
-      for (const [k, v] of Object.entries(params)) line += ` --${k} ${v}`;
-      line = line.replace(/_/g, '-');
-      b += html ? `<li><code>${esc(line, 'html')}</code>: ` : `- \`${esc(line, 'json')}\`: `;
+      for (const [k, v] of Object.entries(params)) line += ` --${k.replace(/_/g, '-')} ${v}`;
+      /* a code span shows its text as is: only a backtick could end it */
+      b += html ? `<li><code>${esc(line, 'html')}</code>: ` : `- \`\` ${line.replace(/`/g, "'")} \`\`: `;
       const res = body.result || {};
-      const keys = (KEY_RESULTS[body.command] || []).filter((k) => res[k] !== undefined);
-      b += esc(keys.map((k) => `${k} = ${valueText(res[k])}`).join(', '), f);
-      b += ` (captured ${e.created_at}, fingerprint ${e.fingerprint})`;
+      const keys = (KEY_RESULTS[body.command] || []).filter(([k]) => res[k] !== undefined && res[k] !== null);
+      b += esc(keys.map(([k, label, fmt]) => `${label}: ${fmt(res[k])}`).join('; '), f);
+      b += esc(` (captured ${when(e.created_at)}, fingerprint ${e.fingerprint})`, f);
       b += html ? '</li>\n' : '\n';
       if (html) {
         try {
@@ -563,7 +585,7 @@
     }
     heading(1, 'fleetops lab report');
     para('Chapter:', lab.chapter.title);
-    para('Session:', `session ${ledger.session}, started ${ledger.created_at} (kept in this browser)`);
+    para('Session:', `session ${ledger.session}, started ${when(ledger.created_at)} (kept in this browser)`);
     b += html ? (complete ? '<div class="complete">' : '<div class="incomplete">') : '';
     if (complete) para('Status:', 'complete: every lock, reflection and the governance choice.');
     else {
@@ -598,11 +620,21 @@
       const at = ledger.entries.filter((e) => e.kind === 'attempt' && e.part === p.id);
       if (at.length) {
         heading(3, 'Attempts (the 10-Iteration Rule)');
-        b += html ? '<table><tr><th>#</th><th>hours</th><th>confidence</th><th>Safety Lead</th><th>release</th><th>advice</th></tr>\n'
-          : '| # | hours | confidence | Safety Lead | release | advice |\n|---|---|---|---|---|---|\n';
+        const cols = ['#', 'Shadow duration', 'Confidence reached', 'Safety Lead', 'Release cycle', 'Verdict'];
+        b += html ? `<table><tr>${cols.map((c) => `<th>${c}</th>`).join('')}</tr>\n`
+          : `| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|\n`;
         at.forEach((e, i) => {
           const a = (e.body && e.body.attempt) || {};
-          const cells = ['hours', 'achieved_confidence', 'safety_ok', 'release_ok', 'advice'].map((k) => esc(valueText(a[k]), f));
+          const target = Number(e.body && e.body.params && e.body.params.confidence);
+          const num = (v, fmt) => (typeof v === 'number' && Number.isFinite(v) ? fmt(v) : 'n/a');
+          const cells = [
+            num(a.hours, hoursText),
+            num(a.achieved_confidence, pctText) + (Number.isFinite(target) ? ` (target ${pctText(target)})` : ''),
+            a.safety_ok === true ? 'satisfied' : a.safety_ok === false ? 'not satisfied' : 'n/a',
+            num(a.release_cycle_hours, hoursText) + (a.release_ok === true ? ', within a week' : a.release_ok === false ? ', over a week' : ''),
+            a.safety_ok && a.release_ok ? 'both hold' : a.safety_ok === false && a.release_ok === false ? 'neither holds'
+              : a.safety_ok === false ? 'too short' : a.release_ok === false ? 'too long' : 'n/a',
+          ].map((c) => esc(c, f));
           b += html ? `<tr><td>${i + 1}</td>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>\n` : `| ${i + 1} |${cells.map((c) => ` ${c} |`).join('')}\n`;
         });
         b += html ? '</table>\n' : '\n';
@@ -613,8 +645,8 @@
       if (r.last) {
         b += html ? '<blockquote>' : '> ';
         b += esc(r.last.body.text, f);
-        b += html ? `</blockquote>\n<p class="meta">revision ${r.revisions} of ${r.revisions}, ${r.last.created_at}</p>\n`
-          : `\n\n_revision ${r.revisions} of ${r.revisions}, ${r.last.created_at}_\n\n`;
+        b += html ? `</blockquote>\n<p class="meta">revision ${r.revisions} of ${r.revisions}, ${esc(when(r.last.created_at), f)}</p>\n`
+          : `\n\n_revision ${r.revisions} of ${r.revisions}, ${esc(when(r.last.created_at), f)}_\n\n`;
       } else para('Reflection:', 'not written yet');
     }
     heading(2, 'Governance decision');
@@ -629,8 +661,19 @@
 
   /* ---------------------------------------------------------------- connect */
 
-  /* The server if api/schema answers with the command table; otherwise the WebAssembly module. */
+  /* The page's own marker says which build it is; without one, the server if api/schema answers
+   * with the command table, otherwise the WebAssembly module. */
+  function marker() {
+    const m = document.querySelector('meta[name="fleetops-backend"]');
+    return m ? m.getAttribute('content') : null;
+  }
+  async function connectStatic(getLab) {
+    const transport = await wasmTransport('fleetops.wasm');
+    return { transport, ledger: localLedger(transport, getLab), schema: await transport.get('schema', {}) };
+  }
   async function connect(getLab) {
+    const kind = marker();
+    if (kind === 'static') return connectStatic(getLab);
     let schema = null;
     try {
       const r = await fetch('api/schema', { headers: { Accept: 'application/json' } });
@@ -642,8 +685,8 @@
       schema = null;
     }
     if (schema) return { transport: serverTransport(), ledger: serverLedger(), schema };
-    const transport = await wasmTransport('fleetops.wasm');
-    return { transport, ledger: localLedger(transport, getLab), schema: await transport.get('schema', {}) };
+    if (kind === 'server') throw new Error('the fleetops server did not answer api/schema');
+    return connectStatic(getLab);
   }
 
   window.FleetopsBackends = Object.freeze({ connect, ApiError, fingerprint, buildReport, escapeReport: esc });

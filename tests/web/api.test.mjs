@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fleetopsBin, startServer, TRACKS } from './lib.mjs';
@@ -186,7 +186,7 @@ test('unknown command 404, unknown asset 404, wrong method 405', async () => {
   }
 });
 
-test('assets: content types, CSP, one HTML + two scripts + one CSS that use nothing external', async () => {
+test('assets: content types, CSP, one HTML + two scripts (the page as ES modules) + one CSS that use nothing external', async () => {
   const want = {
     '/': /^text\/html/, '/index.html': /^text\/html/, '/app.js': /^text\/javascript/, '/backends.js': /^text\/javascript/,
     '/style.css': /^text\/css/, '/favicon.svg': /^image\/svg\+xml/, '/api/schema': /^application\/json/,
@@ -209,12 +209,22 @@ test('assets: content types, CSP, one HTML + two scripts + one CSS that use noth
   const scripts = [...html.matchAll(/<script\b([^>]*)>/gi)];
   assert.deepEqual(scripts.map((m) => /src="([^"]+)"/.exec(m[1])?.[1]), ['backends.js', 'app.js'],
     'two scripts, neither inline: the backends (server or WebAssembly) and the page');
-  assert.ok(scripts.every((m) => /\bdefer\b/.test(m[1])), 'deferred, in order');
+  assert.match(scripts[0][1], /\bdefer\b/, 'backends.js deferred: it runs before the page module');
+  assert.match(scripts[1][1], /\btype="module"/, 'the page is a native ES module (deferred by nature)');
   assert.doesNotMatch(html, /(src|href)="\//, 'relative URLs: the same page works from any static path (dist/)');
   assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//i, 'no external resources');
   assert.equal((html.match(/rel="stylesheet"/g) || []).length, 1, 'one stylesheet');
-  for (const file of ['/app.js', '/backends.js']) {
-    const js = await (await get(file)).text();
+  /* every module the page imports is embedded and served as JavaScript */
+  const modules = readdirSync(path.join(here, '../../web/js')).filter((f) => f.endsWith('.js')).map((f) => `/js/${f}`);
+  assert.ok(modules.length >= 10, 'the page is split into modules under web/js/');
+  for (const file of ['/app.js', '/backends.js', ...modules]) {
+    const r = await get(file);
+    assert.equal(r.status, 200, file);
+    assert.match(r.headers.get('content-type'), /^text\/javascript/, file);
+    const js = await r.text();
+    for (const m of js.matchAll(/^import [^;]+ from '([^']+)';$/gm)) {
+      assert.ok(existsSync(path.join(here, '../../web', path.dirname(file), m[1])), `${file} imports ${m[1]}, which exists`);
+    }
     assert.doesNotMatch(js, /\beval\s*\(|new Function\s*\(|innerHTML|outerHTML|insertAdjacentHTML|document\.write/, `${file}: no eval or HTML injection`);
     assert.doesNotMatch(js, /https?:\/\/(?!www\.w3\.org\/2000\/svg)/, `${file}: no external URL in the script`);
     assert.doesNotMatch(js, /setAttribute\(\s*['"]style['"]/, `${file}: no inline style attributes from the script`);

@@ -83,11 +83,13 @@ test('crisis panels (issue 5): every track shows its summary, its figure and its
         assert.ok(text.includes('Vehicles exposed'));
       } else if (track === 'mobile-nomad') {
         for (const r of d.regions) assert.ok(text.includes(r.name), r.name);
-        assert.ok(text.includes('Slice detection'));
+        assert.ok(text.includes('Per-region detection'));
       } else {
         for (const row of ['Unpinned', 'Pinned']) assert.ok(text.includes(row), row);
         assert.ok(text.includes('Deploy blocked'));
       }
+      assert.doesNotMatch(text, /\b[a-z0-9]+_[a-z0-9_]+\b/, `${track}: no key names on screen`);
+      assert.doesNotMatch(text, /\d+ items|\bfraction\b/, `${track}: no dumped objects or raw units`);
       assert.ok(api.some((r) => r.cmd === 'crisis' && r.params.track === track), `crisis asked for ${track}`);
     }
   });

@@ -11,17 +11,33 @@ export const fmtInt = (v) => nf({ maximumFractionDigits: 0 }).format(v);
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /* Console errors a test expects: a browser logs every 4xx answer as "Failed to load resource".
- * A first visit has no session yet (GET /api/ledger answers 401); a static host has no API
- * (GET /api/schema answers 404, which is how the page knows to start fleetops.wasm); the 11th
- * attempt of the 10-Iteration Rule is refused by the ledger (409; driveCanary asserts it). */
-export const EXPECTED_FIRST_VISIT = [{ status: 401, path: '/api/ledger' }, { status: 404, path: '/api/schema' },
-  { status: 409, path: '/api/ledger/attempts' }];
+ * A normal path expects NONE, in either build: a first visit has no session yet, which the
+ * server says with 200 {"session": null}; the static build knows it is static from its
+ * <meta name="fleetops-backend"> and never asks for api/schema; a spent 10-Iteration Rule sends
+ * nothing. Only tests that deliberately provoke a refusal list it (e.g. a second lock's 409).
+ * FIRST_VISIT_BEFORE_SERVER_CONTRACT: until the server answers a visit without a session with
+ * 200 {"session": null} (agreed with the server's branch), it answers 401; openPage tolerates
+ * that one line only when the server under test still answers so (see noSessionStatus). */
+export const EXPECTED_FIRST_VISIT = [];
+const FIRST_VISIT_BEFORE_SERVER_CONTRACT = { status: 401, path: '/api/ledger' };
+const legacy = new Map();
+async function noSessionStatus(url) {
+  if (!legacy.has(url)) {
+    let status = 0;
+    try {
+      status = (await fetch(new URL('api/ledger', url), { headers: { Accept: 'application/json', 'X-Fleetops-Test-Probe': '1' } })).status;
+    } catch (e) { /* no server: a static host */ }
+    legacy.set(url, status);
+  }
+  return legacy.get(url);
+}
 
 /* Opens the page with everything a test wants to watch: console errors, page errors, CSP
  * violations and every /api/ request (with the time it was sent). `expect` lists the
  * {status, path} resource errors that are part of the test (see EXPECTED_FIRST_VISIT). */
 export async function openPage(context, url, expect = EXPECTED_FIRST_VISIT, existing = null) {
   const page = existing || await context.newPage();
+  if (await noSessionStatus(url) === 401) expect = [...expect, FIRST_VISIT_BEFORE_SERVER_CONTRACT];
   const problems = [];
   const api = [];
   await page.addInitScript(() => {
@@ -227,7 +243,7 @@ export async function driveCanary(page, ctx, track, shotName) {
   await assertNothingBeforeLock(page, ctx.api, 'canary', track, ['2,995', '2995']);
   await page.fill('#lock-canary', '1000');
   await page.press('#lock-canary', 'Enter');
-  await waitText(page, '#reveal-canary', 'You predicted 1000 requests; the answer is 2995 (off by 3.0x).');
+  await waitText(page, '#reveal-canary', 'You predicted 1,000 requests; the answer is 2,995 (off by 3.0x).');
   const base = await ctx.answer('canary', { track });
   await waitText(page, '#results-canary .stats', `Requests needed (exact)${fmtInt(base.requests_needed)}`);
   await page.waitForSelector('#results-canary .instrument img[src^="data:image/svg+xml"]');
@@ -261,43 +277,23 @@ export async function driveCanary(page, ctx, track, shotName) {
   const mp = await ctx.answer('canary', { track, failure_rate: 0.001, request_rate_per_s: presetRate });
   await waitText(page, '#peek-canary', String(mp.math_peek).split('\n')[0]);
 
-  /* The 10-Iteration Rule: ten attempts, each judged by the engine's `attempt` and counted by the
-   * ledger; the 11th is refused by the ledger and the ten stand. */
-  const hoursList = [0.01, 0.1, 1, 2, 5, 10, 24, 48, 100, 160];
-  /* requests are recorded for the whole walk (every track): count this track's from here */
-  const attemptsBefore = ctx.api.filter((r) => r.cmd === 'ledger/attempts').length;
-  for (let i = 0; i < hoursList.length; i++) {
-    await page.fill('#attempt-hours', String(hoursList[i]));
-    await page.click('#attempt-submit');
-    await waitText(page, '#attempt-counter', `Attempts used: ${i + 1} of 10`);
-    const judged = (await ctx.answer('canary', { track, failure_rate: 0.001, request_rate_per_s: presetRate, attempt_hours: hoursList[i] })).attempt;
-    const li = await textOf(page, `#attempt-list li:nth-child(${i + 1})`);
-    assert.match(li, new RegExp(`Safety Lead: ${judged.safety_ok ? 'satisfied' : 'not satisfied'}`), `attempt ${i + 1}: ${li}`);
-    assert.match(li, new RegExp(`Release: ${judged.release_ok ? 'within a week' : 'over a week'}`), `attempt ${i + 1}: ${li}`);
-  }
-  /* (the static build's ledger is the browser's: no request to count there) */
-  if (!ctx.static) assert.equal(ctx.api.filter((r) => r.cmd === 'ledger/attempts').length - attemptsBefore, 10, 'every attempt went to the ledger');
-  await page.fill('#attempt-hours', '30');
-  await page.click('#attempt-submit');
-  await page.waitForSelector('#attempt-refused', { state: 'visible' });
-  await waitText(page, '#attempt-refused', /Refused: the 10-Iteration Rule allows 10 attempts .*all attempts are used/);
-  if (!ctx.static) assert.equal(ctx.api.filter((r) => r.cmd === 'ledger/attempts').length - attemptsBefore, 11, 'the 11th attempt was asked for, and refused by the ledger');
-  assert.equal(await page.locator('#attempt-list li').count(), 10);
-  const kept = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'attempt').map((e) => e.body.attempt.hours));
-  assert.deepEqual(kept, hoursList, 'the ledger keeps the ten attempts in order');
+  /* The 10-Iteration Rule: each try judged by the engine's `attempt` and counted by the ledger,
+   * with its own verdict; the button is disabled once the rule is spent (solved, or ten tries)
+   * and a spent rule sends nothing. */
+  await driveIterations(page, ctx, track, { failure_rate: 0.001, request_rate_per_s: presetRate });
 
   /* Sequential validation and the ShadowModeDashboard, when their commands exist. */
   if (await ctx.has('sprt')) {
     await waitText(page, '#sprt-result', /Fixed-n test, same α and β/);
-    const s = await ctx.answer('sprt', await sprtQuery(page));
+    const s = await ctx.answer('sprt', await lastParams(page, 'sprt'));
     await waitText(page, '#sprt-result', `${fmtInt(s.fixed_n)} requests`);
   } else {
     await waitText(page, '#sprt', 'not built yet');
   }
   if (await ctx.has('rollout')) {
-    const r = await ctx.answer('rollout', { track });
     await waitText(page, '#rollout-result', /Decision: /);
-    const rows = await page.locator('#rollout-result .table-view tbody tr').count();
+    const r = await ctx.answer('rollout', await lastParams(page, 'rollout'));
+    const rows = await page.locator('#rollout-result .table-view .table-scroll tbody tr').count();
     assert.equal(rows, r.stages.length, 'one table row per rollout stage');
   } else {
     await waitText(page, '#rollout', 'not built yet');
@@ -305,9 +301,62 @@ export async function driveCanary(page, ctx, track, shotName) {
   await reflect(page, 'canary', 'Use SPRT: stop as soon as the evidence is in.');
   if (shotName) await shoot(page, '#part-canary', shotName);
 }
-async function sprtQuery(page) {
+/* Tries the 10-Iteration Rule with hours that never satisfy both (too short, then too long:
+ * every verdict differs) until ten are used, or with `solveAt` a window that works at that try.
+ * Asserts: each try's verdict is the engine's, tries are counted, the button is disabled once
+ * spent, a click on it then sends nothing, no console error. */
+export async function driveIterations(page, ctx, track, params, solveAt = null) {
+  const before = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'attempt').length);
+  const sent = () => ctx.api.filter((r) => r.cmd === 'ledger/attempts').length;
+  const sentBefore = sent();
+  /* the window that works, from the engine's numbers (feasible_window while the JSON has it;
+   * else the shadow hours the target needs and the longest window the week allows) */
+  const c = await ctx.answer('canary', { track, ...params });
+  const win = c.feasible_window || (typeof c.shadow_hours === 'number' && typeof c.max_window_hours === 'number' && c.shadow_hours <= c.max_window_hours
+    ? { min_hours: c.shadow_hours, max_hours: c.max_window_hours } : null);
+  /* outside the window that works: five too short, five too long (every verdict differs) */
+  const lo = win ? win.min_hours : c.shadow_hours || 10;
+  const hi = win ? win.max_hours : Math.max(lo, 100);
+  const hoursList = [0.02, 0.05, 0.1, 0.3, 0.6].map((f) => +(lo * f).toPrecision(3))
+    .concat([1.5, 2, 3, 5, 8].map((f) => +(hi * f).toPrecision(3)));
+  if (solveAt && win) hoursList[solveAt - 1] = +((win.min_hours + win.max_hours) / 2).toPrecision(4);
+  let solved = false;
+  const texts = [];
+  let n = before;
+  for (const hours of hoursList) {
+    if (n >= 10) break;
+    await page.fill('#attempt-hours', String(hours));
+    await page.click('#attempt-submit');
+    await waitText(page, '#attempt-counter', `Attempts used: ${n + 1} of 10`);
+    n++;
+    const judged = (await ctx.answer('canary', { track, ...params, attempt_hours: hours })).attempt;
+    const li = await textOf(page, `#attempt-list li:nth-child(${n})`);
+    assert.match(li, new RegExp(`Safety Lead: ${judged.safety_ok ? 'satisfied' : 'not satisfied'}`), `attempt ${n}: ${li}`);
+    assert.match(li, new RegExp(`Release: ${judged.release_ok ? 'within a week' : 'over a week'}`), `attempt ${n}: ${li}`);
+    texts.push(li.replace(/^Attempt \d+: /, ''));
+    if (judged.safety_ok && judged.release_ok) {
+      solved = true;
+      break;
+    }
+  }
+  assert.equal(new Set(texts).size, texts.length, `each try shows its own verdict: ${JSON.stringify(texts)}`);
+  if (!ctx.static) assert.equal(sent() - sentBefore, n - before, 'every try went to the ledger');
+  await waitText(page, '#attempt-counter', solved ? /solved at attempt/ : /out of tries/);
+  assert.equal(await page.locator('#attempt-submit').isDisabled(), true, 'a spent 10-Iteration Rule disables its button');
+  await page.locator('#attempt-submit').click({ force: true }).catch(() => {});
+  await page.locator('#attempt-form, .attempt-form').evaluate((f) => f.requestSubmit()).catch(() => {});
+  await new Promise((r) => setTimeout(r, 300));
+  if (!ctx.static) assert.equal(sent() - sentBefore, n - before, 'a spent rule sends nothing');
+  const kept = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'attempt').length);
+  assert.equal(kept, n, 'the ledger holds exactly the tries made');
+  assert.equal(await page.locator('#attempt-list li').count(), n);
+  return { n, solved };
+}
+
+/* The parameters of the last answer a channel received (what its boxes must show). */
+export async function lastParams(page, ch) {
   const st = await page.evaluate(() => window.fleetops.state());
-  const last = st.server.results.sprt;
+  const last = st.server.results[ch];
   return last ? last.params : {};
 }
 
@@ -316,7 +365,7 @@ async function sprtQuery(page) {
 export async function driveEnsemble(page, ctx, track, shotName) {
   await assertNothingBeforeLock(page, ctx.api, 'ensemble', track, ['Silent failure:', 'Feature Store Consistency Check</h4>']);
   await page.click('#part-ensemble [data-choice="drop"]');
-  await waitText(page, '#reveal-ensemble', 'You predicted "drop"; the pipeline says "drop": right.');
+  await waitText(page, '#reveal-ensemble', 'You predicted “Yes: accuracy drops”; the pipeline says “Yes: accuracy drops”: right.');
   await page.check('#part-ensemble input[value="v2"]');
   await page.check('#part-ensemble input[value="no"]');
   const v2 = await ctx.answer('ensemble', { track, upstream: 'v2', retrain: 'no' });

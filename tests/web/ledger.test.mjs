@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { launchBrowser, startServer } from './lib.mjs';
 import {
-  captureEvidence, chooseTrack, EXPECTED_FIRST_VISIT, openPage, reflect, shoot, textOf, waitText,
+  captureEvidence, chooseTrack, openPage, reflect, shoot, textOf, waitText,
 } from './drive.mjs';
 
 async function withServer(fn) {
@@ -77,7 +77,7 @@ test('reload mid-lab restores everything from the server (storage wiped; another
       }
       if (has('ensemble')) {
         await page.click('#part-ensemble [data-choice="no-drop"]');
-        await waitText(page, '#reveal-ensemble', /^You predicted "no-drop"; the pipeline says "(drop|no-drop)": (right|wrong)\.$/);
+        await waitText(page, '#reveal-ensemble', /^You predicted “No: accuracy holds”; the pipeline says “(Yes: accuracy drops|No: accuracy holds)”: (right|wrong)\.$/);
         await page.click('.policy-btn[data-policy="loose"]');
         await page.fill('#reflect-ensemble', 'Loose: we ship fast.');
         await page.click('#record-decision');
@@ -126,7 +126,7 @@ test('a second lock is refused and the first stands (two tabs, one session)', as
       const a = await openPage(browser, srv.url);
       await chooseTrack(a.page, 'cloud-titan');
       /* tab B joins the same session (same cookie) and shows the open lock */
-      const b = await openPage(browser, srv.url, [...EXPECTED_FIRST_VISIT, { status: 409, path: '/api/ledger/predictions' }]);
+      const b = await openPage(browser, srv.url, [{ status: 409, path: '/api/ledger/predictions' }]);
       await b.page.waitForSelector('#lock-roi');
       await a.page.fill('#lock-roi', '10');
       await a.page.press('#lock-roi', 'Enter');
@@ -134,7 +134,7 @@ test('a second lock is refused and the first stands (two tabs, one session)', as
       /* B still shows the form: its lock goes to the server, which refuses it */
       await b.page.fill('#lock-roi', '27');
       await b.page.press('#lock-roi', 'Enter');
-      await waitText(b.page, '#lock-err-roi', /Refused: prediction already locked .*Your first prediction stands\./);
+      await waitText(b.page, '#lock-err-roi', /^Your first prediction stands: a locked prediction is never changed\.$/);
       await waitText(b.page, '#part-roi .locked-value', 'Locked: 10 models');
       await waitText(b.page, '#reveal-roi', 'You predicted 10 models; the break-even is 27 (off by 2.7x).');
       assert.ok(b.api.some((r) => r.cmd === 'ledger/predictions' && r.body.value === 27), 'the second lock was sent');
@@ -186,7 +186,7 @@ test('the report downloads (HTML and Markdown) with the student text escaped and
       const [md] = await Promise.all([page.waitForEvent('download'), page.click('#report-md')]);
       assert.match(md.suggestedFilename(), /^fleetops-report-\d+\.md$/);
       const m = readFileSync(await md.path(), 'utf8');
-      assert.ok(m.includes('> Pairs &lt;script&gt;alert("x")&lt;/script&gt; & \'quotes\' \\*grow\\* as N^2.\n> Second line.'),
+      assert.ok(m.includes('> Pairs \\<script\\>alert("x")\\</script\\> \\& \'quotes\' \\*grow\\* as N^2.\n> Second line.'),
         'Markdown: tags and markup neutralised, the text kept');
       assert.ok(m.startsWith('# fleetops lab report'));
       assert.deepEqual(problems, []);

@@ -31,7 +31,7 @@ function freshDb() {
 export function startServer(extra = []) {
   const bin = fleetopsBin();
   const db = freshDb();
-  const child = spawn(bin, ['serve', '--port', '0', '--db', db.path, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['serve', '--port', '0', '--db', db.path, '--create', 'yes', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   return new Promise((resolve, reject) => {
@@ -97,7 +97,7 @@ export function startStatic(root) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found');
     }
-    log.push({ method: req.method, path: u.pathname, status });
+    log.push({ method: req.method, path: u.pathname, status, probe: !!req.headers['x-fleetops-test-probe'] });
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {

@@ -8,6 +8,7 @@ import { launchBrowser, shotPath, startServer, TRACKS } from './lib.mjs';
 import {
   chooseTrack, driveCanary, driveCrisis, driveEnsemble, driveRoi, openPage, shoot, textOf, waitText,
 } from './drive.mjs';
+import { driveStale, driveStory } from './story.mjs';
 
 let srv;
 let schema;
@@ -256,6 +257,55 @@ test('dark theme follows the system; the white figures sit in a frame', async ()
     assert.ok(Math.min(fr, fg, fb) >= 235, `the white figure sits in a light frame in dark mode: ${frame}`);
     await shoot(page, '#part-roi', 'dark-part1.png');
     assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/* Issue 14: for every track and every lock, what the student's browser received or showed before
+ * the lock holds none of its answer (the engine's known leaks run as TODO, see story.mjs). */
+test('no lock is answered before it is made: every track, every lock (server)', async (t) => {
+  for (const track of TRACKS) {
+    /* a fresh browser per track: a first visit, no session or saved ledger from the last one */
+    const { context: browser, close } = await launchBrowser();
+    try {
+      await driveStory(t, browser, srv.url, context([]), track, async (n) => has(n));
+    } finally {
+      await close();
+    }
+  }
+});
+
+/* Issue 14: random rapid Part 2 slider moves never leave an instrument on an older answer. */
+test('no stale result: seeded rapid Part 2 slider moves, every instrument on the boxes\' values (server)', async () => {
+  if (!has('canary')) return;
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const { page, problems } = await openPage(browser, srv.url);
+    await chooseTrack(page, 'edge-guardian');
+    await page.fill('#lock-canary', '3000');
+    await page.press('#lock-canary', 'Enter');
+    await page.waitForSelector('#reveal-canary');
+    for (const seed of [1, 2, 3]) await driveStale(page, seed);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/* The contract agreed with the server's branch: a visit without a session is answered 200
+ * {"session": null}; the page takes it as "no session yet", quietly (before that branch merges
+ * the server answers 401, which the page takes the same way). */
+test('no session yet, said as 200 {"session": null}: no ledger, no console error', async () => {
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.route((u) => new URL(u).pathname === '/api/ledger', (route) => (route.request().method() === 'GET'
+      ? route.fulfill({ status: 200, contentType: 'application/json', body: '{"session":null}' }) : route.continue()));
+    const { problems } = await openPage(browser, srv.url, [], page);
+    await waitText(page, '#ledger-where', /Kept by the fleetops server once you choose a track/);
+    assert.equal(await page.evaluate(() => window.fleetops.state().ledger), null);
+    assert.deepEqual(problems, [], 'no console error on a first visit');
   } finally {
     await close();
   }

@@ -16,6 +16,7 @@ import { fleetopsBin, launchBrowser, startStatic, TRACKS } from './lib.mjs';
 import {
   chooseTrack, driveCanary, driveCrisis, driveEnsemble, driveRoi, openPage, reflect, shoot, waitText,
 } from './drive.mjs';
+import { driveStale, driveStory } from './story.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.FO_DIST || path.resolve(here, '../../dist');
@@ -31,8 +32,8 @@ before(async () => {
 });
 after(async () => {
   await web.stop();
-  const api = web.log.filter((r) => r.path.startsWith('/api/'));
-  assert.ok(api.every((r) => r.status === 404), `no /api/ request succeeded: ${JSON.stringify(api.filter((r) => r.status !== 404))}`);
+  const api = web.log.filter((r) => r.path.startsWith('/api/') && !r.probe); /* (not the test's own probe) */
+  assert.deepEqual(api.map((r) => r.path), [], 'the static build knows it is static (its <meta name="fleetops-backend">): no /api/ request at all');
 });
 
 const has = (name) => schema.commands.some((c) => c.name === name);
@@ -152,7 +153,17 @@ test('the static lab: no server, the engine in WebAssembly, the ledger in the br
     const [md] = await Promise.all([page.waitForEvent('download'), page.click('#report-md')]);
     const m = readFileSync(await md.path(), 'utf8');
     assert.ok(m.startsWith('# fleetops lab report\n'));
-    assert.ok(m.includes('> Pairs &lt;b&gt;grow&lt;/b&gt; as N squared & faster.'));
+    assert.ok(m.includes('> Pairs \\<b>grow\\</b> as N squared & faster.'), 'the reflection, its markup neutralised by Markdown escapes');
+    assert.doesNotMatch(m, /&(lt|gt|amp|quot|#\d+);/, 'no HTML entity in the Markdown report');
+    for (const [name, doc] of [['Markdown', m], ['HTML', h]]) {
+      assert.doesNotMatch(doc, /\d{4}-\d\d-\d\dT\d\d:/, `${name}: readable times, not raw ISO`);
+    }
+    if (has('canary')) {
+      assert.match(m, /\| Shadow duration \| Confidence reached \| Safety Lead \| Release cycle \| Verdict \|/);
+      assert.match(m, /\| 1 \| [\d,.]+ h \| [\d.]+% \(target 95%\) \| (not )?satisfied \| [\d,.]+ h, (within|over) a week \| (both hold|too short|too long|neither holds) \|/,
+        'attempts as hours with their verdict');
+    }
+    assert.match(m, /break-even: [\d,]+ models; ROI: -?\$[\d,]+/, 'key results named, with units');
     assert.match(m, /\*\*Prediction:\*\* You predicted 10 models; the break-even is \d+ \(off by [\d.]+x\)\./);
 
     assert.deepEqual(ok, [], 'no request to /api/ succeeded');
@@ -227,6 +238,35 @@ test('the static lab refuses what the server refuses: a second lock, an unknown 
       }
     });
     assert.equal(badTrack, '400 track');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/* Issue 14, in the static build: the worker's messages are what the browser received. */
+test('no lock is answered before it is made: every track, every lock (static)', async (t) => {
+  for (const track of TRACKS) {
+    /* a fresh browser per track: a first visit, no session or saved ledger from the last one */
+    const { context: browser, close } = await launchBrowser();
+    try {
+      await driveStory(t, browser, web.url, context([]), track, async (n) => has(n));
+    } finally {
+      await close();
+    }
+  }
+});
+
+test('no stale result: seeded rapid Part 2 slider moves, every instrument on the boxes\' values (static)', async () => {
+  if (!has('canary')) return;
+  const { context: browser, close } = await launchBrowser();
+  try {
+    const { page, problems } = await openPage(browser, web.url);
+    await chooseTrack(page, 'tiny-pioneer');
+    await page.fill('#lock-canary', '3000');
+    await page.press('#lock-canary', 'Enter');
+    await page.waitForSelector('#reveal-canary');
+    for (const seed of [4, 5]) await driveStale(page, seed);
     assert.deepEqual(problems, []);
   } finally {
     await close();

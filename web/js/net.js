@@ -1,0 +1,146 @@
+/* net.js: the network. One channel per instrument: a sequence number and an AbortController, so
+ * a new request aborts the older one and a response that is not the channel's newest is dropped
+ * (a late answer never overwrites a newer one). Debounce for slider moves. The ledger's writes
+ * (write, syncLedger): the page never edits the ledger, it asks the backend and takes the ledger
+ * back. The only module that calls backends.js's transport and ledger (net.transport, net.ledger). */
+import { LABELS } from './controls.js';
+import { command, DEBOUNCE_MS, store } from './store.js';
+
+/* ------------------------------------------------------------------ network */
+
+export const net = { chans: {}, timers: {}, saving: {}, transport: null, ledger: null };
+export function chan(name) {
+  return net.chans[name] || (net.chans[name] = { seq: 0, ctrl: null });
+}
+export function abortAll() {
+  for (const c of Object.values(net.chans)) {
+    c.seq++;
+    c.key = null;
+    if (c.ctrl) c.ctrl.abort();
+    c.ctrl = null;
+  }
+  for (const [k, t] of Object.entries(net.timers)) {
+    if (k.startsWith('reflect:')) continue; /* a pending reflection save still happens */
+    clearTimeout(t);
+    delete net.timers[k];
+  }
+}
+export function debounce(name, fn, ms = DEBOUNCE_MS) {
+  clearTimeout(net.timers[name]);
+  net.timers[name] = setTimeout(() => {
+    delete net.timers[name];
+    fn();
+  }, ms);
+}
+/* The figure's <title> and <desc> as its alt text. (Not DOMParser: parsing the SVG's own
+ * <style> inside the page would be checked against the page's style-src.) */
+export function svgAlt(text) {
+  const grab = (tag) => {
+    const m = new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`).exec(text);
+    return m ? decodeEntities(m[1].replace(/<[^>]*>/g, '')) : '';
+  };
+  return [grab('title'), grab('desc')].filter(Boolean).join('. ');
+}
+export function decodeEntities(t) {
+  const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return t.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e) => {
+    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    return named[e.toLowerCase()] ?? m;
+  });
+}
+/* Loads one channel: the JSON and, when the command draws a figure, its SVG, committed
+ * together so the figure and its table always show the same request. */
+export async function load(ch, cmd, params, opts = {}) {
+  const c = chan(ch);
+  const key = `${cmd}?${JSON.stringify(params)}`;
+  /* `ifChanged`: the channel already asked for exactly this (answered or on its way) */
+  if (opts.ifChanged && c.key === key && store.state.server.results[ch]) return null;
+  c.key = key;
+  const seq = ++c.seq;
+  if (c.ctrl) c.ctrl.abort();
+  const ctrl = new AbortController();
+  c.ctrl = ctrl;
+  const wantSvg = opts.svg !== false && !!(command(cmd) && command(cmd).figure);
+  store.update((st) => {
+    const old = st.server.results[ch];
+    st.server.results[ch] = Object.assign({}, old || {}, { status: 'loading', seq });
+  });
+  try {
+    const { data, svg } = await net.transport.run(cmd, params, { svg: wantSvg, signal: ctrl.signal });
+    if (seq !== c.seq) return null; /* a newer request owns this channel */
+    c.ctrl = null;
+    store.update((st) => {
+      st.server.results[ch] = {
+        status: 'ok', seq, data, params,
+        svg: svg ? 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg) : null,
+        alt: svg ? svgAlt(svg) : '',
+        error: null,
+      };
+    });
+    return data;
+  } catch (e) {
+    if (e.name === 'AbortError' || seq !== c.seq) return null;
+    c.ctrl = null;
+    store.update((st) => {
+      const old = st.server.results[ch] || {};
+      st.server.results[ch] = Object.assign({}, old, {
+        status: 'error', seq, params,
+        error: { message: e.message, body: e.body || null, status: e.status || 0 },
+      });
+    });
+    return null;
+  }
+}
+
+/* What each channel asks for. Only called for locked parts (see refresh*). */
+
+/* ------------------------------------------------------------------ the ledger's actions */
+
+/* A refusal in words: the backend's {error, param, value, allowed}. */
+/* A refusal as one sentence in the student's words: what was refused and what is allowed
+ * (the backend's {error, param, value, allowed}, with the parameter's label, not its key). */
+export function describe(e) {
+  const b = e && e.body;
+  if (b && b.error) {
+    const first = String(b.error).charAt(0).toUpperCase() + String(b.error).slice(1);
+    const what = b.param && LABELS[b.param] ? ` for “${LABELS[b.param]}”${b.value !== undefined && b.value !== '' ? ` (${b.value})` : ''}` : '';
+    return `${first}${what}${b.allowed ? `: ${b.allowed}` : ''}.`.replace(/\.\.$/, '.');
+  }
+  const m = (e && e.message) || String(e);
+  return /[.!?]$/.test(m) ? m : `${m}.`;
+}
+export function setNote(st, key, kind, text) {
+  st.ui.notes[key] = { kind, text, at: new Date().toISOString() };
+}
+/* Re-reads the whole ledger from its backend: what the page shows is what it holds. */
+export async function syncLedger() {
+  try {
+    const l = await net.ledger.load();
+    store.update((st) => {
+      st.ledger = l;
+    });
+  } catch (e) {
+    store.update((st) => setNote(st, 'ledger', 'error', `Could not read your ledger: ${describe(e)}`));
+  }
+}
+/* One write: marks `key` busy, asks the backend, takes the ledger back (also after a refusal:
+ * a 409 means the ledger already holds something the page should show). */
+export async function write(key, fn) {
+  store.update((st) => {
+    st.ui.busy[key] = true;
+    delete st.ui.notes[key];
+  });
+  try {
+    const r = await fn(net.ledger);
+    await syncLedger();
+    return r;
+  } catch (e) {
+    if ([401, 403, 409].includes(e.status)) await syncLedger();
+    store.update((st) => setNote(st, key, e.status === 409 ? 'refused' : 'error', describe(e)));
+    return null;
+  } finally {
+    store.update((st) => {
+      delete st.ui.busy[key];
+    });
+  }
+}

@@ -1,0 +1,92 @@
+/* widgets.js: the pieces every panel is built from: tables whose columns are named by the caller,
+ * figures with their table view, banners, refusals in one sentence, stat cards, evidence capture,
+ * the Math Peek. */
+import { $, h, setText } from './dom.js';
+import { describe } from './net.js';
+import { capture } from './parts.js';
+import { busyWith, entries, noteOf, result, store, view } from './store.js';
+
+/* ------------------------------------------------------------------ tables and figures */
+
+export function kvTable(caption, rows) {
+  return h('table', { class: 'kv' }, caption ? h('caption', { text: caption }) : null,
+    h('tbody', {}, rows.filter(Boolean).map(([k, v, cls]) => h('tr', { class: cls || null },
+      h('th', { scope: 'row', text: k }), h('td', { text: v })))));
+}
+/* A table whose every column the caller names: cols are {key, label, fmt(value, row)}. */
+export function gridTable(caption, cols, rows, opts = {}) {
+  return h('div', { class: 'table-scroll' + (opts.tall ? ' tall' : ''), tabindex: opts.tall ? 0 : null, role: opts.tall ? 'region' : null, 'aria-label': opts.tall ? caption : null },
+    h('table', { class: 'grid' }, caption ? h('caption', { text: caption }) : null,
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: c.label })))),
+      h('tbody', {}, rows.map((r, i) => h('tr', { class: opts.rowClass ? opts.rowClass(r, i) : null },
+        cols.map((c, j) => h(j === 0 ? 'th' : 'td', { scope: j === 0 ? 'row' : null, text: c.fmt(r[c.key], r) })))))));
+}
+export function figure(res, caption) {
+  if (!res || !res.svg) return h('div', { class: 'fig fig-empty', text: res && res.status === 'loading' ? 'Drawing…' : 'Figure not available.' });
+  return h('figure', { class: 'fig' },
+    h('img', { src: res.svg, alt: res.alt || caption, loading: 'eager', decoding: 'async' }),
+    h('figcaption', { text: caption }));
+}
+/* A figure with its table view; `capture` {part, cmd, ch} adds the Capture evidence button;
+ * `wide` stacks the table under a figure too dense to share the width. */
+export function instrument(res, caption, tableView, opts = {}) {
+  return h('div', { class: 'instrument' + (opts.wide ? ' wide' : '') },
+    h('div', { class: 'fig-col' }, figure(res, caption), opts.capture ? captureBox(opts.capture) : null),
+    h('div', { class: 'table-view' }, h('h4', { class: 'tv-title', text: `${caption}: the numbers` }), tableView));
+}
+export function captureBox({ part, cmd, ch }) {
+  return h('div', { class: 'capture', 'data-ch': ch, 'data-cmd': cmd },
+    h('button', { type: 'button', class: 'btn capture-btn', id: `capture-${ch}`, onclick: () => capture(part, cmd, ch), text: 'Capture evidence' }),
+    h('span', { class: 'capture-status', 'aria-live': 'polite' }));
+}
+/* The capture buttons' state lives outside the memoised result blocks. */
+export function syncCaptures(root) {
+  for (const box of root.querySelectorAll('.capture')) {
+    const ch = box.dataset.ch;
+    const n = entries('evidence').filter((e) => e.body && e.body.command === box.dataset.cmd).length;
+    const note = noteOf(`capture:${ch}`);
+    const btn = box.querySelector('button');
+    btn.disabled = busyWith(`capture:${ch}`) || !(result(ch) && result(ch).status === 'ok');
+    setText(btn, busyWith(`capture:${ch}`) ? 'Capturing…' : 'Capture evidence');
+    const st = box.querySelector('.capture-status');
+    setText(st, note ? note.text : n ? `${n} capture${n === 1 ? '' : 's'} of ${box.dataset.cmd} in your ledger.` : 'Keeps these parameters and results in your ledger.');
+    st.classList.toggle('is-error', !!note && note.kind !== 'ok');
+  }
+}
+export function banner(kind, text) {
+  return h('p', { class: `banner banner-${kind}`, role: kind === 'fail' ? 'alert' : 'status' },
+    h('strong', { text: kind === 'fail' ? 'Constraint broken: ' : kind === 'ok' ? 'Constraint holds: ' : '' }), text);
+}
+export function errorNote(res) {
+  if (!res || res.status !== 'error') return null;
+  const text = res.error.body && res.error.body.error ? `Not computed: ${describe(res.error)}`
+    : `The engine could not answer: ${describe(res.error)}`;
+  return h('p', { class: 'banner banner-fail', role: 'alert', text });
+}
+export function statCards(items) {
+  return h('dl', { class: 'stats' }, items.filter(Boolean).map(([k, v, cls]) =>
+    h('div', { class: 'stat' + (cls ? ' ' + cls : '') }, h('dt', { text: k }), h('dd', { text: v }))));
+}
+export function mathPeekBox(part) {
+  const id = `peek-${part}`;
+  return h('div', { class: 'mathpeek' },
+    h('button', {
+      type: 'button', class: 'toggle', id: `peek-btn-${part}`, 'aria-expanded': 'false', 'aria-controls': id,
+      onclick: () => store.update(() => { view()[part].peek = !view()[part].peek; }),
+      text: 'Math Peek',
+    }),
+    h('pre', { id, class: 'peek', hidden: true, tabindex: 0, 'aria-label': 'Math Peek: the formulas with your numbers' }));
+}
+export function syncMathPeek(el, part, res) {
+  const open = !!view()[part].peek;
+  const btn = $(`#peek-btn-${part}`, el);
+  const pre = $(`#peek-${part}`, el);
+  if (!btn || !pre) return;
+  btn.setAttribute('aria-expanded', String(open));
+  setText(btn, open ? 'Hide Math Peek' : 'Show Math Peek: the formulas with your numbers');
+  pre.hidden = !open;
+  setText(pre, res && res.data && typeof res.data.math_peek === 'string' ? res.data.math_peek : '—');
+}
+export function busy(res) {
+  return !!res && res.status === 'loading';
+}
