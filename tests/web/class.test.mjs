@@ -89,7 +89,7 @@ async function expected(srv, students, roster) {
     const finishedAt = done === 7 ? [...['roi', 'canary', 'ensemble'].flatMap((p) => [pred[p].locked_at, firstOf('reflection', p)]),
       l.entries.find((e) => e.kind === 'governance').created_at].sort().at(-1) : '';
     rows.push({
-      session: l.session, track: l.track, identity: l.identity, created_at: l.created_at, parts, attempts: attempts.length,
+      session: l.session, track: l.track, identity: l.identity, created_at: l.created_at, variant: l.variant, parts, attempts: attempts.length,
       windowTry: firstOk < 0 ? 0 : firstOk + 1, policy: gov ? gov.body.policy : '', justWords: gov ? words(gov.body.justification) : 0,
       done, completion: Math.round((100 * done) / 7), finished: done === 7, finishedAt,
       crisisEvidence: of('evidence', 'crisis').length, crisisWords: words(last('reflection', 'crisis')?.body.text),
@@ -119,8 +119,9 @@ test('the class view: 30 students, every number against the ledger; live; projec
   /* one line with a name only (a formula, for the gradebook to neutralise) */
   writeFileSync(rosterFile, 'id,name\n' + roster.map((r, i) => (i === 7 ? '' : `${r.id},`) + `"${r.name.replaceAll('"', '""')}"`).join('\n') + '\n');
   process.env.FLEETOPS_INSTRUCTOR_TOKEN = TOKEN;
-  const srv = await startServer(['--create', 'yes', '--roster', rosterFile, '--sessions-per-minute', '0',
-    '--writes-per-minute', '0', '--stuck-minutes', String(STUCK_MINUTES)]);
+  /* with per-student variants: Part 2's answer is each student's own */
+  const srv = await startServer(['--roster', rosterFile, '--sessions-per-minute', '0',
+    '--writes-per-minute', '0', '--stuck-minutes', String(STUCK_MINUTES), '--variants', 'yes']);
   delete process.env.FLEETOPS_INSTRUCTOR_TOKEN;
   const { context, close } = await launchBrowser({ width: 1280, height: 900 });
   try {
@@ -138,6 +139,14 @@ test('the class view: 30 students, every number against the ledger; live; projec
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
     const rows = await expected(srv, students, roster);
+    /* each has their own numbers; Part 2's answer is theirs: ceil(ln(0.05) / ln(1 - p)) */
+    const mults = Array.from({ length: 13 }, (_, k) => (14 + k) / 20);
+    for (const r of rows) {
+      assert.ok(mults.includes(r.variant.failure_rate) && mults.includes(r.variant.request_rate_per_s), JSON.stringify(r.variant));
+      const p = 0.001 * r.variant.failure_rate;
+      if (r.parts[1].pred) assert.equal(Number(r.parts[1].pred.actual), Math.ceil(Math.log(0.05) / Math.log1p(-p)), `Part 2 answer of ${who(r)}`);
+    }
+    assert.ok(new Set(rows.filter((r) => r.parts[1].pred).map((r) => r.parts[1].pred.actual)).size > 3, 'answers differ between students');
 
     const page = await context.newPage();
     const problems = [];
@@ -211,8 +220,9 @@ test('the class view: 30 students, every number against the ledger; live; projec
         assert.equal(summary, `${mine.length} prediction${mine.length === 1 ? '' : 's'}: ${close} close (within 1.5 times the answer, either way), ` +
           `${under} under by more than that, ${over} over by more than that. ${medWords}`, `${part} ${track} summary`);
         const answers = new Set(mine.map(({ p }) => p.actual));
-        assert.equal(answers.size, 1, 'one answer per track without variants');
-        assert.match(await block.locator('h3').textContent(), new RegExp(`answer ${Number([...answers][0]).toLocaleString('en-US')}$`));
+        if (part === 'roi') assert.equal(answers.size, 1, 'Part 1 is not varied: one answer per track');
+        assert.match(await block.locator('h3').textContent(), answers.size === 1
+          ? new RegExp(`answer ${Number([...answers][0]).toLocaleString('en-US')}$`) : /: each student has their own answer$/);
         for (const { r, p } of mine) {
           const cells = await block.locator(`table.who tr[data-session="${r.session}"] > *`).allTextContents();
           const dir = Number(p.predicted) < Number(p.actual) ? 'under' : Number(p.predicted) > Number(p.actual) ? 'over' : null;
@@ -264,7 +274,9 @@ test('the class view: 30 students, every number against the ledger; live; projec
     await post(srv.url + 'api/ledger/predictions', { part: 'roi', value: 27 }, students[9].cookie);
     await page.waitForFunction((n) => Number(document.querySelector('#progress tr[data-part="roi"] td[data-step="locked"] .num').textContent) === n,
       before + 1, { timeout: 15000 });
-    await page.waitForTimeout(5500);
+    /* the ETag holds the minute too (idle times move with it): a poll across a minute's turn
+     * answers 200 once, so wait for up to three polls */
+    for (let t = 0; t < 30 && !statuses.includes(304); t++) await page.waitForTimeout(500);
     assert.ok(statuses.includes(304), `an unchanged class answers 304 (${statuses})`);
 
     /* a student's report from the view: the same HTML the student downloads, identity escaped */
@@ -347,3 +359,55 @@ function parseCsv(text) {
   if (cell || row.length) { row.push(cell); out.push(row); }
   return out;
 }
+
+/* The student's side: at the track choice the page asks what the teacher wants and says, in one
+ * line, what the teacher will see; the identity reaches the ledger (and nothing with none). */
+test('the track choice asks the name or ID the teacher wants, and says what the teacher sees', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fleetops-class-'));
+  const rosterFile = path.join(dir, 'roster.csv');
+  writeFileSync(rosterFile, 's2001,Grace Hopper\ns2002,<b>Bold</b>\n');
+  process.env.FLEETOPS_INSTRUCTOR_TOKEN = TOKEN;
+  const servers = [await startServer(['--roster', rosterFile]),
+    await startServer(['--identity', 'none'])];
+  delete process.env.FLEETOPS_INSTRUCTOR_TOKEN;
+  const { context, close } = await launchBrowser({ width: 390, height: 844 });
+  try {
+    const [roster, none] = servers;
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(roster.url);
+    await page.waitForSelector('.track-card');
+    await page.locator('#identity-field').waitFor();
+    assert.match(await page.locator('#identity-label').textContent(), /class list/);
+    assert.equal(await page.locator('#identity-input').evaluate((i) => i.required), true);
+    assert.match(await page.locator('#teacher-sees').textContent(), /^Your teacher sees your work .* under the name or student ID you give here\.$/);
+    /* not on the list: refused, said in words, no session */
+    await page.locator('#identity-input').fill('Mallory');
+    await page.click('.track-card[data-track="edge-guardian"]');
+    await page.waitForFunction(() => /not on the class list/i.test(document.body.textContent));
+    assert.equal(await page.evaluate(() => window.fleetops.state().ledger), null);
+    await page.locator('#identity-input').fill('  grace hopper ');
+    await page.click('.track-card[data-track="edge-guardian"]');
+    await page.waitForSelector('.track-card[data-track="edge-guardian"][aria-pressed="true"]');
+    assert.equal(await page.evaluate(() => window.fleetops.state().ledger.identity), 's2001 \u00b7 Grace Hopper');
+    await page.screenshot({ path: shotPath('class-identity-390.png') });
+
+    /* --identity none: no field, the line says so, nothing stored */
+    const p2 = await context.newPage();
+    p2.on('pageerror', (e) => problems.push(String(e)));
+    await p2.goto(none.url);
+    await p2.waitForSelector('.track-card');
+    await p2.waitForFunction(() => document.getElementById('teacher-sees').textContent !== '');
+    assert.equal(await p2.locator('#identity-field').isHidden(), true);
+    assert.match(await p2.locator('#teacher-sees').textContent(), /session number only/);
+    await p2.click('.track-card[data-track="tiny-pioneer"]');
+    await p2.waitForSelector('.track-card[data-track="tiny-pioneer"][aria-pressed="true"]');
+    assert.equal(await p2.evaluate(() => window.fleetops.state().ledger.identity), undefined);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+    for (const s of servers) assert.equal(await s.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
