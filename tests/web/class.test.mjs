@@ -368,7 +368,7 @@ test('the track choice asks the name or ID the teacher wants, and says what the 
   writeFileSync(rosterFile, 's2001,Grace Hopper\ns2002,<b>Bold</b>\n');
   process.env.FLEETOPS_INSTRUCTOR_TOKEN = TOKEN;
   const servers = [await startServer(['--roster', rosterFile]),
-    await startServer(['--identity', 'none'])];
+    await startServer(['--identity', 'none']), await startServer(['--variants', 'yes'])];
   delete process.env.FLEETOPS_INSTRUCTOR_TOKEN;
   const { context, close } = await launchBrowser({ width: 390, height: 844 });
   try {
@@ -404,6 +404,24 @@ test('the track choice asks the name or ID the teacher wants, and says what the 
     await p2.click('.track-card[data-track="tiny-pioneer"]');
     await p2.waitForSelector('.track-card[data-track="tiny-pioneer"][aria-pressed="true"]');
     assert.equal(await p2.evaluate(() => window.fleetops.state().ledger.identity), undefined);
+
+    /* --variants: the page says the student's own numbers at Part 2's lock, and the reveal is theirs */
+    const p3 = await context.newPage();
+    p3.on('pageerror', (e) => problems.push(String(e)));
+    await p3.goto(servers[2].url);
+    await p3.waitForSelector('.track-card');
+    await p3.click('.track-card[data-track="mobile-nomad"]');
+    await p3.waitForSelector('#variant-canary');
+    const own = await p3.evaluate(() => window.fleetops.state().ledger.variant);
+    const rate = 0.001 * own.failure_rate;
+    assert.ok((await p3.locator('#variant-canary').textContent()).includes(
+      `the edge case here is 1 in ${Math.round(1 / rate).toLocaleString('en-US')} requests (a failure rate of ${Number(rate.toPrecision(6))})`));
+    await p3.fill('#lock-canary', '1000');
+    await p3.press('#lock-canary', 'Enter');
+    await p3.waitForSelector('#reveal-canary');
+    const pr = await p3.evaluate(() => window.fleetops.state().ledger.predictions.find((p) => p.part === 'canary'));
+    assert.equal(Number(pr.actual), Math.ceil(Math.log(0.05) / Math.log1p(-rate)), 'the answer for their own failure rate');
+    await p3.screenshot({ path: shotPath('class-variant-390.png') });
     assert.deepEqual(problems, []);
   } finally {
     await close();
