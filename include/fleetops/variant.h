@@ -5,7 +5,7 @@
  * ("95% confidence that p is not exceeded, zero failures allowed") then asks about the
  * student's own p, and every instrument run for them (evidence, attempts) uses their own p and
  * R unless they set them. A multiplier of 1 is the plan's number: without --variants nothing
- * changes (2,995 stays 2,995). */
+ * changes (2,995 stays 2,995). Native only (src/server/variant.c): the static build has none. */
 #ifndef FLEETOPS_VARIANT_H
 #define FLEETOPS_VARIANT_H
 
@@ -30,10 +30,6 @@ int fo_variant_is_plain(const fo_variant *v);
  * parameter is not varied or the command has none. */
 int fo_variant_param(const fo_variant *v, const char *cmd, const char *track, const char *name,
                      char *out, size_t n);
-/* A fixed value of the plan's (Part 2's question: p = 0.001) under v, as text in out; 0 when
- * `name` is not varied (or v is plain). */
-int fo_variant_scale_text(const fo_variant *v, const char *name, const char *value, char *out,
-                          size_t n);
 /* fo_lab_reveal with the student's own numbers (v NULL: the plan's). */
 int fo_lab_reveal_variant(const char *part, const char *track, const char *predicted,
                           const fo_variant *v, fo_reveal *r, struct fo_error *err);

@@ -7,15 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleetops/buf.h"
 #include "fleetops/command.h"
 #include "fleetops/json.h"
 #include "fleetops/lab.h"
 #include "fleetops/roi.h"
-#include "fleetops/variant.h"
 
 struct reveal_spec;
+/* The question's fixed numbers scaled for one student (NULL: the plan's). */
+typedef struct scaling {
+    const char *const *names;
+    const double *mult;
+    size_t n;
+} scaling;
 typedef int (*answer_fn)(const struct reveal_spec *s, const char *track, const char *predicted,
-                         const fo_variant *v, double *num, char *text, size_t n, fo_error *err);
+                         const scaling *v, double *num, char *text, size_t n, fo_error *err);
 
 /* Fills an engine params struct the way `fleetops CMD --track T` would. */
 static int preset_params(const char *cmd_name, const char *track, void *params, fo_error *err) {
@@ -30,7 +36,7 @@ static int preset_params(const char *cmd_name, const char *track, void *params, 
 }
 
 static int answer_roi(const struct reveal_spec *s, const char *track, const char *predicted,
-                      const fo_variant *v, double *num, char *text, size_t n, fo_error *err) {
+                      const scaling *v, double *num, char *text, size_t n, fo_error *err) {
     (void)s, (void)predicted, (void)v; /* Part 1 is not varied */
     fo_roi_params p;
     if (preset_params("roi", track, &p, err) != FO_OK) return err->status;
@@ -93,25 +99,22 @@ typedef struct reveal_spec {
  * back from the JSON the command wrote (the project's own writer: `"actual":2995` or
  * `"actual":"drop"`). The command's judgement is the only one: nothing is recomputed here. */
 static int answer_by_command(const reveal_spec *s, const char *track, const char *predicted,
-                             const fo_variant *v, double *num, char *text, size_t n,
-                             fo_error *err) {
+                             const scaling *v, double *num, char *text, size_t n, fo_error *err) {
     const char *names[16], *values[16];
-    char scaled[8][32]; /* the student's own numbers (variant.h) */
+    char scaled[4][40]; /* a student's own numbers: the shortest text of the scaled double */
     size_t k = 0, ns = 0;
     if (track) names[k] = "track", values[k++] = track;
     for (const char *const *f = s->fixed; f && f[0] && k < 14; f += 2) {
         names[k] = f[0], values[k++] = f[1];
-        if (ns < 8 && fo_variant_scale_text(v, f[0], f[1], scaled[ns], sizeof scaled[ns]))
+        for (size_t i = 0; v && i < v->n && ns < 4; i++) {
+            if (strcmp(v->names[i], f[0]) != 0 || v->mult[i] == 1.0) continue;
+            fo_buf b;
+            fo_buf_init(&b);
+            fo_json_format_number(&b, strtod(f[1], NULL) * v->mult[i]);
+            snprintf(scaled[ns], sizeof scaled[ns], "%s", fo_buf_str(&b));
+            fo_buf_free(&b);
             values[k - 1] = scaled[ns++];
-    }
-    static const char *const varied[] = {"failure_rate", "request_rate_per_s"};
-    for (size_t i = 0; v && !fo_variant_is_plain(v) && i < 2 && k < 14 && ns < 8; i++) {
-        int fixed = 0;
-        for (const char *const *f = s->fixed; f && f[0]; f += 2)
-            fixed |= strcmp(f[0], varied[i]) == 0;
-        if (!fixed &&
-            fo_variant_param(v, s->command, track, varied[i], scaled[ns], sizeof scaled[ns]))
-            names[k] = varied[i], values[k++] = scaled[ns++];
+        }
     }
     names[k] = "predict", values[k++] = predicted;
     fo_buf json;
@@ -152,13 +155,23 @@ static const reveal_spec specs[] = {
     {"ensemble", "ensemble", NULL, "the pipeline shows", answer_by_command, ensemble_question},
 };
 
+static int reveal(const char *part, const char *track, const char *predicted, const scaling *v,
+                  fo_reveal *r, fo_error *err);
+
 int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo_reveal *r,
                   fo_error *err) {
-    return fo_lab_reveal_variant(part, track, predicted, NULL, r, err);
+    return reveal(part, track, predicted, NULL, r, err);
 }
 
-int fo_lab_reveal_variant(const char *part, const char *track, const char *predicted,
-                          const fo_variant *v, fo_reveal *r, fo_error *err) {
+int fo_lab_reveal_scaled(const char *part, const char *track, const char *predicted,
+                         const char *const *names, const double *mult, size_t n, fo_reveal *r,
+                         fo_error *err) {
+    const scaling v = {names, mult, n};
+    return reveal(part, track, predicted, &v, r, err);
+}
+
+static int reveal(const char *part, const char *track, const char *predicted, const scaling *v,
+                  fo_reveal *r, fo_error *err) {
     const reveal_spec *s = NULL;
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
         if (strcmp(specs[i].part, part) == 0) s = &specs[i];

@@ -1,5 +1,6 @@
 /* variant.c — per-student variants (variant.h): the seed's multipliers, the varied parameter
- * values, and the reveal with the student's own numbers (reveal.c). */
+ * values, and the reveal with the student's own numbers (fo_lab_reveal_scaled in reveal.c).
+ * Native only (the server's): the static build has no variants. */
 #include "fleetops/variant.h"
 
 #include <stdio.h>
@@ -48,12 +49,12 @@ int fo_variant_param(const fo_variant *v, const char *cmd, const char *track, co
     return 1;
 }
 
-int fo_variant_scale_text(const fo_variant *v, const char *name, const char *value, char *out,
-                          size_t n) {
-    double m = multiplier(v, name);
-    if (m <= 0 || m == 1.0) return 0;
-    double x;
-    if (sscanf(value, "%lf", &x) != 1) return 0;
-    snprintf(out, n, "%.6g", x * m);
-    return 1;
+int fo_lab_reveal_variant(const char *part, const char *track, const char *predicted,
+                          const fo_variant *v, fo_reveal *r, fo_error *err) {
+    if (fo_variant_is_plain(v)) return fo_lab_reveal(part, track, predicted, r, err);
+    /* the question's own numbers scaled (Part 2's p = 0.001): the multipliers go to the lab
+     * layer, which keeps no formatting code of its own (the WebAssembly module's budget) */
+    static const char *const names[] = {"failure_rate", "request_rate_per_s"};
+    const double mult[] = {v->failure_rate, v->request_rate_per_s};
+    return fo_lab_reveal_scaled(part, track, predicted, names, mult, 2, r, err);
 }
