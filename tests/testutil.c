@@ -240,8 +240,10 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
     return size * n;
 }
 
-static fo_http_reply http_do(const char *method, const char *url, const char *body,
-                             const char *cookie, int must) {
+const char *fo_http_ca;
+
+static fo_http_reply http_do_key(const char *method, const char *url, const char *body,
+                                 const char *cookie, const char *key, int must) {
     fo_http_reply r;
     memset(&r, 0, sizeof r);
     sink sk;
@@ -258,6 +260,12 @@ static fo_http_reply http_do(const char *method, const char *url, const char *bo
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     }
     if (cookie) curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    char keyh[128];
+    if (key) {
+        snprintf(keyh, sizeof keyh, "Idempotency-Key: %s", key);
+        h = curl_slist_append(h, keyh);
+    }
+    if (fo_http_ca) curl_easy_setopt(c, CURLOPT_CAINFO, fo_http_ca);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sk);
@@ -275,6 +283,16 @@ static fo_http_reply http_do(const char *method, const char *url, const char *bo
     curl_easy_cleanup(c);
     r.body = sk.b.data ? sk.b.data : calloc(1, 1);
     return r;
+}
+
+static fo_http_reply http_do(const char *method, const char *url, const char *body,
+                             const char *cookie, int must) {
+    return http_do_key(method, url, body, cookie, NULL, must);
+}
+
+fo_http_reply fo_http_key(const char *method, const char *url, const char *body, const char *cookie,
+                          const char *key, int must) {
+    return http_do_key(method, url, body, cookie, key, must);
 }
 
 fo_http_reply fo_http(const char *method, const char *url, const char *body, const char *cookie) {

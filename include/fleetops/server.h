@@ -62,14 +62,14 @@ void fo_server_stop(fo_server *s);
 /* The `serve` command (not in the HTTP-visible table: it is the server). */
 extern const fo_command fo_cmd_serve;
 
-/* The native-only commands (serve, report, class), in `fleetops help` order. The CLI finds
+/* The native-only commands (serve, report, class, ledger), in `fleetops help` order. The CLI finds
  * this function in libfleetops_native.so (FO_NATIVE_MODULE, next to the binary) and loads that
  * module only for these commands, so every other command starts without the HTTP, TLS and
  * SQLite libraries (a fraction of a millisecond instead of ~2.5 ms a process). */
 #define FO_NATIVE_MODULE "libfleetops_native.so"
 /* Their names, in fo_native_commands' order: the CLI knows them without loading the module. */
 #define FO_NATIVE_NAMES                                                                            \
-    { "serve", "report", "class" }
+    { "serve", "report", "class", "ledger" }
 #define FO_NATIVE_SYMBOL "fo_native_commands"
 typedef const fo_command *const *(*fo_native_commands_fn)(size_t *count);
 const fo_command *const *fo_native_commands(size_t *count);

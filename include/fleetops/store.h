@@ -1,8 +1,11 @@
-/* store.h — the ledger in SQLite: a session per student, their locked predictions with the
+/* store.h — the ledger: a session per student, their locked predictions with the
  * engine's reveal, and entries in order (evidence, attempts, reflections with every revision,
- * the governance decision). WAL mode; every write is one transaction, so a crash loses at most
- * a write that was never acknowledged. Native only. Thread-safe: one connection behind a mutex
- * (writes are tens of microseconds; the lab's load is a class, not a fleet). */
+ * the governance decision). Two backends behind this one interface: SQLite (a path: the
+ * embedded default, WAL mode, one connection behind a mutex) and PostgreSQL (a libpq URI,
+ * postgresql://...: a small pool of connections, every rule kept by the database's own
+ * constraints, row locks and transactions, so any number of replicas can share it). Every
+ * write is one transaction, so a crash loses at most a write that was never acknowledged.
+ * Native only. Thread-safe. */
 #ifndef FLEETOPS_STORE_H
 #define FLEETOPS_STORE_H
 
@@ -26,6 +29,9 @@ typedef struct fo_store fo_store;
 #define FO_STORE_EQUOTA   ((fo_status)64)
 #define FO_STORE_EGONE    ((fo_status)65)
 #define FO_STORE_ECORRUPT ((fo_status)66)
+/* FO_STORE_EUNAVAILABLE: the database server cannot be reached (PostgreSQL restarting): 503;
+ * a write that answers it may or may not have been kept: the client retries with its key. */
+#define FO_STORE_EUNAVAILABLE ((fo_status)67)
 int fo_store_http_status(fo_status s);
 
 /* Per-session quotas (0: no limit). Defaults in cmd_serve.c, sized in docs/SERVING.md. */
@@ -53,7 +59,14 @@ typedef enum fo_entry_kind {
     FO_ENTRY_GOVERNANCE
 } fo_entry_kind;
 
-/* Opens the ledger: refuses (FO_EUSAGE, one clear message naming "db") a missing file in
+/* 1 when db names a PostgreSQL ledger (a libpq URI: postgresql://... or postgres://...). */
+int fo_store_is_pg(const char *db);
+/* "sqlite" or "postgresql". */
+const char *fo_store_backend(const fo_store *s);
+
+/* Opens the ledger: a libpq URI opens PostgreSQL (FO_STORE_CREATE creates the schema in an
+ * empty database; FO_STORE_EXISTING wants one a fleetops already wrote), any other string the
+ * SQLite file at that path. Refuses (FO_EUSAGE, one clear message naming "db") a missing file in
  * FO_STORE_EXISTING mode, a read-only file, and a file PRAGMA quick_check finds corrupt.
  * *created is set when the file did not exist (may be NULL). */
 fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created, fo_store **out,
@@ -80,6 +93,21 @@ fo_status fo_store_session_track(fo_store *s, long long id, char *track, size_t 
 fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_reveal *r,
                         long long *version, fo_error *err);
 
+/* What a keyed lock did. */
+typedef struct fo_lock_result {
+    long long version; /* the session's version after the lock (the first one's, replayed) */
+    int replayed;      /* 1: this key's write was done before; nothing written now */
+    fo_reveal reveal;  /* the prediction as locked (a replay answers the first lock's reveal) */
+} fo_lock_result;
+
+/* Idempotency keys (the client's Idempotency-Key: 1 to 64 of [A-Za-z0-9._:-], unique per
+ * session): a write with a key that session already used writes nothing and answers what the
+ * first write did (replayed = 1), so a retry after a lost answer never counts twice. key NULL:
+ * no key, as fo_store_lock / fo_store_append. */
+int fo_store_key_valid(const char *key);
+fo_status fo_store_lock_key(fo_store *s, long long id, const char *part, const fo_reveal *r,
+                            const char *key, fo_lock_result *res, fo_error *err);
+
 /* What fo_store_append wrote. */
 typedef struct fo_append_result {
     long long entry;     /* the entry's id (an existing id when replaced) */
@@ -87,6 +115,8 @@ typedef struct fo_append_result {
     long long version;   /* the session's version after the write */
     int replaced;        /* 1: a text revision replaced the previous one (coalesced) */
     char created_at[32]; /* when it was written (ISO 8601, UTC) */
+    int replayed;        /* 1: the key's first write answered again; nothing written now */
+    char *body;          /* replayed: the entry's body as kept (the caller frees), else NULL */
 } fo_append_result;
 
 /* Appends an entry whose body is JSON the server wrote; text_bytes is the student text it
@@ -99,6 +129,11 @@ typedef struct fo_append_result {
 fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const char *part,
                           const char *body_json, const char *fingerprint, size_t text_bytes,
                           const char *figure_svg, fo_append_result *res, fo_error *err);
+/* The same with an idempotency key (see fo_store_lock_key). */
+fo_status fo_store_append_key(fo_store *s, long long id, fo_entry_kind kind, const char *part,
+                              const char *body_json, const char *fingerprint, size_t text_bytes,
+                              const char *figure_svg, const char *key, fo_append_result *res,
+                              fo_error *err);
 
 /* Entries of one kind and part kept for a session (a new attempt is number n + 1). */
 fo_status fo_store_count(fo_store *s, long long id, fo_entry_kind kind, const char *part,
@@ -190,5 +225,10 @@ void fo_class_render_text(const fo_class_row *rows, size_t n, const fo_class_opt
                           fo_buf *out);
 /* Words in a text: runs of characters other than ASCII white space. */
 long long fo_class_words(const char *text);
+
+/* fleetops ledger copy: every session, prediction, entry, figure and key of `from` into `to`,
+ * ids kept, in one transaction of `to`, which must hold no session (FO_EUSAGE otherwise).
+ * *sessions (may be NULL) is how many were copied. */
+fo_status fo_store_copy(fo_store *from, fo_store *to, long long *sessions, fo_error *err);
 
 #endif

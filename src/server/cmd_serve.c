@@ -63,8 +63,10 @@ static const fo_param serve_params[] = {
      .max = 4096,
      .def_str = "fleetops.db",
      .field = F(db),
-     .help = "The ledger's SQLite file. Must exist unless --create yes (the default path, "
-             "fleetops.db, is created on first run); checked with PRAGMA quick_check at start"},
+     .help = "The ledger: a SQLite file (must exist unless --create yes; the default path, "
+             "fleetops.db, is created on first run; checked with PRAGMA quick_check at start), or "
+             "a PostgreSQL database as a libpq URI, postgresql://USER@HOST:PORT/DB (shared by any "
+             "number of replicas; --create yes creates the schema in an empty database)"},
     {.name = "create",
      .type = FO_T_CHOICE,
      .unit = "choice",
@@ -470,11 +472,21 @@ static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
     int v6 = p.listen[0] != '\0' && strchr(p.listen, ':');
     printf("fleetops: serving the lab at http://%s%s%s:%u/  (Ctrl-C stops)\n", v6 ? "[" : "",
            p.listen, v6 ? "]" : "", fo_server_port(s));
-    char *real = realpath(p.db, NULL);
-    printf("fleetops: ledger in %s (%s); class view at /instructor (sign in with the "
-           "instructor token)\n",
-           real ? real : p.db, created ? "NEW: created empty now" : "existing, quick_check ok");
-    free(real);
+    if (fo_store_is_pg(p.db)) {
+        /* the URI without its password (libpq reads one from ~/.pgpass or PGPASSWORD too) */
+        char shown[256];
+        snprintf(shown, sizeof shown, "%s", p.db);
+        char *at = strchr(shown + 13, '@'), *colon = strchr(shown + 13, ':');
+        if (at && colon && colon < at) memmove(colon, at, strlen(at) + 1);
+        printf("fleetops: ledger in PostgreSQL %s (%s)", shown,
+               created ? "NEW: schema created now" : "existing, schema current");
+    } else {
+        char *real = realpath(p.db, NULL);
+        printf("fleetops: ledger in %s (%s)", real ? real : p.db,
+               created ? "NEW: created empty now" : "existing, quick_check ok");
+        free(real);
+    }
+    printf("; class view at /instructor (sign in with the instructor token)\n");
     if (generated) printf("fleetops: instructor token (generated, shown this once): %s\n", token);
     printf("fleetops: quotas per session: %lld evidence entries, %lld revisions kept per text, "
            "%lld bytes of text; revisions within %g s coalesce; per address: %g sessions and %g "
@@ -514,7 +526,8 @@ const fo_command fo_cmd_serve = {
 };
 
 const fo_command *const *fo_native_commands(size_t *count) {
-    static const fo_command *const native[] = {&fo_cmd_serve, &fo_cmd_report, &fo_cmd_class};
+    static const fo_command *const native[] = {&fo_cmd_serve, &fo_cmd_report, &fo_cmd_class,
+                                               &fo_cmd_ledger};
     *count = sizeof native / sizeof native[0];
     return native;
 }

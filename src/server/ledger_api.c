@@ -16,6 +16,12 @@
  *   POST /api/ledger/reflections     {"part", "text"}               every revision kept
  *   POST /api/ledger/governance      {"policy": "loose"|"strict", "justification"}
  *   GET  /api/report?format=md|html|json
+ *
+ * Every ledger write may carry an `Idempotency-Key` header (1 to 64 of [A-Za-z0-9._:-], unique
+ * per session; the page sends one per write and keeps it across that write's retries): a retry
+ * of a write that was done answers the first answer again (with `Idempotent-Replayed: true`)
+ * and writes nothing, on whichever replica it lands, so a retry after a lost answer never
+ * counts twice (the store keeps the key with the write, in its transaction).
  *   GET  /api/class                  (the instructor's cookie: sign in at /instructor, server.c) */
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -204,17 +210,34 @@ static void changed_json(const fo_http_ctx *ctx, fo_json *j, long long sid, long
  * the attempt number; replaced says a revision took the place of the previous one (same id);
  * ledger is what else changed ({session, track, created_at, version, since, predictions: [],
  * missing}: no "entries", the entry is this answer). */
+static const char *idempotency_key(struct MHD_Connection *c) {
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+}
+
+/* 201 with a body; a replayed write says so in a header (the body is the first answer's). */
+static enum MHD_Result created(struct MHD_Connection *c, fo_buf *out, int replayed) {
+    if (!replayed) return fo_http_json(c, MHD_HTTP_CREATED, out);
+    return fo_http_body(c, MHD_HTTP_CREATED, "application/json", out, "Idempotent-Replayed",
+                        "true");
+}
+
 static enum MHD_Result append_and_reply(const fo_http_ctx *ctx, struct MHD_Connection *c,
                                         long long sid, fo_entry_kind kind, const char *part,
                                         fo_buf *body, const char *fingerprint, size_t text_bytes,
                                         const char *figure) {
     fo_error e;
     fo_append_result res;
-    fo_status st = fo_store_append(ctx->store, sid, kind, part, fo_buf_str(body), fingerprint,
-                                   text_bytes, figure, &res, &e);
+    fo_status st = fo_store_append_key(ctx->store, sid, kind, part, fo_buf_str(body), fingerprint,
+                                       text_bytes, figure, idempotency_key(c), &res, &e);
     if (st != FO_OK) {
         fo_buf_free(body);
         return refuse(c, &e);
+    }
+    if (res.replayed) { /* the body as the first write kept it */
+        fo_buf_free(body);
+        fo_buf_init(body);
+        fo_buf_puts(body, res.body);
+        free(res.body);
     }
     fo_buf out;
     fo_buf_init(&out);
@@ -234,7 +257,7 @@ static enum MHD_Result append_and_reply(const fo_http_ctx *ctx, struct MHD_Conne
     changed_json(ctx, &j, sid, res.version);
     fo_json_object_end(&j);
     fo_buf_free(body);
-    return fo_http_json(c, MHD_HTTP_CREATED, &out);
+    return created(c, &out, res.replayed);
 }
 
 /* The session of the request's cookie, or an error response (returns 0 then). */
@@ -426,18 +449,20 @@ static enum MHD_Result post_prediction(const fo_http_ctx *ctx, struct MHD_Connec
     fo_reveal r;
     fo_variant own;
     int has = 0;
-    if (fo_store_session_variant(ctx->store, sid, &own, &has) != FO_OK)
-        return fail(c, FO_STORE_ECORRUPT, "the ledger is unreadable: see the server's log",
-                    "session", "", "");
+    fo_status vst = fo_store_session_variant(ctx->store, sid, &own, &has);
+    if (vst != FO_OK)
+        return fail(c, vst, "the ledger is unreadable: see the server's log", "session", "", "");
     if (fo_lab_reveal_variant(part, track, value, has ? &own : NULL, &r, &e) != FO_OK)
         return refuse(c, &e);
-    long long version = 0;
-    if (fo_store_lock(ctx->store, sid, part, &r, &version, &e) != FO_OK) return refuse(c, &e);
+    fo_lock_result lr;
+    if (fo_store_lock_key(ctx->store, sid, part, &r, idempotency_key(c), &lr, &e) != FO_OK)
+        return refuse(c, &e);
+    long long version = lr.version;
     fo_buf out;
     fo_buf_init(&out);
     fo_json j;
     fo_json_init(&j, &out);
-    fo_lab_reveal_json(&j, part, &r);
+    fo_lab_reveal_json(&j, part, &lr.reveal); /* a replay: the first lock's reveal */
     /* the reveal's object, with the version and what changed appended inside it */
     if (out.len && out.data[out.len - 1] == '}') {
         out.len--;
@@ -451,7 +476,7 @@ static enum MHD_Result post_prediction(const fo_http_ctx *ctx, struct MHD_Connec
             fo_buf_puts(&out, "\"ledger\":null}");
         fo_buf_free(&delta);
     }
-    return fo_http_json(c, MHD_HTTP_CREATED, &out);
+    return created(c, &out, lr.replayed);
 }
 
 static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connection *c,
@@ -470,9 +495,9 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
     run_params rp;
     fo_variant v;
     int has = 0;
-    if (fo_store_session_variant(ctx->store, sid, &v, &has) != FO_OK)
-        return fail(c, FO_STORE_ECORRUPT, "the ledger is unreadable: see the server's log",
-                    "session", "", "");
+    fo_status vst = fo_store_session_variant(ctx->store, sid, &v, &has);
+    if (vst != FO_OK)
+        return fail(c, vst, "the ledger is unreadable: see the server's log", "session", "", "");
     if (collect_params(json_object_get(body, "params"), cmd, track, has ? &v : NULL, &rp, &e) !=
         FO_OK)
         return refuse(c, &e);
@@ -1021,6 +1046,13 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
             return fail(c, FO_EUSAGE, "body is not a JSON object", "body", json ? "" : je.text,
                         "a JSON object");
         }
+        const char *key = idempotency_key(c);
+        if (key && is_post != 0 && !fo_store_key_valid(key)) {
+            json_decref(json);
+            return fail(c, FO_EUSAGE, "bad idempotency key", "Idempotency-Key", key,
+                        "1 to 64 of A-Z a-z 0-9 . _ : - (a new one per write, the same on its "
+                        "retries)");
+        }
         if (is_post == 0) {
             enum MHD_Result r = post_session(ctx, c, json);
             json_decref(json);
@@ -1071,7 +1103,11 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
         }
     }
     char track[64] = "";
-    fo_store_session_track(ctx->store, sid, track, sizeof track);
+    fo_status tst = fo_store_session_track(ctx->store, sid, track, sizeof track);
+    if (tst != FO_OK) { /* the ledger unreachable since the cookie was checked: never a guess */
+        json_decref(json);
+        return fail(c, tst, "the ledger is unavailable: nothing written, try again", "db", "", "");
+    }
     switch (post ? is_post : 10 + is_get) {
     case 1:
         ret = post_prediction(ctx, c, sid, track, json);

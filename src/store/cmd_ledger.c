@@ -1,5 +1,6 @@
-/* cmd_ledger.c — `fleetops report` and `fleetops class`: the ledger from the command line,
- * with their parameters validated by the same command-table machinery as every command. */
+/* cmd_ledger.c — `fleetops report`, `fleetops class` and `fleetops ledger copy`: the ledger
+ * from the command line, with their parameters validated by the same command-table machinery
+ * as every command. --db is a SQLite path or a PostgreSQL URI (postgresql://...). */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,8 @@ static const fo_param report_params_spec[] = {
      .max = 4096,
      .def_str = "fleetops.db",
      .field = offsetof(report_params, db),
-     .help = "The ledger database `fleetops serve` wrote"},
+     .help = "The ledger `fleetops serve` wrote: its SQLite file, or its PostgreSQL database "
+             "(postgresql://USER@HOST:PORT/DB)"},
     {.name = "session",
      .type = FO_T_INT,
      .unit = "session",
@@ -142,4 +144,86 @@ const fo_command fo_cmd_class = {
     .nparams = sizeof class_params_spec / sizeof class_params_spec[0],
     .example = "fleetops class --db fleetops.db --csv > gradebook.csv",
     .run = run_class,
+};
+
+/* ------------------------------------------------------------ fleetops ledger copy */
+
+static const char *const ledger_actions[] = {"copy", NULL};
+
+typedef struct ledger_params {
+    int action;
+    const char *from, *to;
+} ledger_params;
+
+static const fo_param ledger_params_spec[] = {
+    {.name = "action",
+     .type = FO_T_CHOICE,
+     .unit = "action",
+     .choices = ledger_actions,
+     .def_choice = 0,
+     .field = offsetof(ledger_params, action),
+     .help = "copy: every session, prediction, entry, figure and idempotency key of --from into "
+             "--to, ids kept"},
+    {.name = "from",
+     .type = FO_T_STRING,
+     .unit = "ledger",
+     .max = 4096,
+     .flags = FO_P_REQUIRED,
+     .field = offsetof(ledger_params, from),
+     .help = "The ledger to copy: a SQLite file or postgresql://... (stop the servers first)"},
+    {.name = "to",
+     .type = FO_T_STRING,
+     .unit = "ledger",
+     .max = 4096,
+     .flags = FO_P_REQUIRED,
+     .field = offsetof(ledger_params, to),
+     .help = "An empty ledger: a new SQLite file (created), or an empty PostgreSQL database "
+             "(createdb first; the schema is created)"},
+};
+
+static fo_status run_ledger(const fo_args *a, fo_output *out, fo_error *err) {
+    ledger_params p = {0};
+    fo_args_bind(a, &p);
+    fo_store *from = NULL, *to = NULL;
+    if (open_existing(p.from, &from, err) != FO_OK) {
+        if (strcmp(err->param, "db") == 0) snprintf(err->param, sizeof err->param, "from");
+        return err->status;
+    }
+    fo_status st = fo_store_open_mode(p.to, FO_STORE_CREATE, NULL, &to, err);
+    if (st != FO_OK) {
+        if (strcmp(err->param, "db") == 0) snprintf(err->param, sizeof err->param, "to");
+        fo_store_close(from);
+        return st;
+    }
+    long long sessions = 0;
+    st = fo_store_copy(from, to, &sessions, err);
+    fo_store_close(to);
+    fo_store_close(from);
+    if (st != FO_OK) return st;
+    fo_json j;
+    fo_json_init(&j, out->json);
+    fo_json_object_begin(&j, NULL);
+    fo_json_string(&j, "from", fo_store_is_pg(p.from) ? "postgresql" : "sqlite");
+    fo_json_string(&j, "to", fo_store_is_pg(p.to) ? "postgresql" : "sqlite");
+    fo_json_int(&j, "sessions", sessions);
+    fo_json_object_end(&j);
+    if (out->text)
+        fo_buf_printf(out->text, "fleetops: copied %lld sessions (%s -> %s), ids kept\n", sessions,
+                      fo_store_is_pg(p.from) ? "PostgreSQL" : "SQLite",
+                      fo_store_is_pg(p.to) ? "PostgreSQL" : "SQLite");
+    return FO_OK;
+}
+
+const fo_command fo_cmd_ledger = {
+    .name = "ledger",
+    .summary = "Move a class's ledger between SQLite and PostgreSQL (ledger copy)",
+    .description = "fleetops ledger copy --from FILE.db --to postgresql://... (and back): copies "
+                   "every session, prediction, entry, figure and idempotency key, ids kept, in "
+                   "one transaction of the destination, which must be empty. Cookies keep "
+                   "working: a student's session is the same on the new ledger.",
+    .params = ledger_params_spec,
+    .nparams = sizeof ledger_params_spec / sizeof ledger_params_spec[0],
+    .positional = "action",
+    .example = "fleetops ledger copy --from fleetops.db --to postgresql://fleetops@db/lab",
+    .run = run_ledger,
 };

@@ -6,7 +6,6 @@
  * --identity none storing nothing identifying. */
 #include <curl/curl.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,8 +296,7 @@ static int header(const reply *r, const char *name, char *out, size_t n) {
 }
 
 static void start(const char *identity, const char *roster) {
-    snprintf(db_path, sizeof db_path, "%s/class-test.db", fo_test_tmpdir());
-    remove(db_path);
+    fo_test_ledger("class-test", db_path, sizeof db_path);
     setenv("FLEETOPS_INSTRUCTOR_TOKEN", TOKEN, 1);
     if (roster)
         fo_server_spawn(&srv, "--db", db_path, "--create", "yes", "--identity", identity,
@@ -479,15 +477,8 @@ static void test_identity_optional_and_none(void **state) {
     assert_null(json_object_get(l, "identity"));
     json_decref(l);
     fo_server_kill(&srv, SIGTERM);
-    sqlite3 *db = fo_open_intact_db(db_path);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions WHERE identity IS NULL",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 1);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    assert_int_equal(
+        fo_ledger_count(db_path, "SELECT count(*) FROM sessions WHERE identity IS NULL"), 1);
 }
 
 /* --variants: each session's own p and R (0.70 .. 1.30 times the track's); Part 2's answer is
@@ -495,8 +486,7 @@ static void test_identity_optional_and_none(void **state) {
  * class view compares each prediction with that student's answer. */
 static void test_variants(void **state) {
     (void)state;
-    snprintf(db_path, sizeof db_path, "%s/class-test.db", fo_test_tmpdir());
-    remove(db_path);
+    fo_test_ledger("class-test", db_path, sizeof db_path);
     setenv("FLEETOPS_INSTRUCTOR_TOKEN", TOKEN, 1);
     fo_server_spawn(&srv, "--db", db_path, "--create", "yes", "--variants", "yes",
                     "--sessions-per-minute", "0", "--writes-per-minute", "0", NULL);
@@ -566,7 +556,8 @@ static void test_variants(void **state) {
     fo_server_kill(&srv, SIGTERM);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    fo_test_args(argc, argv); /* --db pg: the same tests on the PostgreSQL ledger */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_class_json_from_rows),
         cmocka_unit_test(test_gradebook_csv_from_rows),

@@ -20,8 +20,7 @@ static char db_path[600];
 
 static int setup(void **state) {
     (void)state;
-    snprintf(db_path, sizeof db_path, "%s/ledger-test.db", fo_test_tmpdir());
-    remove(db_path);
+    fo_test_ledger("ledger-test", db_path, sizeof db_path); /* SQLite or PostgreSQL: --db */
     setenv("FLEETOPS_INSTRUCTOR_TOKEN", TOKEN, 1);
     /* quotas and rates off: these tests count every write (test_ledger_guard.c tests them) */
     fo_server_spawn(&srv, "--db", db_path, "--create", "yes", "--coalesce-seconds", "0",
@@ -402,7 +401,7 @@ static void test_sigkill_keeps_acknowledged_writes(void **state) {
     pthread_join(t, NULL);
     assert_true(b.acked > 10);
     /* the database is intact and holds every acknowledged write */
-    sqlite3_close(fo_open_intact_db(db_path));
+    if (!fo_test_pg()) sqlite3_close(fo_open_intact_db(db_path));
     fo_server_spawn(&srv, "--db", db_path, "--coalesce-seconds", "0", "--max-revisions", "1000000",
                     "--max-text-bytes", "1000000000", NULL);
     json_t *j = ledger(b.cookie);
@@ -439,7 +438,8 @@ static void test_cli_report_and_class(void **state) {
     fo_proc_free(&p);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    fo_test_args(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lock_once_and_reveal),
         cmocka_unit_test(test_attempts_numbered_by_the_ledger),
