@@ -296,8 +296,16 @@
         fresh = typeof l.version === 'number';
         return copy(cache);
       },
-      async start(track) {
-        const l = await post('api/session', { track });
+      /* What the teacher asked at the track choice (issue 18): the answer to a visit without a
+       * session, {identity: none|optional|required, roster, teacher_sees}. */
+      async door() {
+        const r = await fetch('api/ledger', { headers: { Accept: 'application/json' }, credentials: 'omit' });
+        const b = await readBody(r);
+        return r.ok && b && typeof b.identity === 'string'
+          ? { identity: b.identity, roster: !!b.roster, teacher_sees: String(b.teacher_sees || '') } : null;
+      },
+      async start(track, identity) {
+        const l = await post('api/session', identity ? { track, identity } : { track });
         cache = copy(l);
         fresh = typeof l.version === 'number';
         return l;
@@ -405,6 +413,10 @@
     };
     return {
       kind: 'local',
+      /* nothing identifying: the work stays in this browser */
+      async door() {
+        return { identity: 'none', roster: false, teacher_sees: 'Your work stays in this browser: a teacher sees it only if you send them your report.' };
+      },
       async load() {
         const l = read();
         return l ? snapshot(l) : null;

@@ -29,7 +29,21 @@ typedef struct fo_server_params {
     double log_interval_s;                 /* a flooded log prints one line per class per this */
     const char *instructor_token_file;     /* cmd_serve: where the token is read from */
     const char *instructor_token_argv;     /* cmd_serve: refused (argv is visible in ps) */
+
+    /* The class (issue 18; ledger_api.c). Zero: identity optional, no roster. */
+    int identity;              /* fo_identity_mode */
+    const char *const *roster; /* the names and IDs a session may give (NULL: anyone) */
+    size_t roster_n;
+    double stuck_minutes; /* the class view's "stuck" (0: 10 minutes) */
+    int variants;         /* 1: each new session gets its own numbers (variant.h) */
 } fo_server_params;
+
+/* What a student gives at the track choice (serve --identity). */
+typedef enum fo_identity_mode {
+    FO_IDENTITY_OPTIONAL = 0, /* a name or student ID if they wish (the default) */
+    FO_IDENTITY_NONE = 1,     /* nothing asked, nothing identifying stored */
+    FO_IDENTITY_REQUIRED = 2  /* a name or student ID (on the roster, when there is one) */
+} fo_identity_mode;
 
 #define FO_DEFAULT_MAX_CONNECTIONS   1024
 #define FO_DEFAULT_MAX_PER_ADDRESS   256

@@ -14,6 +14,7 @@
 #include "fleetops/buf.h"
 #include "fleetops/command.h"
 #include "fleetops/lab.h"
+#include "fleetops/variant.h"
 
 #define FO_TOKEN_MAX      96    /* "<session id>.<64 hex>" */
 #define FO_MAX_ATTEMPTS   10    /* the 10-Iteration Rule */
@@ -150,9 +151,80 @@ fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, in
                                   fo_buf *out, fo_error *err);
 /* The figure kept with an evidence entry, appended to out; 0 when there is none. */
 int fo_store_figure(fo_store *s, long long entry, fo_buf *out);
-/* The class: per part the predictions against the answers, completion counts, the governance
- * split. Never any student text. */
+/* ------------------------------------------------------------------ the class (issue 18)
+ * One row per session with the facts the class view and the gradebook need; both are rendered
+ * from these rows (classbook.c), so a number is the same on the teacher's screen and in the
+ * CSV. A backend implements fo_store_session_create_ex, fo_store_session_variant,
+ * fo_store_class_rows and fo_store_class_stamp; the rest is built on them. */
+
+#define FO_IDENTITY_MAX 96 /* a name or student ID, at most 80 bytes, with its NUL */
+#define FO_CLASS_PARTS  4  /* roi, canary, ensemble (the locks), crisis (evidence, reflection) */
+
+/* A session with the identity the student gave (NULL or "": none; the server stores none with
+ * --identity none) and its own numbers (NULL: the plan's; serve --variants). */
+fo_status fo_store_session_create_ex(fo_store *s, const char *track, const char *identity,
+                                     const fo_variant *variant, long long *id,
+                                     char token[FO_TOKEN_MAX], fo_error *err);
+/* The session's variant: *has = 0 when it has none (the plan's numbers). */
+fo_status fo_store_session_variant(fo_store *s, long long id, fo_variant *v, int *has);
+
+typedef struct fo_class_part_row {
+    int locked;
+    char predicted[64], actual[64]; /* as the ledger keeps them ("" when not locked) */
+    double off_by_factor;           /* max(p/a, a/p) for numbers; 0 for a choice */
+    int correct;                    /* the ledger's "close" (numbers: within a factor of 1.5) */
+    long long evidence;             /* evidence entries */
+    long long reflections;          /* reflection revisions kept */
+    long long reflection_words;     /* words in the latest revision */
+    char locked_at[32];             /* ISO 8601 UTC ("" when not locked) */
+    char reflected_at[32];          /* the first reflection kept ("" when none) */
+} fo_class_part_row;
+
+typedef struct fo_class_row {
+    long long session;
+    char track[32];
+    char identity[FO_IDENTITY_MAX]; /* "" when none */
+    char created_at[32];            /* ISO 8601 UTC */
+    char active_at[32];             /* the last write (or the start) */
+    double idle_minutes;            /* since active_at, by the database's clock */
+    fo_class_part_row part[FO_CLASS_PARTS];
+    long long tries;               /* Part 2 attempts kept (at most 10) */
+    long long window_try;          /* the first attempt that met both limits (1..10); 0: none */
+    char policy[8];                /* the latest governance choice: "loose", "strict" or "" */
+    long long justification_words; /* of the latest governance revision */
+    char decided_at[32];           /* the first governance revision kept ("" when none) */
+} fo_class_row;
+
+/* Every session, in session order (caller frees *rows with free()). */
+fo_status fo_store_class_rows(fo_store *s, fo_class_row **rows, size_t *n, fo_error *err);
+/* A cheap fingerprint of everything the class rows depend on but the clock (every committed
+ * write, this process's or another's): equal stamps, equal rows. For ETag / If-None-Match. */
+fo_status fo_store_class_stamp(fo_store *s, char *stamp, size_t n, fo_error *err);
+
+/* How the class view is rendered. */
+typedef struct fo_class_opts {
+    double stuck_minutes; /* no write for this long and not finished: stuck (0: 10) */
+    int identities;       /* 0: no identity in the answer (the projector) */
+} fo_class_opts;
+
+/* The class view as JSON (classbook.c: parts with progress, per track the predictions against
+ * the answers with one "close" rule, tries to the window, the governance split, who is stuck,
+ * one row per student). Never any student text but the identity. opts may be NULL. */
 fo_status fo_store_class_json(fo_store *s, fo_buf *out, fo_error *err);
+fo_status fo_store_class_json_opts(fo_store *s, const fo_class_opts *opts, fo_buf *out,
+                                   fo_error *err);
+/* The gradebook: RFC 4180 CSV, UTF-8, a header row, one row per session; cells that a
+ * spreadsheet would read as a formula are neutralised. */
+fo_status fo_store_class_csv(fo_store *s, fo_buf *out, fo_error *err);
+/* The same from rows (for tests and benchmarks). */
+void fo_class_render_json(const fo_class_row *rows, size_t n, const fo_class_opts *opts,
+                          fo_buf *out);
+void fo_class_render_csv(const fo_class_row *rows, size_t n, fo_buf *out);
+/* The class view in plain words for a terminal (`fleetops class`). */
+void fo_class_render_text(const fo_class_row *rows, size_t n, const fo_class_opts *opts,
+                          fo_buf *out);
+/* Words in a text: runs of characters other than ASCII white space. */
+long long fo_class_words(const char *text);
 
 /* fleetops ledger copy: every session, prediction, entry, figure and key of `from` into `to`,
  * ids kept, in one transaction of `to`, which must hold no session (FO_EUSAGE otherwise).

@@ -45,8 +45,10 @@ typedef struct sq_store {
         ino_t ino;
         int known;
     } files[3];
-    int gone;           /* the files were removed or replaced: logged once, writes refused */
-    int corrupt_logged; /* SQLite reported corruption: logged once */
+    int gone;                  /* the files were removed or replaced: logged once, writes refused */
+    int corrupt_logged;        /* SQLite reported corruption: logged once */
+    unsigned long long writes; /* committed writes on this connection (the class's ETag) */
+    unsigned long long nonce;  /* differs between two opens: an ETag never survives a restart */
 } sq_store;
 
 static const char *const migrations[] = {
@@ -104,6 +106,17 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
     "  PRIMARY KEY(session_id, key));"
     "CREATE INDEX requests_by_version ON requests(session_id, version);",
+    /* 5: who a session is (as the teacher asked: NULL with --identity none or when not given),
+     * when it last wrote (the class view's "stuck", kept by every write's version bump) and its
+     * own numbers (serve --variants) */
+    "ALTER TABLE sessions ADD COLUMN identity TEXT;"
+    "ALTER TABLE sessions ADD COLUMN active_at TEXT;"
+    /* per-student variants (variant.h): the multipliers of p and R, NULL without --variants */
+    "ALTER TABLE sessions ADD COLUMN variant_failure_rate REAL;"
+    "ALTER TABLE sessions ADD COLUMN variant_request_rate REAL;"
+    "UPDATE sessions SET active_at = max(created_at, coalesce((SELECT max(created_at) FROM "
+    "entries WHERE session_id = sessions.id), ''), coalesce((SELECT max(locked_at) FROM "
+    "predictions WHERE session_id = sessions.id), ''));",
 };
 
 static const char *const kind_names[] = {"evidence", "attempt", "reflection", "governance"};
@@ -232,6 +245,7 @@ static void *checkpoint_loop(void *arg) {
 
 /* Called under the mutex after every committed write. */
 static void note_write(sq_store *s) {
+    s->writes++;
     s->dirty = 1;
     s->last_write_s = monotonic_s();
 }
@@ -360,6 +374,8 @@ fo_status fo_store_sqlite_open(const char *path, fo_store_mode mode, int *create
         return st;
     }
     files_intact(s, 1);
+    if (getrandom(&s->nonce, sizeof s->nonce, 0) != (ssize_t)sizeof s->nonce)
+        s->nonce = (unsigned long long)time(NULL);
     /* Checkpoints (copying the WAL into the database, with an fsync) run on a thread of their
      * own, so no request ever waits behind one. */
     exec(s->db, "PRAGMA wal_autocheckpoint=" FO_WAL_CAP_PAGES);
@@ -395,7 +411,8 @@ static const char *col_text(sqlite3_stmt *st, int i);
 static long long bump_version(sq_store *s, long long id) {
     sqlite3_stmt *st;
     long long v = -1;
-    if ((st = cached(s, "UPDATE sessions SET version = version + 1 WHERE id = ? RETURNING "
+    if ((st = cached(s, "UPDATE sessions SET version = version + 1, active_at = "
+                        "strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? RETURNING "
                         "version")) != NULL) {
         sqlite3_bind_int64(st, 1, id);
         if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
@@ -424,17 +441,31 @@ static fo_status finish_write(sq_store *s, fo_status rc, fo_error *err) {
 }
 
 static fo_status sq_session_insert(fo_store *base, const char *track, const char *secret,
-                                   long long *id, fo_error *err) {
+                                   const char *identity, const fo_variant *variant, long long *id,
+                                   fo_error *err) {
     sq_store *s = (sq_store *)base;
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st;
     fo_status rc = check_files(s, err);
     if (rc != FO_OK) {
-    } else if ((st = cached(s, "INSERT INTO sessions(secret, track) VALUES(?, ?)")) == NULL) {
+    } else if ((st = cached(s, "INSERT INTO sessions(secret, track, identity, active_at, "
+                               "variant_failure_rate, variant_request_rate) VALUES(?, ?, ?, "
+                               "strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?)")) == NULL) {
         rc = db_error(s, err, "session");
     } else {
         sqlite3_bind_text(st, 1, secret, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, track, -1, SQLITE_STATIC);
+        if (identity && *identity)
+            sqlite3_bind_text(st, 3, identity, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 3);
+        if (variant) {
+            sqlite3_bind_double(st, 4, variant->failure_rate);
+            sqlite3_bind_double(st, 5, variant->request_rate_per_s);
+        } else {
+            sqlite3_bind_null(st, 4);
+            sqlite3_bind_null(st, 5);
+        }
         int step = sqlite3_step(st);
         if (step != SQLITE_DONE)
             rc = db_error_rc(s, err, "session", step);
@@ -461,6 +492,33 @@ static fo_status sq_session_secret(fo_store *base, long long sid, char secret[65
             const char *t = (const char *)sqlite3_column_text(st, 0);
             snprintf(secret, 65, "%s", t ? t : "");
             rc = FO_OK;
+        } else if (step != SQLITE_DONE) {
+            fo_error e;
+            rc = db_error_rc(s, &e, "read", step);
+        }
+        release(st);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+static fo_status sq_session_variant(fo_store *base, long long id, fo_variant *v, int *has) {
+    sq_store *s = (sq_store *)base;
+    *has = 0;
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st;
+    fo_status rc = FO_ENOTFOUND;
+    if ((st = cached(s, "SELECT variant_failure_rate, variant_request_rate FROM sessions WHERE "
+                        "id = ?")) != NULL) {
+        sqlite3_bind_int64(st, 1, id);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            rc = FO_OK;
+            if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+                v->failure_rate = sqlite3_column_double(st, 0);
+                v->request_rate_per_s = sqlite3_column_double(st, 1);
+                *has = 1;
+            }
         } else if (step != SQLITE_DONE) {
             fo_error e;
             rc = db_error_rc(s, &e, "read", step);
@@ -1010,7 +1068,8 @@ static fo_status sq_ledger_json(fo_store *base, long long id, long long since, i
     fo_json_init(&j, &tmp);
     int step;
     exec(s->db, "BEGIN"); /* one consistent snapshot */
-    if ((st = cached(s, "SELECT track, created_at, version FROM sessions WHERE id = ?")) == NULL) {
+    if ((st = cached(s, "SELECT track, created_at, version, identity, variant_failure_rate, "
+                        "variant_request_rate FROM sessions WHERE id = ?")) == NULL) {
         rc = db_error(s, err, "read");
         goto done;
     }
@@ -1028,6 +1087,13 @@ static fo_status sq_ledger_json(fo_store *base, long long id, long long since, i
     fo_json_string(&j, "track", col_text(st, 0));
     fo_json_string(&j, "created_at", col_text(st, 1));
     fo_json_int(&j, "version", sqlite3_column_int64(st, 2));
+    if (sqlite3_column_type(st, 3) != SQLITE_NULL) fo_json_string(&j, "identity", col_text(st, 3));
+    if (sqlite3_column_type(st, 4) != SQLITE_NULL) { /* the student's own numbers */
+        fo_json_object_begin(&j, "variant");
+        fo_json_number(&j, "failure_rate", sqlite3_column_double(st, 4));
+        fo_json_number(&j, "request_rate_per_s", sqlite3_column_double(st, 5));
+        fo_json_object_end(&j);
+    }
     if (since >= 0) fo_json_int(&j, "since", since);
     release(st);
     st = NULL;
@@ -1115,7 +1181,7 @@ done:
     return rc;
 }
 
-/* Steps a statement expected to give one count; -1 on failure. */
+/* Steps a statement expected to give one count; 0 and *ok = 0 on failure. */
 static long long step_count(sqlite3_stmt *st, int *ok) {
     long long n = 0;
     int rc = sqlite3_step(st);
@@ -1127,110 +1193,190 @@ static long long step_count(sqlite3_stmt *st, int *ok) {
     return n;
 }
 
-static fo_status sq_class_json(fo_store *base, fo_buf *out, fo_error *err) {
+/* The row of session `id` in rows sorted by session (NULL when absent). */
+static fo_class_row *row_of(fo_class_row *rows, size_t n, long long id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rows[mid].session < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && rows[lo].session == id ? &rows[lo] : NULL;
+}
+
+static int part_index(const char *part) {
+    static const char *const names[FO_CLASS_PARTS] = {"roi", "canary", "ensemble", "crisis"};
+    for (int i = 0; i < FO_CLASS_PARTS; i++)
+        if (strcmp(part, names[i]) == 0) return i;
+    return -1;
+}
+
+/* Six reads in one snapshot: sessions, predictions, entry counts, the latest reflection and
+ * governance revisions, and the attempts' verdicts. Each is one pass (no query per session). */
+static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *n_out,
+                               fo_error *err) {
     sq_store *s = (sq_store *)base;
+    *rows_out = NULL;
+    *n_out = 0;
     pthread_mutex_lock(&s->mu);
     exec(s->db, "BEGIN");
-    fo_buf tmp;
-    fo_buf_init(&tmp);
-    fo_json j;
-    fo_json_init(&j, &tmp);
-    sqlite3_stmt *st;
-    int ok = 1, step;
-    long long sessions = 0;
-    if ((st = cached(s, "SELECT count(*) FROM sessions")) != NULL)
-        sessions = step_count(st, &ok);
-    else
+    fo_class_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    int ok = 1, step = SQLITE_DONE;
+    sqlite3_stmt *st =
+        cached(s, "SELECT id, track, identity, created_at, coalesce(active_at, created_at), "
+                  "(julianday('now') - julianday(coalesce(active_at, created_at))) * 1440.0 "
+                  "FROM sessions ORDER BY id");
+    if (!st) ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 64;
+            fo_class_row *r = realloc(rows, nc * sizeof *rows);
+            if (!r) {
+                ok = 0;
+                break;
+            }
+            rows = r;
+            cap = nc;
+        }
+        fo_class_row *r = &rows[n++];
+        memset(r, 0, sizeof *r);
+        r->session = sqlite3_column_int64(st, 0);
+        snprintf(r->track, sizeof r->track, "%s", col_text(st, 1));
+        snprintf(r->identity, sizeof r->identity, "%s", col_text(st, 2));
+        snprintf(r->created_at, sizeof r->created_at, "%s", col_text(st, 3));
+        snprintf(r->active_at, sizeof r->active_at, "%s", col_text(st, 4));
+        r->idle_minutes = sqlite3_column_double(st, 5);
+    }
+    if (st) release(st);
+    if (step != SQLITE_DONE) ok = 0;
+
+    if (ok && (st = cached(s, "SELECT session_id, part, predicted, actual, off_by_factor, correct, "
+                              "locked_at FROM predictions")) == NULL)
         ok = 0;
-    fo_json_object_begin(&j, NULL);
-    fo_json_int(&j, "sessions", sessions);
-    size_t np;
-    const fo_lab_part *parts = fo_lab_parts(&np);
-    fo_json_array_begin(&j, "parts");
-    for (size_t i = 0; ok && i < np; i++) {
-        fo_json_object_begin(&j, NULL);
-        fo_json_string(&j, "part", parts[i].id);
-        fo_json_string(&j, "title", parts[i].title);
-        fo_json_string(&j, "lock_kind", parts[i].lock_kind);
-        /* per track (the answer depends on the track): the answer and every prediction */
-        fo_json_array_begin(&j, "by_track");
-        if ((st = cached(s, "SELECT s.track, p.actual, p.predicted, p.off_by_factor, "
-                            "p.correct FROM predictions p JOIN sessions s ON s.id = "
-                            "p.session_id WHERE p.part = ? ORDER BY s.track, p.session_id")) ==
-            NULL) {
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        int k = part_index(col_text(st, 1));
+        if (!r || k < 0) continue;
+        fo_class_part_row *p = &r->part[k];
+        p->locked = 1;
+        snprintf(p->predicted, sizeof p->predicted, "%s", col_text(st, 2));
+        snprintf(p->actual, sizeof p->actual, "%s", col_text(st, 3));
+        p->off_by_factor =
+            sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 4);
+        p->correct = sqlite3_column_int(st, 5);
+        snprintf(p->locked_at, sizeof p->locked_at, "%s", col_text(st, 6));
+    }
+    if (ok) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
+    if (ok &&
+        (st = cached(s, "SELECT session_id, kind, part, count(*), min(created_at) FROM entries "
+                        "GROUP BY session_id, kind, part")) == NULL)
+        ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        const char *kind = col_text(st, 1);
+        int k = part_index(col_text(st, 2));
+        long long c = sqlite3_column_int64(st, 3);
+        if (!r || k < 0) continue;
+        if (strcmp(kind, "evidence") == 0) {
+            r->part[k].evidence = c;
+        } else if (strcmp(kind, "reflection") == 0) {
+            r->part[k].reflections = c;
+            snprintf(r->part[k].reflected_at, sizeof r->part[k].reflected_at, "%s",
+                     col_text(st, 4));
+        } else if (strcmp(kind, "governance") == 0) {
+            snprintf(r->decided_at, sizeof r->decided_at, "%s", col_text(st, 4));
+        } else if (k == 1) {
+            r->tries = c;
+        }
+    }
+    if (ok) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
+    /* SQLite's bare columns beside max(): taken from the row holding the maximum */
+    if (ok && (st = cached(s, "SELECT session_id, part, max(id), json_extract(body, '$.text') "
+                              "FROM entries WHERE kind = 'reflection' GROUP BY session_id, "
+                              "part")) == NULL)
+        ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        int k = part_index(col_text(st, 1));
+        if (r && k >= 0) r->part[k].reflection_words = fo_class_words(col_text(st, 3));
+    }
+    if (ok) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
+    if (ok && (st = cached(s, "SELECT session_id, max(id), json_extract(body, '$.policy'), "
+                              "json_extract(body, '$.justification') FROM entries WHERE kind = "
+                              "'governance' GROUP BY session_id")) == NULL)
+        ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        if (!r) continue;
+        snprintf(r->policy, sizeof r->policy, "%s", col_text(st, 2));
+        r->justification_words = fo_class_words(col_text(st, 3));
+    }
+    if (ok) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
+    if (ok && (st = cached(s, "SELECT session_id, count(*), min(CASE WHEN json_extract(body, "
+                              "'$.attempt.safety_ok') AND json_extract(body, "
+                              "'$.attempt.release_ok') THEN id END) FROM entries WHERE kind = "
+                              "'attempt' AND part = 'canary' GROUP BY session_id")) == NULL)
+        ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        if (!r || sqlite3_column_type(st, 2) == SQLITE_NULL) continue;
+        /* the first try that worked: its number among the session's attempts */
+        long long first = sqlite3_column_int64(st, 2);
+        sqlite3_stmt *q = cached(s, "SELECT count(*) FROM entries WHERE session_id = ? AND kind "
+                                    "= 'attempt' AND part = 'canary' AND id <= ?");
+        if (!q) {
             ok = 0;
             break;
         }
-        sqlite3_bind_text(st, 1, parts[i].id, -1, SQLITE_STATIC);
-        char track[64] = "";
-        int open = 0;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            if (!open || strcmp(track, col_text(st, 0)) != 0) {
-                if (open) {
-                    fo_json_array_end(&j);
-                    fo_json_object_end(&j);
-                }
-                snprintf(track, sizeof track, "%s", col_text(st, 0));
-                fo_json_object_begin(&j, NULL);
-                fo_json_string(&j, "track", track);
-                fo_json_string(&j, "answer", col_text(st, 1));
-                fo_json_array_begin(&j, "predictions");
-                open = 1;
-            }
-            fo_json_object_begin(&j, NULL);
-            fo_json_string(&j, "predicted", col_text(st, 2));
-            if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-                fo_json_null(&j, "off_by_factor");
-            else
-                fo_json_number(&j, "off_by_factor", sqlite3_column_double(st, 3));
-            fo_json_bool(&j, "correct", sqlite3_column_int(st, 4));
-            fo_json_object_end(&j);
-        }
-        if (open) {
-            fo_json_array_end(&j);
-            fo_json_object_end(&j);
-        }
-        release(st);
-        if (step != SQLITE_DONE) ok = 0;
-        fo_json_array_end(&j);
-        const char *counts[][2] = {
-            {"locked", "SELECT count(*) FROM predictions WHERE part = ?"},
-            {"reflected", "SELECT count(DISTINCT session_id) FROM entries WHERE kind = "
-                          "'reflection' AND part = ?"},
-        };
-        for (size_t k = 0; ok && k < 2; k++) {
-            long long n = 0;
-            if ((st = cached(s, counts[k][1])) != NULL) {
-                sqlite3_bind_text(st, 1, parts[i].id, -1, SQLITE_STATIC);
-                n = step_count(st, &ok);
-            } else {
-                ok = 0;
-            }
-            fo_json_int(&j, counts[k][0], n);
-        }
-        fo_json_object_end(&j);
+        sqlite3_bind_int64(q, 1, r->session);
+        sqlite3_bind_int64(q, 2, first);
+        r->window_try = step_count(q, &ok);
     }
-    fo_json_array_end(&j);
-    /* the governance split: each session's latest decision */
-    fo_json_object_begin(&j, "governance");
-    if (ok && (st = cached(s, "SELECT json_extract(body, '$.policy') AS policy, count(*) FROM "
-                              "entries e WHERE kind = 'governance' AND id = (SELECT max(id) FROM "
-                              "entries WHERE session_id = e.session_id AND kind = 'governance') "
-                              "GROUP BY policy ORDER BY policy")) != NULL) {
-        while ((step = sqlite3_step(st)) == SQLITE_ROW)
-            fo_json_int(&j, col_text(st, 0), sqlite3_column_int64(st, 1));
-        release(st);
-        if (step != SQLITE_DONE) ok = 0;
-    } else {
-        ok = 0;
-    }
-    fo_json_object_end(&j);
-    fo_json_object_end(&j);
+    if (st) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
     fo_status rc = ok ? FO_OK : db_error(s, err, "read");
     exec(s->db, "COMMIT");
     pthread_mutex_unlock(&s->mu);
-    if (rc == FO_OK) fo_buf_append(out, tmp.data ? tmp.data : "", tmp.len);
-    fo_buf_free(&tmp);
+    if (rc != FO_OK) {
+        free(rows);
+        return rc;
+    }
+    *rows_out = rows;
+    *n_out = n;
+    return FO_OK;
+}
+
+/* What the class rows depend on but the clock: this connection's committed writes, and
+ * SQLite's data_version, which moves when another connection (a backup tool, a second server)
+ * commits. O(1): polling an unchanged class reads no table. */
+static fo_status sq_class_stamp(fo_store *base, char *stamp, size_t n, fo_error *err) {
+    sq_store *s = (sq_store *)base;
+    pthread_mutex_lock(&s->mu);
+    fo_status rc = FO_OK;
+    sqlite3_stmt *st = cached(s, "PRAGMA data_version");
+    if (!st) {
+        rc = db_error(s, err, "read");
+    } else {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW)
+            snprintf(stamp, n, "%llx-%llu-%lld", s->nonce, s->writes, sqlite3_column_int64(st, 0));
+        else
+            rc = db_error_rc(s, err, "read", step);
+        release(st);
+    }
+    pthread_mutex_unlock(&s->mu);
     return rc;
 }
 
@@ -1252,10 +1398,17 @@ static fo_status sq_copy_out(fo_store *base, int t, fo_store_row_fn fn, void *ct
     int step;
     while (rc == FO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *v[16];
-        for (int i = 0; i < tb->ncolumns; i++)
-            v[i] = sqlite3_column_type(st, i) == SQLITE_NULL
-                       ? NULL
-                       : (const char *)sqlite3_column_text(st, i);
+        char num[16][32]; /* a REAL as text with every digit it needs (SQLite's own text of a
+                           * REAL keeps 15: off_by_factor, the variants) */
+        for (int i = 0; i < tb->ncolumns; i++) {
+            int type = sqlite3_column_type(st, i);
+            if (type == SQLITE_FLOAT) {
+                snprintf(num[i], sizeof num[i], "%.17g", sqlite3_column_double(st, i));
+                v[i] = num[i];
+            } else {
+                v[i] = type == SQLITE_NULL ? NULL : (const char *)sqlite3_column_text(st, i);
+            }
+        }
         rc = fn(ctx, v, err);
     }
     if (rc == FO_OK && step != SQLITE_DONE) rc = db_error_rc(s, err, "copy", step);
@@ -1317,7 +1470,9 @@ static const fo_store_ops sq_ops = {
     .count = sq_count,
     .ledger_json = sq_ledger_json,
     .figure = sq_figure,
-    .class_json = sq_class_json,
+    .session_variant = sq_session_variant,
+    .class_rows = sq_class_rows,
+    .class_stamp = sq_class_stamp,
     .copy_out = sq_copy_out,
     .copy_in = sq_copy_in,
     .sessions = sq_sessions,

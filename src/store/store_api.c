@@ -10,7 +10,10 @@
 #include "store_impl.h"
 
 const fo_store_table fo_store_copy_tables[] = {
-    {"sessions", "id, secret, track, created_at, version", 5},
+    {"sessions",
+     "id, secret, track, created_at, version, identity, active_at, variant_failure_rate, "
+     "variant_request_rate",
+     9},
     {"predictions",
      "session_id, part, predicted, actual, off_by_factor, correct, sentence, locked_at, version, "
      "answer_reading, literal_reading, toil_cap_reading",
@@ -69,13 +72,19 @@ void fo_store_close(fo_store *s) {
 
 fo_status fo_store_session_create(fo_store *s, const char *track, long long *id,
                                   char token[FO_TOKEN_MAX], fo_error *err) {
+    return fo_store_session_create_ex(s, track, NULL, NULL, id, token, err);
+}
+
+fo_status fo_store_session_create_ex(fo_store *s, const char *track, const char *identity,
+                                     const fo_variant *variant, long long *id,
+                                     char token[FO_TOKEN_MAX], fo_error *err) {
     unsigned char raw[32];
     if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
         return fo_error_set(err, FO_EINTERNAL, "no randomness for a session token", "", "", "");
     char secret[65];
     for (size_t i = 0; i < sizeof raw; i++)
         snprintf(secret + 2 * i, 3, "%02x", raw[i]);
-    fo_status rc = s->ops->session_insert(s, track, secret, id, err);
+    fo_status rc = s->ops->session_insert(s, track, secret, identity, variant, id, err);
     if (rc == FO_OK) snprintf(token, FO_TOKEN_MAX, "%lld.%s", *id, secret);
     return rc;
 }
@@ -104,6 +113,11 @@ fo_status fo_store_session_auth(fo_store *s, const char *token, long long *id) {
 
 fo_status fo_store_session_track(fo_store *s, long long id, char *track, size_t n) {
     return s->ops->session_track(s, id, track, n);
+}
+
+fo_status fo_store_session_variant(fo_store *s, long long id, fo_variant *v, int *has) {
+    *has = 0;
+    return s->ops->session_variant(s, id, v, has);
 }
 
 int fo_store_key_valid(const char *key) {
@@ -177,8 +191,14 @@ int fo_store_figure(fo_store *s, long long entry, fo_buf *out) {
     return s->ops->figure(s, entry, out);
 }
 
-fo_status fo_store_class_json(fo_store *s, fo_buf *out, fo_error *err) {
-    return s->ops->class_json(s, out, err);
+fo_status fo_store_class_rows(fo_store *s, fo_class_row **rows, size_t *n, fo_error *err) {
+    *rows = NULL;
+    *n = 0;
+    return s->ops->class_rows(s, rows, n, err);
+}
+
+fo_status fo_store_class_stamp(fo_store *s, char *stamp, size_t n, fo_error *err) {
+    return s->ops->class_stamp(s, stamp, n, err);
 }
 
 typedef struct copy_ctx {

@@ -23,11 +23,16 @@ extern const int fo_store_copy_ntables;
 typedef struct fo_store_ops {
     const char *name; /* "sqlite", "postgresql" */
     void (*close)(fo_store *s);
-    fo_status (*session_insert)(fo_store *s, const char *track, const char *secret, long long *id,
+    /* identity: NULL or "" for none; variant: NULL for the plan's numbers */
+    fo_status (*session_insert)(fo_store *s, const char *track, const char *secret,
+                                const char *identity, const fo_variant *variant, long long *id,
                                 fo_error *err);
     /* the session's secret (65 bytes with the NUL): FO_OK, FO_ENOTFOUND, or a store error */
     fo_status (*session_secret)(fo_store *s, long long id, char secret[65]);
     fo_status (*session_track)(fo_store *s, long long id, char *track, size_t n);
+    /* the session's own numbers: FO_OK with *has = 0 when it has none, FO_ENOTFOUND, or a
+     * store error */
+    fo_status (*session_variant)(fo_store *s, long long id, fo_variant *v, int *has);
     fo_status (*lock)(fo_store *s, long long id, const char *part, const fo_reveal *r,
                       const char *key, fo_lock_result *res, fo_error *err);
     fo_status (*append)(fo_store *s, long long id, fo_entry_kind kind, const char *part,
@@ -39,7 +44,10 @@ typedef struct fo_store_ops {
     fo_status (*ledger_json)(fo_store *s, long long id, long long since, int entries, fo_buf *out,
                              fo_error *err);
     int (*figure)(fo_store *s, long long entry, fo_buf *out);
-    fo_status (*class_json)(fo_store *s, fo_buf *out, fo_error *err);
+    /* the class (issue 18): one row per session, in session order, from one snapshot */
+    fo_status (*class_rows)(fo_store *s, fo_class_row **rows, size_t *n, fo_error *err);
+    /* equal stamps, equal class rows (but the clock): any committed write changes it */
+    fo_status (*class_stamp)(fo_store *s, char *stamp, size_t n, fo_error *err);
     /* copy: every row of table t, in id order */
     fo_status (*copy_out)(fo_store *s, int t, fo_store_row_fn fn, void *ctx, fo_error *err);
     /* copy: begin (phase 0), one row of table t (phase 1), commit (phase 2) or abort (3) */

@@ -31,6 +31,8 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "fleetops/json.h"
 
@@ -53,6 +55,7 @@ typedef struct pg_store {
     const char *prepared[POOL][STMTS];
     int down;  /* the database was unreachable: logged once, until it answers again */
     char *dsn; /* the URI with its password hidden, for messages */
+    unsigned long long nonce; /* differs between two opens: a class ETag never survives one */
 } pg_store;
 
 static const char *const migrations[] = {
@@ -108,6 +111,17 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL DEFAULT " TS ","
     "  PRIMARY KEY(session_id, key));"
     "CREATE INDEX requests_by_version ON requests(session_id, version);",
+    /* 5: who a session is (as the teacher asked: NULL with --identity none or when not given),
+     * when it last wrote (the class view's "stuck", kept by every write's version bump) and its
+     * own numbers (serve --variants: the multipliers of p and R, NULL without) */
+    "ALTER TABLE sessions ADD COLUMN identity TEXT;"
+    "ALTER TABLE sessions ADD COLUMN active_at TEXT;"
+    "ALTER TABLE sessions ADD COLUMN variant_failure_rate DOUBLE PRECISION;"
+    "ALTER TABLE sessions ADD COLUMN variant_request_rate DOUBLE PRECISION;"
+    /* greatest() passes over NULLs; the timestamps are ISO 8601 UTC text, ordered as text */
+    "UPDATE sessions SET active_at = greatest(created_at, (SELECT max(created_at) FROM entries "
+    "WHERE session_id = sessions.id), (SELECT max(locked_at) FROM predictions WHERE session_id "
+    "= sessions.id));",
 };
 
 static const char *const kind_names[] = {"evidence", "attempt", "reflection", "governance"};
@@ -368,6 +382,8 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
         return fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
     }
     s->base.ops = &pg_ops;
+    if (getrandom(&s->nonce, sizeof s->nonce, 0) != (ssize_t)sizeof s->nonce)
+        s->nonce = (unsigned long long)time(NULL);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     char why[160];
@@ -437,7 +453,8 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
 /* ------------------------------------------------------------------ sessions */
 
 static fo_status pg_session_insert(fo_store *base, const char *track, const char *secret,
-                                   long long *id, fo_error *err) {
+                                   const char *identity, const fo_variant *variant, long long *id,
+                                   fo_error *err) {
     pg_store *s = (pg_store *)base;
     int slot;
     PGconn *c = take(s, &slot);
@@ -446,12 +463,20 @@ static fo_status pg_session_insert(fo_store *base, const char *track, const char
         give(s, slot);
         return rc;
     }
-    const char *p[2] = {secret, track};
+    char fr[32], rr[32];
+    if (variant) {
+        snprintf(fr, sizeof fr, "%.17g", variant->failure_rate);
+        snprintf(rr, sizeof rr, "%.17g", variant->request_rate_per_s);
+    }
+    const char *p[5] = {secret, track, identity && *identity ? identity : NULL, variant ? fr : NULL,
+                        variant ? rr : NULL};
     fo_status rc = begin(s, c, "BEGIN", err);
     PGresult *r = NULL;
     if (rc == FO_OK &&
-        (r = run(s, c, "INSERT INTO sessions(secret, track) VALUES($1, $2) RETURNING id", 2, p, &rc,
-                 err))) {
+        (r = run(s, c,
+                 "INSERT INTO sessions(secret, track, identity, active_at, variant_failure_rate, "
+                 "variant_request_rate) VALUES($1, $2, $3, " TS ", $4, $5) RETURNING id",
+                 5, p, &rc, err))) {
         *id = ll(r, 0, 0);
         PQclear(r);
         rc = commit(s, c, err);
@@ -502,6 +527,21 @@ static fo_status pg_session_secret(fo_store *base, long long id, char secret[65]
 
 static fo_status pg_session_track(fo_store *base, long long id, char *track, size_t n) {
     return read_one((pg_store *)base, "SELECT track FROM sessions WHERE id = $1", id, track, n);
+}
+
+static fo_status pg_session_variant(fo_store *base, long long id, fo_variant *v, int *has) {
+    char both[80] = ""; /* "p R" (float8 as text: the shortest exact form), "" without */
+    fo_status rc = read_one((pg_store *)base,
+                            "SELECT coalesce(variant_failure_rate::text || ' ' || "
+                            "variant_request_rate::text, '') FROM sessions WHERE id = $1",
+                            id, both, sizeof both);
+    *has = 0;
+    if (rc != FO_OK || !*both) return rc;
+    char *end;
+    v->failure_rate = strtod(both, &end);
+    v->request_rate_per_s = strtod(end, NULL);
+    *has = 1;
+    return FO_OK;
 }
 
 /* ------------------------------------------------------------------ writes */
@@ -584,8 +624,8 @@ static long long bump_version(pg_store *s, PGconn *c, const char *sid, fo_status
                               fo_error *err) {
     const char *p[1] = {sid};
     PGresult *r = run(s, c,
-                      "UPDATE sessions SET version = version + 1 WHERE id = $1 RETURNING "
-                      "version",
+                      "UPDATE sessions SET version = version + 1, active_at = " TS
+                      " WHERE id = $1 RETURNING version",
                       1, p, rc, err);
     if (!r) return -1;
     long long v = PQntuples(r) ? ll(r, 0, 0) : -1;
@@ -907,8 +947,10 @@ static fo_status pg_ledger_json(fo_store *base, long long id, long long since, i
     /* one consistent snapshot */
     fo_status rc = begin(s, c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
     if (rc != FO_OK) goto done;
-    if (!(r = run(s, c, "SELECT track, created_at, version FROM sessions WHERE id = $1", 1, p, &rc,
-                  err)))
+    if (!(r = run(s, c,
+                  "SELECT track, created_at, version, identity, variant_failure_rate, "
+                  "variant_request_rate FROM sessions WHERE id = $1",
+                  1, p, &rc, err)))
         goto done;
     if (!PQntuples(r)) {
         rc = fo_error_set(err, FO_ENOTFOUND, "no such session", "session", sid, "");
@@ -919,6 +961,13 @@ static fo_status pg_ledger_json(fo_store *base, long long id, long long since, i
     fo_json_string(&j, "track", tx(r, 0, 0));
     fo_json_string(&j, "created_at", tx(r, 0, 1));
     fo_json_int(&j, "version", ll(r, 0, 2));
+    if (!PQgetisnull(r, 0, 3)) fo_json_string(&j, "identity", tx(r, 0, 3));
+    if (!PQgetisnull(r, 0, 4)) { /* the student's own numbers */
+        fo_json_object_begin(&j, "variant");
+        fo_json_number(&j, "failure_rate", strtod(tx(r, 0, 4), NULL));
+        fo_json_number(&j, "request_rate_per_s", strtod(tx(r, 0, 5), NULL));
+        fo_json_object_end(&j);
+    }
     if (since >= 0) fo_json_int(&j, "since", since);
     PQclear(r);
     fo_json_array_begin(&j, "predictions");
@@ -1064,7 +1113,171 @@ static int pg_figure(fo_store *base, long long entry, fo_buf *out) {
     return found;
 }
 
-static fo_status pg_class_json(fo_store *base, fo_buf *out, fo_error *err) {
+/* The row of session `id` in rows sorted by session (NULL when absent). */
+static fo_class_row *row_of(fo_class_row *rows, size_t n, long long id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rows[mid].session < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && rows[lo].session == id ? &rows[lo] : NULL;
+}
+
+static int part_index(const char *part) {
+    static const char *const names[FO_CLASS_PARTS] = {"roi", "canary", "ensemble", "crisis"};
+    for (int i = 0; i < FO_CLASS_PARTS; i++)
+        if (strcmp(part, names[i]) == 0) return i;
+    return -1;
+}
+
+/* The six reads of the SQLite backend (store.c) in one REPEATABLE READ snapshot: sessions,
+ * predictions, entry counts, the latest reflection and governance revisions, and the
+ * attempts' verdicts. Each is one pass (no query per session). */
+static fo_status pg_class_rows(fo_store *base, fo_class_row **rows_out, size_t *n_out,
+                               fo_error *err) {
+    pg_store *s = (pg_store *)base;
+    *rows_out = NULL;
+    *n_out = 0;
+    int slot;
+    PGconn *c = take(s, &slot);
+    if (!c) {
+        fo_status rc = unavailable(s, c, err);
+        give(s, slot);
+        return rc;
+    }
+    fo_class_row *rows = NULL;
+    size_t n = 0;
+    PGresult *r = NULL;
+    fo_status rc = begin(s, c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+    if (rc != FO_OK) goto done;
+    if (!(r = run(s, c,
+                  "SELECT id, track, identity, created_at, coalesce(active_at, created_at), "
+                  "extract(epoch FROM now() - coalesce(active_at, created_at)::timestamptz) / "
+                  "60.0 FROM sessions ORDER BY id",
+                  0, NULL, &rc, err)))
+        goto done;
+    n = (size_t)PQntuples(r);
+    if (n && !(rows = calloc(n, sizeof *rows))) {
+        rc = fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        fo_class_row *w = &rows[i];
+        w->session = ll(r, (int)i, 0);
+        snprintf(w->track, sizeof w->track, "%s", tx(r, (int)i, 1));
+        snprintf(w->identity, sizeof w->identity, "%s", tx(r, (int)i, 2));
+        snprintf(w->created_at, sizeof w->created_at, "%s", tx(r, (int)i, 3));
+        snprintf(w->active_at, sizeof w->active_at, "%s", tx(r, (int)i, 4));
+        w->idle_minutes = strtod(tx(r, (int)i, 5), NULL);
+    }
+    PQclear(r);
+
+    if (!(r = run(s, c,
+                  "SELECT session_id, part, predicted, actual, off_by_factor, correct, locked_at "
+                  "FROM predictions",
+                  0, NULL, &rc, err)))
+        goto done;
+    for (int i = 0; i < PQntuples(r); i++) {
+        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
+        int k = part_index(tx(r, i, 1));
+        if (!w || k < 0) continue;
+        fo_class_part_row *p = &w->part[k];
+        p->locked = 1;
+        snprintf(p->predicted, sizeof p->predicted, "%s", tx(r, i, 2));
+        snprintf(p->actual, sizeof p->actual, "%s", tx(r, i, 3));
+        p->off_by_factor = PQgetisnull(r, i, 4) ? 0 : strtod(tx(r, i, 4), NULL);
+        p->correct = (int)ll(r, i, 5);
+        snprintf(p->locked_at, sizeof p->locked_at, "%s", tx(r, i, 6));
+    }
+    PQclear(r);
+
+    if (!(r = run(s, c,
+                  "SELECT session_id, kind, part, count(*), min(created_at) FROM entries GROUP "
+                  "BY session_id, kind, part",
+                  0, NULL, &rc, err)))
+        goto done;
+    for (int i = 0; i < PQntuples(r); i++) {
+        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
+        const char *kind = tx(r, i, 1);
+        int k = part_index(tx(r, i, 2));
+        long long cnt = ll(r, i, 3);
+        if (!w || k < 0) continue;
+        if (strcmp(kind, "evidence") == 0) {
+            w->part[k].evidence = cnt;
+        } else if (strcmp(kind, "reflection") == 0) {
+            w->part[k].reflections = cnt;
+            snprintf(w->part[k].reflected_at, sizeof w->part[k].reflected_at, "%s", tx(r, i, 4));
+        } else if (strcmp(kind, "governance") == 0) {
+            snprintf(w->decided_at, sizeof w->decided_at, "%s", tx(r, i, 4));
+        } else if (k == 1) {
+            w->tries = cnt;
+        }
+    }
+    PQclear(r);
+
+    if (!(r = run(s, c,
+                  "SELECT DISTINCT ON (session_id, part) session_id, part, body::json->>'text' "
+                  "FROM entries WHERE kind = 'reflection' ORDER BY session_id, part, id DESC",
+                  0, NULL, &rc, err)))
+        goto done;
+    for (int i = 0; i < PQntuples(r); i++) {
+        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
+        int k = part_index(tx(r, i, 1));
+        if (w && k >= 0) w->part[k].reflection_words = fo_class_words(tx(r, i, 2));
+    }
+    PQclear(r);
+
+    if (!(r = run(s, c,
+                  "SELECT DISTINCT ON (session_id) session_id, body::json->>'policy', "
+                  "body::json->>'justification' FROM entries WHERE kind = 'governance' ORDER "
+                  "BY session_id, id DESC",
+                  0, NULL, &rc, err)))
+        goto done;
+    for (int i = 0; i < PQntuples(r); i++) {
+        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
+        if (!w) continue;
+        snprintf(w->policy, sizeof w->policy, "%s", tx(r, i, 1));
+        w->justification_words = fo_class_words(tx(r, i, 2));
+    }
+    PQclear(r);
+
+    /* the first try that met both limits: its number among the session's attempts */
+    if (!(r = run(s, c,
+                  "SELECT session_id, min(n) FILTER (WHERE ok) FROM (SELECT session_id, "
+                  "row_number() OVER (PARTITION BY session_id ORDER BY id) AS n, "
+                  "coalesce(body::json#>>'{attempt,safety_ok}' = 'true' AND "
+                  "body::json#>>'{attempt,release_ok}' = 'true', false) AS ok FROM entries "
+                  "WHERE kind = 'attempt' AND part = 'canary') a GROUP BY session_id",
+                  0, NULL, &rc, err)))
+        goto done;
+    for (int i = 0; i < PQntuples(r); i++) {
+        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
+        if (w && !PQgetisnull(r, i, 1)) w->window_try = ll(r, i, 1);
+    }
+    PQclear(r);
+    r = NULL;
+    rc = commit(s, c, err);
+done:
+    PQclear(r);
+    if (rc != FO_OK) rollback(c);
+    give(s, slot);
+    if (rc != FO_OK) {
+        free(rows);
+        return rc;
+    }
+    *rows_out = rows;
+    *n_out = n;
+    return FO_OK;
+}
+
+/* What the class rows depend on but the clock: every write bumps its session's version (and
+ * a new session adds a row), so the sessions' count and sum of versions move with any
+ * committed write from any replica; the nonce makes a stamp never outlive this open (a
+ * database restored under a running server). One aggregate over sessions, no other table. */
+static fo_status pg_class_stamp(fo_store *base, char *stamp, size_t n, fo_error *err) {
     pg_store *s = (pg_store *)base;
     int slot;
     PGconn *c = take(s, &slot);
@@ -1073,96 +1286,17 @@ static fo_status pg_class_json(fo_store *base, fo_buf *out, fo_error *err) {
         give(s, slot);
         return rc;
     }
-    fo_buf tmp;
-    fo_buf_init(&tmp);
-    fo_json j;
-    fo_json_init(&j, &tmp);
-    PGresult *r = NULL;
-    fo_status rc = begin(s, c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
-    long long sessions =
-        rc == FO_OK ? count_of(s, c, "SELECT count(*) FROM sessions", 0, NULL, &rc, err) : 0;
-    if (rc != FO_OK) goto done;
-    fo_json_object_begin(&j, NULL);
-    fo_json_int(&j, "sessions", sessions);
-    size_t np;
-    const fo_lab_part *parts = fo_lab_parts(&np);
-    fo_json_array_begin(&j, "parts");
-    for (size_t i = 0; i < np; i++) {
-        const char *p[1] = {parts[i].id};
-        fo_json_object_begin(&j, NULL);
-        fo_json_string(&j, "part", parts[i].id);
-        fo_json_string(&j, "title", parts[i].title);
-        fo_json_string(&j, "lock_kind", parts[i].lock_kind);
-        fo_json_array_begin(&j, "by_track");
-        if (!(r = run(s, c,
-                      "SELECT s.track, p.actual, p.predicted, p.off_by_factor, p.correct FROM "
-                      "predictions p JOIN sessions s ON s.id = p.session_id WHERE p.part = $1 "
-                      "ORDER BY s.track, p.session_id",
-                      1, p, &rc, err)))
-            goto done;
-        char track[64] = "";
-        int open = 0;
-        for (int k = 0; k < PQntuples(r); k++) {
-            if (!open || strcmp(track, tx(r, k, 0)) != 0) {
-                if (open) {
-                    fo_json_array_end(&j);
-                    fo_json_object_end(&j);
-                }
-                snprintf(track, sizeof track, "%s", tx(r, k, 0));
-                fo_json_object_begin(&j, NULL);
-                fo_json_string(&j, "track", track);
-                fo_json_string(&j, "answer", tx(r, k, 1));
-                fo_json_array_begin(&j, "predictions");
-                open = 1;
-            }
-            fo_json_object_begin(&j, NULL);
-            fo_json_string(&j, "predicted", tx(r, k, 2));
-            if (PQgetisnull(r, k, 3))
-                fo_json_null(&j, "off_by_factor");
-            else
-                fo_json_number(&j, "off_by_factor", strtod(tx(r, k, 3), NULL));
-            fo_json_bool(&j, "correct", (int)ll(r, k, 4));
-            fo_json_object_end(&j);
-        }
-        if (open) {
-            fo_json_array_end(&j);
-            fo_json_object_end(&j);
-        }
-        PQclear(r);
-        r = NULL;
-        fo_json_array_end(&j);
-        long long locked =
-            count_of(s, c, "SELECT count(*) FROM predictions WHERE part = $1", 1, p, &rc, err);
-        long long reflected =
-            locked < 0 ? -1
-                       : count_of(s, c,
-                                  "SELECT count(DISTINCT session_id) FROM entries WHERE kind = "
-                                  "'reflection' AND part = $1",
-                                  1, p, &rc, err);
-        if (locked < 0 || reflected < 0) goto done;
-        fo_json_int(&j, "locked", locked);
-        fo_json_int(&j, "reflected", reflected);
-        fo_json_object_end(&j);
-    }
-    fo_json_array_end(&j);
-    fo_json_object_begin(&j, "governance");
-    if (!(r = run(s, c,
-                  "SELECT body::json->>'policy' AS policy, count(*) FROM entries e WHERE kind = "
-                  "'governance' AND id = (SELECT max(id) FROM entries WHERE session_id = "
-                  "e.session_id AND kind = 'governance') GROUP BY policy ORDER BY policy",
-                  0, NULL, &rc, err)))
-        goto done;
-    for (int k = 0; k < PQntuples(r); k++)
-        fo_json_int(&j, tx(r, k, 0), ll(r, k, 1));
-    fo_json_object_end(&j);
-    fo_json_object_end(&j);
-    rc = commit(s, c, err);
-done:
+    fo_status rc = FO_OK;
+    PGresult *r = run(s, c,
+                      "SELECT count(*), coalesce(sum(version), 0), coalesce(max(id), 0) FROM "
+                      "sessions",
+                      0, NULL, &rc, err);
+    if (r && PQntuples(r) == 1)
+        snprintf(stamp, n, "%llx-%s-%s-%s", s->nonce, tx(r, 0, 0), tx(r, 0, 1), tx(r, 0, 2));
+    else if (r)
+        rc = fo_error_set(err, FO_EINTERNAL, "ledger read failed", "", "", "");
     PQclear(r);
-    if (rc != FO_OK) rollback(c);
     give(s, slot);
-    if (rc == FO_OK) fo_buf_append(out, tmp.data ? tmp.data : "", tmp.len);
-    fo_buf_free(&tmp);
     return rc;
 }
 
@@ -1250,7 +1384,9 @@ static const fo_store_ops pg_ops = {
     .count = pg_count,
     .ledger_json = pg_ledger_json,
     .figure = pg_figure,
-    .class_json = pg_class_json,
+    .session_variant = pg_session_variant,
+    .class_rows = pg_class_rows,
+    .class_stamp = pg_class_stamp,
     .copy_out = pg_copy_out,
     .copy_in = pg_copy_in,
     .sessions = pg_sessions,

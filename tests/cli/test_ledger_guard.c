@@ -610,7 +610,11 @@ static void test_no_session_is_not_an_error(void **state) {
     assert_int_equal(r.status, 200);
     json_t *j = fo_parse_json(r.body);
     assert_true(json_is_null(json_object_get(j, "session")));
-    assert_int_equal(json_object_size(j), 1);
+    /* and what the page asks at the track choice (issue 18): nothing else */
+    assert_int_equal(json_object_size(j), 4);
+    assert_string_equal(json_string_value(json_object_get(j, "identity")), "optional");
+    assert_true(json_is_false(json_object_get(j, "roster")));
+    assert_non_null(json_string_value(json_object_get(j, "teacher_sees")));
     json_decref(j);
     fo_http_free(&r);
     expect_status(

@@ -150,6 +150,13 @@ export function lockBox(p) {
   const box = h('div', { class: 'lock' + (lock ? ' is-locked' : '') },
     h('h3', { text: lock ? 'Your locked prediction' : 'Lock your prediction' }),
     h('p', { class: 'question', id: `q-${p.id}`, text: p.lock }));
+  const own = store.state.ledger && store.state.ledger.variant;
+  if (own && p.id === 'canary') { /* fleetops serve --variants: the question asks about theirs */
+    const rate = 0.001 * own.failure_rate;
+    append(box, [h('p', { class: 'variant-note', id: 'variant-canary', text: 'Your own numbers (your teacher gave each student theirs): ' +
+      `the edge case here is 1 in ${Math.round(1 / rate).toLocaleString('en-US')} requests (a failure rate of ${Number(rate.toPrecision(6))}), ` +
+      `not 1 in 1,000, and your fleet’s request rate is ${own.request_rate_per_s.toFixed(2)} times your track’s. Answer for your numbers.` })]);
+  }
   if (!track()) {
     append(box, [h('p', { class: 'muted', text: 'Choose a track above first: the answer depends on it.' })]);
     return box;
