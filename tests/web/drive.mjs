@@ -309,7 +309,7 @@ export async function driveCanary(page, ctx, track, shotName) {
     await waitText(page, '#sprt-result .three-tests', fmtInt(s.tests.fixed_n.requests));
     await waitText(page, '#sprt-result .three-tests', fmtInt(s.tests.demonstration.requests));
     await waitText(page, '#sprt-result .three-tests', `${(s.tests.demonstration.rollback_probability_at_p0 * 100).toPrecision(3).replace(/\.?0+$/, '')}%`);
-    await waitText(page, '#sprt-result .hypotheses-rule', /H1/);
+    await waitText(page, '#sprt-result .hypotheses-rule', s.hypotheses_rule);
   } else {
     await waitText(page, '#sprt', 'not built yet');
   }

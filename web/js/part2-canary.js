@@ -317,9 +317,6 @@ export function hypothesesOf(d) {
   };
 }
 /* The engine's rule, with the letters the boxes use (α, β). */
-function ruleWords(rule) {
-  return rule.replace(/\balpha\b/g, 'α').replace(/\bbeta\b/g, 'β');
-}
 function hypothesesTable(d) {
   const hy = hypothesesOf(d);
   const rate = (v) => (typeof v === 'number' ? fmtPct(v) + oneIn(v) : '—');
@@ -330,7 +327,7 @@ function hypothesesTable(d) {
       ['Chance of rolling back a good model (α)', fmtPct(hy.alpha)],
       ['Chance of missing a bad model (β)', fmtPct(hy.beta)],
     ]),
-    hy.rule ? h('p', { class: 'help hypotheses-rule', text: ruleWords(hy.rule) }) : null,
+    hy.rule ? h('p', { class: 'help hypotheses-rule', text: hy.rule }) : null,
   ];
 }
 export function syncSprt(el) {
