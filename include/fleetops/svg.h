@@ -38,6 +38,15 @@ void fo_svg_rect(fo_buf *b, double x, double y, double w, double h, const char *
                  const char *stroke);
 void fo_svg_circle(fo_buf *b, double cx, double cy, double r, const char *fill, const char *stroke);
 
+/* Layout by rule, for the width a figure is drawn at. The advance of `s` in the stylesheet's
+ * font of class `cls` is estimated (0.58 em a glyph: system-ui's widest common advance), so a
+ * label measured short is never clipped. */
+double fo_svg_text_w(const char *s, const char *cls);
+/* `s` wrapped at spaces to lines of at most `maxw` px, `lh` px apart, the first at (x, y);
+ * returns the number of lines. b NULL: only counts them (to size the figure first). */
+int fo_svg_wrap(fo_buf *b, double x, double y, double maxw, double lh, const char *cls,
+                const char *s);
+
 /* Plot frame. */
 double fo_plot_px(const fo_plot *p, double x);
 double fo_plot_py(const fo_plot *p, double y);
@@ -53,8 +62,12 @@ void fo_plot_polyline(const fo_plot *p, const double *xs, const double *ys, size
 /* A one-row legend starting at (x, y): a swatch and a label per entry (dash NULL: solid). */
 void fo_svg_legend(fo_buf *b, double x, double y, const char *const *labels,
                    const char *const *colors, const char *const *dashes, size_t n);
+/* The same legend flowing into rows 20 px apart so no entry passes `right`; returns the rows.
+ * b NULL: only counts them. */
+int fo_svg_legend_rows(fo_buf *b, double x, double y, double right, const char *const *labels,
+                       const char *const *colors, const char *const *dashes, size_t n);
 
-/* Tick formatters. */
+/* Tick formatters. A label "10^-1" is typeset as 10 with a superscript -1 (a <tspan>). */
 void fo_fmt_plain(fo_buf *b, double v);   /* 1,500 */
 void fo_fmt_usd(fo_buf *b, double v);     /* $1.5M, $250k, $900 */
 void fo_fmt_percent(fo_buf *b, double v); /* 0.95 -> 95% */

@@ -19,7 +19,9 @@ static void fmt_hours_tick(fo_buf *b, double v) {
     fo_fmt_plain(b, v);
 }
 
-void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r) {
+void fo_draw_confidence_clock(fo_buf *b, int width, const fo_canary_params *p,
+                              const fo_canary_result *r) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     size_t n = r->curve_len;
     double xs[FO_CANARY_CURVE_POINTS] = {0}, ys[FO_CANARY_CURVE_POINTS] = {0};
     for (size_t i = 0; i < n; i++)

@@ -155,7 +155,9 @@ static void bar_group(fo_buf *b, double x, double y, double w, double h, const c
     }
 }
 
-void fo_draw_cloud_alerts(fo_buf *b, const fo_cloud_params *p, const fo_cloud_result *r) {
+void fo_draw_cloud_alerts(fo_buf *b, int width, const fo_cloud_params *p,
+                          const fo_cloud_result *r) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     const fo_cloud_method *s = &r->method[FO_CLOUD_STATIC], *d = &r->method[FO_CLOUD_DISCOVERED];
     fo_buf desc;
     fo_buf_init(&desc);

@@ -232,7 +232,8 @@ static void waves_panel(fo_buf *b, const fo_edge_params *p, const fo_edge_result
     }
 }
 
-void fo_draw_edge_rollout(fo_buf *b, const fo_edge_params *p, const fo_edge_result *r) {
+void fo_draw_edge_rollout(fo_buf *b, int width, const fo_edge_params *p, const fo_edge_result *r) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     const fo_edge_run *g = &r->per_generation, *f = &r->fleetwide;
     fo_buf desc;
     fo_buf_init(&desc);

@@ -18,7 +18,9 @@
 #define TOP     150
 #define GAP_Y   96
 
-void fo_draw_mobile_regions(fo_buf *b, const fo_mobile_params *p, const fo_mobile_result *r) {
+void fo_draw_mobile_regions(fo_buf *b, int width, const fo_mobile_params *p,
+                            const fo_mobile_result *r) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     static const char *const corr[] = {"Benjamini-Hochberg", "Bonferroni", "no correction"};
     fo_buf desc;
     fo_buf_init(&desc);

@@ -224,8 +224,9 @@ static void verdict_panel(fo_buf *b, const fo_ensemble_result *r) {
                 "PSI threshold 0.1 (Evidently's default); bars: PSI per feature, log scale");
 }
 
-void fo_draw_ensemble_trace(fo_buf *b, const fo_ensemble_params *p, const fo_ensemble_result *r,
-                            const fo_ensemble_story *s) {
+void fo_draw_ensemble_trace(fo_buf *b, int width, const fo_ensemble_params *p,
+                            const fo_ensemble_result *r, const fo_ensemble_story *s) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     char title[200], desc[600];
     snprintf(title, sizeof title, "Ensemble Trace: extractor v%d served to a %s trained on v%d",
              r->served_version, s->downstream, r->trained_version);

@@ -15,8 +15,9 @@ static void usd(fo_buf *b, double v) {
     fo_buf_grouped(b, v, 0);
 }
 
-void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r,
+void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const fo_roi_result *r,
                            double predicted) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     size_t n = r->curve_len;
     double *xs = malloc(n * sizeof *xs), *man = malloc(n * sizeof *man),
            *plat = malloc(n * sizeof *plat);

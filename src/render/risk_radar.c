@@ -61,7 +61,9 @@ static void polygon(fo_buf *b, const double *scores, const char *fill, double op
     fo_buf_puts(b, " stroke-linejoin=\"round\"/>");
 }
 
-void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r) {
+void fo_draw_risk_radar(fo_buf *b, int width, const fo_canary_params *p,
+                        const fo_canary_result *r) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     const fo_radar_axis *ax = r->radar;
     fo_buf t;
     fo_buf_init(&t);

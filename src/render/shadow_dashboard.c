@@ -130,8 +130,9 @@ static double wrapped(fo_buf *b, double x, double y, const char *s, size_t width
     return y;
 }
 
-void fo_draw_shadow_dashboard(fo_buf *b, const fo_rollout_params *p, const fo_rollout_result *r,
-                              const char *track) {
+void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
+                              const fo_rollout_result *r, const char *track) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     size_t n = r->rows, ns;
     const fo_stage *ladder = fo_default_stages(&ns);
     /* Stages the replay never reached still get a (greyed) column: the ladder stays visible. */

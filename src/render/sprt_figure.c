@@ -182,8 +182,9 @@ static void asn_panel(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *
                   NULL);
 }
 
-void fo_draw_sprt(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r,
+void fo_draw_sprt(fo_buf *b, int width, const fo_sprt_params *p, const fo_sprt_result *r,
                   const fo_sprt_figure *fig) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     fo_buf t;
     fo_buf_init(&t);
     fo_buf_printf(&t,
