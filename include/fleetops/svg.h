@@ -8,13 +8,31 @@
 
 #include "fleetops/buf.h"
 
-/* The palette (colour-blind safe, after Okabe & Ito), named by role. */
+/* The palette (colour-blind safe, after Okabe & Ito), named by role. Every mark colour has at
+ * least 3:1 against the figure's background and every text colour 4.5:1, in the light scheme
+ * and in the dark one (FO_SVG_DARK below; tests/web/contrast.test.mjs measures both). */
 #define FO_COLOR_BAD    "#d55e00" /* manual toil, failures, red banners */
 #define FO_COLOR_GOOD   "#0072b2" /* platform, safe, target reached */
 #define FO_COLOR_ACCENT "#009e73"
-#define FO_COLOR_WARN   "#e69f00"
+#define FO_COLOR_WARN   "#b87f00"
 #define FO_COLOR_MUTED  "#6b7280"
-#define FO_COLOR_PURPLE "#cc79a7"
+#define FO_COLOR_PURPLE "#b8488a"
+#define FO_COLOR_REF    "#8a919c" /* reference lines: validation accuracy, limits */
+
+/* The dark scheme: each figure carries a `@media (prefers-color-scheme: dark)` rule that maps
+ * every light colour it uses (fill and stroke attributes, inline fills) to its dark twin, so
+ * the SVG stays self-contained for the CLI and the report and follows the page's scheme.
+ * Pairs of "light", "dark"; the first pair is the figure's background. */
+#define FO_SVG_DARK                                                                                \
+    "#ffffff", "#161b22", "#d55e00", "#ff8c42", "#0072b2", "#56b4e9", "#009e73", "#2ecc9a",        \
+        "#b87f00", "#f0b43c", "#6b7280", "#9ca3af", "#b8488a", "#e39ec5", "#8a919c", "#7d8590",    \
+        "#9ca3af", "#7d8590", "#111827", "#f3f4f6", "#1f2937", "#e6edf3", "#374151", "#d1d5db",    \
+        "#4b5563", "#b6bec9", "#e5e7eb", "#30363d", "#d1d5db", "#484f58", "#f3f4f6", "#21262d",    \
+        "#fafafa", "#1c2128", "#fbe5d9", "#4a2a1c", "#fbd9bf", "#5a3220", "#e3eef8", "#16324a",    \
+        "#e8f3fa", "#13293d", "#fff5ef", "#2d1f17", "#fdf0d5", "#33291a", "#fdeeea", "#35201c",    \
+        "#f7f8fa", "#1c2128", "#f3f6fa", "#1c2128", "#f1f2f4", "#21262d", "#eef0f3", "#21262d",    \
+        "#eceef1", "#262c36", "#e2e5ea", "#2d333b", "#fdfdfe", "#161b22", "#56b4e9", "#56b4e9",    \
+        "#f0e442", "#f0e442"
 
 typedef void (*fo_tick_format)(fo_buf *b, double v);
 

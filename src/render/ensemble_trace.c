@@ -58,17 +58,17 @@ static void stage_headers(fo_buf *b, const fo_ensemble_result *r, const fo_ensem
     const char *mismatch = r->check.contract_ok ? FO_COLOR_GOOD : FO_COLOR_BAD;
     char l1[96], l2[96];
 
-    box(b, col_x[0], y, col_w[0], h, LIGHT_GREY, "#9ca3af", 1);
+    box(b, col_x[0], y, col_w[0], h, LIGHT_GREY, FO_COLOR_REF, 1);
     fo_svg_text(b, col_x[0] + col_w[0] / 2, y + 24, "middle", "strong", "Raw request");
     fo_svg_text(b, col_x[0] + col_w[0] / 2, y + 44, "middle", "note", "%d values, true class",
                 FO_ENS_RAW_DIMS);
 
-    box(b, col_x[1], y, col_w[1], h, LIGHT_GREY, "#9ca3af", 1);
+    box(b, col_x[1], y, col_w[1], h, LIGHT_GREY, FO_COLOR_REF, 1);
     fo_svg_text(b, col_x[1] + col_w[1] / 2, y + 24, "middle", "strong", "Extractor v%d",
                 r->served_version);
     fo_svg_text(b, col_x[1] + col_w[1] / 2, y + 44, "middle", "note", "%s", s->upstream);
 
-    box(b, col_x[2], y, col_w[2], h, LIGHT_GREY, "#9ca3af", 1);
+    box(b, col_x[2], y, col_w[2], h, LIGHT_GREY, FO_COLOR_REF, 1);
     fo_svg_text(b, col_x[2] + col_w[2] / 2, y + 20, "middle", "strong", "Feature-store view");
     snprintf(l1, sizeof l1, "%s@v%d", r->served_view.name, r->served_version);
     fo_svg_text(b, col_x[2] + col_w[2] / 2, y + 38, "middle", "note", "%s", l1);
@@ -84,7 +84,7 @@ static void stage_headers(fo_buf *b, const fo_ensemble_result *r, const fo_ensem
     snprintf(l2, sizeof l2, "schema %.8s", r->trained_view.hash_hex);
     text_fill(b, col_x[3] + col_w[3] / 2, y + 55, "middle", "tick", mismatch, l2);
 
-    box(b, col_x[4], y, col_w[4], h, LIGHT_GREY, "#9ca3af", 1);
+    box(b, col_x[4], y, col_w[4], h, LIGHT_GREY, FO_COLOR_REF, 1);
     fo_svg_text(b, col_x[4] + col_w[4] / 2, y + 24, "middle", "strong", "Label");
     fo_svg_text(b, col_x[4] + col_w[4] / 2, y + 44, "middle", "note", "yes if score > 0.5");
 

@@ -75,7 +75,7 @@ void fo_draw_governance(fo_buf *b, int width, const fo_governance_params *p,
     snprintf(l0, sizeof l0, "%s (shown)", policy_title(o->policy));
     snprintf(l1, sizeof l1, "%s", policy_title(other->policy));
     labels[0] = l0, labels[1] = l1, labels[2] = "v1 accuracy", labels[3] = "release";
-    const char *colors[] = {policy_color(o->policy), policy_color(other->policy), "#9ca3af",
+    const char *colors[] = {policy_color(o->policy), policy_color(other->policy), FO_COLOR_REF,
                             "#6b7280"};
     const char *dashes[] = {NULL, "5 4", "6 4", "2 3"};
 
@@ -123,7 +123,7 @@ void fo_draw_governance(fo_buf *b, int width, const fo_governance_params *p,
     }
     /* The v1 validation accuracy as a reference. */
     double yv1 = fo_plot_py(&pl, r->v1_accuracy);
-    fo_svg_line(b, pl.left, yv1, pl.left + pl.width, yv1, "#9ca3af", 1, "6 4");
+    fo_svg_line(b, pl.left, yv1, pl.left + pl.width, yv1, FO_COLOR_REF, 1, "6 4");
 
     fo_plot_polyline(&pl, xs, y1, n, policy_color(other->policy), 1.5, "5 4");
     fo_plot_polyline(&pl, xs, y0, n, policy_color(o->policy), 2.6, NULL);

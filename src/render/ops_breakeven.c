@@ -80,7 +80,7 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
 
     /* CapEx floor of the platform line. */
     double ycap = fo_plot_py(&pl, p->capex_usd);
-    fo_svg_line(b, pl.left, ycap, pl.left + pl.width, ycap, "#9ca3af", 1, "2 4");
+    fo_svg_line(b, pl.left, ycap, pl.left + pl.width, ycap, FO_COLOR_REF, 1, "2 4");
 
     fo_plot_polyline(&pl, xs, plat, n, FO_COLOR_GOOD, 3, NULL);
     fo_plot_polyline(&pl, xs, man, n, FO_COLOR_BAD, 3, NULL);
@@ -129,7 +129,7 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
                             "c\xc2\xb7h\xc2\xb7N(N\xe2\x88\x92"
                             "1)/2)",
                             "Platform (CapEx + platform toil)", "CapEx alone"};
-    const char *colors[] = {FO_COLOR_BAD, FO_COLOR_GOOD, "#9ca3af"};
+    const char *colors[] = {FO_COLOR_BAD, FO_COLOR_GOOD, FO_COLOR_REF};
     const char *dashes[] = {NULL, NULL, "2 4"};
     fo_svg_legend(b, 24, H - 44, labels, colors, dashes, 3);
 
