@@ -220,8 +220,10 @@ static void verdict_panel(fo_buf *b, const fo_ensemble_result *r) {
     double px = x + 62, py = top + 96, pw = w - 80, ph = 76;
     fo_draw_psi_bars(b, px, py, pw, ph, px - 44, c, &r->trained_view, INK);
     fo_svg_line(b, x + 14, top + 80, x + 38, top + 80, INK, 1.2, "5 3");
-    fo_svg_text(b, x + 44, top + 84, "start", "tick",
-                "PSI threshold 0.1 (Evidently's default); bars: PSI per feature, log scale");
+    /* Shortened by rule when the column cannot hold the whole legend. */
+    const char *leg = "PSI threshold 0.1 (Evidently's default); bars: PSI per feature, log scale";
+    if (44 + fo_svg_text_w(leg, "tick") > w) leg = "PSI threshold 0.1; bars: PSI per feature, log";
+    fo_svg_text(b, x + 44, top + 84, "start", "tick", "%s", leg);
 }
 
 void fo_draw_ensemble_trace(fo_buf *b, int width, const fo_ensemble_params *p,
