@@ -89,7 +89,8 @@ static void y_axis(const fo_plot *pl, const double *ticks, int n, fo_tick_format
     }
     fo_buf_free(&t);
     fo_svg_line(pl->b, LEFT, pl->top, LEFT, pl->top + pl->height, "#374151", 1.2, NULL);
-    fo_svg_text(pl->b, 20, pl->top - 8, "start", "strong", "%s", label);
+    fo_svg_text(pl->b, 20, pl->top - 12, "start", "strong", "%s",
+                label); /* clear of the top tick */
 }
 
 static void fmt_pct(fo_buf *b, double v) {
