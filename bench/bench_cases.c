@@ -29,6 +29,8 @@ static void bench_roi_api_json(void *state) {
 
 extern const bench_case bench_ledger_cases[];
 extern const size_t bench_ledger_count;
+extern const bench_case bench_class_cases[];
+extern const size_t bench_class_count;
 
 static const bench_case cases[] = {
     {"roi: evaluate (toil, N*, cap, curve)", 0, bench_roi_evaluate, 0, 100e-6, "< 100 us",
@@ -81,6 +83,8 @@ const bench_case *bench_cases(size_t *n) {
         all[k++] = cases[i];
     for (size_t i = 0; i < bench_ledger_count; i++)
         all[k++] = bench_ledger_cases[i];
+    for (size_t i = 0; i < bench_class_count; i++)
+        all[k++] = bench_class_cases[i];
     *n = k;
     return all;
 }

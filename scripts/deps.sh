@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, when they are missing.
-# Usage: scripts/deps.sh GROUP...   (groups: build test bench wasm web)
+# Usage: scripts/deps.sh GROUP...   (groups: build test bench wasm web pg)
 # As root it runs apt-get; otherwise it prints the exact install line and fails,
 # so `make` stops before a confusing compiler error.
 set -euo pipefail
@@ -17,6 +17,11 @@ pkgs_wasm="clang lld wasi-libc libclang-rt-14-dev-wasm32 binaryen nodejs"
 # The web tests: Node.js and npm (playwright-core comes from npm, see tests/web) and Debian's
 # Chromium for the browser (never a browser downloaded by a test tool).
 pkgs_web="nodejs npm chromium"
+# The course deployment (issue 17, docs/SCALING.md): the PostgreSQL ledger (libpq-dev builds
+# src/store/store_pg.c; postgresql's initdb and pg_ctl run the tests' throwaway clusters), nginx
+# in front of the replicas (deploy/, tests/deploy), openssl for the tests' certificates, curl for
+# the load generator. make test installs them; make build and make run never need them.
+pkgs_pg="libpq-dev postgresql nginx openssl curl"
 
 # A package counts as present when its command is: this machine's Node.js may come from another
 # source than Debian (with npm bundled), and Debian's npm package would conflict with it.

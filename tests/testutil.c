@@ -240,8 +240,10 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
     return size * n;
 }
 
-static fo_http_reply http_do(const char *method, const char *url, const char *body,
-                             const char *cookie, int must) {
+const char *fo_http_ca;
+
+static fo_http_reply http_do_key(const char *method, const char *url, const char *body,
+                                 const char *cookie, const char *key, int must) {
     fo_http_reply r;
     memset(&r, 0, sizeof r);
     sink sk;
@@ -258,6 +260,12 @@ static fo_http_reply http_do(const char *method, const char *url, const char *bo
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     }
     if (cookie) curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    char keyh[128];
+    if (key) {
+        snprintf(keyh, sizeof keyh, "Idempotency-Key: %s", key);
+        h = curl_slist_append(h, keyh);
+    }
+    if (fo_http_ca) curl_easy_setopt(c, CURLOPT_CAINFO, fo_http_ca);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sk);
@@ -275,6 +283,16 @@ static fo_http_reply http_do(const char *method, const char *url, const char *bo
     curl_easy_cleanup(c);
     r.body = sk.b.data ? sk.b.data : calloc(1, 1);
     return r;
+}
+
+static fo_http_reply http_do(const char *method, const char *url, const char *body,
+                             const char *cookie, int must) {
+    return http_do_key(method, url, body, cookie, NULL, must);
+}
+
+fo_http_reply fo_http_key(const char *method, const char *url, const char *body, const char *cookie,
+                          const char *key, int must) {
+    return http_do_key(method, url, body, cookie, key, must);
 }
 
 fo_http_reply fo_http(const char *method, const char *url, const char *body, const char *cookie) {
@@ -343,4 +361,31 @@ void fo_expect_usage_error(const char *flag, const char *value, const char *firs
     if (!nl || nl[1] != '\0') fail_msg("want one stderr line: %s", p.err);
     if (p.out[0] != '\0') fail_msg("nothing on stdout on error: %s", p.out);
     fo_proc_free(&p);
+}
+
+/* A JSON answer asked with window=hidden states no figure the 10-Iteration Rule's window is read
+ * from: no number within 0.05 of the needed hours (or 0.002 of its days) or of the needed release
+ * cycle, no string holding the hours as printed; the Confidence Clock's curve grid is exempt. */
+static void no_window(json_t *v, const char *key, double hours, double cycle, const char *h_text) {
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x) {
+            if (strcmp(k, "confidence_curve") != 0) no_window(x, k, hours, cycle, h_text);
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            no_window(json_array_get(v, i), key, hours, cycle, h_text);
+    } else if (json_is_number(v)) {
+        double x = json_number_value(v);
+        if (fabs(x - hours) < 0.05 || fabs(x - hours / 24) < 0.002 || fabs(x - cycle) < 0.05)
+            fail_msg("window hidden: %s = %g reads the window (%g h)", key, x, hours);
+    } else if (json_is_string(v)) {
+        if (strstr(json_string_value(v), h_text))
+            fail_msg("window hidden: %s says %s", key, h_text);
+    }
+}
+
+void fo_expect_no_window(json_t *j, double hours, double cycle, const char *h_text) {
+    no_window(j, "", hours, cycle, h_text);
 }

@@ -52,6 +52,8 @@ sqlite3 *fo_open_intact_db(const char *path);
  * script, image, link, @import or url()), or the test fails. Returns its text (valid until the
  * next call). */
 const char *fo_expect_svg(const char *path);
+/* A window=hidden answer states none of the 10-Iteration Rule's window (testutil.c). */
+void fo_expect_no_window(json_t *j, double hours, double cycle, const char *h_text);
 /* A temporary directory for files tests write (created on demand). */
 const char *fo_test_tmpdir(void);
 
@@ -82,7 +84,31 @@ fo_http_reply fo_http(const char *method, const char *url, const char *body, con
 fo_http_reply fo_http_try(const char *method, const char *url, const char *body,
                           const char *cookie);
 void fo_http_free(fo_http_reply *r);
+/* The same with an Idempotency-Key header (key may be NULL); must: a failed connection fails
+ * the test (else status 0). */
+fo_http_reply fo_http_key(const char *method, const char *url, const char *body, const char *cookie,
+                          const char *key, int must);
+/* A CA certificate file for https:// URLs (the deploy tests' own), or NULL. */
+extern const char *fo_http_ca;
 /* The value of a response header (case-insensitive name), copied into out; 0 if absent. */
 int fo_http_header(const fo_http_reply *r, const char *name, char *out, size_t n);
+
+/* The ledger backend (tests/pgutil.c): the harness passes `--db pg` to run a ledger test
+ * against PostgreSQL (ctest's *_pg tests), nothing or `--db sqlite` for SQLite. */
+void fo_test_args(int argc, char **argv);
+int fo_test_pg(void);
+/* A fresh, empty ledger named `name` for the chosen backend, in out: a SQLite path in the
+ * test's temporary directory (old files removed), or the URI of a new database in this
+ * process's throwaway PostgreSQL cluster (started on first use on 127.0.0.1, stopped at exit). */
+const char *fo_test_ledger(const char *name, char *out, size_t n);
+/* postgresql://postgres@127.0.0.1:PORT: the cluster (started when needed). */
+const char *fo_pg_cluster_uri(void);
+/* "stop" (immediate, as a crash) or "start" the cluster, on the same port. */
+void fo_pg_ctl(const char *action);
+/* One integer from a query on either backend's ledger (SQLite checked intact first); -1 on
+ * failure. */
+long long fo_ledger_count(const char *ledger, const char *sql);
+/* A TCP port free on 127.0.0.1 just now. */
+unsigned fo_free_port(void);
 
 #endif

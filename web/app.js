@@ -14,6 +14,8 @@
  *  - widgets.js   tables (every column named), figures with their table view, banners,
  *                 evidence capture, Math Peek
  *  - start.js     the track choice and the session
+ *  - identity.js  at the track choice, the name or ID the teacher asked for and the one line
+ *                 saying what the teacher sees
  *  - crisis.js    the track's Ops crisis
  *  - parts.js     what every part shares: the lock, the workbench frame, reflections, refresh
  *  - part1-roi.js, part2-canary.js (Confidence Clock, radar, the 10-Iteration Rule, sequential
@@ -27,6 +29,7 @@
  * never requested before that part's prediction is locked in the ledger.
  */
 import { renderCrisis } from './js/crisis.js';
+import { initIdentity } from './js/identity.js';
 import { renderLedger } from './js/ledger-view.js';
 import { net } from './js/net.js';
 import { refreshAll, renderParts, saveReflection } from './js/parts.js';
@@ -53,6 +56,7 @@ async function boot() {
     const b = await window.FleetopsBackends.connect(() => store.state.server.lab || lab);
     net.transport = b.transport;
     net.ledger = b.ledger;
+    initIdentity(b.ledger); /* what the teacher asks at the track choice (not awaited) */
     schema = b.schema;
     const labP = b.transport.get('lab', {}).then((x) => (lab = x));
     /* the browser's ledger needs the plan to say what is missing; the server's does not */

@@ -22,8 +22,10 @@
  *     A ledger is {session, track, created_at, predictions[], entries[], missing[]} in both.
  *
  * connect() decides from the page's <meta name="fleetops-backend">: "server" (web/index.html, as
- * fleetops serve embeds it) or "static" (scripts/build_wasm.sh marks dist/index.html), so the
- * static build never sends a request that must fail. A page with no marker asks api/schema. */
+ * fleetops serve embeds it), "static" (scripts/build_wasm.sh marks dist/index.html: the module
+ * and localStorage) or "wasm+server-ledger" (deploy/nginx rewrites dist's marker: the module and
+ * the server's ledger), so the static build never sends a request that must fail. A page with
+ * no marker asks api/schema. */
 'use strict';
 
 (() => {
@@ -185,6 +187,14 @@
    * ({session, track, created_at, version, predictions, entries, missing}), from the network
    * only when the cache may be behind (a write from elsewhere, a refusal, the first load), so
    * the traffic of a write no longer grows with the ledger. A reload starts from a full GET. */
+  /* A fresh idempotency key: 128 random bits (crypto.randomUUID where the page is a secure
+   * context, which https and localhost are). */
+  function newKey() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  }
+
   function serverLedger() {
     let cache = null; /* the full ledger, as GET api/ledger answers it */
     let fresh = false; /* the cache holds every write this page knows of */
@@ -225,20 +235,39 @@
       if (entry) putEntry({ id: out.id, kind: out.kind, part: out.part, body: out.body, fingerprint: out.fingerprint ?? null, created_at: out.created_at });
       merge(d);
     };
-    const post = async (path, body) => {
-      const r = await fetch(path, {
-        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(body), credentials: 'same-origin', keepalive: true,
-      });
-      const out = await readBody(r);
-      if (!r.ok) {
-        fresh = false; /* a 409 means the ledger holds something this page has not seen */
-        throw new ApiError(r.status, out);
+    /* Every ledger write carries an Idempotency-Key (issue 17), made once per write and kept
+     * across its retries: when an answer is lost (a replica killed between its commit and its
+     * reply, PostgreSQL restarting: 503, nginx's 502/504), the retry answers the first answer
+     * and never counts twice. Retried a few times over ~8 s, then the error stands. */
+    const RETRY_STATUS = new Set([502, 503, 504]);
+    const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+    const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+    const post = async (path, body, key) => {
+      const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+      if (key) headers['Idempotency-Key'] = key;
+      for (let i = 0; ; i++) {
+        let r;
+        try {
+          r = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin', keepalive: true });
+        } catch (e) {
+          if (!key || i >= RETRY_DELAYS_MS.length) throw e; /* the network: retry keyed writes */
+          await sleep(RETRY_DELAYS_MS[i]);
+          continue;
+        }
+        if (key && RETRY_STATUS.has(r.status) && i < RETRY_DELAYS_MS.length) {
+          await sleep(RETRY_DELAYS_MS[i]);
+          continue;
+        }
+        const out = await readBody(r);
+        if (!r.ok) {
+          fresh = false; /* a 409 means the ledger holds something this page has not seen */
+          throw new ApiError(r.status, out);
+        }
+        return out;
       }
-      return out;
     };
     const write = async (path, body, entry) => {
-      const out = await post(path, body);
+      const out = await post(path, body, newKey());
       apply(out, entry);
       return out;
     };
@@ -267,8 +296,16 @@
         fresh = typeof l.version === 'number';
         return copy(cache);
       },
-      async start(track) {
-        const l = await post('api/session', { track });
+      /* What the teacher asked at the track choice (issue 18): the answer to a visit without a
+       * session, {identity: none|optional|required, roster, teacher_sees}. */
+      async door() {
+        const r = await fetch('api/ledger', { headers: { Accept: 'application/json' }, credentials: 'omit' });
+        const b = await readBody(r);
+        return r.ok && b && typeof b.identity === 'string'
+          ? { identity: b.identity, roster: !!b.roster, teacher_sees: String(b.teacher_sees || '') } : null;
+      },
+      async start(track, identity) {
+        const l = await post('api/session', identity ? { track, identity } : { track });
         cache = copy(l);
         fresh = typeof l.version === 'number';
         return l;
@@ -376,6 +413,10 @@
     };
     return {
       kind: 'local',
+      /* nothing identifying: the work stays in this browser */
+      async door() {
+        return { identity: 'none', roster: false, teacher_sees: 'Your work stays in this browser: a teacher sees it only if you send them your report.' };
+      },
       async load() {
         const l = read();
         return l ? snapshot(l) : null;
@@ -662,18 +703,26 @@
   /* ---------------------------------------------------------------- connect */
 
   /* The page's own marker says which build it is; without one, the server if api/schema answers
-   * with the command table, otherwise the WebAssembly module. */
+   * with the command table, otherwise the WebAssembly module.
+   *   "server": the page `fleetops serve` embeds (web/index.html);
+   *   "static": dist/ on a plain static host (scripts/build_wasm.sh writes it): the engine in
+   *     fleetops.wasm, the ledger in localStorage; nothing is asked of a server;
+   *   "wasm+server-ledger": a course deployment (deploy/nginx serves dist/ and rewrites the
+   *     marker with sub_filter): the engine in fleetops.wasm, the ledger on the replicas behind
+   *     nginx (/api/session, /api/ledger..., /api/report). */
   function marker() {
     const m = document.querySelector('meta[name="fleetops-backend"]');
-    return m ? m.getAttribute('content') : null;
+    return m ? (m.getAttribute('content') || '').trim() : null;
   }
-  async function connectStatic(getLab) {
+  async function connectStatic(getLab, serverLedgerToo) {
     const transport = await wasmTransport('fleetops.wasm');
-    return { transport, ledger: localLedger(transport, getLab), schema: await transport.get('schema', {}) };
+    const ledger = serverLedgerToo ? serverLedger() : localLedger(transport, getLab);
+    return { transport, ledger, schema: await transport.get('schema', {}) };
   }
   async function connect(getLab) {
     const kind = marker();
-    if (kind === 'static') return connectStatic(getLab);
+    if (kind === 'static') return connectStatic(getLab, false);
+    if (kind === 'wasm+server-ledger') return connectStatic(getLab, true);
     let schema = null;
     try {
       const r = await fetch('api/schema', { headers: { Accept: 'application/json' } });

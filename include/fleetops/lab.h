@@ -73,5 +73,10 @@ int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo
 /* {"prediction": {part, predicted, actual, off_by_factor, correct, sentence}}: the answer to
  * POST /api/ledger/predictions, and the static build's (src/wasm) reveal. */
 void fo_lab_reveal_json(struct fo_json *j, const char *part, const fo_reveal *r);
+/* fo_lab_reveal with the question's fixed numbers named in `names` multiplied by `mult` (a
+ * student's own numbers, variant.h: Part 2's failure rate). */
+int fo_lab_reveal_scaled(const char *part, const char *track, const char *predicted,
+                         const char *const *names, const double *mult, size_t n, fo_reveal *r,
+                         struct fo_error *err);
 
 #endif

@@ -19,5 +19,6 @@ fo_status fo_report_render(fo_store *s, long long session, fo_report_format f, f
 /* `fleetops report` and `fleetops class`: the same, from the command line. */
 extern const fo_command fo_cmd_report;
 extern const fo_command fo_cmd_class;
+extern const fo_command fo_cmd_ledger; /* fleetops ledger copy (src/store/cmd_ledger.c) */
 
 #endif

@@ -76,10 +76,10 @@ fo_hypotheses fo_scenario_hypotheses(double failure_rate, double confidence, dou
 
 /* The rule in one sentence, for JSON and help. */
 #define FO_HYPOTHESES_RULE                                                                         \
-    "H1 (a regression to catch): the failure rate p you set, the line the Safety Lead draws; H0 "  \
-    "(a healthy model): half of it, p/2; beta, the chance of promoting a regression: 1 - your "    \
-    "confidence, the protection the zero-failure demonstration gives; alpha, the chance of "       \
-    "rolling back a healthy model: the track's alpha (5% unless the track says otherwise)."
+    "A bad model, the regression to catch, fails at the rate you set (the Safety Lead's line); "   \
+    "a good model fails half as often. The test may pass a bad model at most 100% minus your "    \
+    "confidence of the time, as the zero-failure demonstration does, and may roll back a good "   \
+    "model at most as often as your track tolerates (5% on most tracks)."
 
 /* The healthy rate the rule assigns to a failure rate (p/2). */
 double fo_scenario_acceptable_rate(double failure_rate);

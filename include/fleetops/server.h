@@ -29,7 +29,21 @@ typedef struct fo_server_params {
     double log_interval_s;                 /* a flooded log prints one line per class per this */
     const char *instructor_token_file;     /* cmd_serve: where the token is read from */
     const char *instructor_token_argv;     /* cmd_serve: refused (argv is visible in ps) */
+
+    /* The class (issue 18; ledger_api.c). Zero: identity optional, no roster. */
+    int identity;              /* fo_identity_mode */
+    const char *const *roster; /* the names and IDs a session may give (NULL: anyone) */
+    size_t roster_n;
+    double stuck_minutes; /* the class view's "stuck" (0: 10 minutes) */
+    int variants;         /* 1: each new session gets its own numbers (variant.h) */
 } fo_server_params;
+
+/* What a student gives at the track choice (serve --identity). */
+typedef enum fo_identity_mode {
+    FO_IDENTITY_OPTIONAL = 0, /* a name or student ID if they wish (the default) */
+    FO_IDENTITY_NONE = 1,     /* nothing asked, nothing identifying stored */
+    FO_IDENTITY_REQUIRED = 2  /* a name or student ID (on the roster, when there is one) */
+} fo_identity_mode;
 
 #define FO_DEFAULT_MAX_CONNECTIONS   1024
 #define FO_DEFAULT_MAX_PER_ADDRESS   256
@@ -48,14 +62,14 @@ void fo_server_stop(fo_server *s);
 /* The `serve` command (not in the HTTP-visible table: it is the server). */
 extern const fo_command fo_cmd_serve;
 
-/* The native-only commands (serve, report, class), in `fleetops help` order. The CLI finds
+/* The native-only commands (serve, report, class, ledger), in `fleetops help` order. The CLI finds
  * this function in libfleetops_native.so (FO_NATIVE_MODULE, next to the binary) and loads that
  * module only for these commands, so every other command starts without the HTTP, TLS and
  * SQLite libraries (a fraction of a millisecond instead of ~2.5 ms a process). */
 #define FO_NATIVE_MODULE "libfleetops_native.so"
 /* Their names, in fo_native_commands' order: the CLI knows them without loading the module. */
 #define FO_NATIVE_NAMES                                                                            \
-    { "serve", "report", "class" }
+    { "serve", "report", "class", "ledger" }
 #define FO_NATIVE_SYMBOL "fo_native_commands"
 typedef const fo_command *const *(*fo_native_commands_fn)(size_t *count);
 const fo_command *const *fo_native_commands(size_t *count);

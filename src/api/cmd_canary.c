@@ -28,7 +28,7 @@
 #define FO_ITERATION_LIMIT 10
 
 static const char *const figure_choices[] = {"clock", "radar", NULL};
-static const char *const window_choices[] = {"shown", "hidden", NULL};
+const char *const fo_window_choices[] = {"shown", "hidden", NULL};
 
 /* One parameter per line, so the table reads as a table. */
 // clang-format off
@@ -56,10 +56,7 @@ static const fo_param canary_params[] = {
     {.name = "predict", .type = FO_T_REAL, .unit = "requests", .min = 1, .max = 1e15,
      .flags = FO_P_OPTIONAL, .field = FO_NO_FIELD,
      .help = "Your locked prediction of the requests needed; the answer says how far off"},
-    {.name = "window", .type = FO_T_CHOICE, .unit = "choice", .choices = window_choices,
-     .def_choice = 0, .field = FO_NO_FIELD,
-     .help = "hidden: state no hour figure the window that passes can be read from (the "
-             "10-Iteration Rule is a search); shown: state them"},
+    FO_WINDOW_PARAM,
     {.name = "figure", .type = FO_T_CHOICE, .unit = "figure", .choices = figure_choices,
      .def_choice = 0, .field = FO_NO_FIELD,
      .help = "What --svg draws: the Confidence Clock or the Risk-vs-Velocity Radar"},

@@ -52,6 +52,7 @@ static const fo_param sprt_params[] = {
      .max = FO_CANARY_MAX_FAILURES, .def = 0, .field = F(allowed_failures),
      .help = "Failures k the demonstration may see and still pass (as in canary)"},
     FO_PART2_OVERRIDES,
+    FO_WINDOW_PARAM,
     {.name = "simulate", .type = FO_T_INT, .unit = "canaries", .min = 1,
      .max = FO_SPRT_MAX_SIMULATE, .flags = FO_P_OPTIONAL, .field = F(simulate),
      .help = "Simulate K canaries under H0 and K under H1 (up to 1,000,000, fewer when each "
@@ -186,6 +187,7 @@ typedef struct three_tests {
     double sprt_n_h0, sprt_n_h1, sprt_alpha, sprt_beta; /* exact, NAN when not computed */
     char exact_reason[200];
     char summary[900];
+    int hide_window; /* the demonstration's hours are the 10-Iteration Rule's lower bound */
 } three_tests;
 
 static void pct(fo_buf *b, double x) {
@@ -224,9 +226,13 @@ static void tests_fill(three_tests *t, const fo_sprt_params *p, const fo_sprt_re
     fo_buf_grouped(&b, t->lambda, t->lambda < 10 ? 2 : 1);
     fo_buf_puts(&b, " monitored requests an hour: the demonstration needs ");
     fo_buf_grouped(&b, t->demo_n, 0);
-    fo_buf_puts(&b, " requests (");
-    hours_text(&b, t->demo_hours);
-    fo_buf_puts(&b, ") and rolls back a healthy model (failure rate ");
+    if (t->hide_window) {
+        fo_buf_puts(&b, " requests and rolls back a healthy model (failure rate ");
+    } else {
+        fo_buf_puts(&b, " requests (");
+        hours_text(&b, t->demo_hours);
+        fo_buf_puts(&b, ") and rolls back a healthy model (failure rate ");
+    }
     pct(&b, p->p0);
     fo_buf_puts(&b, ") with probability ");
     pct(&b, t->demo_rollback_p0);
@@ -272,7 +278,7 @@ static void tests_json(fo_json *j, const three_tests *t) {
                    "beta only: a regression at the failure rate passes with probability at most "
                    "1 - confidence; it says nothing about rolling back a healthy model");
     fo_json_number(j, "requests", t->demo_n);
-    fo_json_number(j, "hours", t->demo_hours);
+    if (!t->hide_window) fo_json_number(j, "hours", t->demo_hours);
     fo_json_number(j, "allowed_failures", t->k);
     fo_json_number(j, "rollback_probability_at_p0", t->demo_rollback_p0);
     fo_json_number(j, "promote_probability_at_p1", t->demo_promote_p1);
@@ -490,7 +496,8 @@ static fo_status run_sprt(const fo_args *a, fo_output *out, fo_error *err) {
     }
     three_tests t = {.lambda = fo_canary_monitored_per_hour(&cp),
                      .k = (double)q.allowed_failures,
-                     .demo_n = demo->requests_needed};
+                     .demo_n = demo->requests_needed,
+                     .hide_window = strcmp(fo_arg_choice(a, "window"), "hidden") == 0};
     free(demo);
     uint64_t seed = (uint64_t)fo_arg_num(a, "seed");
     fo_rng rng;

@@ -34,6 +34,17 @@ static inline void fo_text_math_peek(fo_buf *b, const char *peek) {
         .help = "Lab track whose presets fill every parameter not given"                           \
     }
 
+/* Whether an answer may state the hours from which the 10-Iteration Rule's window is read (the
+ * page asks "hidden" while the rule is open): canary and sprt take it. */
+extern const char *const fo_window_choices[]; /* shown, hidden */
+#define FO_WINDOW_PARAM                                                                            \
+    {                                                                                              \
+        .name = "window", .type = FO_T_CHOICE, .unit = "choice", .choices = fo_window_choices,     \
+        .def_choice = 0, .field = FO_NO_FIELD,                                                     \
+        .help = "hidden: state no hour figure the window that passes can be read from (the "       \
+                "10-Iteration Rule is a search); shown: state them"                                \
+    }
+
 /* Part 2's shared parameters: canary, sprt and rollout take the same names, ranges and help, so
  * the page sends one parameter set to all three. FIELD(name) gives the offsetof of the command's
  * field for each. Track presets come from the scenario (FO_PART2_PRESETS). */

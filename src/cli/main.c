@@ -272,6 +272,10 @@ static int parse_args(const fo_command *cmd, int argc, char **argv, fo_args *a, 
             o->help = 1;
             continue;
         }
+        if (strcmp(name, "csv") == 0 && !eq) { /* --csv: --format csv, where that is a choice */
+            if (fo_args_set(a, "format", "csv", &e) != FO_OK) return usage_error(cmd->name, &e);
+            continue;
+        }
         const char *value;
         if (eq) {
             value = eq + 1;

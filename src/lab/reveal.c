@@ -7,14 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleetops/buf.h"
 #include "fleetops/command.h"
 #include "fleetops/json.h"
 #include "fleetops/lab.h"
 #include "fleetops/roi.h"
 
 struct reveal_spec;
+/* The question's fixed numbers scaled for one student (NULL: the plan's). */
+typedef struct scaling {
+    const char *const *names;
+    const double *mult;
+    size_t n;
+} scaling;
 typedef int (*answer_fn)(const struct reveal_spec *s, const char *track, const char *predicted,
-                         double *num, char *text, size_t n, fo_error *err);
+                         const scaling *v, double *num, char *text, size_t n, fo_error *err);
 
 /* Fills an engine params struct the way `fleetops CMD --track T` would. */
 static int preset_params(const char *cmd_name, const char *track, void *params, fo_error *err) {
@@ -29,8 +36,8 @@ static int preset_params(const char *cmd_name, const char *track, void *params, 
 }
 
 static int answer_roi(const struct reveal_spec *s, const char *track, const char *predicted,
-                      double *num, char *text, size_t n, fo_error *err) {
-    (void)s, (void)predicted;
+                      const scaling *v, double *num, char *text, size_t n, fo_error *err) {
+    (void)s, (void)predicted, (void)v; /* Part 1 is not varied */
     fo_roi_params p;
     if (preset_params("roi", track, &p, err) != FO_OK) return err->status;
     fo_roi_result r;
@@ -92,12 +99,23 @@ typedef struct reveal_spec {
  * back from the JSON the command wrote (the project's own writer: `"actual":2995` or
  * `"actual":"drop"`). The command's judgement is the only one: nothing is recomputed here. */
 static int answer_by_command(const reveal_spec *s, const char *track, const char *predicted,
-                             double *num, char *text, size_t n, fo_error *err) {
+                             const scaling *v, double *num, char *text, size_t n, fo_error *err) {
     const char *names[16], *values[16];
-    size_t k = 0;
+    char scaled[4][40]; /* a student's own numbers: the shortest text of the scaled double */
+    size_t k = 0, ns = 0;
     if (track) names[k] = "track", values[k++] = track;
-    for (const char *const *f = s->fixed; f && f[0] && k < 14; f += 2)
+    for (const char *const *f = s->fixed; f && f[0] && k < 14; f += 2) {
         names[k] = f[0], values[k++] = f[1];
+        for (size_t i = 0; v && i < v->n && ns < 4; i++) {
+            if (strcmp(v->names[i], f[0]) != 0 || v->mult[i] == 1.0) continue;
+            fo_buf b;
+            fo_buf_init(&b);
+            fo_json_format_number(&b, strtod(f[1], NULL) * v->mult[i]);
+            snprintf(scaled[ns], sizeof scaled[ns], "%s", fo_buf_str(&b));
+            fo_buf_free(&b);
+            values[k - 1] = scaled[ns++];
+        }
+    }
     names[k] = "predict", values[k++] = predicted;
     fo_buf json;
     fo_buf_init(&json);
@@ -137,8 +155,23 @@ static const reveal_spec specs[] = {
     {"ensemble", "ensemble", NULL, "the pipeline shows", answer_by_command, ensemble_question},
 };
 
+static int reveal(const char *part, const char *track, const char *predicted, const scaling *v,
+                  fo_reveal *r, fo_error *err);
+
 int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo_reveal *r,
                   fo_error *err) {
+    return reveal(part, track, predicted, NULL, r, err);
+}
+
+int fo_lab_reveal_scaled(const char *part, const char *track, const char *predicted,
+                         const char *const *names, const double *mult, size_t n, fo_reveal *r,
+                         fo_error *err) {
+    const scaling v = {names, mult, n};
+    return reveal(part, track, predicted, &v, r, err);
+}
+
+static int reveal(const char *part, const char *track, const char *predicted, const scaling *v,
+                  fo_reveal *r, fo_error *err) {
     const reveal_spec *s = NULL;
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
         if (strcmp(specs[i].part, part) == 0) s = &specs[i];
@@ -155,7 +188,7 @@ int fo_lab_reveal(const char *part, const char *track, const char *predicted, fo
     memset(r, 0, sizeof *r);
     snprintf(r->predicted, sizeof r->predicted, "%s", predicted);
     double actual = 0;
-    if (s->answer(s, track, predicted, &actual, r->actual, sizeof r->actual, err) != FO_OK)
+    if (s->answer(s, track, predicted, v, &actual, r->actual, sizeof r->actual, err) != FO_OK)
         return err->status;
     if (s->unit) {
         double p = fo_arg_num(&a, "predict");

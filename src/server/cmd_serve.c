@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -22,12 +23,15 @@ typedef struct serve_args {
     int create; /* 0 no, 1 yes */
     long long max_evidence, max_revisions, max_text_bytes;
     double coalesce_seconds, sessions_per_minute, writes_per_minute;
+    int identity; /* index into identity_modes */
+    const char *roster;
 } serve_args;
 
 #define F(field) offsetof(serve_args, server.field)
 #define Q(field) offsetof(serve_args, field)
 
 static const char *const no_yes[] = {"no", "yes", NULL};
+static const char *const identity_modes[] = {"none", "optional", "required", NULL};
 
 static const fo_param serve_params[] = {
     {.name = "listen",
@@ -59,8 +63,10 @@ static const fo_param serve_params[] = {
      .max = 4096,
      .def_str = "fleetops.db",
      .field = F(db),
-     .help = "The ledger's SQLite file. Must exist unless --create yes (the default path, "
-             "fleetops.db, is created on first run); checked with PRAGMA quick_check at start"},
+     .help = "The ledger: a SQLite file (must exist unless --create yes; the default path, "
+             "fleetops.db, is created on first run; checked with PRAGMA quick_check at start), or "
+             "a PostgreSQL database as a libpq URI, postgresql://USER@HOST:PORT/DB (shared by any "
+             "number of replicas; --create yes creates the schema in an empty database)"},
     {.name = "create",
      .type = FO_T_CHOICE,
      .unit = "choice",
@@ -190,7 +196,148 @@ static const fo_param serve_params[] = {
      .field = F(instructor_token_argv),
      .help = "Refused: the command line is visible to every user (ps); use "
              "--instructor-token-file or FLEETOPS_INSTRUCTOR_TOKEN"},
+    /* The class (issue 18): who a session is, the roster, the class view's "stuck". */
+    {.name = "identity",
+     .type = FO_T_CHOICE,
+     .unit = "choice",
+     .choices = identity_modes,
+     .def_choice = 1,
+     .field = Q(identity),
+     .help = "What the page asks at the track choice: none (nothing identifying is stored), "
+             "optional (a name or student ID if the student wishes) or required"},
+    {.name = "roster",
+     .type = FO_T_STRING,
+     .unit = "path",
+     .max = 4096,
+     .flags = FO_P_OPTIONAL,
+     .field = Q(roster),
+     .help = "A CSV file of the class (one student a line: an ID, a name, or both); a session "
+             "must give one of them (--identity required is implied)"},
+    {.name = "stuck_minutes",
+     .type = FO_T_REAL,
+     .unit = "min",
+     .min = 0,
+     .max = 1440,
+     .def = 10,
+     .flags = FO_P_MIN_OPEN,
+     .field = F(stuck_minutes),
+     .help = "The class view lists a student who has not finished and wrote nothing for this "
+             "long as stuck"},
+    {.name = "variants",
+     .type = FO_T_CHOICE,
+     .unit = "choice",
+     .choices = no_yes,
+     .def_choice = 0,
+     .field = F(variants),
+     .help = "yes: each new session gets its own numbers (its track's Part 2 failure rate and "
+             "request rate each times one of 0.70, 0.75, ..., 1.30), so neighbours cannot copy "
+             "an answer; no: the plan's numbers (2,995 ...) for everyone"},
 };
+
+/* ---- the roster (issue 18) --------------------------------------------------------------- */
+
+typedef struct roster {
+    char **rows; /* each row's cells, separated by tabs */
+    size_t n;
+} roster;
+
+static void roster_free(roster *r) {
+    for (size_t i = 0; i < r->n; i++)
+        free(r->rows[i]);
+    free(r->rows);
+    r->rows = NULL;
+    r->n = 0;
+}
+
+/* One CSV line's cells (RFC 4180 quotes), trimmed, joined by tabs into out; 0 when empty. */
+static int roster_cells(const char *line, char *out, size_t n) {
+    size_t o = 0;
+    const char *p = line;
+    int any = 0;
+    while (*p && *p != '\n' && *p != '\r') {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        char cell[256];
+        size_t c = 0;
+        if (*p == '"') {
+            for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+                if (*p == '"') p++;
+                if (c + 1 < sizeof cell) cell[c++] = *p;
+            }
+            if (*p == '"') p++;
+            while (*p && *p != ',' && *p != '\n' && *p != '\r')
+                p++;
+        } else {
+            for (; *p && *p != ',' && *p != '\n' && *p != '\r'; p++)
+                if (c + 1 < sizeof cell && *p != '\t') cell[c++] = *p;
+        }
+        while (c && cell[c - 1] == ' ')
+            c--;
+        cell[c] = '\0';
+        if (c) {
+            if (o && o + 1 < n) out[o++] = '\t';
+            for (size_t i = 0; i < c && o + 1 < n; i++)
+                out[o++] = cell[i];
+            any = 1;
+        }
+        if (*p == ',') p++;
+    }
+    out[o] = '\0';
+    return any;
+}
+
+/* A first line of column names (id, name, student, email, ...) is not a student. */
+static int roster_header(const char *row) {
+    static const char *const words[] = {"id",         "name",  "student",    "student id",
+                                        "student_id", "email", "first name", "last name",
+                                        "full name",  NULL};
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", row);
+    for (char *cell = strtok(buf, "\t"); cell; cell = strtok(NULL, "\t")) {
+        int known = 0;
+        for (const char *const *w = words; *w; w++)
+            known |= strcasecmp(cell, *w) == 0;
+        if (!known) return 0;
+    }
+    return 1;
+}
+
+static fo_status roster_load(const char *path, roster *r, fo_error *err) {
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fo_error_set(err, FO_EUSAGE, "cannot read the roster", "roster", path,
+                            "a readable CSV file: one student a line (an ID, a name, or both)");
+    char line[1024], row[512];
+    int first = 1;
+    while (fgets(line, sizeof line, f)) {
+        const char *l = line;
+        if (first && (unsigned char)l[0] == 0xEF && (unsigned char)l[1] == 0xBB &&
+            (unsigned char)l[2] == 0xBF)
+            l += 3; /* a spreadsheet's byte order mark */
+        if (!roster_cells(l, row, sizeof row)) continue;
+        if (first && roster_header(row)) {
+            first = 0;
+            continue;
+        }
+        first = 0;
+        char **grown = realloc(r->rows, (r->n + 1) * sizeof *grown);
+        char *copy = strdup(row);
+        if (!grown || !copy) {
+            free(copy);
+            if (grown) r->rows = grown;
+            fclose(f);
+            roster_free(r);
+            return fo_error_set(err, FO_ENOMEM, "out of memory", "roster", path, "");
+        }
+        r->rows = grown;
+        r->rows[r->n++] = copy;
+    }
+    fclose(f);
+    if (!r->n)
+        return fo_error_set(err, FO_EUSAGE, "the roster lists no student", "roster", path,
+                            "a CSV file: one student a line (an ID, a name, or both)");
+    return FO_OK;
+}
 
 /* NULL when the token carries at least 128 bits, else why not. The bits are counted from the
  * alphabet its characters come from (hex: 4 a character, base64: 6, other printable: 6.5),
@@ -284,11 +431,26 @@ static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
     int generated = 0;
     if (instructor_token(&p, token, &generated, err) != FO_OK) return err->status;
     p.instructor_token = token;
+    static const int modes[] = {FO_IDENTITY_NONE, FO_IDENTITY_OPTIONAL, FO_IDENTITY_REQUIRED};
+    p.identity = modes[sa.identity];
+    roster ros = {0};
+    if (sa.roster) {
+        if (p.identity == FO_IDENTITY_NONE)
+            return fo_error_set(err, FO_EUSAGE, "a roster needs an identity", "roster", sa.roster,
+                                "--identity required (or optional) with --roster");
+        if (roster_load(sa.roster, &ros, err) != FO_OK) return err->status;
+        p.identity = FO_IDENTITY_REQUIRED;
+        p.roster = (const char *const *)ros.rows;
+        p.roster_n = ros.n;
+    }
     fo_store *store;
     int created = 0;
     /* the default path is created on first run; a --db PATH only with --create yes */
     fo_store_mode mode = sa.create || !fo_arg_given(a, "db") ? FO_STORE_CREATE : FO_STORE_EXISTING;
-    if (fo_store_open_mode(p.db, mode, &created, &store, err) != FO_OK) return err->status;
+    if (fo_store_open_mode(p.db, mode, &created, &store, err) != FO_OK) {
+        roster_free(&ros);
+        return err->status;
+    }
     fo_quota q = {.max_evidence = sa.max_evidence,
                   .max_revisions = sa.max_revisions,
                   .max_text_bytes = sa.max_text_bytes,
@@ -304,27 +466,49 @@ static fo_status run_serve(const fo_args *a, fo_output *out, fo_error *err) {
     fo_server *s = fo_server_start(&p, store, err);
     if (!s) {
         fo_store_close(store);
+        roster_free(&ros);
         return err->status;
     }
     int v6 = p.listen[0] != '\0' && strchr(p.listen, ':');
     printf("fleetops: serving the lab at http://%s%s%s:%u/  (Ctrl-C stops)\n", v6 ? "[" : "",
            p.listen, v6 ? "]" : "", fo_server_port(s));
-    char *real = realpath(p.db, NULL);
-    printf("fleetops: ledger in %s (%s); class view at /instructor (sign in with the "
-           "instructor token)\n",
-           real ? real : p.db, created ? "NEW: created empty now" : "existing, quick_check ok");
-    free(real);
+    if (fo_store_is_pg(p.db)) {
+        /* the URI without its password (libpq reads one from ~/.pgpass or PGPASSWORD too) */
+        char shown[256];
+        snprintf(shown, sizeof shown, "%s", p.db);
+        char *at = strchr(shown + 13, '@'), *colon = strchr(shown + 13, ':');
+        if (at && colon && colon < at) memmove(colon, at, strlen(at) + 1);
+        printf("fleetops: ledger in PostgreSQL %s (%s)", shown,
+               created ? "NEW: schema created now" : "existing, schema current");
+    } else {
+        char *real = realpath(p.db, NULL);
+        printf("fleetops: ledger in %s (%s)", real ? real : p.db,
+               created ? "NEW: created empty now" : "existing, quick_check ok");
+        free(real);
+    }
+    printf("; class view at /instructor (sign in with the instructor token)\n");
     if (generated) printf("fleetops: instructor token (generated, shown this once): %s\n", token);
     printf("fleetops: quotas per session: %lld evidence entries, %lld revisions kept per text, "
            "%lld bytes of text; revisions within %g s coalesce; per address: %g sessions and %g "
            "writes a minute (0: no limit)\n",
            q.max_evidence, q.max_revisions, q.max_text_bytes, q.coalesce_s, q.sessions_per_minute,
            q.writes_per_minute);
+    printf("fleetops: identity %s%s%s%s\n",
+           p.identity == FO_IDENTITY_NONE       ? "none"
+           : p.identity == FO_IDENTITY_REQUIRED ? "required"
+                                                : "optional",
+           p.identity == FO_IDENTITY_NONE ? " (nothing identifying is stored)" : "",
+           ros.n ? "; roster: " : "", ros.n ? sa.roster : "");
+    if (ros.n) printf("fleetops: %zu students on the roster (identity required)\n", ros.n);
+    if (p.variants)
+        printf("fleetops: per-student variants: each new session's Part 2 failure rate and "
+               "request rate are its track's times 0.70 to 1.30\n");
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     fo_server_stop(s);
     fo_store_close(store);
+    roster_free(&ros);
     printf("fleetops: stopped (%s)\n", sig == SIGINT ? "Ctrl-C" : "SIGTERM");
     return FO_OK;
 }
@@ -342,7 +526,8 @@ const fo_command fo_cmd_serve = {
 };
 
 const fo_command *const *fo_native_commands(size_t *count) {
-    static const fo_command *const native[] = {&fo_cmd_serve, &fo_cmd_report, &fo_cmd_class};
+    static const fo_command *const native[] = {&fo_cmd_serve, &fo_cmd_report, &fo_cmd_class,
+                                               &fo_cmd_ledger};
     *count = sizeof native / sizeof native[0];
     return native;
 }

@@ -14,6 +14,11 @@ typedef struct fo_http_ctx {
     fo_store *store;              /* NULL when serving without a ledger */
     const char *instructor_token; /* NULL: /instructor is disabled */
     struct fo_server *server;     /* limits, logs, the instructor's sign-ins (server.c) */
+    int identity;                 /* fo_identity_mode (server.h) */
+    const char *const *roster;    /* NULL: no roster */
+    size_t roster_n;
+    double stuck_minutes;
+    int variants; /* serve --variants */
 } fo_http_ctx;
 
 /* 1 when the request carries a signed-in instructor's cookie (POST /instructor/signin). */

@@ -16,6 +16,12 @@
  *   POST /api/ledger/reflections     {"part", "text"}               every revision kept
  *   POST /api/ledger/governance      {"policy": "loose"|"strict", "justification"}
  *   GET  /api/report?format=md|html|json
+ *
+ * Every ledger write may carry an `Idempotency-Key` header (1 to 64 of [A-Za-z0-9._:-], unique
+ * per session; the page sends one per write and keeps it across that write's retries): a retry
+ * of a write that was done answers the first answer again (with `Idempotent-Replayed: true`)
+ * and writes nothing, on whichever replica it lands, so a retry after a lost answer never
+ * counts twice (the store keeps the key with the write, in its transaction).
  *   GET  /api/class                  (the instructor's cookie: sign in at /instructor, server.c) */
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -25,10 +31,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "fleetops/report.h"
 #include "fleetops/server.h"
+#include "fleetops/variant.h"
 #include "http.h"
 
 #define COOKIE         "fo_session"
@@ -201,17 +210,34 @@ static void changed_json(const fo_http_ctx *ctx, fo_json *j, long long sid, long
  * the attempt number; replaced says a revision took the place of the previous one (same id);
  * ledger is what else changed ({session, track, created_at, version, since, predictions: [],
  * missing}: no "entries", the entry is this answer). */
+static const char *idempotency_key(struct MHD_Connection *c) {
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+}
+
+/* 201 with a body; a replayed write says so in a header (the body is the first answer's). */
+static enum MHD_Result created(struct MHD_Connection *c, fo_buf *out, int replayed) {
+    if (!replayed) return fo_http_json(c, MHD_HTTP_CREATED, out);
+    return fo_http_body(c, MHD_HTTP_CREATED, "application/json", out, "Idempotent-Replayed",
+                        "true");
+}
+
 static enum MHD_Result append_and_reply(const fo_http_ctx *ctx, struct MHD_Connection *c,
                                         long long sid, fo_entry_kind kind, const char *part,
                                         fo_buf *body, const char *fingerprint, size_t text_bytes,
                                         const char *figure) {
     fo_error e;
     fo_append_result res;
-    fo_status st = fo_store_append(ctx->store, sid, kind, part, fo_buf_str(body), fingerprint,
-                                   text_bytes, figure, &res, &e);
+    fo_status st = fo_store_append_key(ctx->store, sid, kind, part, fo_buf_str(body), fingerprint,
+                                       text_bytes, figure, idempotency_key(c), &res, &e);
     if (st != FO_OK) {
         fo_buf_free(body);
         return refuse(c, &e);
+    }
+    if (res.replayed) { /* the body as the first write kept it */
+        fo_buf_free(body);
+        fo_buf_init(body);
+        fo_buf_puts(body, res.body);
+        free(res.body);
     }
     fo_buf out;
     fo_buf_init(&out);
@@ -231,7 +257,7 @@ static enum MHD_Result append_and_reply(const fo_http_ctx *ctx, struct MHD_Conne
     changed_json(ctx, &j, sid, res.version);
     fo_json_object_end(&j);
     fo_buf_free(body);
-    return fo_http_json(c, MHD_HTTP_CREATED, &out);
+    return created(c, &out, res.replayed);
 }
 
 /* The session of the request's cookie, or an error response (returns 0 then). */
@@ -329,8 +355,8 @@ static uint64_t fnv1a(uint64_t h, const char *s) {
 }
 
 /* params (a JSON object) + the session's track -> name/value pairs for the command table. */
-static fo_status collect_params(json_t *params, const char *cmd, const char *track, run_params *rp,
-                                fo_error *e) {
+static fo_status collect_params(json_t *params, const char *cmd, const char *track,
+                                const fo_variant *own, run_params *rp, fo_error *e) {
     memset(rp, 0, sizeof *rp);
     if (params && !json_is_object(params))
         return fo_error_set(e, FO_EUSAGE, "bad field", "params", "", "an object of parameters");
@@ -367,6 +393,18 @@ static fo_status collect_params(json_t *params, const char *cmd, const char *tra
         rp->names[rp->n] = keys[i];
         rp->values[rp->n] = rp->storage[rp->n];
         rp->fingerprint = fnv1a(fnv1a(rp->fingerprint, keys[i]), rp->storage[rp->n]);
+        rp->n++;
+    }
+    /* the student's own numbers (serve --variants) for what they did not set themselves */
+    static const char *const varied[] = {"failure_rate", "request_rate_per_s"};
+    for (size_t i = 0; own && i < 2 && rp->n + 1 < FO_MAX_PARAMS; i++) {
+        if (json_object_get(params, varied[i])) continue;
+        if (!fo_variant_param(own, cmd, track, varied[i], rp->storage[rp->n],
+                              sizeof rp->storage[rp->n]))
+            continue;
+        rp->names[rp->n] = varied[i];
+        rp->values[rp->n] = rp->storage[rp->n];
+        rp->fingerprint = fnv1a(fnv1a(rp->fingerprint, varied[i]), rp->storage[rp->n]);
         rp->n++;
     }
     return FO_OK;
@@ -409,14 +447,22 @@ static enum MHD_Result post_prediction(const fo_http_ctx *ctx, struct MHD_Connec
     }
     if (!got) return fail(c, FO_EUSAGE, "missing field", "value", "", "your prediction");
     fo_reveal r;
-    if (fo_lab_reveal(part, track, value, &r, &e) != FO_OK) return refuse(c, &e);
-    long long version = 0;
-    if (fo_store_lock(ctx->store, sid, part, &r, &version, &e) != FO_OK) return refuse(c, &e);
+    fo_variant own;
+    int has = 0;
+    fo_status vst = fo_store_session_variant(ctx->store, sid, &own, &has);
+    if (vst != FO_OK)
+        return fail(c, vst, "the ledger is unreadable: see the server's log", "session", "", "");
+    if (fo_lab_reveal_variant(part, track, value, has ? &own : NULL, &r, &e) != FO_OK)
+        return refuse(c, &e);
+    fo_lock_result lr;
+    if (fo_store_lock_key(ctx->store, sid, part, &r, idempotency_key(c), &lr, &e) != FO_OK)
+        return refuse(c, &e);
+    long long version = lr.version;
     fo_buf out;
     fo_buf_init(&out);
     fo_json j;
     fo_json_init(&j, &out);
-    fo_lab_reveal_json(&j, part, &r);
+    fo_lab_reveal_json(&j, part, &lr.reveal); /* a replay: the first lock's reveal */
     /* the reveal's object, with the version and what changed appended inside it */
     if (out.len && out.data[out.len - 1] == '}') {
         out.len--;
@@ -430,7 +476,7 @@ static enum MHD_Result post_prediction(const fo_http_ctx *ctx, struct MHD_Connec
             fo_buf_puts(&out, "\"ledger\":null}");
         fo_buf_free(&delta);
     }
-    return fo_http_json(c, MHD_HTTP_CREATED, &out);
+    return created(c, &out, lr.replayed);
 }
 
 static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connection *c,
@@ -447,7 +493,13 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
     if (!command_in_part(part, cmd))
         return fail(c, FO_EUSAGE, "command does not belong to this part", "command", cmd, part);
     run_params rp;
-    if (collect_params(json_object_get(body, "params"), cmd, track, &rp, &e) != FO_OK)
+    fo_variant v;
+    int has = 0;
+    fo_status vst = fo_store_session_variant(ctx->store, sid, &v, &has);
+    if (vst != FO_OK)
+        return fail(c, vst, "the ledger is unreadable: see the server's log", "session", "", "");
+    if (collect_params(json_object_get(body, "params"), cmd, track, has ? &v : NULL, &rp, &e) !=
+        FO_OK)
         return refuse(c, &e);
     int has_hours = 0;
     for (size_t i = 0; i < rp.n; i++)
@@ -538,6 +590,102 @@ static enum MHD_Result post_text(const fo_http_ctx *ctx, struct MHD_Connection *
                             part, &b, NULL, strlen(text), NULL);
 }
 
+/* ------------------------------------------------------------------ who a session is */
+
+#define IDENTITY_MAX 80 /* bytes of a name or student ID */
+
+/* The one line the page shows the student at the track choice. */
+static const char *teacher_sees(int mode) {
+    switch (mode) {
+    case FO_IDENTITY_NONE:
+        return "Your teacher sees your work (predictions, progress and your report with your "
+               "reflections) under a session number only: nothing here asks or keeps who you are.";
+    case FO_IDENTITY_REQUIRED:
+        return "Your teacher sees your work (predictions, progress and your report with your "
+               "reflections) under the name or student ID you give here.";
+    default:
+        return "Your teacher sees your work (predictions, progress and your report with your "
+               "reflections) under the name or student ID you give here, or under a session "
+               "number if you leave it empty.";
+    }
+}
+
+/* The identity a new session keeps (out: "" for none), checked against the mode and the
+ * roster: FO_OK, or a refusal in e. Leading and trailing spaces are not kept. */
+static fo_status session_identity(const fo_http_ctx *ctx, json_t *body, char *out, size_t n,
+                                  fo_error *e) {
+    out[0] = '\0';
+    if (ctx->identity == FO_IDENTITY_NONE) return FO_OK; /* nothing identifying is stored */
+    json_t *v = json_object_get(body, "identity");
+    const char *given = v ? json_string_value(v) : "";
+    char allowed[128];
+    snprintf(allowed, sizeof allowed,
+             "your name or student ID, as your teacher asked (at most %d "
+             "bytes)",
+             IDENTITY_MAX);
+    if (v && !json_is_null(v) && (!given || strlen(given) != json_string_length(v)))
+        return fo_error_set(e, FO_EUSAGE, "bad field", "identity", "", allowed);
+    if (!given) given = "";
+    while (*given == ' ' || *given == '\t')
+        given++;
+    size_t len = strlen(given);
+    while (len && (given[len - 1] == ' ' || given[len - 1] == '\t'))
+        len--;
+    if (len > IDENTITY_MAX)
+        return fo_error_set(e, FO_EUSAGE, "value too long: nothing written", "identity", "",
+                            allowed);
+    for (size_t i = 0; i < len; i++) { /* no control character (C0, DEL, C1: U+0080-U+009F),
+                                        * so a name can never steer a teacher's terminal */
+        unsigned char ch = (unsigned char)given[i];
+        if (ch < 0x20 || ch == 0x7f ||
+            (ch == 0xC2 && i + 1 < len && (unsigned char)given[i + 1] >= 0x80 &&
+             (unsigned char)given[i + 1] <= 0x9F))
+            return fo_error_set(e, FO_EUSAGE, "bad field", "identity", "", allowed);
+    }
+    if (!len) {
+        if (ctx->identity == FO_IDENTITY_REQUIRED)
+            return fo_error_set(e, FO_EUSAGE, "your teacher asks who you are", "identity", "",
+                                allowed);
+        return FO_OK;
+    }
+    char typed[IDENTITY_MAX + 1];
+    snprintf(typed, sizeof typed, "%.*s", (int)len, given);
+    if (!ctx->roster) {
+        snprintf(out, n, "%s", typed);
+        return FO_OK;
+    }
+    for (size_t r = 0; r < ctx->roster_n; r++) { /* a cell of the row, case aside */
+        char row[512];
+        snprintf(row, sizeof row, "%s", ctx->roster[r]);
+        int match = 0;
+        char *save = NULL;
+        for (char *cell = strtok_r(row, "\t", &save); cell && !match;
+             cell = strtok_r(NULL, "\t", &save))
+            match = strcasecmp(cell, typed) == 0;
+        if (!match) continue;
+        /* the roster's own words, cells joined: "s1234 · Ada Lovelace" */
+        size_t o = 0;
+        const char *q = ctx->roster[r];
+        for (; *q && o + 4 < n; q++) {
+            if (*q == '\t') {
+                memcpy(out + o, " \xC2\xB7 ", 4);
+                o += 4;
+            } else {
+                out[o++] = *q;
+            }
+        }
+        if (*q) { /* cut to fit: never inside a UTF-8 character */
+            while (o && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
+                o--;
+            if (o && ((unsigned char)out[o - 1] & 0x80)) o--;
+        }
+        out[o] = '\0';
+        return FO_OK;
+    }
+    return fo_error_set(e, FO_EUSAGE, "not on the class list", "identity", typed,
+                        "the name or student ID your teacher has on the class list");
+}
+
 static enum MHD_Result post_session(const fo_http_ctx *ctx, struct MHD_Connection *c,
                                     json_t *body) {
     fo_error e;
@@ -546,12 +694,23 @@ static enum MHD_Result post_session(const fo_http_ctx *ctx, struct MHD_Connectio
     if (!fo_lab_track(track))
         return fail(c, FO_EUSAGE, "unknown choice", "track", track,
                     "one of: cloud-titan, edge-guardian, mobile-nomad, tiny-pioneer");
+    char identity[FO_IDENTITY_MAX];
+    if (session_identity(ctx, body, identity, sizeof identity, &e) != FO_OK) return refuse(c, &e);
+    fo_variant variant, *own = NULL;
+    if (ctx->variants) { /* the session's own numbers, from a seed of the OS's random source */
+        uint64_t seed;
+        if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+            return fail(c, FO_EINTERNAL, "no randomness for a variant", "", "", "");
+        fo_variant_from_seed(seed, &variant);
+        own = &variant;
+    }
     char addr[64];
     double rate = fo_store_quota(ctx->store)->sessions_per_minute;
     if (!rate_take(c, 0, rate, addr, sizeof addr)) return rate_refusal(c, 0, rate, addr);
     long long sid;
     char token[FO_TOKEN_MAX], cookie[FO_TOKEN_MAX + 96];
-    if (fo_store_session_create(ctx->store, track, &sid, token, &e) != FO_OK) return refuse(c, &e);
+    if (fo_store_session_create_ex(ctx->store, track, identity, own, &sid, token, &e) != FO_OK)
+        return refuse(c, &e);
     snprintf(cookie, sizeof cookie,
              COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=" COOKIE_MAX_AGE, token);
     return send_ledger(ctx, c, MHD_HTTP_CREATED, sid, -1, cookie);
@@ -745,14 +904,95 @@ static enum MHD_Result get_report(const fo_http_ctx *ctx, struct MHD_Connection 
     return MHD_YES;
 }
 
+/* ------------------------------------------------------------------ the class (issue 18) */
+
+/* GET /api/class[?view=projector]: the class view's data. Its ETag is a fingerprint of what the
+ * rows depend on (sessions, versions, the latest write) and of the minute (idle times and "stuck"
+ * move with the clock), so polling an unchanged class answers 304 after one small read. */
+static enum MHD_Result get_class(const fo_http_ctx *ctx, struct MHD_Connection *c) {
+    const char *view = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
+    int projector = view && strcmp(view, "projector") == 0;
+    if (view && !projector && strcmp(view, "teacher") != 0)
+        return fail(c, FO_EUSAGE, "unknown choice", "view", view, "one of: teacher, projector");
+    fo_error e;
+    char stamp[160], etag[48];
+    if (fo_store_class_stamp(ctx->store, stamp, sizeof stamp, &e) != FO_OK) return refuse(c, &e);
+    char minute[32];
+    snprintf(minute, sizeof minute, "%lld/%d", (long long)(time(NULL) / 60), projector);
+    uint64_t h = fnv1a(fnv1a(14695981039346656037ull, stamp), minute);
+    snprintf(etag, sizeof etag, "\"c%016llx\"", (unsigned long long)h);
+    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    if (inm && strstr(inm, etag)) {
+        fo_buf none;
+        fo_buf_init(&none);
+        return fo_http_body(c, MHD_HTTP_NOT_MODIFIED, "application/json", &none, "ETag", etag);
+    }
+    /* the last answer of each view, kept with its ETag: the laptop and the projector (or
+     * several teachers) polling the same class compute it once per change */
+    static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+    static struct {
+        char etag[48];
+        fo_buf body;
+    } cache[2];
+    fo_buf b;
+    fo_buf_init(&b);
+    pthread_mutex_lock(&cache_mu);
+    if (strcmp(cache[projector].etag, etag) == 0 && !cache[projector].body.oom)
+        fo_buf_append(&b, cache[projector].body.data, cache[projector].body.len);
+    pthread_mutex_unlock(&cache_mu);
+    if (b.len) return fo_http_body(c, MHD_HTTP_OK, "application/json", &b, "ETag", etag);
+    fo_class_opts o = {.stuck_minutes = ctx->stuck_minutes, .identities = !projector};
+    if (fo_store_class_json_opts(ctx->store, &o, &b, &e) != FO_OK) {
+        fo_buf_free(&b);
+        return refuse(c, &e);
+    }
+    pthread_mutex_lock(&cache_mu);
+    fo_buf_reset(&cache[projector].body);
+    cache[projector].body.oom = 0;
+    fo_buf_append(&cache[projector].body, b.data, b.len);
+    snprintf(cache[projector].etag, sizeof cache[projector].etag, "%s", etag);
+    pthread_mutex_unlock(&cache_mu);
+    return fo_http_body(c, MHD_HTTP_OK, "application/json", &b, "ETag", etag);
+}
+
+/* GET /api/class.csv: the gradebook, as `fleetops class --csv` writes it. */
+static enum MHD_Result get_class_csv(const fo_http_ctx *ctx, struct MHD_Connection *c) {
+    fo_buf b;
+    fo_buf_init(&b);
+    fo_error e;
+    if (fo_store_class_csv(ctx->store, &b, &e) != FO_OK) {
+        fo_buf_free(&b);
+        return refuse(c, &e);
+    }
+    return fo_http_body(c, MHD_HTTP_OK, "text/csv; charset=utf-8", &b, "Content-Disposition",
+                        "attachment; filename=\"fleetops-gradebook.csv\"");
+}
+
+/* GET /api/class/report?session=N&format=html|md|json: a student's report, the same bytes the
+ * student downloads, rendered off the workers like theirs. */
+static enum MHD_Result get_class_report(const fo_http_ctx *ctx, struct MHD_Connection *c) {
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "session");
+    char *end = NULL;
+    long long sid = v ? strtoll(v, &end, 10) : 0;
+    if (!v || !*v || *end || sid <= 0 || strlen(v) > 18)
+        return fail(c, FO_EUSAGE, "bad parameter", "session", v ? v : "",
+                    "a session number from the class view");
+    char track[64];
+    fo_status st = fo_store_session_track(ctx->store, sid, track, sizeof track);
+    if (st == FO_ENOTFOUND) return fail(c, FO_ENOTFOUND, "no such session", "session", v, "");
+    if (st != FO_OK)
+        return fail(c, st, "the ledger is unreadable: see the server's log", "session", v, "");
+    return get_report(ctx, c, sid);
+}
+
 enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c,
                                 const char *method, const char *url, const char *body,
                                 size_t body_len, int *handled) {
     static const char *const post_paths[] = {
         "/api/session",         "/api/ledger/predictions", "/api/ledger/evidence",
         "/api/ledger/attempts", "/api/ledger/reflections", "/api/ledger/governance"};
-    static const char *const get_paths[] = {"/api/ledger", "/api/report", "/api/class",
-                                            "/instructor"};
+    static const char *const get_paths[] = {"/api/ledger", "/api/report",    "/api/class",
+                                            "/instructor", "/api/class.csv", "/api/class/report"};
     int is_post = -1, is_get = -1;
     for (size_t i = 0; i < sizeof post_paths / sizeof post_paths[0]; i++)
         if (strcmp(url, post_paths[i]) == 0) is_post = (int)i;
@@ -770,7 +1010,7 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
     }
     if (!ctx->store) return fail(c, FO_ENOTFOUND, "this server keeps no ledger", "", url, "");
 
-    if (is_get == 2 || is_get == 3) { /* the instructor's class view */
+    if (is_get >= 2) { /* the instructor's class view */
         if (!ctx->instructor_token)
             return fail(c, FO_ENOTFOUND, "instructor view disabled", "", url,
                         "start the server with FLEETOPS_INSTRUCTOR_TOKEN or "
@@ -790,14 +1030,9 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
                 }
             return fail(c, FO_ENOTFOUND, "not found", "", url, "");
         }
-        fo_buf b;
-        fo_buf_init(&b);
-        fo_error e;
-        if (fo_store_class_json(ctx->store, &b, &e) != FO_OK) {
-            fo_buf_free(&b);
-            return refuse(c, &e);
-        }
-        return fo_http_json(c, MHD_HTTP_OK, &b);
+        if (is_get == 4) return get_class_csv(ctx, c);
+        if (is_get == 5) return get_class_report(ctx, c);
+        return get_class(ctx, c);
     }
 
     json_t *json = NULL;
@@ -810,6 +1045,13 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
             json_decref(json);
             return fail(c, FO_EUSAGE, "body is not a JSON object", "body", json ? "" : je.text,
                         "a JSON object");
+        }
+        const char *key = idempotency_key(c);
+        if (key && is_post != 0 && !fo_store_key_valid(key)) {
+            json_decref(json);
+            return fail(c, FO_EUSAGE, "bad idempotency key", "Idempotency-Key", key,
+                        "1 to 64 of A-Z a-z 0-9 . _ : - (a new one per write, the same on its "
+                        "retries)");
         }
         if (is_post == 0) {
             enum MHD_Result r = post_session(ctx, c, json);
@@ -833,9 +1075,18 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
         fo_status why = fo_store_session_auth(
             ctx->store, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE), &sid);
         if (why == FO_EUNAUTHORIZED || why == FO_EFORBIDDEN) {
+            /* and what the page asks at the track choice, with the line it shows */
+            static const char *const modes[] = {"optional", "none", "required"};
             fo_buf none;
             fo_buf_init(&none);
-            fo_buf_puts(&none, "{\"session\":null}");
+            fo_json j;
+            fo_json_init(&j, &none);
+            fo_json_object_begin(&j, NULL);
+            fo_json_null(&j, "session");
+            fo_json_string(&j, "identity", modes[ctx->identity % 3]);
+            fo_json_bool(&j, "roster", ctx->roster != NULL);
+            fo_json_string(&j, "teacher_sees", teacher_sees(ctx->identity));
+            fo_json_object_end(&j);
             return fo_http_json(c, MHD_HTTP_OK, &none);
         }
     }
@@ -852,7 +1103,11 @@ enum MHD_Result fo_ledger_route(const fo_http_ctx *ctx, struct MHD_Connection *c
         }
     }
     char track[64] = "";
-    fo_store_session_track(ctx->store, sid, track, sizeof track);
+    fo_status tst = fo_store_session_track(ctx->store, sid, track, sizeof track);
+    if (tst != FO_OK) { /* the ledger unreachable since the cookie was checked: never a guess */
+        json_decref(json);
+        return fail(c, tst, "the ledger is unavailable: nothing written, try again", "db", "", "");
+    }
     switch (post ? is_post : 10 + is_get) {
     case 1:
         ret = post_prediction(ctx, c, sid, track, json);

@@ -1010,6 +1010,11 @@ fo_server *fo_server_start(const fo_server_params *p, fo_store *store, fo_error 
     pthread_cond_init(&s->wake, NULL);
     s->ctx.store = store;
     s->ctx.server = s;
+    s->ctx.identity = p->identity;
+    s->ctx.roster = p->roster;
+    s->ctx.roster_n = p->roster_n;
+    s->ctx.stuck_minutes = p->stuck_minutes;
+    s->ctx.variants = p->variants;
     if (p->instructor_token && *p->instructor_token) {
         snprintf(s->instructor_token, sizeof s->instructor_token, "%s", p->instructor_token);
         s->ctx.instructor_token = s->instructor_token;

@@ -400,6 +400,9 @@ fo_status fo_report_render(fo_store *s, long long session, fo_report_format f, f
     readable_time(when, sizeof when, str(ledger, "created_at"));
     snprintf(who, sizeof who, "session %lld, started %s", session, when);
     para(out, f, "Session:", who);
+    /* who the student said they are (serve --identity), escaped like all student text */
+    const char *identity = json_string_value(json_object_get(ledger, "identity"));
+    if (identity && *identity) para(out, f, "Student:", identity);
     fo_buf_puts(out, f == FO_REPORT_HTML
                          ? (complete ? "<div class=\"complete\">" : "<div class=\"incomplete\">")
                          : "");

@@ -1,7 +1,7 @@
 /* store.c — the ledger in SQLite (store.h). Schema migrations are numbered by PRAGMA
  * user_version; every write is one IMMEDIATE transaction; statements are prepared per call
  * (the cost is microseconds and keeps the mutex region obvious). */
-#include "fleetops/store.h"
+#include "store_impl.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -24,7 +24,8 @@ typedef struct cached_stmt {
     sqlite3_stmt *st;
 } cached_stmt;
 
-struct fo_store {
+typedef struct sq_store {
+    fo_store base;
     sqlite3 *db;
     pthread_mutex_t mu;
     cached_stmt cache[STMT_CACHE];
@@ -35,7 +36,6 @@ struct fo_store {
     int stopping;
     int dirty;           /* committed writes not yet checkpointed */
     double last_write_s; /* monotonic time of the last write */
-    fo_quota quota;
     char *path;
     /* The files the server opened (db, -wal, -shm): a write first checks they are still the
      * same files, so a ledger removed or replaced while serving stops writes (503) instead of
@@ -45,9 +45,11 @@ struct fo_store {
         ino_t ino;
         int known;
     } files[3];
-    int gone;           /* the files were removed or replaced: logged once, writes refused */
-    int corrupt_logged; /* SQLite reported corruption: logged once */
-};
+    int gone;                  /* the files were removed or replaced: logged once, writes refused */
+    int corrupt_logged;        /* SQLite reported corruption: logged once */
+    unsigned long long writes; /* committed writes on this connection (the class's ETag) */
+    unsigned long long nonce;  /* differs between two opens: an ETag never survives a restart */
+} sq_store;
 
 static const char *const migrations[] = {
     /* 1: sessions, locked predictions, ordered entries */
@@ -91,22 +93,33 @@ static const char *const migrations[] = {
     "ALTER TABLE predictions ADD COLUMN answer_reading TEXT;"
     "ALTER TABLE predictions ADD COLUMN literal_reading TEXT;"
     "ALTER TABLE predictions ADD COLUMN toil_cap_reading TEXT;",
+    /* 4: idempotency keys: what each keyed write did, so its retry answers the same */
+    "CREATE TABLE requests("
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    "  key TEXT NOT NULL,"
+    "  route TEXT NOT NULL,"
+    "  entry_id INTEGER,"
+    "  part TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  replaced INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+    "  PRIMARY KEY(session_id, key));"
+    "CREATE INDEX requests_by_version ON requests(session_id, version);",
+    /* 5: who a session is (as the teacher asked: NULL with --identity none or when not given),
+     * when it last wrote (the class view's "stuck", kept by every write's version bump) and its
+     * own numbers (serve --variants) */
+    "ALTER TABLE sessions ADD COLUMN identity TEXT;"
+    "ALTER TABLE sessions ADD COLUMN active_at TEXT;"
+    /* per-student variants (variant.h): the multipliers of p and R, NULL without --variants */
+    "ALTER TABLE sessions ADD COLUMN variant_failure_rate REAL;"
+    "ALTER TABLE sessions ADD COLUMN variant_request_rate REAL;"
+    "UPDATE sessions SET active_at = max(created_at, coalesce((SELECT max(created_at) FROM "
+    "entries WHERE session_id = sessions.id), ''), coalesce((SELECT max(locked_at) FROM "
+    "predictions WHERE session_id = sessions.id), ''));",
 };
 
 static const char *const kind_names[] = {"evidence", "attempt", "reflection", "governance"};
-
-int fo_store_http_status(fo_status s) {
-    switch ((int)s) {
-    case (int)FO_STORE_EQUOTA:
-        return 413;
-    case (int)FO_STORE_EGONE:
-        return 503;
-    case (int)FO_STORE_ECORRUPT:
-        return 500;
-    default:
-        return fo_status_http(s);
-    }
-}
 
 static int is_corruption(int rc) {
     rc &= 0xff;
@@ -115,7 +128,7 @@ static int is_corruption(int rc) {
 
 /* Any SQLite failure: corruption (and I/O errors) are FO_STORE_ECORRUPT with a message that
  * says so, logged once on stderr; anything else FO_EINTERNAL. Never taken for "no rows". */
-static fo_status db_error_rc(fo_store *s, fo_error *err, const char *what, int rc) {
+static fo_status db_error_rc(sq_store *s, fo_error *err, const char *what, int rc) {
     char msg[96];
     if (is_corruption(rc) || is_corruption(sqlite3_errcode(s->db))) {
         snprintf(msg, sizeof msg, "the ledger is unreadable (%s): %s", what,
@@ -134,11 +147,11 @@ static fo_status db_error_rc(fo_store *s, fo_error *err, const char *what, int r
     return fo_error_set(err, FO_EINTERNAL, msg, "", "", "");
 }
 
-static fo_status db_error(fo_store *s, fo_error *err, const char *what) {
+static fo_status db_error(sq_store *s, fo_error *err, const char *what) {
     return db_error_rc(s, err, what, sqlite3_errcode(s->db));
 }
 
-static sqlite3_stmt *cached(fo_store *s, const char *sql) {
+static sqlite3_stmt *cached(sq_store *s, const char *sql) {
     for (size_t i = 0; i < STMT_CACHE; i++) {
         if (s->cache[i].sql == sql) return s->cache[i].st;
         if (!s->cache[i].sql) {
@@ -163,7 +176,7 @@ static int exec(sqlite3 *db, const char *sql) {
     return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-static fo_status migrate(fo_store *s, fo_error *err) {
+static fo_status migrate(sq_store *s, fo_error *err) {
     sqlite3_stmt *st;
     int version = 0;
     if ((st = cached(s, "PRAGMA user_version")) == NULL) return db_error(s, err, "open");
@@ -208,7 +221,7 @@ static double monotonic_s(void) {
 #define FO_WAL_CAP_PAGES     "20000"
 
 static void *checkpoint_loop(void *arg) {
-    fo_store *s = arg;
+    sq_store *s = arg;
     pthread_mutex_lock(&s->stop_mu);
     while (!s->stopping) {
         struct timespec until;
@@ -231,7 +244,8 @@ static void *checkpoint_loop(void *arg) {
 }
 
 /* Called under the mutex after every committed write. */
-static void note_write(fo_store *s) {
+static void note_write(sq_store *s) {
+    s->writes++;
     s->dirty = 1;
     s->last_write_s = monotonic_s();
 }
@@ -240,7 +254,7 @@ static const char *const file_suffix[3] = {"", "-wal", "-shm"};
 
 /* Records (remember = 1) or checks the identity of the db, -wal and -shm files. 0 when a file
  * the server opened is gone or is another file now. */
-static int files_intact(fo_store *s, int remember) {
+static int files_intact(sq_store *s, int remember) {
     char p[4200];
     for (int i = 0; i < 3; i++) {
         snprintf(p, sizeof p, "%s%s", s->path, file_suffix[i]);
@@ -259,7 +273,7 @@ static int files_intact(fo_store *s, int remember) {
 
 /* Before every write, under the mutex: FO_STORE_EGONE (and one log line) when the ledger's
  * files were removed or replaced since the server opened them. */
-static fo_status check_files(fo_store *s, fo_error *err) {
+static fo_status check_files(sq_store *s, fo_error *err) {
     int moved = 0;
     if (!s->gone) {
         sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved);
@@ -277,15 +291,19 @@ static fo_status check_files(fo_store *s, fo_error *err) {
                         "db", "", "the teacher restores the ledger and restarts the server");
 }
 
-static fo_status open_refusal(fo_store *s, fo_error *err, const char *path, const char *error,
+static void sq_close(fo_store *base);
+
+static fo_status open_refusal(sq_store *s, fo_error *err, const char *path, const char *error,
                               const char *allowed) {
     fo_error_set(err, FO_EUSAGE, error, "db", path, allowed);
-    fo_store_close(s);
+    sq_close(&s->base);
     return FO_EUSAGE;
 }
 
-fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created, fo_store **out,
-                             fo_error *err) {
+static const fo_store_ops sq_ops;
+
+fo_status fo_store_sqlite_open(const char *path, fo_store_mode mode, int *created, fo_store **out,
+                               fo_error *err) {
     *out = NULL;
     struct stat pst;
     int exists = stat(path, &pst) == 0;
@@ -293,7 +311,8 @@ fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created,
     if (!exists && mode == FO_STORE_EXISTING)
         return fo_error_set(err, FO_EUSAGE, "no ledger at this path", "db", path,
                             "an existing ledger, or --create yes to start a new one");
-    fo_store *s = calloc(1, sizeof *s);
+    sq_store *s = calloc(1, sizeof *s);
+    if (s) s->base.ops = &sq_ops;
     if (!s || !(s->path = strdup(path))) {
         free(s);
         return fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
@@ -351,33 +370,22 @@ fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created,
     }
     fo_status st = migrate(s, err);
     if (st != FO_OK) {
-        fo_store_close(s);
+        sq_close(&s->base);
         return st;
     }
     files_intact(s, 1);
+    if (getrandom(&s->nonce, sizeof s->nonce, 0) != (ssize_t)sizeof s->nonce)
+        s->nonce = (unsigned long long)time(NULL);
     /* Checkpoints (copying the WAL into the database, with an fsync) run on a thread of their
      * own, so no request ever waits behind one. */
     exec(s->db, "PRAGMA wal_autocheckpoint=" FO_WAL_CAP_PAGES);
     s->checkpointing = pthread_create(&s->checkpointer, NULL, checkpoint_loop, s) == 0;
-    *out = s;
+    *out = &s->base;
     return FO_OK;
 }
 
-fo_status fo_store_open(const char *path, fo_store **out, fo_error *err) {
-    return fo_store_open_mode(path, FO_STORE_CREATE, NULL, out, err);
-}
-
-void fo_store_set_quota(fo_store *s, const fo_quota *q) {
-    pthread_mutex_lock(&s->mu);
-    s->quota = *q;
-    pthread_mutex_unlock(&s->mu);
-}
-
-const fo_quota *fo_store_quota(const fo_store *s) {
-    return &s->quota;
-}
-
-void fo_store_close(fo_store *s) {
+static void sq_close(fo_store *base) {
+    sq_store *s = (sq_store *)base;
     if (!s) return;
     if (s->checkpointing) {
         pthread_mutex_lock(&s->stop_mu);
@@ -400,10 +408,11 @@ void fo_store_close(fo_store *s) {
 static const char *col_text(sqlite3_stmt *st, int i);
 
 /* The session's version, bumped: called inside a write transaction. -1 on failure. */
-static long long bump_version(fo_store *s, long long id) {
+static long long bump_version(sq_store *s, long long id) {
     sqlite3_stmt *st;
     long long v = -1;
-    if ((st = cached(s, "UPDATE sessions SET version = version + 1 WHERE id = ? RETURNING "
+    if ((st = cached(s, "UPDATE sessions SET version = version + 1, active_at = "
+                        "strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? RETURNING "
                         "version")) != NULL) {
         sqlite3_bind_int64(st, 1, id);
         if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
@@ -418,7 +427,7 @@ static long long bump_version(fo_store *s, long long id) {
 
 /* Ends a write transaction: COMMIT when rc is FO_OK (a failed COMMIT is an error), ROLLBACK
  * otherwise. */
-static fo_status finish_write(fo_store *s, fo_status rc, fo_error *err) {
+static fo_status finish_write(sq_store *s, fo_status rc, fo_error *err) {
     if (rc == FO_OK) {
         int c = exec(s->db, "COMMIT");
         if (c == SQLITE_OK) {
@@ -431,23 +440,32 @@ static fo_status finish_write(fo_store *s, fo_status rc, fo_error *err) {
     return rc;
 }
 
-fo_status fo_store_session_create(fo_store *s, const char *track, long long *id,
-                                  char token[FO_TOKEN_MAX], fo_error *err) {
-    unsigned char raw[32];
-    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
-        return fo_error_set(err, FO_EINTERNAL, "no randomness for a session token", "", "", "");
-    char secret[65];
-    for (size_t i = 0; i < sizeof raw; i++)
-        snprintf(secret + 2 * i, 3, "%02x", raw[i]);
+static fo_status sq_session_insert(fo_store *base, const char *track, const char *secret,
+                                   const char *identity, const fo_variant *variant, long long *id,
+                                   fo_error *err) {
+    sq_store *s = (sq_store *)base;
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st;
     fo_status rc = check_files(s, err);
     if (rc != FO_OK) {
-    } else if ((st = cached(s, "INSERT INTO sessions(secret, track) VALUES(?, ?)")) == NULL) {
+    } else if ((st = cached(s, "INSERT INTO sessions(secret, track, identity, active_at, "
+                               "variant_failure_rate, variant_request_rate) VALUES(?, ?, ?, "
+                               "strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?)")) == NULL) {
         rc = db_error(s, err, "session");
     } else {
         sqlite3_bind_text(st, 1, secret, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, track, -1, SQLITE_STATIC);
+        if (identity && *identity)
+            sqlite3_bind_text(st, 3, identity, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 3);
+        if (variant) {
+            sqlite3_bind_double(st, 4, variant->failure_rate);
+            sqlite3_bind_double(st, 5, variant->request_rate_per_s);
+        } else {
+            sqlite3_bind_null(st, 4);
+            sqlite3_bind_null(st, 5);
+        }
         int step = sqlite3_step(st);
         if (step != SQLITE_DONE)
             rc = db_error_rc(s, err, "session", step);
@@ -457,36 +475,49 @@ fo_status fo_store_session_create(fo_store *s, const char *track, long long *id,
         release(st);
     }
     pthread_mutex_unlock(&s->mu);
-    if (rc == FO_OK) snprintf(token, FO_TOKEN_MAX, "%lld.%s", *id, secret);
     return rc;
 }
 
-/* Equal length and content, in time that depends only on the length. */
-static int constant_time_equal(const char *a, const char *b, size_t n) {
-    unsigned char diff = 0;
-    for (size_t i = 0; i < n; i++)
-        diff |= (unsigned char)(a[i] ^ b[i]);
-    return diff == 0;
-}
-
-fo_status fo_store_session_auth(fo_store *s, const char *token, long long *id) {
-    if (!token || !*token) return FO_EUNAUTHORIZED;
-    char *dot;
-    long long sid = strtoll(token, &dot, 10);
-    if (sid <= 0 || *dot != '.' || strlen(dot + 1) != 64) return FO_EUNAUTHORIZED;
+static fo_status sq_session_secret(fo_store *base, long long sid, char secret[65]) {
+    sq_store *s = (sq_store *)base;
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st;
-    fo_status rc = FO_EFORBIDDEN;
+    fo_status rc = FO_ENOTFOUND;
     if ((st = cached(s, "SELECT secret FROM sessions WHERE id = ?")) == NULL) {
         rc = FO_STORE_ECORRUPT;
     } else {
         sqlite3_bind_int64(st, 1, sid);
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW) {
-            const char *secret = (const char *)sqlite3_column_text(st, 0);
-            if (secret && strlen(secret) == 64 && constant_time_equal(secret, dot + 1, 64)) {
-                rc = FO_OK;
-                *id = sid;
+            const char *t = (const char *)sqlite3_column_text(st, 0);
+            snprintf(secret, 65, "%s", t ? t : "");
+            rc = FO_OK;
+        } else if (step != SQLITE_DONE) {
+            fo_error e;
+            rc = db_error_rc(s, &e, "read", step);
+        }
+        release(st);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+static fo_status sq_session_variant(fo_store *base, long long id, fo_variant *v, int *has) {
+    sq_store *s = (sq_store *)base;
+    *has = 0;
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st;
+    fo_status rc = FO_ENOTFOUND;
+    if ((st = cached(s, "SELECT variant_failure_rate, variant_request_rate FROM sessions WHERE "
+                        "id = ?")) != NULL) {
+        sqlite3_bind_int64(st, 1, id);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            rc = FO_OK;
+            if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+                v->failure_rate = sqlite3_column_double(st, 0);
+                v->request_rate_per_s = sqlite3_column_double(st, 1);
+                *has = 1;
             }
         } else if (step != SQLITE_DONE) {
             fo_error e;
@@ -498,7 +529,8 @@ fo_status fo_store_session_auth(fo_store *s, const char *token, long long *id) {
     return rc;
 }
 
-fo_status fo_store_session_track(fo_store *s, long long id, char *track, size_t n) {
+static fo_status sq_session_track(fo_store *base, long long id, char *track, size_t n) {
+    sq_store *s = (sq_store *)base;
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st;
     fo_status rc = FO_ENOTFOUND;
@@ -518,8 +550,123 @@ fo_status fo_store_session_track(fo_store *s, long long id, char *track, size_t 
     return rc;
 }
 
-fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_reveal *r,
-                        long long *version, fo_error *err) {
+/* One number from a query with up to three bound values (ints where kinds[i] == 'i', text
+ * otherwise). -1 when the step fails (the caller reports the error). */
+static long long scalar(sq_store *s, const char *sql, const char *kinds, long long i1,
+                        const char *t2, const char *t3) {
+    sqlite3_stmt *st;
+    long long n = -1;
+    if ((st = cached(s, sql)) != NULL) {
+        const char *texts[3] = {NULL, t2, t3};
+        for (int i = 0; kinds[i]; i++) {
+            if (kinds[i] == 'i')
+                sqlite3_bind_int64(st, i + 1, i1);
+            else
+                sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
+        }
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+        release(st);
+    }
+    return n;
+}
+
+static long long count_entries(sq_store *s, long long id, const char *kind, const char *part) {
+    return scalar(s, "SELECT count(*) FROM entries WHERE session_id = ? AND kind = ? AND part = ?",
+                  "itt", id, kind, part);
+}
+
+static fo_status quota_refusal(fo_error *err, const char *error, const char *param, long long value,
+                               long long limit, const char *what) {
+    char v[32], allowed[160];
+    snprintf(v, sizeof v, "%lld", value);
+    char flag[32];
+    snprintf(flag, sizeof flag, "%s", param);
+    for (char *p = flag; *p; p++)
+        if (*p == '_') *p = '-';
+    snprintf(allowed, sizeof allowed, "at most %lld %s per session (fleetops serve --%s)", limit,
+             what, flag);
+    return fo_error_set(err, FO_STORE_EQUOTA, error, param, v, allowed);
+}
+
+/* The request a key names, when this session already used it (inside the write's
+ * transaction): 1 found (the row's columns in *rq), 0 not found, -1 a read failed. */
+typedef struct sq_request {
+    char route[16];
+    char part[32];
+    long long entry, count, version;
+    int replaced;
+    char created_at[32];
+} sq_request;
+
+static int find_request(sq_store *s, long long id, const char *key, sq_request *rq) {
+    sqlite3_stmt *st = cached(s, "SELECT route, part, coalesce(entry_id, 0), count, version, "
+                                 "replaced, created_at FROM requests WHERE session_id = ? AND "
+                                 "key = ?");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    int found = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+    if (found == 1) {
+        snprintf(rq->route, sizeof rq->route, "%s", col_text(st, 0));
+        snprintf(rq->part, sizeof rq->part, "%s", col_text(st, 1));
+        rq->entry = sqlite3_column_int64(st, 2);
+        rq->count = sqlite3_column_int64(st, 3);
+        rq->version = sqlite3_column_int64(st, 4);
+        rq->replaced = sqlite3_column_int(st, 5);
+        snprintf(rq->created_at, sizeof rq->created_at, "%s", col_text(st, 6));
+    }
+    release(st);
+    return found;
+}
+
+/* Keeps the key with what the write did, in the write's transaction; keys older than the
+ * session's last FO_KEYS_KEPT writes are forgotten (a retry comes within seconds). */
+#define FO_KEYS_KEPT 1000
+static int keep_request(sq_store *s, long long id, const char *key, const char *route,
+                        const char *part, long long entry, long long count, long long version,
+                        int replaced, const char *created_at) {
+    sqlite3_stmt *st = cached(s, "INSERT INTO requests(session_id, key, route, part, entry_id, "
+                                 "count, version, replaced, created_at) VALUES(?, ?, ?, ?, ?, ?, "
+                                 "?, ?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, route, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, part, -1, SQLITE_STATIC);
+    if (entry)
+        sqlite3_bind_int64(st, 5, entry);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_int64(st, 6, count);
+    sqlite3_bind_int64(st, 7, version);
+    sqlite3_bind_int(st, 8, replaced);
+    if (created_at)
+        sqlite3_bind_text(st, 9, created_at, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 9);
+    int step = sqlite3_step(st);
+    release(st);
+    if (step != SQLITE_DONE) return -1;
+    st = cached(s, "DELETE FROM requests WHERE session_id = ? AND version < ?");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, version - FO_KEYS_KEPT);
+    step = sqlite3_step(st);
+    release(st);
+    return step == SQLITE_DONE ? 0 : -1;
+}
+
+static fo_status key_reused(fo_error *err, const char *key) {
+    return fo_error_set(err, FO_ECONFLICT, "this idempotency key was used for another write",
+                        "Idempotency-Key", key,
+                        "a new key for each write (the same on its retries)");
+}
+
+static fo_status sq_lock(fo_store *base, long long id, const char *part, const fo_reveal *r,
+                         const char *key, fo_lock_result *res, fo_error *err) {
+    sq_store *s = (sq_store *)base;
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st;
     fo_status rc = check_files(s, err);
@@ -528,6 +675,54 @@ fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_re
     if (b != SQLITE_OK) {
         rc = db_error_rc(s, err, "write", b);
         goto out;
+    }
+    if (key) {
+        sq_request rq;
+        int found = find_request(s, id, key, &rq);
+        if (found < 0) {
+            rc = finish_write(s, db_error(s, err, "lock"), err);
+            goto out;
+        }
+        if (found) {
+            if (strcmp(rq.route, "lock") != 0 || strcmp(rq.part, part) != 0) {
+                rc = finish_write(s, key_reused(err, key), err);
+                goto out;
+            }
+            rc = FO_ECONFLICT;
+            st = cached(s, "SELECT predicted, actual, off_by_factor, correct, sentence, "
+                           "answer_reading, literal_reading, toil_cap_reading FROM predictions "
+                           "WHERE session_id = ? AND part = ?");
+            if (st) {
+                sqlite3_bind_int64(st, 1, id);
+                sqlite3_bind_text(st, 2, part, -1, SQLITE_STATIC);
+                if (sqlite3_step(st) == SQLITE_ROW) {
+                    snprintf(res->reveal.predicted, sizeof res->reveal.predicted, "%s",
+                             col_text(st, 0));
+                    snprintf(res->reveal.actual, sizeof res->reveal.actual, "%s", col_text(st, 1));
+                    res->reveal.off_by_factor = sqlite3_column_type(st, 2) == SQLITE_NULL
+                                                    ? 0
+                                                    : sqlite3_column_double(st, 2);
+                    res->reveal.correct = sqlite3_column_int(st, 3);
+                    snprintf(res->reveal.sentence, sizeof res->reveal.sentence, "%s",
+                             col_text(st, 4));
+                    if (sqlite3_column_type(st, 5) != SQLITE_NULL) { /* Part 1's readings */
+                        fo_reveal *v = &res->reveal;
+                        snprintf(v->answer_reading, sizeof v->answer_reading, "%s",
+                                 col_text(st, 5));
+                        snprintf(v->literal_reading, sizeof v->literal_reading, "%s",
+                                 col_text(st, 6));
+                        snprintf(v->toil_cap_reading, sizeof v->toil_cap_reading, "%s",
+                                 col_text(st, 7));
+                    }
+                    rc = FO_OK;
+                }
+                release(st);
+            }
+            if (rc != FO_OK) rc = db_error(s, err, "lock");
+            exec(s->db, "ROLLBACK");
+            if (rc == FO_OK) res->version = rq.version, res->replayed = 1;
+            goto out;
+        }
     }
     long long v = bump_version(s, id);
     if (v < 0) {
@@ -563,42 +758,22 @@ fo_status fo_store_lock(fo_store *s, long long id, const char *part, const fo_re
             rc = db_error_rc(s, err, "lock", step);
         release(st);
     }
+    if (rc == FO_OK && key && keep_request(s, id, key, "lock", part, 0, 1, v, 0, NULL) != 0)
+        rc = db_error(s, err, "lock");
     rc = finish_write(s, rc, err);
-    if (rc == FO_OK && version) *version = v;
+    if (rc == FO_OK) {
+        res->version = v;
+        res->reveal = *r;
+    }
 out:
     pthread_mutex_unlock(&s->mu);
     return rc;
 }
 
-/* One number from a query with up to three bound values (ints where kinds[i] == 'i', text
- * otherwise). -1 when the step fails (the caller reports the error). */
-static long long scalar(fo_store *s, const char *sql, const char *kinds, long long i1,
-                        const char *t2, const char *t3) {
-    sqlite3_stmt *st;
-    long long n = -1;
-    if ((st = cached(s, sql)) != NULL) {
-        const char *texts[3] = {NULL, t2, t3};
-        for (int i = 0; kinds[i]; i++) {
-            if (kinds[i] == 'i')
-                sqlite3_bind_int64(st, i + 1, i1);
-            else
-                sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
-        }
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-        release(st);
-    }
-    return n;
-}
-
-static long long count_entries(fo_store *s, long long id, const char *kind, const char *part) {
-    return scalar(s, "SELECT count(*) FROM entries WHERE session_id = ? AND kind = ? AND part = ?",
-                  "itt", id, kind, part);
-}
-
-/* Entries of one kind and part kept for a session (the attempt a new try would be: n + 1). */
-fo_status fo_store_count(fo_store *s, long long id, fo_entry_kind kind, const char *part,
-                         long long *n, fo_error *err) {
+/* Entries of one kind and part kept for a session (a new attempt is number n + 1). */
+static fo_status sq_count(fo_store *base, long long id, fo_entry_kind kind, const char *part,
+                          long long *n, fo_error *err) {
+    sq_store *s = (sq_store *)base;
     pthread_mutex_lock(&s->mu);
     *n = count_entries(s, id, kind_names[kind], part);
     pthread_mutex_unlock(&s->mu);
@@ -607,32 +782,54 @@ fo_status fo_store_count(fo_store *s, long long id, fo_entry_kind kind, const ch
     return FO_OK;
 }
 
-static fo_status quota_refusal(fo_error *err, const char *error, const char *param, long long value,
-                               long long limit, const char *what) {
-    char v[32], allowed[160];
-    snprintf(v, sizeof v, "%lld", value);
-    char flag[32];
-    snprintf(flag, sizeof flag, "%s", param);
-    for (char *p = flag; *p; p++)
-        if (*p == '_') *p = '-';
-    snprintf(allowed, sizeof allowed, "at most %lld %s per session (fleetops serve --%s)", limit,
-             what, flag);
-    return fo_error_set(err, FO_STORE_EQUOTA, error, param, v, allowed);
-}
-
-fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const char *part,
-                          const char *body_json, const char *fingerprint, size_t text_bytes,
-                          const char *figure_svg, fo_append_result *res, fo_error *err) {
+static fo_status sq_append(fo_store *base, long long id, fo_entry_kind kind, const char *part,
+                           const char *body_json, const char *fingerprint, size_t text_bytes,
+                           const char *figure_svg, const char *key, fo_append_result *res,
+                           fo_error *err) {
+    sq_store *s = (sq_store *)base;
     const char *kname = kind_names[kind];
     fo_append_result out = {0};
     pthread_mutex_lock(&s->mu);
-    const fo_quota q = s->quota;
+    const fo_quota q = s->base.quota;
     fo_status rc = check_files(s, err);
     if (rc != FO_OK) goto done;
     int b = exec(s->db, "BEGIN IMMEDIATE");
     if (b != SQLITE_OK) {
         rc = db_error_rc(s, err, "write", b);
         goto done;
+    }
+    if (key) { /* a retry of a write already done: its first answer, nothing written */
+        sq_request rq;
+        int found = find_request(s, id, key, &rq);
+        if (found < 0) {
+            rc = finish_write(s, db_error(s, err, "write"), err);
+            goto done;
+        }
+        if (found) {
+            if (strcmp(rq.route, kname) != 0 || strcmp(rq.part, part) != 0) {
+                rc = finish_write(s, key_reused(err, key), err);
+                goto done;
+            }
+            sqlite3_stmt *bst = cached(s, "SELECT body FROM entries WHERE id = ?");
+            rc = FO_EINTERNAL;
+            if (bst) {
+                sqlite3_bind_int64(bst, 1, rq.entry);
+                if (sqlite3_step(bst) == SQLITE_ROW && (out.body = strdup(col_text(bst, 0))))
+                    rc = FO_OK;
+                release(bst);
+            }
+            if (rc != FO_OK) rc = db_error(s, err, "write");
+            exec(s->db, "ROLLBACK");
+            if (rc == FO_OK) {
+                out.entry = rq.entry;
+                out.count = rq.count;
+                out.version = rq.version;
+                out.replaced = rq.replaced;
+                out.replayed = 1;
+                snprintf(out.created_at, sizeof out.created_at, "%s", rq.created_at);
+            }
+            goto done;
+        }
     }
     long long before = count_entries(s, id, kname, part);
     if (before < 0) {
@@ -787,6 +984,11 @@ fo_status fo_store_append(fo_store *s, long long id, fo_entry_kind kind, const c
             goto done;
         }
     }
+    if (key && keep_request(s, id, key, kname, part, out.entry, replace ? before : before + 1, v,
+                            replace != 0, out.created_at) != 0) {
+        rc = finish_write(s, db_error(s, err, "write"), err);
+        goto done;
+    }
     rc = finish_write(s, FO_OK, err);
     if (rc == FO_OK) {
         out.count = replace ? before : before + 1;
@@ -799,7 +1001,8 @@ done:
     return rc;
 }
 
-int fo_store_figure(fo_store *s, long long entry, fo_buf *out) {
+static int sq_figure(fo_store *base, long long entry, fo_buf *out) {
+    sq_store *s = (sq_store *)base;
     pthread_mutex_lock(&s->mu);
     int found = 0;
     sqlite3_stmt *st = cached(s, "SELECT svg FROM figures WHERE entry_id = ?");
@@ -825,7 +1028,7 @@ static const char *col_text(sqlite3_stmt *st, int i) {
 
 /* What the report still lacks: a lock and a reflection per part, and the governance choice.
  * 0, or -1 when a read failed. */
-static int json_missing(fo_json *j, fo_store *s, long long id) {
+static int json_missing(fo_json *j, sq_store *s, long long id) {
     size_t np;
     const fo_lab_part *parts = fo_lab_parts(&np);
     fo_json_array_begin(j, "missing");
@@ -853,13 +1056,9 @@ static int json_missing(fo_json *j, fo_store *s, long long id) {
     return 0;
 }
 
-fo_status fo_store_ledger_json(fo_store *s, long long id, long long since, fo_buf *out,
-                               fo_error *err) {
-    return fo_store_ledger_json_ex(s, id, since, 1, out, err);
-}
-
-fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, int with_entries,
-                                  fo_buf *out, fo_error *err) {
+static fo_status sq_ledger_json(fo_store *base, long long id, long long since, int with_entries,
+                                fo_buf *out, fo_error *err) {
+    sq_store *s = (sq_store *)base;
     pthread_mutex_lock(&s->mu);
     fo_status rc = FO_OK;
     sqlite3_stmt *st = NULL;
@@ -869,7 +1068,8 @@ fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, in
     fo_json_init(&j, &tmp);
     int step;
     exec(s->db, "BEGIN"); /* one consistent snapshot */
-    if ((st = cached(s, "SELECT track, created_at, version FROM sessions WHERE id = ?")) == NULL) {
+    if ((st = cached(s, "SELECT track, created_at, version, identity, variant_failure_rate, "
+                        "variant_request_rate FROM sessions WHERE id = ?")) == NULL) {
         rc = db_error(s, err, "read");
         goto done;
     }
@@ -887,6 +1087,13 @@ fo_status fo_store_ledger_json_ex(fo_store *s, long long id, long long since, in
     fo_json_string(&j, "track", col_text(st, 0));
     fo_json_string(&j, "created_at", col_text(st, 1));
     fo_json_int(&j, "version", sqlite3_column_int64(st, 2));
+    if (sqlite3_column_type(st, 3) != SQLITE_NULL) fo_json_string(&j, "identity", col_text(st, 3));
+    if (sqlite3_column_type(st, 4) != SQLITE_NULL) { /* the student's own numbers */
+        fo_json_object_begin(&j, "variant");
+        fo_json_number(&j, "failure_rate", sqlite3_column_double(st, 4));
+        fo_json_number(&j, "request_rate_per_s", sqlite3_column_double(st, 5));
+        fo_json_object_end(&j);
+    }
     if (since >= 0) fo_json_int(&j, "since", since);
     release(st);
     st = NULL;
@@ -974,7 +1181,7 @@ done:
     return rc;
 }
 
-/* Steps a statement expected to give one count; -1 on failure. */
+/* Steps a statement expected to give one count; 0 and *ok = 0 on failure. */
 static long long step_count(sqlite3_stmt *st, int *ok) {
     long long n = 0;
     int rc = sqlite3_step(st);
@@ -986,108 +1193,287 @@ static long long step_count(sqlite3_stmt *st, int *ok) {
     return n;
 }
 
-fo_status fo_store_class_json(fo_store *s, fo_buf *out, fo_error *err) {
+/* The row of session `id` in rows sorted by session (NULL when absent). */
+static fo_class_row *row_of(fo_class_row *rows, size_t n, long long id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rows[mid].session < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && rows[lo].session == id ? &rows[lo] : NULL;
+}
+
+static int part_index(const char *part) {
+    static const char *const names[FO_CLASS_PARTS] = {"roi", "canary", "ensemble", "crisis"};
+    for (int i = 0; i < FO_CLASS_PARTS; i++)
+        if (strcmp(part, names[i]) == 0) return i;
+    return -1;
+}
+
+/* Six reads in one snapshot: sessions, predictions, entry counts, the latest reflection and
+ * governance revisions, and the attempts' verdicts. Each is one pass (no query per session). */
+static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *n_out,
+                               fo_error *err) {
+    sq_store *s = (sq_store *)base;
+    *rows_out = NULL;
+    *n_out = 0;
     pthread_mutex_lock(&s->mu);
     exec(s->db, "BEGIN");
-    fo_buf tmp;
-    fo_buf_init(&tmp);
-    fo_json j;
-    fo_json_init(&j, &tmp);
-    sqlite3_stmt *st;
-    int ok = 1, step;
-    long long sessions = 0;
-    if ((st = cached(s, "SELECT count(*) FROM sessions")) != NULL)
-        sessions = step_count(st, &ok);
-    else
+    fo_class_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    int ok = 1, step = SQLITE_DONE;
+    sqlite3_stmt *st =
+        cached(s, "SELECT id, track, identity, created_at, coalesce(active_at, created_at), "
+                  "(julianday('now') - julianday(coalesce(active_at, created_at))) * 1440.0 "
+                  "FROM sessions ORDER BY id");
+    if (!st) ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 64;
+            fo_class_row *r = realloc(rows, nc * sizeof *rows);
+            if (!r) {
+                ok = 0;
+                break;
+            }
+            rows = r;
+            cap = nc;
+        }
+        fo_class_row *r = &rows[n++];
+        memset(r, 0, sizeof *r);
+        r->session = sqlite3_column_int64(st, 0);
+        snprintf(r->track, sizeof r->track, "%s", col_text(st, 1));
+        snprintf(r->identity, sizeof r->identity, "%s", col_text(st, 2));
+        snprintf(r->created_at, sizeof r->created_at, "%s", col_text(st, 3));
+        snprintf(r->active_at, sizeof r->active_at, "%s", col_text(st, 4));
+        r->idle_minutes = sqlite3_column_double(st, 5);
+    }
+    if (st) release(st);
+    if (step != SQLITE_DONE) ok = 0;
+
+    if (ok && (st = cached(s, "SELECT session_id, part, predicted, actual, off_by_factor, correct, "
+                              "locked_at FROM predictions")) == NULL)
         ok = 0;
-    fo_json_object_begin(&j, NULL);
-    fo_json_int(&j, "sessions", sessions);
-    size_t np;
-    const fo_lab_part *parts = fo_lab_parts(&np);
-    fo_json_array_begin(&j, "parts");
-    for (size_t i = 0; ok && i < np; i++) {
-        fo_json_object_begin(&j, NULL);
-        fo_json_string(&j, "part", parts[i].id);
-        fo_json_string(&j, "title", parts[i].title);
-        fo_json_string(&j, "lock_kind", parts[i].lock_kind);
-        /* per track (the answer depends on the track): the answer and every prediction */
-        fo_json_array_begin(&j, "by_track");
-        if ((st = cached(s, "SELECT s.track, p.actual, p.predicted, p.off_by_factor, "
-                            "p.correct FROM predictions p JOIN sessions s ON s.id = "
-                            "p.session_id WHERE p.part = ? ORDER BY s.track, p.session_id")) ==
-            NULL) {
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        int k = part_index(col_text(st, 1));
+        if (!r || k < 0) continue;
+        fo_class_part_row *p = &r->part[k];
+        p->locked = 1;
+        snprintf(p->predicted, sizeof p->predicted, "%s", col_text(st, 2));
+        snprintf(p->actual, sizeof p->actual, "%s", col_text(st, 3));
+        p->off_by_factor =
+            sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 4);
+        p->correct = sqlite3_column_int(st, 5);
+        snprintf(p->locked_at, sizeof p->locked_at, "%s", col_text(st, 6));
+    }
+    if (ok) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
+    if (ok &&
+        (st = cached(s, "SELECT session_id, kind, part, count(*), min(created_at) FROM entries "
+                        "GROUP BY session_id, kind, part")) == NULL)
+        ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        const char *kind = col_text(st, 1);
+        int k = part_index(col_text(st, 2));
+        long long c = sqlite3_column_int64(st, 3);
+        if (!r || k < 0) continue;
+        if (strcmp(kind, "evidence") == 0) {
+            r->part[k].evidence = c;
+        } else if (strcmp(kind, "reflection") == 0) {
+            r->part[k].reflections = c;
+            snprintf(r->part[k].reflected_at, sizeof r->part[k].reflected_at, "%s",
+                     col_text(st, 4));
+        } else if (strcmp(kind, "governance") == 0) {
+            snprintf(r->decided_at, sizeof r->decided_at, "%s", col_text(st, 4));
+        } else if (k == 1) {
+            r->tries = c;
+        }
+    }
+    if (ok) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
+    /* SQLite's bare columns beside max(): taken from the row holding the maximum */
+    if (ok && (st = cached(s, "SELECT session_id, part, max(id), json_extract(body, '$.text') "
+                              "FROM entries WHERE kind = 'reflection' GROUP BY session_id, "
+                              "part")) == NULL)
+        ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        int k = part_index(col_text(st, 1));
+        if (r && k >= 0) r->part[k].reflection_words = fo_class_words(col_text(st, 3));
+    }
+    if (ok) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
+    if (ok && (st = cached(s, "SELECT session_id, max(id), json_extract(body, '$.policy'), "
+                              "json_extract(body, '$.justification') FROM entries WHERE kind = "
+                              "'governance' GROUP BY session_id")) == NULL)
+        ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        if (!r) continue;
+        snprintf(r->policy, sizeof r->policy, "%s", col_text(st, 2));
+        r->justification_words = fo_class_words(col_text(st, 3));
+    }
+    if (ok) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
+    if (ok && (st = cached(s, "SELECT session_id, count(*), min(CASE WHEN json_extract(body, "
+                              "'$.attempt.safety_ok') AND json_extract(body, "
+                              "'$.attempt.release_ok') THEN id END) FROM entries WHERE kind = "
+                              "'attempt' AND part = 'canary' GROUP BY session_id")) == NULL)
+        ok = 0;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        if (!r || sqlite3_column_type(st, 2) == SQLITE_NULL) continue;
+        /* the first try that worked: its number among the session's attempts */
+        long long first = sqlite3_column_int64(st, 2);
+        sqlite3_stmt *q = cached(s, "SELECT count(*) FROM entries WHERE session_id = ? AND kind "
+                                    "= 'attempt' AND part = 'canary' AND id <= ?");
+        if (!q) {
             ok = 0;
             break;
         }
-        sqlite3_bind_text(st, 1, parts[i].id, -1, SQLITE_STATIC);
-        char track[64] = "";
-        int open = 0;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            if (!open || strcmp(track, col_text(st, 0)) != 0) {
-                if (open) {
-                    fo_json_array_end(&j);
-                    fo_json_object_end(&j);
-                }
-                snprintf(track, sizeof track, "%s", col_text(st, 0));
-                fo_json_object_begin(&j, NULL);
-                fo_json_string(&j, "track", track);
-                fo_json_string(&j, "answer", col_text(st, 1));
-                fo_json_array_begin(&j, "predictions");
-                open = 1;
-            }
-            fo_json_object_begin(&j, NULL);
-            fo_json_string(&j, "predicted", col_text(st, 2));
-            if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-                fo_json_null(&j, "off_by_factor");
-            else
-                fo_json_number(&j, "off_by_factor", sqlite3_column_double(st, 3));
-            fo_json_bool(&j, "correct", sqlite3_column_int(st, 4));
-            fo_json_object_end(&j);
-        }
-        if (open) {
-            fo_json_array_end(&j);
-            fo_json_object_end(&j);
-        }
-        release(st);
-        if (step != SQLITE_DONE) ok = 0;
-        fo_json_array_end(&j);
-        const char *counts[][2] = {
-            {"locked", "SELECT count(*) FROM predictions WHERE part = ?"},
-            {"reflected", "SELECT count(DISTINCT session_id) FROM entries WHERE kind = "
-                          "'reflection' AND part = ?"},
-        };
-        for (size_t k = 0; ok && k < 2; k++) {
-            long long n = 0;
-            if ((st = cached(s, counts[k][1])) != NULL) {
-                sqlite3_bind_text(st, 1, parts[i].id, -1, SQLITE_STATIC);
-                n = step_count(st, &ok);
-            } else {
-                ok = 0;
-            }
-            fo_json_int(&j, counts[k][0], n);
-        }
-        fo_json_object_end(&j);
+        sqlite3_bind_int64(q, 1, r->session);
+        sqlite3_bind_int64(q, 2, first);
+        r->window_try = step_count(q, &ok);
     }
-    fo_json_array_end(&j);
-    /* the governance split: each session's latest decision */
-    fo_json_object_begin(&j, "governance");
-    if (ok && (st = cached(s, "SELECT json_extract(body, '$.policy') AS policy, count(*) FROM "
-                              "entries e WHERE kind = 'governance' AND id = (SELECT max(id) FROM "
-                              "entries WHERE session_id = e.session_id AND kind = 'governance') "
-                              "GROUP BY policy ORDER BY policy")) != NULL) {
-        while ((step = sqlite3_step(st)) == SQLITE_ROW)
-            fo_json_int(&j, col_text(st, 0), sqlite3_column_int64(st, 1));
-        release(st);
-        if (step != SQLITE_DONE) ok = 0;
-    } else {
-        ok = 0;
-    }
-    fo_json_object_end(&j);
-    fo_json_object_end(&j);
+    if (st) release(st);
+    if (ok && step != SQLITE_DONE) ok = 0;
+
     fo_status rc = ok ? FO_OK : db_error(s, err, "read");
     exec(s->db, "COMMIT");
     pthread_mutex_unlock(&s->mu);
-    if (rc == FO_OK) fo_buf_append(out, tmp.data ? tmp.data : "", tmp.len);
-    fo_buf_free(&tmp);
+    if (rc != FO_OK) {
+        free(rows);
+        return rc;
+    }
+    *rows_out = rows;
+    *n_out = n;
+    return FO_OK;
+}
+
+/* What the class rows depend on but the clock: this connection's committed writes, and
+ * SQLite's data_version, which moves when another connection (a backup tool, a second server)
+ * commits. O(1): polling an unchanged class reads no table. */
+static fo_status sq_class_stamp(fo_store *base, char *stamp, size_t n, fo_error *err) {
+    sq_store *s = (sq_store *)base;
+    pthread_mutex_lock(&s->mu);
+    fo_status rc = FO_OK;
+    sqlite3_stmt *st = cached(s, "PRAGMA data_version");
+    if (!st) {
+        rc = db_error(s, err, "read");
+    } else {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW)
+            snprintf(stamp, n, "%llx-%llu-%lld", s->nonce, s->writes, sqlite3_column_int64(st, 0));
+        else
+            rc = db_error_rc(s, err, "read", step);
+        release(st);
+    }
+    pthread_mutex_unlock(&s->mu);
     return rc;
 }
+
+/* ------------------------------------------------------------ fleetops ledger copy */
+
+static fo_status sq_copy_out(fo_store *base, int t, fo_store_row_fn fn, void *ctx, fo_error *err) {
+    sq_store *s = (sq_store *)base;
+    const fo_store_table *tb = &fo_store_copy_tables[t];
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY 1, 2", tb->columns, tb->name);
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st;
+    fo_status rc = FO_OK;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        rc = db_error(s, err, "copy");
+        pthread_mutex_unlock(&s->mu);
+        return rc;
+    }
+    int step;
+    while (rc == FO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v[16];
+        char num[16][32]; /* a REAL as text with every digit it needs (SQLite's own text of a
+                           * REAL keeps 15: off_by_factor, the variants) */
+        for (int i = 0; i < tb->ncolumns; i++) {
+            int type = sqlite3_column_type(st, i);
+            if (type == SQLITE_FLOAT) {
+                snprintf(num[i], sizeof num[i], "%.17g", sqlite3_column_double(st, i));
+                v[i] = num[i];
+            } else {
+                v[i] = type == SQLITE_NULL ? NULL : (const char *)sqlite3_column_text(st, i);
+            }
+        }
+        rc = fn(ctx, v, err);
+    }
+    if (rc == FO_OK && step != SQLITE_DONE) rc = db_error_rc(s, err, "copy", step);
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+static fo_status sq_copy_in(fo_store *base, int phase, int t, const char *const *values,
+                            fo_error *err) {
+    sq_store *s = (sq_store *)base;
+    if (phase == 0)
+        return exec(s->db, "BEGIN IMMEDIATE") == SQLITE_OK ? FO_OK : db_error(s, err, "copy");
+    if (phase == 2) {
+        if (exec(s->db, "COMMIT") != SQLITE_OK) return db_error(s, err, "copy");
+        note_write(s);
+        return FO_OK;
+    }
+    if (phase == 3) {
+        exec(s->db, "ROLLBACK");
+        return FO_OK;
+    }
+    const fo_store_table *tb = &fo_store_copy_tables[t];
+    char sql[512] = "";
+    size_t n =
+        (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES(", tb->name, tb->columns);
+    for (int i = 0; i < tb->ncolumns && n < sizeof sql; i++)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, i ? ", ?" : "?");
+    if (n < sizeof sql) snprintf(sql + n, sizeof sql - n, ")");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return db_error(s, err, "copy");
+    for (int i = 0; i < tb->ncolumns; i++) {
+        if (values[i])
+            sqlite3_bind_text(st, i + 1, values[i], -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st, i + 1);
+    }
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? FO_OK : db_error_rc(s, err, "copy", step);
+}
+
+static long long sq_sessions(fo_store *base) {
+    sq_store *s = (sq_store *)base;
+    pthread_mutex_lock(&s->mu);
+    long long n = scalar(s, "SELECT count(*) FROM sessions", "", 0, NULL, NULL);
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}
+
+static const fo_store_ops sq_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .session_insert = sq_session_insert,
+    .session_secret = sq_session_secret,
+    .session_track = sq_session_track,
+    .lock = sq_lock,
+    .append = sq_append,
+    .count = sq_count,
+    .ledger_json = sq_ledger_json,
+    .figure = sq_figure,
+    .session_variant = sq_session_variant,
+    .class_rows = sq_class_rows,
+    .class_stamp = sq_class_stamp,
+    .copy_out = sq_copy_out,
+    .copy_in = sq_copy_in,
+    .sessions = sq_sessions,
+};

@@ -71,6 +71,7 @@ static void test_native_commands_module(void **state) {
     assert_non_null(strstr(p.out, "\n  serve "));
     assert_non_null(strstr(p.out, "\n  report "));
     assert_non_null(strstr(p.out, "\n  class "));
+    assert_non_null(strstr(p.out, "\n  ledger ")); /* ledger copy (issue 17) */
     fo_proc_free(&p);
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s/lonely' && cp '%s' '%s/lonely/fleetops' && echo ok",
@@ -87,8 +88,8 @@ static void test_native_commands_module(void **state) {
     assert_non_null(strstr(out, "\nexit 2\n"));
     assert_int_equal(count_lines(out), 2);
     snprintf(cmd, sizeof cmd, "'%s/lonely/fleetops' help 2>&1", fo_test_tmpdir());
-    assert_non_null(
-        strstr(shell_output(cmd), "(serve, report, class: libfleetops_native.so is missing)"));
+    assert_non_null(strstr(shell_output(cmd),
+                           "(serve, report, class, ledger: libfleetops_native.so is missing)"));
 }
 
 static void test_schema_and_tracks(void **state) {

@@ -109,6 +109,18 @@ static void test_three_tests(void **state) {
     const char *sum = json_string_value(fo_json_path(j, "tests.summary"));
     assert_non_null(strstr(sum, "2,995 requests (36.0 h)"));
     json_decref(j);
+    /* window=hidden (the page while the 10-Iteration Rule is open): the demonstration's hours
+     * are the rule's lower bound (canary's shadow hours), so none of them is stated */
+    json_t *c = fo_cli_json("canary", "--track", "tiny-pioneer", NULL);
+    double need = fo_json_path_num(c, "shadow_hours"),
+           cycle = fo_json_path_num(c, "release_cycle_hours");
+    json_decref(c);
+    assert_true(fabs(need - 2995 / lam) < 1e-9);
+    j = fo_cli_json("sprt", "--track", "tiny-pioneer", "--window", "hidden", NULL);
+    assert_null(fo_json_path(j, "tests.demonstration.hours"));
+    assert_true(fo_json_path_num(j, "tests.demonstration.requests") == 2995);
+    fo_expect_no_window(j, need, cycle, "36.0 h");
+    json_decref(j);
 }
 
 static void test_sprt_truncated(void **state) {

@@ -20,8 +20,7 @@ static char db_path[600];
 
 static int setup(void **state) {
     (void)state;
-    snprintf(db_path, sizeof db_path, "%s/ledger-test.db", fo_test_tmpdir());
-    remove(db_path);
+    fo_test_ledger("ledger-test", db_path, sizeof db_path); /* SQLite or PostgreSQL: --db */
     setenv("FLEETOPS_INSTRUCTOR_TOKEN", TOKEN, 1);
     /* quotas and rates off: these tests count every write (test_ledger_guard.c tests them) */
     fo_server_spawn(&srv, "--db", db_path, "--create", "yes", "--coalesce-seconds", "0",
@@ -199,7 +198,10 @@ static void test_auth(void **state) {
     /* a visit with no session is not an error (issue 14): 200 {"session": null}; writes 401 */
     fo_http_reply none = call("GET", "/api/ledger", NULL, NULL);
     assert_int_equal(none.status, 200);
-    assert_string_equal(none.body, "{\"session\":null}");
+    /* with what the page asks at the track choice (issue 18: identity optional by default) */
+    assert_non_null(
+        strstr(none.body, "{\"session\":null,\"identity\":\"optional\",\"roster\":false,"));
+    assert_non_null(strstr(none.body, "\"teacher_sees\":\"Your teacher sees your work"));
     fo_http_free(&none);
     expect("POST", "/api/ledger/reflections", "{\"part\":\"roi\",\"text\":\"x\"}", NULL, 401,
            "session");
@@ -399,7 +401,7 @@ static void test_sigkill_keeps_acknowledged_writes(void **state) {
     pthread_join(t, NULL);
     assert_true(b.acked > 10);
     /* the database is intact and holds every acknowledged write */
-    sqlite3_close(fo_open_intact_db(db_path));
+    if (!fo_test_pg()) sqlite3_close(fo_open_intact_db(db_path));
     fo_server_spawn(&srv, "--db", db_path, "--coalesce-seconds", "0", "--max-revisions", "1000000",
                     "--max-text-bytes", "1000000000", NULL);
     json_t *j = ledger(b.cookie);
@@ -436,7 +438,8 @@ static void test_cli_report_and_class(void **state) {
     fo_proc_free(&p);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    fo_test_args(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lock_once_and_reveal),
         cmocka_unit_test(test_attempts_numbered_by_the_ledger),

@@ -194,6 +194,14 @@ export async function driveRoi(page, ctx, track, shotName) {
   assert.match(alt, /OpsBreakEvenPlot/, 'the figure has its SVG title as alt text');
   const figBefore = await page.getAttribute('#results-roi .instrument img', 'src');
   assert.match(decodeURIComponent(figBefore), new RegExp(`N\\* = ${truth.break_even_models} models`), 'the figure marks N*');
+  assert.match(decodeURIComponent(figBefore), new RegExp(`your prediction: ${predicted}\\b`, 'i'), 'the figure marks the locked prediction');
+  assert.equal(await textOf(page, '#results-roi tr.mark-pred th'), String(predicted), 'the curve table marks the locked prediction');
+  /* the reveal's three readings: the one that answers the lock, the literal one, the toil cap */
+  const rd = truth.readings;
+  for (const [cls, text] of [['answer', rd.answer], ['literal', rd.literal], ['toil-cap', rd.toil_cap]]) {
+    await waitText(page, `#readings-roi .reading-${cls}`, text);
+  }
+  assert.equal(locked.readings && locked.readings.answer, rd.answer, 'the ledger keeps the readings with the lock');
 
   /* Heterogeneity slider (a range input): N* moves as the engine says. */
   await page.fill('#p-roi-roi-heterogeneity', '0.9');
@@ -263,13 +271,19 @@ export async function driveCanary(page, ctx, track, shotName) {
   await page.fill('#p-canary-canary-request_rate_per_s-exact', String(rate.min));
   const slow = await ctx.answer('canary', { track, failure_rate: 0.0001, request_rate_per_s: rate.min });
   assert.equal(slow.meets_release_limit, false, 'the slowest fleet cannot prove 1-in-10,000 within a week');
-  await waitText(page, '#results-canary .banner-fail', /over the one-week limit of 168 h/);
+  /* while the 10-Iteration Rule is open the canary is asked window=hidden: no shadow hours, no
+   * release cycle on a card or a banner, one line saying they are the student's to find */
+  await waitResult(page, 'canary', { failure_rate: 0.0001, request_rate_per_s: rate.min });
+  assert.equal((await lastParams(page, 'canary')).window, 'hidden', 'the open rule asks the canary with window=hidden');
+  await waitText(page, '#results-canary .window-sealed', /yours to find with the 10-Iteration Rule/);
+  const openStats = await textOf(page, '#results-canary .stats');
+  assert.ok(!/Shadow duration|Release cycle/.test(openStats), `no shadow hours or release cycle while the rule is open: ${openStats}`);
   await page.fill('#p-canary-canary-failure_rate-exact', '0.1');
   const presetRate = rate.presets[track] ?? rate.default;
   await page.fill('#p-canary-canary-request_rate_per_s-exact', String(presetRate));
   const back = await ctx.answer('canary', { track, failure_rate: 0.001, request_rate_per_s: presetRate });
   await waitText(page, '#results-canary .stats', `Requests needed (exact)${fmtInt(back.requests_needed)}`);
-  await waitText(page, back.meets_release_limit ? '#results-canary .banner-ok' : '#results-canary .banner-fail', /one-week limit/);
+  await waitText(page, '#results-canary .window-sealed', /10-Iteration Rule/);
 
   /* Math Peek */
   await page.click('#peek-btn-canary');
@@ -281,20 +295,33 @@ export async function driveCanary(page, ctx, track, shotName) {
    * with its own verdict; the button is disabled once the rule is spent (solved, or ten tries)
    * and a spent rule sends nothing. */
   await driveIterations(page, ctx, track, { failure_rate: 0.001, request_rate_per_s: presetRate });
+  /* the rule spent: the canary is asked window=shown, its hours and the one-week banner return */
+  await page.waitForFunction(() => { const r = window.fleetops.state().server.results.canary; return r && r.status === 'ok' && r.params.window === 'shown'; });
+  await waitText(page, '#results-canary .stats', /Shadow duration/);
+  await waitText(page, back.meets_release_limit ? '#results-canary .banner-ok' : '#results-canary .banner-fail', /one-week limit/);
 
   /* Sequential validation and the ShadowModeDashboard, when their commands exist. */
   if (await ctx.has('sprt')) {
-    await waitText(page, '#sprt-result', /Fixed-n test, same α and β/);
-    const s = await ctx.answer('sprt', await lastParams(page, 'sprt'));
-    await waitText(page, '#sprt-result', `${fmtInt(s.fixed_n)} requests`);
+    await waitText(page, '#sprt-result', /Three tests at/);
+    const sp = await lastParams(page, 'sprt');
+    for (const k of ['p0', 'p1', 'alpha', 'beta', 'attempt_number']) assert.equal(sp[k], undefined, `the page does not send ${k} to sprt`);
+    const s = await ctx.answer('sprt', sp);
+    await waitText(page, '#sprt-result .three-tests', fmtInt(s.tests.fixed_n.requests));
+    await waitText(page, '#sprt-result .three-tests', fmtInt(s.tests.demonstration.requests));
+    await waitText(page, '#sprt-result .three-tests', `${(s.tests.demonstration.rollback_probability_at_p0 * 100).toPrecision(3).replace(/\.?0+$/, '')}%`);
+    await waitText(page, '#sprt-result .hypotheses-rule', /H1/);
   } else {
     await waitText(page, '#sprt', 'not built yet');
   }
   if (await ctx.has('rollout')) {
     await waitText(page, '#rollout-result', /Decision: /);
-    const r = await ctx.answer('rollout', await lastParams(page, 'rollout'));
-    const rows = await page.locator('#rollout-result .table-view .table-scroll tbody tr').count();
+    const rp = await lastParams(page, 'rollout');
+    const tried = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'attempt').pop());
+    if (tried) assert.equal(Number(rp.attempt_hours), tried.body.attempt.hours, 'the dashboard replays the last try\'s window');
+    const r = await ctx.answer('rollout', rp);
+    const rows = await page.locator('#rollout-result table', { hasText: 'The rollout, stage by stage' }).locator('tbody tr').count();
     assert.equal(rows, r.stages.length, 'one table row per rollout stage');
+    for (const g of r.generations) await waitText(page, '#rollout-result', g.name);
   } else {
     await waitText(page, '#rollout', 'not built yet');
   }
@@ -309,11 +336,10 @@ export async function driveIterations(page, ctx, track, params, solveAt = null) 
   const before = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'attempt').length);
   const sent = () => ctx.api.filter((r) => r.cmd === 'ledger/attempts').length;
   const sentBefore = sent();
-  /* the window that works, from the engine's numbers (feasible_window while the JSON has it;
-   * else the shadow hours the target needs and the longest window the week allows) */
+  /* the window that works, as the engine states it on a tenth try (asked here by the test, never
+   * by the page) */
   const c = await ctx.answer('canary', { track, ...params });
-  const win = c.feasible_window || (typeof c.shadow_hours === 'number' && typeof c.max_window_hours === 'number' && c.shadow_hours <= c.max_window_hours
-    ? { min_hours: c.shadow_hours, max_hours: c.max_window_hours } : null);
+  const win = await windowOf(ctx, track, params);
   /* outside the window that works: five too short, five too long (every verdict differs) */
   const lo = win ? win.min_hours : c.shadow_hours || 10;
   const hi = win ? win.max_hours : Math.max(lo, 100);
@@ -350,7 +376,20 @@ export async function driveIterations(page, ctx, track, params, solveAt = null) 
   const kept = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'attempt').length);
   assert.equal(kept, n, 'the ledger holds exactly the tries made');
   assert.equal(await page.locator('#attempt-list li').count(), n);
+  /* the window is named only with the try that spends the rule (a success or the tenth) */
+  const lis = await page.locator('#attempt-list li').allTextContents();
+  for (let i = 0; i < lis.length - 1; i++) assert.ok(!/The windows that satisfy both|No shadow duration satisfies/.test(lis[i]), `try ${i + 1} names no window: ${lis[i]}`);
+  assert.match(lis[lis.length - 1], /The windows that satisfy both run from|No shadow duration satisfies both/, 'the try that spends the rule states the window');
+  /* each verdict says by how much a constraint fails */
+  for (const li of lis) if (/Safety Lead: not satisfied/.test(li)) assert.match(li, /percentage points? short of the/, li);
   return { n, solved };
+}
+
+/* The window that satisfies both constraints, as the engine states it with a tenth try (the
+ * test asks the API directly; the page never sends attempt_number), or null. */
+export async function windowOf(ctx, track, params) {
+  const a = (await ctx.answer('canary', { track, ...params, attempt_hours: 1, attempt_number: 10 })).attempt;
+  return a && a.window ? a.window : null;
 }
 
 /* The parameters of the last answer a channel received (what its boxes must show). */
@@ -365,7 +404,7 @@ export async function lastParams(page, ch) {
 export async function driveEnsemble(page, ctx, track, shotName) {
   await assertNothingBeforeLock(page, ctx.api, 'ensemble', track, ['Silent failure:', 'Feature Store Consistency Check</h4>']);
   await page.click('#part-ensemble [data-choice="drop"]');
-  await waitText(page, '#reveal-ensemble', 'You predicted “Yes: accuracy drops”; the pipeline says “Yes: accuracy drops”: right.');
+  await waitText(page, '#reveal-ensemble', 'You predicted that accuracy drops; the pipeline shows accuracy drops: right.');
   await page.check('#part-ensemble input[value="v2"]');
   await page.check('#part-ensemble input[value="no"]');
   const v2 = await ctx.answer('ensemble', { track, upstream: 'v2', retrain: 'no' });
@@ -404,8 +443,16 @@ export async function driveCrisis(page, ctx, track, shotName) {
   if (!(await ctx.has('crisis'))) {
     await waitText(page, '#crisis .not-built', '(this part’s model is not built yet)');
   } else {
-    const d = await ctx.answer('crisis', { track });
+    await page.waitForFunction(() => { const r = window.fleetops.state().server.results.crisis; return r && r.status === 'ok'; });
+    const d = await ctx.answer('crisis', await lastParams(page, 'crisis'));
     await waitText(page, '#crisis .summary', d.summary);
+    if (d.outcome === 'sealed') {
+      /* Part 3's answer waits for its lock: one plain line says so, no accuracy on screen */
+      await waitText(page, '#crisis .crisis-sealed', /accuracy holds is revealed after your Part 3 prediction/);
+      const text = await textOf(page, '#crisis');
+      assert.ok(!/Accuracy|Silent failure|\d+\.\d%/.test(text), `the sealed crisis shows no accuracy figure or verdict: ${text.slice(0, 400)}`);
+      for (const s of d.symptoms || []) await waitText(page, '#crisis .crisis-bullets', s.slice(1, 30));
+    }
     await page.waitForSelector('#crisis .instrument img[src^="data:image/svg+xml"]');
     assert.ok((await page.getAttribute('#crisis .instrument img', 'alt')).length > 0, 'the crisis figure has alt text');
     assert.ok(await page.locator('#crisis .table-view table').count() >= 1, 'the crisis numbers are in a table');

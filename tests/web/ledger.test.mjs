@@ -77,7 +77,7 @@ test('reload mid-lab restores everything from the server (storage wiped; another
       }
       if (has('ensemble')) {
         await page.click('#part-ensemble [data-choice="no-drop"]');
-        await waitText(page, '#reveal-ensemble', /^You predicted “No: accuracy holds”; the pipeline says “(Yes: accuracy drops|No: accuracy holds)”: (right|wrong)\.$/);
+        await waitText(page, '#reveal-ensemble', /^You predicted that accuracy holds; the pipeline shows accuracy (drops|holds): (right|wrong)\.$/);
         await page.click('.policy-btn[data-policy="loose"]');
         await page.fill('#reflect-ensemble', 'Loose: we ship fast.');
         await page.click('#record-decision');

@@ -127,6 +127,8 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }, opt
     viewport,
     colorScheme: opts.colorScheme || 'light',
     reducedMotion: 'reduce',
+    /* a test's own certificate (tests/deploy/deploy_up.c makes one for 127.0.0.1) */
+    ignoreHTTPSErrors: !!opts.ignoreHTTPSErrors,
   });
   const close = async () => {
     await context.close().catch(() => {});

@@ -69,20 +69,41 @@ export const CRISIS_LAYOUT = {
         ['flagged_at_hours', 'Flagged after', hrs]] }],
   },
   'tiny-pioneer': {
+    /* whether the detector's accuracy drops is Part 3's lock: the crisis is asked sealed (the
+     * domino without accuracy, skew or a verdict) until it is locked */
+    sealedUntil: 'ensemble',
     matrix: {
       caption: 'Unpinned vs pinned feature versions',
       rows: [['unpinned', 'Unpinned (reads the latest version)'], ['pinned', 'Pinned (reads the version it was trained on)']],
-      cols: [['skew_flagged', 'Skew flagged', yesNo], ['deploy_blocked', 'Deploy blocked', yesNo],
-        ['accuracy', 'Accuracy', pct1], ['silent_failure', 'Silent failure', yesNo]],
+      cols: [['reads', 'Reads', txt], ['trained_version', 'Trained on version', int], ['served_version', 'Served version', int],
+        ['contract_checked', 'Contract checked', yesNo], ['deploy_blocked', 'Deploy blocked', yesNo], ['errors_raised', 'Errors raised', int],
+        ['skew_flagged', 'Skew flagged', yesNo], ['accuracy', 'Accuracy', pct1], ['silent_failure', 'Silent failure', yesNo]],
     },
-    /* whether accuracy drops is Part 3's lock: its figures wait for it */
-    afterLock: { ensemble: ['accuracy', 'silent_failure'] },
+    objects: [{ key: 'contract_check', caption: 'The contract check',
+      rows: [['contract', 'The contract names', txt], ['candidate', 'The update would serve', txt], ['contract_ok', 'The view matches the contract', yesNo],
+        ['shapes_match', 'Same shape', yesNo], ['deploy_blocked', 'Deploy blocked', yesNo], ['rule', 'The rule', (v) => stage(String(v))]] }],
+    bullets: [{ key: 'symptoms', caption: (d) => `What the ${(d.story && d.story.downstream) || 'downstream'} team sees` }],
+    /* the columns that answer Part 3 appear only once it is locked */
+    afterLock: { ensemble: ['accuracy', 'silent_failure', 'skew_flagged'] },
   },
 };
 
 export function refreshCrisis() {
   if (!track() || !has('crisis')) return;
-  load('crisis', 'crisis', query('crisis', 'crisis', { track: track() }));
+  load('crisis', 'crisis', query('crisis', 'crisis', { track: track(), ...outcomeOf(track()) }));
+}
+/* A crisis that holds a later part's answer is asked sealed until that part is locked. */
+function sealedPart(tr) {
+  const lay = CRISIS_LAYOUT[tr];
+  return lay && lay.sealedUntil && has('crisis') && command('crisis').params.some((p) => p.name === 'outcome') ? lay.sealedUntil : null;
+}
+/* After a lock: a crisis sealed until that part is asked again, now shown. */
+export function refreshCrisisAfter(part) {
+  if (track() && sealedPart(track()) === part) refreshCrisis();
+}
+function outcomeOf(tr) {
+  const part = sealedPart(tr);
+  return part ? { outcome: lockOf(part) ? 'shown' : 'sealed' } : {};
 }
 
 export function setCrisisParam(name, value) {
@@ -125,7 +146,9 @@ export function renderCrisis(st) {
     if (!res || (!res.data && res.status !== 'error')) return h('p', { class: 'muted', text: 'Running the crisis simulation…' });
     if (!res.data) return errorNote(res);
     const d = res.data;
+    const sealed = d.outcome === 'sealed';
     return [errorNote(res), h('p', { class: 'summary', text: d.summary ?? '—' }),
+      sealed ? h('p', { class: 'banner crisis-sealed', text: `Whether the ${(d.story && d.story.downstream) || 'downstream model'}\u2019s accuracy holds is revealed after your Part 3 prediction.` }) : null,
       instrument(res, t.crisis_title, crisisTables(track(), d), { wide: true, capture: { part: 'crisis', cmd: 'crisis', ch: 'crisis' } })];
   });
   syncCaptures(el);
@@ -151,6 +174,10 @@ export function crisisTables(tr, d) {
     const t = gridTable(l.caption, cols, rows, { tall: l.tall && rows.length > 8 });
     if (cols.length > 5) t.classList.add('span-all'); /* too many columns to share the width */
     parts.push(t);
+  }
+  for (const b of lay.bullets || []) {
+    const items = Array.isArray(d[b.key]) ? d[b.key] : [];
+    if (items.length) parts.push(h('div', { class: 'crisis-bullets' }, h('h4', { text: b.caption(d) }), h('ul', {}, items.map((x) => h('li', { text: stage(String(x)) })))));
   }
   for (const o of lay.objects || []) {
     const obj = d[o.key] && typeof d[o.key] === 'object' ? d[o.key] : {};

@@ -27,6 +27,7 @@ export function syncRoi(out) {
     const over = d.over_toil_cap === true;
     const cap = d.toil_cap_fraction ?? 0.5;
     const curve = Array.isArray(d.curve) ? d.curve : [];
+    const pred = d.prediction && Number.isFinite(Number(d.prediction.predicted)) ? Number(d.prediction.predicted) : null;
     return [
       errorNote(res),
       statCards([
@@ -39,13 +40,13 @@ export function syncRoi(out) {
         ? banner('fail', `Toil takes ${fmtPct(d.team_toil_fraction)} of a ${fmtNum(d.team_size)}-engineer team: over the ${fmtPct(cap)} cap (Google SRE). By hand, this team can run at most ${fmtNum(d.max_models_under_toil_cap)} models under the cap.`)
         : banner('ok', `Toil takes ${fmtPct(d.team_toil_fraction)} of a ${fmtNum(d.team_size)}-engineer team, under the ${fmtPct(cap)} cap; the cap allows up to ${fmtNum(d.max_models_under_toil_cap)} models by hand.`),
       instrument(res, 'OpsBreakEvenPlot: total cost vs number of models',
-        [gridTable('Cost curve (N* and your N marked)', [
+        [gridTable(`Cost curve (N*${pred !== null ? ', your prediction' : ''} and the slider's N marked)`, [
           { key: 'models', label: 'N (models)', fmt: (v) => fmtNum(v) },
           { key: 'manual_toil_usd', label: 'Manual toil ($)', fmt: fmtUsd },
           { key: 'platform_total_usd', label: 'Platform total ($)', fmt: fmtUsd },
         ], curve, {
           tall: true,
-          rowClass: (r) => [r.models === d.break_even_models ? 'mark-nstar' : '', r.models === d.models ? 'mark-n' : ''].join(' ').trim() || null,
+          rowClass: (r) => [r.models === d.break_even_models ? 'mark-nstar' : '', r.models === pred ? 'mark-pred' : '', r.models === d.models ? 'mark-n' : ''].join(' ').trim() || null,
         })], { capture: { part: 'roi', cmd: 'roi', ch: 'roi' } }),
       h('h4', { text: `Toil breakdown at N = ${fmtNum(d.models)} (per year)` }),
       gridTable('Toil breakdown', [

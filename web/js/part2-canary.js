@@ -18,27 +18,10 @@ import { banner, busy, errorNote, gridTable, instrument, kvTable, statCards } fr
 
 export const PART2_COMMANDS = ['canary', 'sprt', 'rollout'];
 
-/* Until the engine's sprt and rollout derive their hypotheses from the Part 2 parameters, an
- * engine whose schema still asks for p0/p1/beta is sent them by the engine's own rule (p1 = the
- * failure rate, p0 = half of it, beta = 1 - confidence), so every instrument tests the same
- * hypothesis either way; once the schema drops them, nothing is added here. */
-function legacyHypotheses(cmd) {
-  const out = {};
-  const rate = paramValue('canary', 'canary', 'failure_rate');
-  const conf = paramValue('canary', 'canary', 'confidence');
-  if (param(cmd, 'failure_rate') && param(cmd, 'confidence') && !param(cmd, 'p0')) return out;
-  if (typeof rate === 'number') {
-    if (param(cmd, 'p1')) out.p1 = rate;
-    if (param(cmd, 'p0')) out.p0 = rate / 2;
-  }
-  if (typeof conf === 'number' && param(cmd, 'beta')) out.beta = +(1 - conf).toPrecision(12);
-  return out;
-}
-
 /* The Part 2 parameters every instrument shares: the canary's (its sliders and "More
  * parameters"), valued as the canary is (the student's, else the track's preset, else the
  * default), sent to each command whose schema has the name. */
-const NOT_SHARED = new Set(['track', 'attempt_hours', 'attempt_number', 'predict', 'figure']);
+const NOT_SHARED = new Set(['track', 'attempt_hours', 'attempt_number', 'predict', 'figure', 'window']);
 export function sharedParams(cmd) {
   const c = command('canary');
   const out = {};
@@ -59,11 +42,27 @@ function outOfRange(cmd, params) {
   }
   return null;
 }
+/* While the 10-Iteration Rule is open (locked, not solved, fewer than ten tries) the canary and
+ * the SPRT (whose demonstration is the canary's) are asked with window=hidden: no hour figure the
+ * window's lower bound can be read from. Once the rule is spent, window=shown. */
+export function windowOpen() {
+  return !iterationState().spent;
+}
+function windowExtra(cmd) {
+  return param(cmd, 'window') ? { window: windowOpen() ? 'hidden' : 'shown' } : {};
+}
+/* The ShadowModeDashboard replays the student's window: the last try's hours, when there is one. */
+function replayExtra(cmd) {
+  const { at, n } = iterationState();
+  const last = n ? Number(at[n - 1].hours) : NaN;
+  return param(cmd, 'attempt_hours') && Number.isFinite(last) && last > 0 ? { attempt_hours: last } : {};
+}
 /* Asked only after the Part 2 lock (parts.js refreshPart). */
 export function refreshCanary() {
   for (const cmd of PART2_COMMANDS) {
     if (!has(cmd)) continue;
-    const params = cmd === 'canary' ? query('canary', cmd) : query('canary', cmd, { ...sharedParams(cmd), ...legacyHypotheses(cmd) });
+    const params = cmd === 'canary' ? query('canary', cmd, windowExtra(cmd))
+      : query('canary', cmd, { ...sharedParams(cmd), ...windowExtra(cmd), ...replayExtra(cmd) });
     /* a shared value outside this instrument's range: said here, not asked (no refused request) */
     const bad = outOfRange(cmd, params);
     if (bad) {
@@ -85,7 +84,7 @@ export function refreshCanary() {
  * nothing: the button is disabled and tryAttempt returns. */
 export function iterationState() {
   const list = attemptsOf();
-  const at = list.map((e) => Object.assign({ target: Number(e.body && e.body.params && e.body.params.confidence) }, (e.body && e.body.attempt) || {}));
+  const at = list.map((e) => Object.assign({ target: e.body && e.body.params && e.body.params.confidence !== undefined ? Number(e.body.params.confidence) : NaN }, (e.body && e.body.attempt) || {}));
   const solved = at.findIndex((a) => a.safety_ok === true && a.release_ok === true);
   return { list, at, n: at.length, solved, spent: solved >= 0 || at.length >= MAX_ATTEMPTS };
 }
@@ -100,6 +99,8 @@ export async function tryAttempt(hours) {
       view().canary.attemptDraft = '';
       setNote(st, 'attempt', 'ok', `Attempt ${r.count} recorded; ${r.attempts_left} left.`);
     });
+    /* the dashboard replays the new window; a spent rule shows the canary's hours */
+    refreshCanary();
   }
 }
 
@@ -112,19 +113,25 @@ export function syncCanary(el, out) {
     if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Computing…' });
     const d = res.data;
     const cycle = d.release_cycle_hours;
+    const hidden = d.window === 'hidden' || typeof cycle !== 'number';
     const fails = d.meets_release_limit === false || (typeof cycle === 'number' && cycle > RELEASE_LIMIT_HOURS);
     const curve = Array.isArray(d.confidence_curve) ? d.confidence_curve : [];
     return [
       errorNote(res),
-      statCards([
+      statCards(hidden ? [
+        ['Requests needed (exact)', fmtNum(d.requests_needed), 'key'],
+        ['Rule of three (approximation)', fmtNum(d.rule_of_three_requests)],
+      ] : [
         ['Requests needed (exact)', fmtNum(d.requests_needed), 'key'],
         ['Rule of three (approximation)', fmtNum(d.rule_of_three_requests)],
         ['Shadow duration', fmtHours(d.shadow_hours)],
         ['Release cycle', fmtHours(cycle), fails ? 'bad' : 'good'],
       ]),
-      fails
-        ? banner('fail', `The release cycle is ${fmtHours(cycle)}: over the one-week limit of ${RELEASE_LIMIT_HOURS} h.`)
-        : banner('ok', `The release cycle is ${fmtHours(cycle)}, within the one-week limit of ${RELEASE_LIMIT_HOURS} h.`),
+      hidden
+        ? h('p', { class: 'banner window-sealed', text: 'How many hours of shadow mode this takes, and the release cycle it makes, are yours to find with the 10-Iteration Rule below; they are shown once you succeed or use your ten tries.' })
+        : fails
+          ? banner('fail', `The release cycle is ${fmtHours(cycle)}: over the one-week limit of ${RELEASE_LIMIT_HOURS} h.`)
+          : banner('ok', `The release cycle is ${fmtHours(cycle)}, within the one-week limit of ${RELEASE_LIMIT_HOURS} h.`),
       instrument(res, 'Confidence Clock: confidence reached vs shadow hours',
         gridTable('Confidence over time', [
           { key: 'hours', label: 'Shadow time', fmt: fmtHours },
@@ -230,23 +237,36 @@ export function iterationBox() {
     h('p', { class: 'banner banner-fail', id: 'attempt-refused', role: 'alert', hidden: true }),
     h('ol', { class: 'attempts', id: 'attempt-list' }));
 }
-/* One try's own verdict: which constraint holds, which fails and by how much (confidence
- * reached against the target, the release cycle against one week). The window that works is not
- * named here; the engine's sentence, which names it, is shown only once the rule is spent. */
+/* One try's own verdict, from the attempt the ledger kept: which constraint fails and by how
+ * much (confidence reached against the target, the release cycle against one week). The window
+ * that works is never named here; it comes only with the attempt's `window`, which the engine
+ * states after a success or on the tenth try. */
+const hoursOf = (v) => `${fmtNum(v, 1)} h`;
+const points = (v) => `${fmtNum(v * 100, 1)} percentage points`;
 function verdict(a) {
-  const hours = (v) => `${fmtNum(v, 1)} h`;
-  const target = Number.isFinite(a.target) ? a.target : null;
+  const target = typeof a.target_confidence === 'number' ? a.target_confidence : Number.isFinite(a.target) ? a.target : null;
+  const limit = typeof a.release_limit_hours === 'number' ? a.release_limit_hours : RELEASE_LIMIT_HOURS;
+  const short = typeof a.confidence_shortfall === 'number' ? a.confidence_shortfall
+    : target !== null && typeof a.achieved_confidence === 'number' ? Math.max(0, target - a.achieved_confidence) : null;
   const safety = a.safety_ok === true
     ? `Safety Lead: satisfied, ${fmtPct(a.achieved_confidence)} confidence${target !== null ? ` reaches the ${fmtPct(target)} target` : ''}.`
-    : `Safety Lead: not satisfied, ${fmtPct(a.achieved_confidence)} confidence${target !== null ? ` is short of the ${fmtPct(target)} target` : ''}.`;
+    : `Safety Lead: not satisfied, ${fmtPct(a.achieved_confidence)} confidence${target !== null ? `, ${short !== null ? points(short) + ' ' : ''}short of the ${fmtPct(target)} target` : ''}.`;
   const cycle = a.release_cycle_hours;
+  const excess = typeof a.release_excess_hours === 'number' ? a.release_excess_hours : typeof cycle === 'number' ? Math.max(0, cycle - limit) : null;
   const release = typeof cycle !== 'number' ? `Release: ${a.release_ok ? 'within a week' : 'over a week'}.`
-    : a.release_ok === true ? `Release: within a week, a ${hours(cycle)} cycle (limit ${RELEASE_LIMIT_HOURS} h).`
-      : `Release: over a week, a ${hours(cycle)} cycle is ${hours(cycle - RELEASE_LIMIT_HOURS)} over the ${RELEASE_LIMIT_HOURS} h limit.`;
+    : a.release_ok === true ? `Release: within a week, a ${hoursOf(cycle)} cycle (limit ${fmtNum(limit)} h).`
+      : `Release: over a week, a ${hoursOf(cycle)} cycle${excess !== null ? `, ${hoursOf(excess)} over` : ' over'} the ${fmtNum(limit)} h limit.`;
   const next = a.safety_ok && a.release_ok ? 'Both constraints hold.'
-    : !a.safety_ok && !a.release_ok ? 'No window this long can satisfy both: change a slider.'
-      : !a.safety_ok ? 'Try a longer window.' : 'Try a shorter window.';
+    : !a.safety_ok && !a.release_ok ? 'Longer breaks the week, shorter loses confidence: change a slider.'
+      : !a.safety_ok ? 'Run longer.' : 'Run shorter.';
   return { safety, release, next };
+}
+/* The window the engine revealed with a try (after a success or the tenth), in words. */
+function windowText(a) {
+  if (!a || a.window_revealed !== true) return null;
+  const w = a.window;
+  if (!w || typeof w.min_hours !== 'number') return 'No shadow duration satisfies both constraints at these settings: the question, not the window, has to change.';
+  return `The windows that satisfy both run from ${hoursOf(w.min_hours)} to ${hoursOf(w.max_hours)} of shadow mode.`;
 }
 export function syncIteration(el) {
   const { list, at, n, solved, spent } = iterationState();
@@ -268,13 +288,12 @@ export function syncIteration(el) {
   }
   memo($('#attempt-list', el), [list.length && list[list.length - 1].id, n], () => at.map((a, i) => {
     const v = verdict(a);
-    const last = spent && i === n - 1;
     return h('li', { class: a.safety_ok && a.release_ok ? 'ok' : 'no' },
       h('strong', { text: `Attempt ${i + 1}: ${fmtHours(a.hours)} of shadow mode. ` }),
       h('span', { class: a.safety_ok ? 'verdict ok' : 'verdict no', text: v.safety }), ' ',
       h('span', { class: a.release_ok ? 'verdict ok' : 'verdict no', text: v.release }), ' ',
       h('span', { class: 'advice', text: v.next }),
-      last && a.message ? h('p', { class: 'advice window', text: a.message }) : null);
+      windowText(a) ? h('p', { class: 'advice window', text: windowText(a) }) : null);
   }));
 }
 
@@ -297,6 +316,10 @@ export function hypothesesOf(d) {
     rule: typeof d.hypotheses_rule === 'string' ? d.hypotheses_rule : null,
   };
 }
+/* The engine's rule, with the letters the boxes use (α, β). */
+function ruleWords(rule) {
+  return rule.replace(/\balpha\b/g, 'α').replace(/\bbeta\b/g, 'β');
+}
 function hypothesesTable(d) {
   const hy = hypothesesOf(d);
   const rate = (v) => (typeof v === 'number' ? fmtPct(v) + oneIn(v) : '—');
@@ -307,7 +330,7 @@ function hypothesesTable(d) {
       ['Chance of rolling back a good model (α)', fmtPct(hy.alpha)],
       ['Chance of missing a bad model (β)', fmtPct(hy.beta)],
     ]),
-    hy.rule ? h('p', { class: 'help hypotheses-rule', text: hy.rule }) : null,
+    hy.rule ? h('p', { class: 'help hypotheses-rule', text: ruleWords(hy.rule) }) : null,
   ];
 }
 export function syncSprt(el) {
@@ -315,30 +338,68 @@ export function syncSprt(el) {
   if (!out) return;
   const res = result('sprt');
   out.setAttribute('aria-busy', String(busy(res)));
-  memo(out, [res && res.data, res && res.svg, res && res.status === 'error'], () => {
+  memo(out, [res && res.data, res && res.svg, res && res.status === 'error', windowOpen()], () => {
     if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Computing…' });
     const d = res.data;
-    const requests = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${fmtNum(v)} requests` : 'not computed');
+    /* the hypotheses and the three tests first, full width; the figure with its numbers below */
+    const head = [h('div', { class: 'sprt-hypotheses' }, hypothesesTable(d)), ...threeTests(d)];
     const table = [
-      ...hypothesesTable(d),
-      kvTable('SPRT vs a fixed number of requests', [
-        ['Expected requests with a good model (SPRT)', requests(d.exact_asn_h0 ?? d.asn_h0)],
-        ['Expected requests with a bad model (SPRT)', requests(d.exact_asn_h1 ?? d.asn_h1)],
-        ['Good models rolled back (SPRT)', fmtPct(d.exact_alpha)],
-        ['Bad models missed (SPRT)', fmtPct(d.exact_beta)],
-        ['Fixed-n test, same α and β', requests(d.fixed_n), 'key'],
-        ['SPRT saves with a good model', typeof d.savings_h0 === 'number' ? fmtPct(d.savings_h0) : '—'],
-      ]),
       gridTable('Operating characteristic: how the test treats each true failure rate', [
         { key: 'p', label: 'True failure rate', fmt: (v) => fmtPct(v) },
         { key: 'accept_h0', label: 'Chance the model is kept', fmt: (v) => fmtPct(v) },
         { key: 'asn', label: 'Expected requests', fmt: (v) => fmtNum(v) },
       ], Array.isArray(d.oc_curve) ? d.oc_curve : [], { tall: true }),
     ];
-    return [errorNote(res), command('sprt').figure
+    return [errorNote(res), ...head, command('sprt').figure
       ? instrument(res, 'Sequential validation', table, { capture: { part: 'canary', cmd: 'sprt', ch: 'sprt' } })
       : h('div', { class: 'table-view' }, table)];
   });
+}
+
+/* The three tests side by side, with the track's numbers: what each controls, requests and hours
+ * at the fleet's watched rate, and how often each rolls back a good model. Figures the engine did
+ * not compute (null) are said to be not computed, with its reason, never shown as numbers. */
+const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+function threeTests(d) {
+  const t = d.tests;
+  if (!t || typeof t !== 'object') return [];
+  const demo = t.demonstration || {};
+  const fixed = t.fixed_n || {};
+  const seq = t.sprt || {};
+  const why = d.exact_reason ? ` (${String(d.exact_reason).replace(/_/g, ' ')})` : '';
+  const nc = `not computed${why}`;
+  const req = (v) => (isNum(v) ? fmtNum(v) : nc);
+  const hrs = (v) => (isNum(v) ? hoursOf(v) : nc);
+  const pct = (v) => (isNum(v) ? fmtPct(v) : nc);
+  const both = (good, bad, f) => (isNum(good) && isNum(bad) ? `${f(good)} with a good model, ${f(bad)} with a bad one` : nc);
+  const conf = isNum(d.beta) ? fmtPct(1 - d.beta) : 'your confidence';
+  /* the demonstration's hours are the 10-Iteration Rule's answer: not stated while it is open */
+  const open = windowOpen();
+  const rows = [
+    { name: demo.name || 'Zero-failure demonstration',
+      controls: `Only missing a bad model: one failing at your rate passes at most ${isNum(d.beta) ? fmtPct(d.beta) : 'β'} of the time (${conf} confidence). It says nothing about rolling back a good model.`,
+      requests: isNum(demo.requests) ? `${fmtNum(demo.requests)}${isNum(demo.allowed_failures) && demo.allowed_failures > 0 ? `, up to ${fmtNum(demo.allowed_failures)} failures` : ', no failure allowed'}` : nc,
+      hours: open ? 'yours to find (the 10-Iteration Rule)' : hrs(demo.hours), rollback: pct(demo.rollback_probability_at_p0) },
+    { name: fixed.name || 'Fixed-n test',
+      controls: `Both mistakes, α and β: watches a fixed number of requests and rolls back at ${isNum(fixed.critical_failures) ? fmtNum(fixed.critical_failures) : 'a critical number of'} failures.`,
+      requests: req(fixed.requests), hours: hrs(fixed.hours), rollback: pct(fixed.alpha) },
+    { name: seq.name || 'Sequential test (SPRT)',
+      controls: 'Both mistakes, like the fixed-n test, but stops as soon as the evidence is clear either way, so its length varies (averages shown).',
+      requests: both(seq.requests_h0, seq.requests_h1, fmtNum), hours: both(seq.hours_h0, seq.hours_h1, hoursOf), rollback: pct(seq.alpha) },
+  ];
+  const rate = isNum(d.monitored_per_hour) ? ` at ${fmtNum(d.monitored_per_hour, 1)} watched requests an hour` : '';
+  const saved = isNum(seq.hours_saved_h0) && isNum(seq.hours_saved_h1)
+    ? `Against the fixed-n test with the same α and β, the SPRT saves ${hoursOf(seq.hours_saved_h0)} on average with a good model and ${hoursOf(seq.hours_saved_h1)} with a bad one. The demonstration needs fewer requests still, but it rolls back a good model ${pct(demo.rollback_probability_at_p0)} of the time.`
+    : `The SPRT's exact figures were not computed${why}, so no saving is claimed.`;
+  return [
+    h('div', { class: 'table-scroll three-tests' },
+      h('table', { class: 'grid' }, h('caption', { text: `Three tests${rate}` }),
+        h('thead', {}, h('tr', {}, ['Test', 'Requests', 'Hours', 'Rolls back a good model'].map((c) => h('th', { scope: 'col', text: c })))),
+        h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row', text: r.name }),
+          h('td', { text: r.requests }), h('td', { text: r.hours }), h('td', { text: r.rollback })))))),
+    h('ul', { class: 'three-tests-controls' }, rows.map((r) => h('li', {}, h('strong', { text: `${r.name}: ` }), r.controls))),
+    h('p', { class: 'help three-tests-saved', text: saved }),
+  ];
 }
 
 export function rolloutBox() {
@@ -362,8 +423,15 @@ export function syncRollout(el) {
     if (!res || !res.data) return res && res.status === 'error' ? errorNote(res) : h('p', { class: 'muted', text: 'Replaying the rollout…' });
     const d = res.data;
     const stages = Array.isArray(d.stages) ? d.stages : [];
+    const gens = Array.isArray(d.generations) ? d.generations : [];
+    const tried = res.params && Number(res.params.attempt_hours);
+    const replay = isNum(d.shadow_hours)
+      ? (d.shadow_hours_from_attempt && tried > 0 ? `It replays your last try's window, ${hoursOf(tried)} of shadow mode` : `It replays a ${hoursOf(d.shadow_hours)} shadow stage (a daily cycle) until you make a try`)
+        + (gens.length ? `, on your fleet's hardware: ${gens.map((g) => g.name).join(', ')}.` : '.')
+      : null;
     return [errorNote(res),
-      h('p', { class: 'summary' }, h('strong', { text: `Decision: ${cap(d.decision)}. ` }), d.reason ?? '—'),
+      h('p', { class: 'summary' }, h('strong', { text: `Decision: ${cap(d.decision)}. ` }), cap(plainReason(d.reason)).replace(/([^.])$/, '$1.')),
+      replay ? h('p', { class: 'help rollout-replay', text: replay }) : null,
       instrument(res, 'ShadowModeDashboard', [
         gridTable('The rollout, stage by stage', [
           { key: 'stage', label: 'Stage', fmt: (v, r) => `${cap(v)}${r.hold ? ` (held ${fmtNum(r.hold)}×)` : ''}` },
@@ -372,7 +440,20 @@ export function syncRollout(el) {
           { key: 'running_confidence', label: 'Confidence', fmt: (v) => fmtPct(v) },
           { key: 'decision', label: 'Decision', fmt: (v) => cap(v) },
         ], stages),
+        gens.length ? gridTable('Your fleet\u2019s hardware', [
+          { key: 'name', label: 'Hardware', fmt: (v) => String(v) },
+          { key: 'share', label: 'Share of the fleet', fmt: (v) => fmtPct(v) },
+          { key: 'p50_ms', label: 'Typical latency (new model)', fmt: (v) => (isNum(v) ? `${fmtNum(v, 1)} ms` : '—') },
+        ], gens) : null,
         ...hypothesesTable(d),
       ], { capture: { part: 'canary', cmd: 'rollout', ch: 'rollout' } })];
   });
+}
+/* The engine's reason without the test statistic's symbols (LLR, ln A, ln B). */
+export function plainReason(r) {
+  if (typeof r !== 'string') return '—';
+  return r.replace(/\(LLR [-\d.]+, (confidence [^)]*)\)/g, '($1)')
+    .replace(/:? ?LLR [-\d.]+ >= ln A( = [-\d.]+)?,?/g, ':')
+    .replace(/ ?\(LLR [^)]*\)/g, '')
+    .replace(/::/g, ':').replace(/:\s*$/, '');
 }

@@ -2,8 +2,8 @@
  * ledger before any of the part's answers is asked for), the workbench frame, reflections (every
  * revision saved in the ledger), evidence capture, and the per-part refresh. */
 import { control, syncControls } from './controls.js';
-import { refreshCrisis } from './crisis.js';
-import { $, append, h, keyed, setText } from './dom.js';
+import { refreshCrisis, refreshCrisisAfter } from './crisis.js';
+import { $, append, h, keyed, memo, setText } from './dom.js';
 import { choiceLabel, clock, fmtNum, withSeparators } from './format.js';
 import { debounce, net, setNote, write } from './net.js';
 import { refreshRoi, syncRoi } from './part1-roi.js';
@@ -43,6 +43,7 @@ export async function lockPrediction(part, value) {
   await write(`lock:${part}`, (lg) => lg.lock(part, value));
   if (!lockOf(part)) return;
   refreshPart(part);
+  refreshCrisisAfter(part);
   requestAnimationFrame(() => {
     const r = document.getElementById(`reveal-${part}`);
     if (r) r.focus({ preventScroll: false });
@@ -149,6 +150,13 @@ export function lockBox(p) {
   const box = h('div', { class: 'lock' + (lock ? ' is-locked' : '') },
     h('h3', { text: lock ? 'Your locked prediction' : 'Lock your prediction' }),
     h('p', { class: 'question', id: `q-${p.id}`, text: p.lock }));
+  const own = store.state.ledger && store.state.ledger.variant;
+  if (own && p.id === 'canary') { /* fleetops serve --variants: the question asks about theirs */
+    const rate = 0.001 * own.failure_rate;
+    append(box, [h('p', { class: 'variant-note', id: 'variant-canary', text: 'Your own numbers (your teacher gave each student theirs): ' +
+      `the edge case here is 1 in ${Math.round(1 / rate).toLocaleString('en-US')} requests (a failure rate of ${Number(rate.toPrecision(6))}), ` +
+      `not 1 in 1,000, and your fleet’s request rate is ${own.request_rate_per_s.toFixed(2)} times your track’s. Answer for your numbers.` })]);
+  }
   if (!track()) {
     append(box, [h('p', { class: 'muted', text: 'Choose a track above first: the answer depends on it.' })]);
     return box;
@@ -234,6 +242,7 @@ export function workbench(p) {
   const more = (PARTS[p.id].more[p.id] || []).map((n) => control(p.id, p.id, n, { box: true })).filter(Boolean);
   const blocks = [
     h('div', { class: 'reveal ready', id: `reveal-${p.id}`, tabindex: -1, role: 'status', 'aria-live': 'polite' }),
+    p.id === 'roi' ? h('div', { class: 'readings', id: 'readings-roi' }) : null,
     h('div', { class: 'workbench open' },
       h('h3', { text: 'Workbench' }),
       h('p', { class: 'muted', text: p.workbench }),
@@ -293,15 +302,27 @@ export function syncReflect(part, el) {
 /* The ledger's answer to a lock in the student's words: a choice by its label (not its key),
  * numbers with their thousands separators. */
 export function revealText(p, lock) {
+  if (lock && typeof lock.sentence === 'string' && lock.sentence) return withSeparators(lock.sentence);
   if (p.lock_kind === 'choice' && lock.actual !== undefined && lock.actual !== null) {
     return `You predicted “${choiceLabel(lock.predicted)}”; the pipeline says “${choiceLabel(lock.actual)}”: ` +
       `${lock.correct ? 'right' : 'wrong'}.`;
   }
   return withSeparators(lock.sentence);
 }
+/* Part 1's three readings of its question, as the ledger keeps them with the lock: the one that
+ * answers it, the literal one with its number, and how the 50% toil cap differs. */
+export function readingsList(r) {
+  if (!r || typeof r !== 'object') return null;
+  const items = [['answer', r.answer], ['literal', r.literal], ['toil-cap', r.toil_cap]]
+    .filter(([, t]) => typeof t === 'string' && t);
+  if (!items.length) return null;
+  return h('ul', { class: 'readings-list' }, items.map(([k, t]) => h('li', { class: `reading-${k}`, text: withSeparators(t) })));
+}
 export function syncPart(st, p, el) {
   const lock = lockOf(p.id);
   setText($(`#reveal-${p.id}`, el), revealText(p, lock));
+  const rd = $(`#readings-${p.id}`, el);
+  if (rd) memo(rd, [lock && lock.readings], () => readingsList(lock && lock.readings));
   const out = $(`#results-${p.id}`, el);
   if (p.id === 'roi') syncRoi(out);
   if (p.id === 'canary') syncCanary(el, out);

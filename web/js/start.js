@@ -1,6 +1,7 @@
 /* start.js: the start section: the chapter, the track cards, the in-page confirmation before a
  * new ledger, and starting a session. */
 import { $, h, keyed, setText } from './dom.js';
+import { identityValue } from './identity.js';
 import { abortAll, describe, net, setNote } from './net.js';
 import { flushReflections, refreshAll } from './parts.js';
 import { busyWith, freshView, labTrack, noteOf, PART_ORDER, store, track } from './store.js';
@@ -41,7 +42,7 @@ export async function startSession(id) {
     st.server.results = {};
   });
   try {
-    const l = await net.ledger.start(id);
+    const l = await net.ledger.start(id, identityValue());
     store.update((st) => {
       st.ledger = l;
       const v = st.view[id] || (st.view[id] = freshView());

@@ -173,12 +173,28 @@ export function param(cmd, name) {
  * failure rate the SPRT and the ShadowModeDashboard are asked about. */
 const PARAM_SET = { sprt: 'canary', rollout: 'canary', bound: 'canary' };
 export const paramSet = (cmd) => PARAM_SET[cmd] || cmd;
-/* The value a parameter has now: the student's, else the track's preset, else the default. */
+/* The student's own numbers (fleetops serve --variants, issue 18): Part 2's failure rate and
+ * request rate are the track's preset times the ledger's multiplier, to six significant digits
+ * as the server writes them; undefined without a variant. */
+const VARIED = ['failure_rate', 'request_rate_per_s'];
+export function variantValue(cmd, name) {
+  const own = store.state.ledger && store.state.ledger.variant;
+  if (!own || !VARIED.includes(name) || typeof own[name] !== 'number') return undefined;
+  const p = param(cmd, name);
+  if (!p) return undefined;
+  const t = track();
+  const base = t && p.presets && p.presets[t] !== undefined ? p.presets[t] : p.default;
+  return typeof base === 'number' ? Number((base * own[name]).toPrecision(6)) : undefined;
+}
+/* The value a parameter has now: the student's, else their own number (a variant), else the
+ * track's preset, else the default. */
 export function paramValue(part, cmd, name) {
   const v = view();
   const set = v && v[part].params[paramSet(cmd)];
   const mine = set ? set[name] : undefined;
   if (mine !== undefined) return mine;
+  const own = variantValue(cmd, name);
+  if (own !== undefined) return own;
   const p = param(cmd, name);
   if (!p) return undefined;
   const t = track();
@@ -196,6 +212,10 @@ export function query(part, cmd, extra) {
   const v = view();
   const mine = (v && v[part].params[paramSet(cmd)]) || {};
   for (const [k, x] of Object.entries(mine)) if (names.has(k)) out[k] = x;
+  for (const k of VARIED) {
+    const own = names.has(k) && out[k] === undefined ? variantValue(cmd, k) : undefined;
+    if (own !== undefined) out[k] = own;
+  }
   for (const [k, x] of Object.entries(extra || {})) if (names.has(k) && x !== undefined && x !== null) out[k] = x;
   for (const p of c.params) {
     if (p.required && out[p.name] === undefined) {
