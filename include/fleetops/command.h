@@ -136,6 +136,9 @@ typedef struct fo_command {
 const fo_command *const *fo_commands(size_t *count);
 const fo_command *fo_command_find(const char *name);
 const fo_param *fo_command_param(const fo_command *cmd, const char *name, size_t *index);
+/* The width a figure is drawn for (`width`, CSS px, which every command with a figure takes):
+ * 0 when not given (the figure's own width). */
+int fo_figure_width(const fo_args *a);
 
 /* Argument parsing and validation. Each returns FO_OK or fills `err`. */
 void fo_args_init(fo_args *a, const fo_command *cmd);

@@ -18,18 +18,19 @@
 
 /* Part 1: total cost vs number of models, manual toil and platform lines, N* and N marked. */
 /* predicted: the student's locked N (0: none), marked beside the slider's N. */
-void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r,
+void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const fo_roi_result *r,
                            double predicted);
 
 /* Cloud Titan: a few models' chunk streams with the static threshold, the discovered band,
  * the true drift windows and each method's alerts; then the three methods side by side. */
-void fo_draw_cloud_alerts(fo_buf *b, const fo_cloud_params *p, const fo_cloud_result *r);
+void fo_draw_cloud_alerts(fo_buf *b, int width, const fo_cloud_params *p, const fo_cloud_result *r);
 /* Edge Guardian: per-generation latency CCDFs (log-log) with the deadline, and the rollout
  * waves (vehicles on the new model over time) under both gates, with the rollback. */
-void fo_draw_edge_rollout(fo_buf *b, const fo_edge_params *p, const fo_edge_result *r);
+void fo_draw_edge_rollout(fo_buf *b, int width, const fo_edge_params *p, const fo_edge_result *r);
 /* Mobile Nomad: one small panel per region (hourly FPS, flagged regions highlighted) with the
  * aggregate FPS drawn in each for comparison. */
-void fo_draw_mobile_regions(fo_buf *b, const fo_mobile_params *p, const fo_mobile_result *r);
+void fo_draw_mobile_regions(fo_buf *b, int width, const fo_mobile_params *p,
+                            const fo_mobile_result *r);
 /* The words of a track's Part 3 story (Tiny Pioneer: noise-isolation model -> wake-word
  * detector; each track relabels the two stages and the two classes). */
 typedef struct fo_ensemble_story {
@@ -42,8 +43,8 @@ typedef struct fo_ensemble_story {
 /* Part 3: the Ensemble Trace. Stages left to right (raw -> extractor -> feature-store view ->
  * classifier -> label) for the traced requests, mismatches in the bad colour, the accuracy of
  * the scenario against the v1 baseline and the retrained v2, and the consistency verdict. */
-void fo_draw_ensemble_trace(fo_buf *b, const fo_ensemble_params *p, const fo_ensemble_result *r,
-                            const fo_ensemble_story *s);
+void fo_draw_ensemble_trace(fo_buf *b, int width, const fo_ensemble_params *p,
+                            const fo_ensemble_result *r, const fo_ensemble_story *s);
 /* Tiny Pioneer: the Dependency Domino's before/after trace. Two columns on the same requests:
  * unpinned (v2's features flow into the detector trained on v1: no check, no error, accuracy
  * falls) and pinned (the contract check blocks the deploy, the detector keeps its @v1 view,
@@ -51,20 +52,21 @@ void fo_draw_ensemble_trace(fo_buf *b, const fo_ensemble_params *p, const fo_ens
  * is served (PSI per feature) and the traced requests as that column answers them. */
 /* The same crisis with its outcome sealed (before Part 3's lock): the update, the feature
  * store's views, each column's contract and the contract check; no accuracy, skew or verdict. */
-void fo_draw_tiny_domino_sealed(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
-                                const fo_ensemble_story *s);
-void fo_draw_tiny_domino(fo_buf *b, const fo_tiny_params *p, const fo_tiny_result *r,
+void fo_draw_tiny_domino_sealed(fo_buf *b, int width, const fo_tiny_params *p,
+                                const fo_tiny_result *r, const fo_ensemble_story *s);
+void fo_draw_tiny_domino(fo_buf *b, int width, const fo_tiny_params *p, const fo_tiny_result *r,
                          const fo_ensemble_story *s);
 /* Part 3's governance year: weekly accuracy of the chosen policy (the other one faint), upstream
  * releases marked, silent-failure weeks shaded, incidents flagged. */
-void fo_draw_governance(fo_buf *b, const fo_governance_params *p, const fo_governance_result *r,
-                        const fo_ensemble_story *s);
+void fo_draw_governance(fo_buf *b, int width, const fo_governance_params *p,
+                        const fo_governance_result *r, const fo_ensemble_story *s);
 /* Part 2: the Confidence Clock, C(t) over hours of shadow with the target line, the crossing
  * (requests needed), the window the 168 h release limit allows and the attempt, if any. */
-void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r);
+void fo_draw_confidence_clock(fo_buf *b, int width, const fo_canary_params *p,
+                              const fo_canary_result *r);
 /* Part 2: the Risk-vs-Velocity Radar, a pentagon of the five 0..1 scores with each axis's raw
  * value and unit. */
-void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r);
+void fo_draw_risk_radar(fo_buf *b, int width, const fo_canary_params *p, const fo_canary_result *r);
 
 /* Part 2: sequential validation. Sample canaries' LLR paths between Wald's boundaries (half
  * under H0, half under H1), the OC curve (Wald's, with the exact error rates at p0 and p1) and
@@ -77,14 +79,14 @@ typedef struct fo_sprt_figure {
     int under_h1[FO_SPRT_FIGURE_PATHS]; /* the path's true rate is p1 (else p0) */
     int decision[FO_SPRT_FIGURE_PATHS]; /* +1 rolled back, -1 promoted, 0 cut */
 } fo_sprt_figure;
-void fo_draw_sprt(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r,
+void fo_draw_sprt(fo_buf *b, int width, const fo_sprt_params *p, const fo_sprt_result *r,
                   const fo_sprt_figure *fig);
 
 /* Part 2: the ShadowModeDashboard. One column per dwell of a rollout replay: the stage and its
  * exposure, the running confidence against C, the SPRT's LLR between its boundaries, p99 (and
  * p50) latency per hardware generation against the deadline, and the decision. */
-void fo_draw_shadow_dashboard(fo_buf *b, const fo_rollout_params *p, const fo_rollout_result *r,
-                              const char *track);
+void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
+                              const fo_rollout_result *r, const char *track);
 
 /* The per-feature PSI bars of a consistency check (both Part 3 figures use it): data area at
  * (px, py, pw, ph), the axis title at label_x, feature names from `names`, `ink` for the

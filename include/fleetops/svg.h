@@ -8,13 +8,31 @@
 
 #include "fleetops/buf.h"
 
-/* The palette (colour-blind safe, after Okabe & Ito), named by role. */
+/* The palette (colour-blind safe, after Okabe & Ito), named by role. Every mark colour has at
+ * least 3:1 against the figure's background and every text colour 4.5:1, in the light scheme
+ * and in the dark one (FO_SVG_DARK below; tests/web/contrast.test.mjs measures both). */
 #define FO_COLOR_BAD    "#d55e00" /* manual toil, failures, red banners */
 #define FO_COLOR_GOOD   "#0072b2" /* platform, safe, target reached */
 #define FO_COLOR_ACCENT "#009e73"
-#define FO_COLOR_WARN   "#e69f00"
+#define FO_COLOR_WARN   "#b87f00"
 #define FO_COLOR_MUTED  "#6b7280"
-#define FO_COLOR_PURPLE "#cc79a7"
+#define FO_COLOR_PURPLE "#b8488a"
+#define FO_COLOR_REF    "#8a919c" /* reference lines: validation accuracy, limits */
+
+/* The dark scheme: each figure carries a `@media (prefers-color-scheme: dark)` rule that maps
+ * every light colour it uses (fill and stroke attributes, inline fills) to its dark twin, so
+ * the SVG stays self-contained for the CLI and the report and follows the page's scheme.
+ * Pairs of "light", "dark"; the first pair is the figure's background. */
+#define FO_SVG_DARK                                                                                \
+    "#ffffff", "#161b22", "#d55e00", "#ff8c42", "#0072b2", "#56b4e9", "#009e73", "#2ecc9a",        \
+        "#b87f00", "#f0b43c", "#6b7280", "#9ca3af", "#b8488a", "#e39ec5", "#8a919c", "#7d8590",    \
+        "#9ca3af", "#7d8590", "#111827", "#f3f4f6", "#1f2937", "#e6edf3", "#374151", "#d1d5db",    \
+        "#4b5563", "#b6bec9", "#e5e7eb", "#30363d", "#d1d5db", "#484f58", "#f3f4f6", "#21262d",    \
+        "#fafafa", "#1c2128", "#fbe5d9", "#4a2a1c", "#fbd9bf", "#5a3220", "#e3eef8", "#16324a",    \
+        "#e8f3fa", "#13293d", "#fff5ef", "#2d1f17", "#fdf0d5", "#33291a", "#fdeeea", "#35201c",    \
+        "#f7f8fa", "#1c2128", "#f3f6fa", "#1c2128", "#f1f2f4", "#21262d", "#eef0f3", "#21262d",    \
+        "#eceef1", "#262c36", "#e2e5ea", "#2d333b", "#fdfdfe", "#161b22", "#56b4e9", "#56b4e9",    \
+        "#f0e442", "#f0e442"
 
 typedef void (*fo_tick_format)(fo_buf *b, double v);
 
@@ -38,6 +56,15 @@ void fo_svg_rect(fo_buf *b, double x, double y, double w, double h, const char *
                  const char *stroke);
 void fo_svg_circle(fo_buf *b, double cx, double cy, double r, const char *fill, const char *stroke);
 
+/* Layout by rule, for the width a figure is drawn at. The advance of `s` in the stylesheet's
+ * font of class `cls` is estimated (0.58 em a glyph: system-ui's widest common advance), so a
+ * label measured short is never clipped. */
+double fo_svg_text_w(const char *s, const char *cls);
+/* `s` wrapped at spaces to lines of at most `maxw` px, `lh` px apart, the first at (x, y);
+ * returns the number of lines. b NULL: only counts them (to size the figure first). */
+int fo_svg_wrap(fo_buf *b, double x, double y, double maxw, double lh, const char *cls,
+                const char *s);
+
 /* Plot frame. */
 double fo_plot_px(const fo_plot *p, double x);
 double fo_plot_py(const fo_plot *p, double y);
@@ -53,8 +80,12 @@ void fo_plot_polyline(const fo_plot *p, const double *xs, const double *ys, size
 /* A one-row legend starting at (x, y): a swatch and a label per entry (dash NULL: solid). */
 void fo_svg_legend(fo_buf *b, double x, double y, const char *const *labels,
                    const char *const *colors, const char *const *dashes, size_t n);
+/* The same legend flowing into rows 20 px apart so no entry passes `right`; returns the rows.
+ * b NULL: only counts them. */
+int fo_svg_legend_rows(fo_buf *b, double x, double y, double right, const char *const *labels,
+                       const char *const *colors, const char *const *dashes, size_t n);
 
-/* Tick formatters. */
+/* Tick formatters. A label "10^-1" is typeset as 10 with a superscript -1 (a <tspan>). */
 void fo_fmt_plain(fo_buf *b, double v);   /* 1,500 */
 void fo_fmt_usd(fo_buf *b, double v);     /* $1.5M, $250k, $900 */
 void fo_fmt_percent(fo_buf *b, double v); /* 0.95 -> 95% */

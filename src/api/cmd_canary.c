@@ -520,9 +520,9 @@ static fo_status run_canary(const fo_args *a, fo_output *out, fo_error *err) {
     if (FO_WANT_TEXT(out)) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
     if (out->svg) {
         if (strcmp(fo_arg_choice(a, "figure"), "radar") == 0)
-            fo_draw_risk_radar(out->svg, &p, &r);
+            fo_draw_risk_radar(out->svg, fo_figure_width(a), &p, &r);
         else
-            fo_draw_confidence_clock(out->svg, &p, &r);
+            fo_draw_confidence_clock(out->svg, fo_figure_width(a), &p, &r);
     }
     fo_buf_free(&peek);
     return FO_OK;

@@ -207,7 +207,7 @@ fo_status fo_crisis_run_cloud(const fo_args *a, crisis_params *p, fo_rng *rng, f
         cloud_text(out->text, &p->cloud, r, fo_buf_str(&summary));
         fo_text_math_peek(out->text, fo_buf_str(&peek));
     }
-    if (out->svg) fo_draw_cloud_alerts(out->svg, &p->cloud, r);
+    if (out->svg) fo_draw_cloud_alerts(out->svg, fo_figure_width(a), &p->cloud, r);
     fo_buf_free(&summary), fo_buf_free(&peek);
     free(r);
     return FO_OK;

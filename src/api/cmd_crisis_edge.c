@@ -248,7 +248,7 @@ fo_status fo_crisis_run_edge(const fo_args *a, crisis_params *p, fo_rng *rng, fo
         edge_text(out->text, &p->edge, r, fo_buf_str(&summary));
         fo_text_math_peek(out->text, fo_buf_str(&peek));
     }
-    if (out->svg) fo_draw_edge_rollout(out->svg, &p->edge, r);
+    if (out->svg) fo_draw_edge_rollout(out->svg, fo_figure_width(a), &p->edge, r);
     fo_buf_free(&summary), fo_buf_free(&peek);
     free(r);
     return FO_OK;

@@ -174,7 +174,7 @@ fo_status fo_crisis_run_mobile(const fo_args *a, crisis_params *p, fo_rng *rng, 
         mobile_text(out->text, &p->mobile, r, fo_buf_str(&summary));
         fo_text_math_peek(out->text, fo_buf_str(&peek));
     }
-    if (out->svg) fo_draw_mobile_regions(out->svg, &p->mobile, r);
+    if (out->svg) fo_draw_mobile_regions(out->svg, fo_figure_width(a), &p->mobile, r);
     fo_buf_free(&summary), fo_buf_free(&peek);
     free(r);
     return FO_OK;

@@ -461,7 +461,7 @@ fo_status fo_crisis_run_tiny(const fo_args *a, crisis_params *p, fo_rng *rng, fo
         }
         if (out->svg) {
             const fo_ensemble_story st = tiny_story();
-            fo_draw_tiny_domino_sealed(out->svg, &p->tiny, r, &st);
+            fo_draw_tiny_domino_sealed(out->svg, fo_figure_width(a), &p->tiny, r, &st);
         }
         fo_buf_free(&summary), fo_buf_free(&peek);
         free(r);
@@ -481,7 +481,7 @@ fo_status fo_crisis_run_tiny(const fo_args *a, crisis_params *p, fo_rng *rng, fo
     }
     if (out->svg) {
         const fo_ensemble_story st = tiny_story();
-        fo_draw_tiny_domino(out->svg, &p->tiny, r, &st);
+        fo_draw_tiny_domino(out->svg, fo_figure_width(a), &p->tiny, r, &st);
     }
     fo_buf_free(&summary), fo_buf_free(&peek);
     free(r);

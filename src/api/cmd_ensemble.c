@@ -553,7 +553,7 @@ static fo_status run_ensemble(const fo_args *a, fo_output *out, fo_error *err) {
     fo_json_init(&j, out->json);
     ensemble_json(&j, a, st, &p, r, fo_buf_str(&peek));
     if (FO_WANT_TEXT(out)) ensemble_text(out->text, a, st, &p, r, fo_buf_str(&peek));
-    if (out->svg) fo_draw_ensemble_trace(out->svg, &p, r, &st->words);
+    if (out->svg) fo_draw_ensemble_trace(out->svg, fo_figure_width(a), &p, r, &st->words);
     fo_buf_free(&peek);
     free(r);
     return FO_OK;
@@ -837,7 +837,7 @@ static fo_status run_governance(const fo_args *a, fo_output *out, fo_error *err)
     fo_json_init(&j, out->json);
     governance_json(&j, a, st, &p, r, fo_buf_str(&peek));
     if (FO_WANT_TEXT(out)) governance_text(out->text, a, st, &p, r, fo_buf_str(&peek));
-    if (out->svg) fo_draw_governance(out->svg, &p, r, &st->words);
+    if (out->svg) fo_draw_governance(out->svg, fo_figure_width(a), &p, r, &st->words);
     fo_buf_free(&peek);
     free(r);
     return FO_OK;

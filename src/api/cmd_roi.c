@@ -375,7 +375,7 @@ static fo_status run_roi(const fo_args *a, fo_output *out, fo_error *err) {
     write_json(&j, a, &p, &r, fo_buf_str(&peek));
     if (FO_WANT_TEXT(out)) write_text(out->text, a, &p, &r, fo_buf_str(&peek));
     if (out->svg)
-        fo_draw_ops_breakeven(out->svg, &p, &r,
+        fo_draw_ops_breakeven(out->svg, fo_figure_width(a), &p, &r,
                               fo_arg_given(a, "predict") ? fo_arg_num(a, "predict") : 0);
     fo_buf_free(&peek);
     return FO_OK;

@@ -323,7 +323,7 @@ static fo_status run_rollout(const fo_args *a, fo_output *out, fo_error *err) {
     fo_json_init(&j, out->json);
     write_json(&j, a, &q, &p, r, fo_buf_str(&peek));
     if (FO_WANT_TEXT(out)) write_text(out->text, a, &p, r, fo_buf_str(&peek));
-    if (out->svg) fo_draw_shadow_dashboard(out->svg, &p, r, track);
+    if (out->svg) fo_draw_shadow_dashboard(out->svg, fo_figure_width(a), &p, r, track);
     fo_buf_free(&peek);
     free(r);
     return FO_OK;

@@ -531,7 +531,7 @@ static fo_status run_sprt(const fo_args *a, fo_output *out, fo_error *err) {
             fig.len[i] = fo_sprt_path(&p, i % 2 ? p.p1 : p.p0, &paths, pts + i * per_path, per_path,
                                       &fig.decision[i]);
         }
-        fo_draw_sprt(out->svg, &p, &r, &fig);
+        fo_draw_sprt(out->svg, fo_figure_width(a), &p, &r, &fig);
         free(pts);
     }
     fo_buf_free(&peek);

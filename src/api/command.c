@@ -44,14 +44,34 @@ const fo_command *fo_command_find(const char *name) {
     return NULL;
 }
 
+/* Every command with a figure takes `width`: the CSS px the figure is shown at, so the CLI, the
+ * report and the page ask for the same layout. Its slot follows the command's own parameters. */
+static const fo_param width_param = {
+    .name = "width",
+    .type = FO_T_INT,
+    .unit = "px",
+    .min = 280,
+    .max = 2400,
+    .flags = FO_P_OPTIONAL,
+    .field = FO_NO_FIELD,
+    .help = "the width the figure is shown at, in CSS px; absent: the figure's own width"};
+
 const fo_param *fo_command_param(const fo_command *cmd, const char *name, size_t *index) {
-    for (size_t i = 0; i < cmd->nparams; i++) {
+    size_t i = 0;
+    for (; i < cmd->nparams; i++) {
         if (strcmp(cmd->params[i].name, name) == 0) {
             if (index) *index = i;
             return &cmd->params[i];
         }
     }
-    return NULL;
+    if (!cmd->figure || strcmp(name, "width") != 0) return NULL;
+    if (index) *index = i;
+    return &width_param;
+}
+
+int fo_figure_width(const fo_args *a) {
+    size_t i = a->cmd->nparams;
+    return a->cmd->figure && a->given[i] ? (int)a->num[i] : 0;
 }
 
 static void copy_str(char *dst, size_t n, const char *src) {
@@ -139,7 +159,7 @@ void fo_param_allowed(const fo_param *p, char *out, size_t n) {
 
 void fo_args_init(fo_args *a, const fo_command *cmd) {
     memset(a, 0, sizeof *a);
-    assert(cmd->nparams <= FO_MAX_PARAMS);
+    assert(cmd->nparams + (cmd->figure != NULL) <= FO_MAX_PARAMS);
     a->cmd = cmd;
 }
 
@@ -417,6 +437,7 @@ void fo_schema_json(fo_json *j) {
         fo_json_array_begin(j, "params");
         for (size_t i = 0; i < cmd->nparams; i++)
             schema_param(j, cmd, &cmd->params[i]);
+        if (cmd->figure) schema_param(j, cmd, &width_param);
         fo_json_array_end(j);
         fo_json_object_end(j);
     }

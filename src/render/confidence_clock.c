@@ -7,8 +7,7 @@
 #include "fleetops/instruments.h"
 #include "fleetops/svg.h"
 
-#define W 780
-#define H 520
+#define W_DEFAULT 780
 
 static void hours_text(fo_buf *b, double h) {
     fo_buf_grouped(b, h, h < 10 ? 2 : 1);
@@ -19,7 +18,8 @@ static void fmt_hours_tick(fo_buf *b, double v) {
     fo_fmt_plain(b, v);
 }
 
-void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r) {
+void fo_draw_confidence_clock(fo_buf *b, int width, const fo_canary_params *p,
+                              const fo_canary_result *r) {
     size_t n = r->curve_len;
     double xs[FO_CANARY_CURVE_POINTS] = {0}, ys[FO_CANARY_CURVE_POINTS] = {0};
     for (size_t i = 0; i < n; i++)
@@ -44,28 +44,65 @@ void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_can
                   p->release_limit_hours);
     hours_text(&t, r->max_window_hours > 0 ? r->max_window_hours : 0);
     fo_buf_puts(&t, ".");
-    fo_svg_begin(b, W, H, "Confidence Clock: confidence vs hours of shadow", fo_buf_str(&t));
+    const char *title = "Confidence Clock: how long must shadow mode watch?";
+    fo_buf sub, foot;
+    fo_buf_init(&sub), fo_buf_init(&foot);
+    fo_buf_printf(&sub,
+                  "Target C = %.4g%%, failure rate p = %g, k = %lld failures allowed  \xc2\xb7  ",
+                  100 * C, p->failure_rate, p->allowed_failures);
+    fo_buf_grouped(&sub, r->monitored_per_hour, 1);
+    fo_buf_printf(&sub, " scored requests/h  \xc2\xb7  pipeline %g h, limit %g h",
+                  p->pipeline_overhead_hours, p->release_limit_hours);
+    if (hide) {
+        fo_buf_puts(&foot, "Find the window: where the curve is above the target line, left of "
+                           "the limit");
+    } else if (r->feasible) {
+        fo_buf_puts(&foot, "Windows that satisfy both the Safety Lead and the limit: ");
+        hours_text(&foot, r->shadow_hours);
+        fo_buf_puts(&foot, " to ");
+        hours_text(&foot, r->max_window_hours);
+    } else {
+        fo_buf_puts(&foot, "No window satisfies both: the Safety Lead needs ");
+        hours_text(&foot, r->shadow_hours);
+        fo_buf_puts(&foot, ", the limit allows ");
+        hours_text(&foot, r->max_window_hours > 0 ? r->max_window_hours : 0);
+    }
+    fo_buf_puts(&foot, "  \xc2\xb7  rule of three \xe2\x89\x88 ");
+    fo_buf_grouped(&foot, r->rule_of_three_requests, 0);
+    fo_buf_puts(&foot, " (approx.)");
+    const char *labels[] = {"C(t) = 1 \xe2\x88\x92 P(X \xe2\x89\xa4 k | \xce\xbbt, p)", "target C",
+                            "longest window within the limit", "your attempt"};
+    const char *colors[] = {FO_COLOR_GOOD, "#111827", FO_COLOR_BAD, FO_COLOR_WARN};
+    const char *dashes[] = {NULL, "6 4", NULL, "1 3"};
+    size_t nleg = r->has_attempt ? 4 : 3;
+
+    /* Laid out for the width it is shown at: the plot takes what the margins leave, and the
+     * title, subtitle, legend and footer wrap by rule. */
+    double W = width ? width : W_DEFAULT, tw = W - 48;
+    int nt = fo_svg_wrap(NULL, 0, 0, tw, 21, "title", title),
+        ns = fo_svg_wrap(NULL, 0, 0, tw, 17, "subtitle", fo_buf_str(&sub)),
+        nl = fo_svg_legend_rows(NULL, 24, 0, W - 24, labels, colors, dashes, nleg),
+        nf = fo_svg_wrap(NULL, 0, 0, tw, 17, "note", fo_buf_str(&foot));
+    double top = 30 + 21 * nt + 17 * ns + 26, ph = W < 560 ? 240 : 300;
+    double legy = top + ph + 88, footy = legy + 20 * (nl - 1) + 30;
+    double H = footy + 17 * (nf - 1) + 18;
+    fo_svg_begin(b, (int)W, (int)ceil(H), "Confidence Clock: confidence vs hours of shadow",
+                 fo_buf_str(&t));
     fo_buf_reset(&t);
 
     fo_plot pl = {.b = b,
                   .left = 84,
-                  .top = 84,
-                  .width = 650,
-                  .height = 300,
+                  .top = top,
+                  .width = W - 84 - 46,
+                  .height = ph,
                   .xmin = 0,
                   .xmax = xmax,
                   .ymin = 0,
                   .ymax = 1};
     double bottom = pl.top + pl.height, right = pl.left + pl.width;
-    fo_svg_text(b, 24, 30, "start", "title", "Confidence Clock: how long must shadow mode watch?");
-    fo_buf_printf(&t,
-                  "Target C = %.4g%%, failure rate p = %g, k = %lld failures allowed  \xc2\xb7  ",
-                  100 * C, p->failure_rate, p->allowed_failures);
-    fo_buf_grouped(&t, r->monitored_per_hour, 1);
-    fo_buf_printf(&t, " scored requests/h  \xc2\xb7  pipeline %g h, limit %g h",
-                  p->pipeline_overhead_hours, p->release_limit_hours);
-    fo_svg_text(b, 24, 51, "start", "subtitle", "%s", fo_buf_str(&t));
-    fo_buf_reset(&t);
+    fo_svg_wrap(b, 24, 30, tw, 21, "title", title);
+    fo_svg_wrap(b, 24, 30 + 21 * nt, tw, 17, "subtitle", fo_buf_str(&sub));
+    fo_buf_free(&sub);
 
     /* Beyond the longest window the limit allows, the release cycle is over the limit. */
     double xlim = r->max_window_hours > 0 ? fo_plot_px(&pl, r->max_window_hours) : pl.left;
@@ -85,13 +122,18 @@ void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_can
         fo_svg_line(b, xlim, pl.top, xlim, bottom, FO_COLOR_BAD, 2, NULL);
         fo_buf_printf(&t, "%g h cycle limit: window \xe2\x89\xa4 ", p->release_limit_hours);
         hours_text(&t, r->max_window_hours);
-        double lx = xlim + 15, ly = bottom - 8;
-        fo_buf_printf(b,
-                      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"start\" class=\"note\" "
-                      "transform=\"rotate(-90 %.1f %.1f)\">",
-                      lx, ly, lx, ly);
-        fo_svg_escape(b, fo_buf_str(&t));
-        fo_buf_puts(b, "</text>");
+        /* Above the plot, beside the line: clear of the curve and of the target's label; on a
+         * narrow figure shortened to "limit: window <= 72 h" when the whole does not fit. */
+        double lw = fo_svg_text_w(fo_buf_str(&t), "note");
+        if (xlim - 4 - lw < pl.left && xlim + 4 + lw > W - 8) {
+            fo_buf_reset(&t);
+            fo_buf_puts(&t, "limit: window \xe2\x89\xa4 ");
+            hours_text(&t, r->max_window_hours);
+            lw = fo_svg_text_w(fo_buf_str(&t), "note");
+        }
+        int before = xlim - 4 - lw >= pl.left;
+        fo_svg_text(b, before ? xlim - 4 : xlim + 4, pl.top - 12, before ? "end" : "start", "note",
+                    "%s", fo_buf_str(&t));
         fo_buf_reset(&t);
     } else {
         fo_svg_text(b, pl.left + 8, bottom - 10, "start", "note",
@@ -109,20 +151,17 @@ void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_can
         fo_buf_puts(&t, " requests");
         /* The label goes left of the line, at the bottom (the curve is high there), unless the
          * plot edge or the limit's rotated label is in the way. */
-        int left_side = xc - pl.left > 170, raised = 0;
-        if (left_side && r->max_window_hours > 0 && xlim < xc && xlim > xc - 150) {
-            if (right - xc > 160)
-                left_side = 0;
-            else
-                raised = 1; /* above the rotated label's reach */
-        }
-        double lx = left_side ? xc - 8 : xc + 8, ly = raised ? yC + 44 : bottom - 30;
+        double lw = fo_svg_text_w(fo_buf_str(&t), "strong") + 16;
+        int left_side = xc - pl.left > lw;
+        double lx = left_side ? xc - 8 : xc + 8, ly = bottom - 30;
         const char *anchor = left_side ? "end" : "start";
-        fo_svg_text(b, lx, ly, anchor, "strong", "%s", fo_buf_str(&t));
-        fo_buf_reset(&t);
-        fo_buf_puts(&t, "C reached at ");
-        hours_text(&t, r->shadow_hours);
-        fo_svg_text(b, lx, ly + 16, anchor, "note", "%s", fo_buf_str(&t));
+        if (left_side || right - xc > lw) { /* else the footer states the window */
+            fo_svg_text(b, lx, ly, anchor, "strong", "%s", fo_buf_str(&t));
+            fo_buf_reset(&t);
+            fo_buf_puts(&t, "C reached at ");
+            hours_text(&t, r->shadow_hours);
+            fo_svg_text(b, lx, ly + 16, anchor, "note", "%s", fo_buf_str(&t));
+        }
         fo_buf_reset(&t);
     }
 
@@ -143,30 +182,9 @@ void fo_draw_confidence_clock(fo_buf *b, const fo_canary_params *p, const fo_can
                     "attempt: %.1f%%", 100 * a->achieved_confidence);
     }
 
-    const char *labels[] = {"C(t) = 1 \xe2\x88\x92 P(X \xe2\x89\xa4 k | \xce\xbbt, p)", "target C",
-                            "longest window within the limit", "your attempt"};
-    const char *colors[] = {FO_COLOR_GOOD, "#111827", FO_COLOR_BAD, FO_COLOR_WARN};
-    const char *dashes[] = {NULL, "6 4", NULL, "1 3"};
-    fo_svg_legend(b, 24, H - 48, labels, colors, dashes, r->has_attempt ? 4 : 3);
-
-    if (hide) {
-        fo_buf_puts(&t, "Find the window: where the curve is above the target line, left of the "
-                        "limit");
-    } else if (r->feasible) {
-        fo_buf_puts(&t, "Windows that satisfy both the Safety Lead and the limit: ");
-        hours_text(&t, r->shadow_hours);
-        fo_buf_puts(&t, " to ");
-        hours_text(&t, r->max_window_hours);
-    } else {
-        fo_buf_puts(&t, "No window satisfies both: the Safety Lead needs ");
-        hours_text(&t, r->shadow_hours);
-        fo_buf_puts(&t, ", the limit allows ");
-        hours_text(&t, r->max_window_hours > 0 ? r->max_window_hours : 0);
-    }
-    fo_buf_puts(&t, "  \xc2\xb7  rule of three \xe2\x89\x88 ");
-    fo_buf_grouped(&t, r->rule_of_three_requests, 0);
-    fo_buf_puts(&t, " (approx.)");
-    fo_svg_text(b, 24, H - 18, "start", "note", "%s", fo_buf_str(&t));
+    fo_svg_legend_rows(b, 24, legy, W - 24, labels, colors, dashes, nleg);
+    fo_svg_wrap(b, 24, footy, tw, 17, "note", fo_buf_str(&foot));
+    fo_buf_free(&foot);
     fo_buf_free(&t);
     fo_svg_end(b);
 }

@@ -70,7 +70,7 @@ static void ccdf_panel(fo_buf *b, const fo_edge_params *p, const fo_edge_result 
     const char *lname[2] = {"p99", "p99.9"};
     for (int i = 0; i < 2; i++) {
         double y = fo_plot_py(&pl, levels[i]);
-        fo_svg_line(b, pl.left, y, pl.left + pl.width, y, "#9ca3af", 1, "2 3");
+        fo_svg_line(b, pl.left, y, pl.left + pl.width, y, FO_COLOR_REF, 1, "2 3");
         fo_svg_text(b, pl.left + pl.width - 4, y - 4, "end", "tick", "%s", lname[i]);
     }
     double xd = fo_plot_px(&pl, p->deadline_ms);
@@ -232,7 +232,8 @@ static void waves_panel(fo_buf *b, const fo_edge_params *p, const fo_edge_result
     }
 }
 
-void fo_draw_edge_rollout(fo_buf *b, const fo_edge_params *p, const fo_edge_result *r) {
+void fo_draw_edge_rollout(fo_buf *b, int width, const fo_edge_params *p, const fo_edge_result *r) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     const fo_edge_run *g = &r->per_generation, *f = &r->fleetwide;
     fo_buf desc;
     fo_buf_init(&desc);

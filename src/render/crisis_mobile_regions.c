@@ -18,7 +18,9 @@
 #define TOP     150
 #define GAP_Y   96
 
-void fo_draw_mobile_regions(fo_buf *b, const fo_mobile_params *p, const fo_mobile_result *r) {
+void fo_draw_mobile_regions(fo_buf *b, int width, const fo_mobile_params *p,
+                            const fo_mobile_result *r) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     static const char *const corr[] = {"Benjamini-Hochberg", "Bonferroni", "no correction"};
     fo_buf desc;
     fo_buf_init(&desc);
@@ -96,12 +98,12 @@ void fo_draw_mobile_regions(fo_buf *b, const fo_mobile_params *p, const fo_mobil
         }
         /* The line that matters: this region's FPS before, minus min_drop. */
         double yl = fo_plot_py(&pl, x->fps_before - p->min_drop_fps);
-        fo_svg_line(b, pl.left, yl, pl.left + pl.width, yl, "#9ca3af", 1.2, "5 3");
+        fo_svg_line(b, pl.left, yl, pl.left + pl.width, yl, FO_COLOR_REF, 1.2, "5 3");
         if (r->aggregate_detected) {
             double xa = fo_plot_px(&pl, r->aggregate_detection_hours);
             fo_svg_line(b, xa, pl.top, xa, pl.top + pl.height, "#6b7280", 1, "1 3");
         }
-        fo_plot_polyline(&pl, xs, r->aggregate + 1, n, "#9ca3af", 1.6, NULL);
+        fo_plot_polyline(&pl, xs, r->aggregate + 1, n, FO_COLOR_REF, 1.6, NULL);
         fo_plot_polyline(&pl, xs, x->observed + 1, n,
                          alarm ? (x->affected ? FO_COLOR_BAD : FO_COLOR_PURPLE) : FO_COLOR_GOOD,
                          1.4, NULL);
@@ -134,7 +136,8 @@ void fo_draw_mobile_regions(fo_buf *b, const fo_mobile_params *p, const fo_mobil
     const char *labels[] = {"region FPS", "flagged region", "false alarm",
                             "aggregate FPS (all regions)",
                             "FPS before \xe2\x88\x92 drop that matters"};
-    const char *colors[] = {FO_COLOR_GOOD, FO_COLOR_BAD, FO_COLOR_PURPLE, "#9ca3af", "#9ca3af"};
+    const char *colors[] = {FO_COLOR_GOOD, FO_COLOR_BAD, FO_COLOR_PURPLE, FO_COLOR_REF,
+                            FO_COLOR_REF};
     const char *dashes[] = {NULL, NULL, NULL, NULL, "5 3"};
     fo_svg_legend(b, 24, 82, labels, colors, dashes, 5);
     if (r->aggregate_detected)

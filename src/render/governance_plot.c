@@ -7,8 +7,7 @@
 #include "fleetops/instruments.h"
 #include "fleetops/svg.h"
 
-#define W 860
-#define H 528
+#define W_DEFAULT 860
 
 static const char *policy_title(int policy) {
     return policy == FO_GOV_LOOSE ? "Loose Versioning" : "Strict Immutable Contracts";
@@ -22,8 +21,8 @@ static void fmt_weeks(fo_buf *b, double v) {
     fo_buf_printf(b, "%g", v);
 }
 
-void fo_draw_governance(fo_buf *b, const fo_governance_params *p, const fo_governance_result *r,
-                        const fo_ensemble_story *s) {
+void fo_draw_governance(fo_buf *b, int width, const fo_governance_params *p,
+                        const fo_governance_result *r, const fo_ensemble_story *s) {
     const fo_gov_outcome *o = &r->outcome[0], *other = &r->outcome[1];
     size_t n = (size_t)p->weeks;
     double xs[FO_GOV_MAX_WEEKS], y0[FO_GOV_MAX_WEEKS], y1[FO_GOV_MAX_WEEKS];
@@ -48,19 +47,58 @@ void fo_draw_governance(fo_buf *b, const fo_governance_params *p, const fo_gover
              o->silent_failure_weeks, o->incidents, 100 * o->mean_accuracy, o->upgrade_delay_days,
              policy_title(other->policy), other->silent_failure_weeks, other->incidents,
              100 * other->mean_accuracy, other->upgrade_delay_days);
-    fo_svg_begin(b, W, H, title, desc);
-    fo_svg_text(b, 24, 30, "start", "title", "%s", title);
-    fo_svg_text(b, 24, 51, "start", "subtitle",
-                "%s \xe2\x86\x92 %s  \xc2\xb7  release every %lld weeks, mean severity %.2f  "
-                "\xc2\xb7  retrain %g d, contract bump %g d, noticed after %lld wk",
-                s->upstream, s->downstream, p->release_every_weeks, p->severity, p->retrain_days,
-                p->contract_bump_days, p->detection_weeks);
+    /* Laid out for the width it is shown at: the plot takes what the margins leave; the
+     * subtitle, the legend and the summary wrap at spaces instead of running off the edge. */
+    double W = width ? width : W_DEFAULT, tw = W - 48;
+    char sub[400], note[200], sum[2][240];
+    snprintf(sub, sizeof sub,
+             "%s \xe2\x86\x92 %s  \xc2\xb7  release every %lld weeks, mean severity %.2f  "
+             "\xc2\xb7  retrain %g d, contract bump %g d, noticed after %lld wk",
+             s->upstream, s->downstream, p->release_every_weeks, p->severity, p->retrain_days,
+             p->contract_bump_days, p->detection_weeks);
+    snprintf(note, sizeof note,
+             "silent-failure week: served version \xe2\x89\xa0 trained, accuracy > %g points "
+             "below validation, no error raised",
+             100 * p->silent_failure_margin);
+    for (int k = 0; k < 2; k++) {
+        const fo_gov_outcome *q = &r->outcome[k];
+        snprintf(sum[k], sizeof sum[k],
+                 "%s: %lld silent-failure week%s, %lld incident%s, mean accuracy %.1f%%, "
+                 "upgrade delay %.1f days, %lld retrain%s",
+                 policy_title(q->policy), q->silent_failure_weeks,
+                 q->silent_failure_weeks == 1 ? "" : "s", q->incidents,
+                 q->incidents == 1 ? "" : "s", 100 * q->mean_accuracy, q->upgrade_delay_days,
+                 q->retrains, q->retrains == 1 ? "" : "s");
+    }
+    const char *labels[4];
+    char l0[120], l1[120];
+    snprintf(l0, sizeof l0, "%s (shown)", policy_title(o->policy));
+    snprintf(l1, sizeof l1, "%s", policy_title(other->policy));
+    labels[0] = l0, labels[1] = l1, labels[2] = "v1 accuracy", labels[3] = "release";
+    const char *colors[] = {policy_color(o->policy), policy_color(other->policy), FO_COLOR_REF,
+                            "#6b7280"};
+    const char *dashes[] = {NULL, "5 4", "6 4", "2 3"};
+
+    int nt = fo_svg_wrap(NULL, 0, 0, tw, 21, "title", title),
+        ns = fo_svg_wrap(NULL, 0, 0, tw, 17, "subtitle", sub);
+    double top = 30 + 21 * nt + 17 * ns + 24, ph = W < 560 ? 220 : 270;
+    double ly = top + ph + 74; /* below the x-axis label */
+    int nl = fo_svg_legend_rows(NULL, 24, 0, W - 24, labels, colors, dashes, 4),
+        nn = fo_svg_wrap(NULL, 0, 0, tw - 30, 16, "note", note);
+    int n0 = fo_svg_wrap(NULL, 0, 0, tw, 17, "strong", sum[0]),
+        n1 = fo_svg_wrap(NULL, 0, 0, tw, 17, "note", sum[1]);
+    double ny = ly + 20 * nl, iy = ny + 16 * nn + 8, sy = iy + 28;
+    double H = sy + 17 * (n0 + n1) + 4;
+
+    fo_svg_begin(b, (int)W, (int)ceil(H), title, desc);
+    fo_svg_wrap(b, 24, 30, tw, 21, "title", title);
+    fo_svg_wrap(b, 24, 30 + 21 * nt, tw, 17, "subtitle", sub);
 
     fo_plot pl = {.b = b,
                   .left = 86,
-                  .top = 92,
-                  .width = 730,
-                  .height = 270,
+                  .top = top,
+                  .width = W - 86 - 44,
+                  .height = ph,
                   .xmin = 0,
                   .xmax = (double)n,
                   .ymin = ymin,
@@ -85,7 +123,7 @@ void fo_draw_governance(fo_buf *b, const fo_governance_params *p, const fo_gover
     }
     /* The v1 validation accuracy as a reference. */
     double yv1 = fo_plot_py(&pl, r->v1_accuracy);
-    fo_svg_line(b, pl.left, yv1, pl.left + pl.width, yv1, "#9ca3af", 1, "6 4");
+    fo_svg_line(b, pl.left, yv1, pl.left + pl.width, yv1, FO_COLOR_REF, 1, "6 4");
 
     fo_plot_polyline(&pl, xs, y1, n, policy_color(other->policy), 1.5, "5 4");
     fo_plot_polyline(&pl, xs, y0, n, policy_color(o->policy), 2.6, NULL);
@@ -96,32 +134,15 @@ void fo_draw_governance(fo_buf *b, const fo_governance_params *p, const fo_gover
             fo_svg_text(b, x, y + 4, "middle", "strong", "!");
         }
 
-    const char *labels[4];
-    char l0[120], l1[120];
-    snprintf(l0, sizeof l0, "%s (shown)", policy_title(o->policy));
-    snprintf(l1, sizeof l1, "%s", policy_title(other->policy));
-    labels[0] = l0, labels[1] = l1, labels[2] = "v1 accuracy", labels[3] = "release";
-    const char *colors[] = {policy_color(o->policy), policy_color(other->policy), "#9ca3af",
-                            "#6b7280"};
-    const char *dashes[] = {NULL, "5 4", "6 4", "2 3"};
-    fo_svg_legend(b, 24, 436, labels, colors, dashes, 4);
-    fo_svg_rect(b, 24, 450, 24, 12, "#fbe5d9", NULL);
-    fo_svg_text(b, 54, 460, "start", "note",
-                "silent-failure week: served version \xe2\x89\xa0 trained, accuracy > %g points "
-                "below validation, no error raised",
-                100 * p->silent_failure_margin);
-    fo_svg_circle(b, 628, 456, 6, "#ffffff", FO_COLOR_BAD);
-    fo_svg_text(b, 628, 460, "middle", "strong", "!");
-    fo_svg_text(b, 640, 460, "start", "note", "incident opened");
-    for (int k = 0; k < 2; k++) {
-        const fo_gov_outcome *q = &r->outcome[k];
-        fo_svg_text(b, 24, 490 + 18 * k, "start", k ? "note" : "strong",
-                    "%s: %lld silent-failure week%s, %lld incident%s, mean accuracy %.1f%%, "
-                    "upgrade delay %.1f days, %lld retrain%s",
-                    policy_title(q->policy), q->silent_failure_weeks,
-                    q->silent_failure_weeks == 1 ? "" : "s", q->incidents,
-                    q->incidents == 1 ? "" : "s", 100 * q->mean_accuracy, q->upgrade_delay_days,
-                    q->retrains, q->retrains == 1 ? "" : "s");
-    }
+    fo_svg_legend_rows(b, 24, ly, W - 24, labels, colors, dashes, 4);
+    fo_svg_rect(b, 24, ny - 10, 24, 12, "#fbe5d9", NULL);
+    fo_svg_wrap(b, 54, ny, tw - 30, 16, "note", note);
+    /* The incident mark on its own line below the note. */
+    fo_svg_circle(b, 30, iy - 4, 6, "#ffffff", FO_COLOR_BAD);
+    fo_svg_text(b, 30, iy, "middle", "strong", "!");
+    fo_svg_text(b, 42, iy, "start", "note", "incident opened");
+    double y = sy;
+    y += 17 * fo_svg_wrap(b, 24, y, tw, 17, "strong", sum[0]);
+    fo_svg_wrap(b, 24, y, tw, 17, "note", sum[1]);
     fo_svg_end(b);
 }

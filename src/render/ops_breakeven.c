@@ -7,15 +7,14 @@
 #include "fleetops/instruments.h"
 #include "fleetops/svg.h"
 
-#define W 760
-#define H 490
+#define W_DEFAULT 760
 
 static void usd(fo_buf *b, double v) {
     fo_buf_puts(b, "$");
     fo_buf_grouped(b, v, 0);
 }
 
-void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_result *r,
+void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const fo_roi_result *r,
                            double predicted) {
     size_t n = r->curve_len;
     double *xs = malloc(n * sizeof *xs), *man = malloc(n * sizeof *man),
@@ -45,27 +44,55 @@ void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_resul
         fo_buf_printf(&desc, "The platform breaks even at N* = %lld models.", r->break_even_models);
     else
         fo_buf_printf(&desc, "No N up to %d breaks even.", FO_ROI_MAX_MODELS);
-    fo_svg_begin(b, W, H, "OpsBreakEvenPlot: total cost vs number of models", fo_buf_str(&desc));
-    fo_buf_free(&desc);
-
-    fo_plot pl = {.b = b,
-                  .left = 96,
-                  .top = 78,
-                  .width = 620,
-                  .height = 300,
-                  .xmin = xmin,
-                  .xmax = xmax,
-                  .ymin = ymin,
-                  .ymax = ymax};
-    fo_svg_text(b, 24, 30, "start", "title", "OpsBreakEvenPlot: total cost vs number of models");
-    fo_buf sub;
-    fo_buf_init(&sub);
+    const char *title = "OpsBreakEvenPlot: total cost vs number of models";
+    fo_buf sub, note;
+    fo_buf_init(&sub), fo_buf_init(&note);
     fo_buf_printf(&sub, "Heterogeneity h = %.2f  \xc2\xb7  engineer $%g/h  \xc2\xb7  CapEx ",
                   p->heterogeneity, p->engineer_cost_usd_per_hour);
     fo_fmt_usd(&sub, p->capex_usd);
     fo_buf_printf(&sub, "  \xc2\xb7  horizon %g year%s", p->horizon_years,
                   p->horizon_years == 1.0 ? "" : "s");
-    fo_svg_text(b, 24, 51, "start", "subtitle", "%s", fo_buf_str(&sub));
+    fo_buf_printf(&note, "At N = %lld: manual ", p->models);
+    usd(&note, r->manual_toil_usd);
+    fo_buf_puts(&note, ", platform ");
+    usd(&note, r->platform_total_usd);
+    fo_buf_puts(&note, ", ROI ");
+    if (r->roi_usd < 0) fo_buf_puts(&note, "\xe2\x88\x92");
+    usd(&note, fabs(r->roi_usd));
+    fo_buf_printf(&note, "  \xc2\xb7  toil needs %.1f FTE", r->ftes_needed);
+    const char *labels[] = {"Manual toil (a\xc2\xb7N + b\xc2\xb7N log\xe2\x82\x82N + "
+                            "c\xc2\xb7h\xc2\xb7N(N\xe2\x88\x92"
+                            "1)/2)",
+                            "Platform (CapEx + platform toil)", "CapEx alone"};
+    const char *colors[] = {FO_COLOR_BAD, FO_COLOR_GOOD, FO_COLOR_REF};
+    const char *dashes[] = {NULL, NULL, "2 4"};
+
+    /* Laid out for the width it is shown at: the plot takes what the margins leave; title,
+     * subtitle, legend and note wrap by rule. */
+    double W = width ? width : W_DEFAULT, tw = W - 48;
+    if (30 + fo_svg_text_w(labels[0], "note") > tw)
+        labels[0] = "Manual toil"; /* the formula: the subtitle's page */
+    int nt = fo_svg_wrap(NULL, 0, 0, tw, 21, "title", title),
+        ns = fo_svg_wrap(NULL, 0, 0, tw, 17, "subtitle", fo_buf_str(&sub)),
+        nl = fo_svg_legend_rows(NULL, 24, 0, W - 24, labels, colors, dashes, 3),
+        nn = fo_svg_wrap(NULL, 0, 0, tw, 17, "note", fo_buf_str(&note));
+    double top = 30 + 21 * nt + 17 * ns + 10, ph = W < 560 ? 240 : 300;
+    double legy = top + ph + 68, notey = legy + 20 * (nl - 1) + 28;
+    double H = notey + 17 * (nn - 1) + 16;
+    fo_svg_begin(b, (int)W, (int)ceil(H), title, fo_buf_str(&desc));
+    fo_buf_free(&desc);
+
+    fo_plot pl = {.b = b,
+                  .left = 96,
+                  .top = top,
+                  .width = W - 96 - 44,
+                  .height = ph,
+                  .xmin = xmin,
+                  .xmax = xmax,
+                  .ymin = ymin,
+                  .ymax = ymax};
+    fo_svg_wrap(b, 24, 30, tw, 21, "title", title);
+    fo_svg_wrap(b, 24, 30 + 21 * nt, tw, 17, "subtitle", fo_buf_str(&sub));
     fo_buf_free(&sub);
 
     /* Past N* the platform pays off: shade that side lightly. */
@@ -79,7 +106,7 @@ void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_resul
 
     /* CapEx floor of the platform line. */
     double ycap = fo_plot_py(&pl, p->capex_usd);
-    fo_svg_line(b, pl.left, ycap, pl.left + pl.width, ycap, "#9ca3af", 1, "2 4");
+    fo_svg_line(b, pl.left, ycap, pl.left + pl.width, ycap, FO_COLOR_REF, 1, "2 4");
 
     fo_plot_polyline(&pl, xs, plat, n, FO_COLOR_GOOD, 3, NULL);
     fo_plot_polyline(&pl, xs, man, n, FO_COLOR_BAD, 3, NULL);
@@ -109,12 +136,17 @@ void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_resul
         /* Keep the label clear of the N* label, which runs rightwards from N*. */
         double xs_ = r->break_even_models ? fo_plot_px(&pl, (double)r->break_even_models) : -1e9;
         int crowded = xn > xs_ - 60 && xn < xs_ + 150;
-        if (!crowded)
+        /* Centred on its rule unless that would reach the y-axis, then beside it; never over
+         * the tick labels left of the axis. */
+        double lw = fo_svg_text_w("N = 00 (yours)", "note");
+        if (!crowded && xn - lw / 2 >= pl.left + 4)
             fo_svg_text(b, xn, pl.top + 52, "middle", "note", "N = %lld (yours)", p->models);
-        else if (xn >= xs_)
+        else if (!crowded || xn >= xs_)
             fo_svg_text(b, xn + 6, pl.top + 52, "start", "note", "N = %lld (yours)", p->models);
-        else
+        else if (xn - 6 - lw >= pl.left + 4)
             fo_svg_text(b, xn - 6, pl.top + 16, "end", "note", "N = %lld (yours)", p->models);
+        else
+            fo_svg_text(b, xn + 6, pl.top + 68, "start", "note", "N = %lld (yours)", p->models);
     }
 
     /* The locked prediction: a dashed rule with its label at the top, left of the rule. */
@@ -124,25 +156,8 @@ void fo_draw_ops_breakeven(fo_buf *b, const fo_roi_params *p, const fo_roi_resul
         fo_svg_text(b, xp - 6, pl.top + 34, "end", "note", "your prediction: %.0f", predicted);
     }
 
-    const char *labels[] = {"Manual toil (a\xc2\xb7N + b\xc2\xb7N log\xe2\x82\x82N + "
-                            "c\xc2\xb7h\xc2\xb7N(N\xe2\x88\x92"
-                            "1)/2)",
-                            "Platform (CapEx + platform toil)", "CapEx alone"};
-    const char *colors[] = {FO_COLOR_BAD, FO_COLOR_GOOD, "#9ca3af"};
-    const char *dashes[] = {NULL, NULL, "2 4"};
-    fo_svg_legend(b, 24, H - 44, labels, colors, dashes, 3);
-
-    fo_buf note;
-    fo_buf_init(&note);
-    fo_buf_printf(&note, "At N = %lld: manual ", p->models);
-    usd(&note, r->manual_toil_usd);
-    fo_buf_puts(&note, ", platform ");
-    usd(&note, r->platform_total_usd);
-    fo_buf_puts(&note, ", ROI ");
-    if (r->roi_usd < 0) fo_buf_puts(&note, "\xe2\x88\x92");
-    usd(&note, fabs(r->roi_usd));
-    fo_buf_printf(&note, "  \xc2\xb7  toil needs %.1f FTE", r->ftes_needed);
-    fo_svg_text(b, 24, H - 16, "start", "note", "%s", fo_buf_str(&note));
+    fo_svg_legend_rows(b, 24, legy, W - 24, labels, colors, dashes, 3);
+    fo_svg_wrap(b, 24, notey, tw, 17, "note", fo_buf_str(&note));
     fo_buf_free(&note);
     fo_svg_end(b);
     free(xs), free(man), free(plat);

@@ -61,7 +61,9 @@ static void polygon(fo_buf *b, const double *scores, const char *fill, double op
     fo_buf_puts(b, " stroke-linejoin=\"round\"/>");
 }
 
-void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_result *r) {
+void fo_draw_risk_radar(fo_buf *b, int width, const fo_canary_params *p,
+                        const fo_canary_result *r) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     const fo_radar_axis *ax = r->radar;
     fo_buf t;
     fo_buf_init(&t);
@@ -137,7 +139,7 @@ void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_re
     /* The table: value, score bar, and what the axis measures. */
     double tx = 580, ty = 96;
     fo_svg_text(b, tx, ty, "start", "label", "Axis");
-    fo_svg_text(b, tx + 212, ty, "start", "label", "Score");
+    fo_svg_text(b, tx + 200, ty, "start", "label", "Score");
     for (int i = 0; i < FO_CANARY_RADAR_AXES; i++) {
         double y = ty + 30 + 62 * i;
         fo_svg_text(b, tx, y, "start", "strong", "%s", ax[i].label);
@@ -145,10 +147,10 @@ void fo_draw_risk_radar(fo_buf *b, const fo_canary_params *p, const fo_canary_re
         fo_svg_text(b, tx, y + 16, "start", "note", "%s", fo_buf_str(&t));
         fo_buf_reset(&t);
         fo_svg_text(b, tx, y + 32, "start", "tick", "%s", meaning[i]);
-        fo_svg_rect(b, tx + 212, y - 10, 80, 10, "#f3f4f6", "#d1d5db");
-        fo_svg_rect(b, tx + 212, y - 10, 80 * ax[i].score, 10,
+        fo_svg_rect(b, tx + 200, y - 10, 70, 10, "#f3f4f6", "#d1d5db");
+        fo_svg_rect(b, tx + 200, y - 10, 70 * ax[i].score, 10,
                     ax[i].score >= 0.5 ? FO_COLOR_GOOD : FO_COLOR_BAD, NULL);
-        fo_svg_text(b, tx + 298, y, "start", "tick", "%.2f", ax[i].score);
+        fo_svg_text(b, tx + 276, y, "start", "tick", "%.2f", ax[i].score); /* inside W */
     }
     fo_svg_text(b, 24, H - 18, "start", "note",
                 "Score 1 = the good end of each axis: a longer window raises confidence and "

@@ -85,7 +85,7 @@ static void left_panel(fo_buf *b, const fo_sprt_result *r, const fo_sprt_figure 
     fo_svg_line(b, pl.left, fo_plot_py(&pl, la), right, fo_plot_py(&pl, la), FO_COLOR_BAD, 2, NULL);
     fo_svg_line(b, pl.left, fo_plot_py(&pl, lb), right, fo_plot_py(&pl, lb), FO_COLOR_GOOD, 2,
                 NULL);
-    fo_svg_line(b, pl.left, fo_plot_py(&pl, 0), right, fo_plot_py(&pl, 0), "#9ca3af", 1, "2 3");
+    fo_svg_line(b, pl.left, fo_plot_py(&pl, 0), right, fo_plot_py(&pl, 0), FO_COLOR_REF, 1, "2 3");
     for (size_t i = 0; i < fig->npaths; i++)
         if (fig->len[i])
             draw_path(&pl, fig->paths[i], fig->len[i], xmax, fig->under_h1[i] ? COLOR_H1 : COLOR_H0,
@@ -124,9 +124,9 @@ static void oc_panel(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r
                 "Operating characteristic: P(promote | p)");
     fo_plot_axes(&pl, "", "P(promote)", fmt_rate, fo_fmt_percent);
     double bottom = pl.top + pl.height;
-    fo_svg_line(b, fo_plot_px(&pl, p->p0), pl.top, fo_plot_px(&pl, p->p0), bottom, "#9ca3af", 1,
+    fo_svg_line(b, fo_plot_px(&pl, p->p0), pl.top, fo_plot_px(&pl, p->p0), bottom, FO_COLOR_REF, 1,
                 "3 3");
-    fo_svg_line(b, fo_plot_px(&pl, p->p1), pl.top, fo_plot_px(&pl, p->p1), bottom, "#9ca3af", 1,
+    fo_svg_line(b, fo_plot_px(&pl, p->p1), pl.top, fo_plot_px(&pl, p->p1), bottom, FO_COLOR_REF, 1,
                 "3 3");
     fo_plot_polyline(&pl, xs, ys, r->oc_len, FO_COLOR_GOOD, 2.5, NULL);
     /* Wald's design values (open) and the exact error rates (filled) at p0 and p1. */
@@ -182,8 +182,9 @@ static void asn_panel(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *
                   NULL);
 }
 
-void fo_draw_sprt(fo_buf *b, const fo_sprt_params *p, const fo_sprt_result *r,
+void fo_draw_sprt(fo_buf *b, int width, const fo_sprt_params *p, const fo_sprt_result *r,
                   const fo_sprt_figure *fig) {
+    (void)width; /* not yet laid out by width (issue 15): drawn at its own */
     fo_buf t;
     fo_buf_init(&t);
     fo_buf_printf(&t,

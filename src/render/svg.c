@@ -55,6 +55,17 @@ void fo_svg_begin(fo_buf *b, int width, int height, const char *title, const cha
     fo_svg_escape(b, desc);
     fo_buf_puts(b, "</desc>");
     fo_buf_puts(b, stylesheet);
+    /* The dark scheme: every light colour to its twin (svg.h), text classes included. */
+    static const char *const dark[] = {FO_SVG_DARK};
+    fo_buf_puts(b, "<style>@media (prefers-color-scheme:dark){text{fill:#e6edf3}"
+                   ".subtitle,.tick{fill:#b6bec9}.label,.note{fill:#d1d5db}"
+                   ".grid{stroke:#30363d}.axis{stroke:#d1d5db}");
+    for (size_t i = 0; i < sizeof dark / sizeof *dark; i += 2)
+        fo_buf_printf(b,
+                      "[fill=\"%s\"],[style*=\"fill:%s\"]{fill:%s!important}"
+                      "[stroke=\"%s\"]{stroke:%s}",
+                      dark[i], dark[i], dark[i + 1], dark[i], dark[i + 1]);
+    fo_buf_puts(b, "}</style>");
     fo_buf_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>", width, height);
 }
 
@@ -169,6 +180,20 @@ void fo_fmt_percent(fo_buf *b, double v) {
     fo_buf_printf(b, "%g%%", v * 100.0);
 }
 
+/* A tick label; "10^-1" typeset as 10 and a raised exponent (a minus sign, not a hyphen). */
+static void tick_text(fo_buf *b, double x, double y, const char *anchor, const char *s) {
+    const char *e = strstr(s, "^");
+    if (!e) {
+        fo_svg_text(b, x, y, anchor, "tick", "%s", s);
+        return;
+    }
+    fo_buf_printf(b,
+                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"tick\">%.*s<tspan "
+                  "dy=\"-5\">%s%s</tspan></text>",
+                  x, y, anchor, (int)(e - s), s, e[1] == '-' ? "\xe2\x88\x92" : "",
+                  e + 1 + (e[1] == '-'));
+}
+
 void fo_plot_axes(const fo_plot *p, const char *xlabel, const char *ylabel, fo_tick_format fx,
                   fo_tick_format fy) {
     fo_buf *b = p->b;
@@ -183,17 +208,17 @@ void fo_plot_axes(const fo_plot *p, const char *xlabel, const char *ylabel, fo_t
                       p->left, y, p->left + p->width, y);
         fo_buf_reset(&label);
         (fy ? fy : fo_fmt_plain)(&label, ticks[i]);
-        fo_svg_text(b, p->left - 8, y + 4, "end", "tick", "%s", fo_buf_str(&label));
+        tick_text(b, p->left - 8, y + 4, "end", fo_buf_str(&label));
     }
     n = p->xlog ? log_ticks(p->xmin, p->xmax, ticks, 32)
-                : fo_nice_ticks(p->xmin, p->xmax, 8, ticks, 32);
+                : fo_nice_ticks(p->xmin, p->xmax, p->width < 560 ? 4 : 8, ticks, 32);
     for (int i = 0; i < n; i++) {
         double x = fo_plot_px(p, ticks[i]);
         fo_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
                       x, bottom, x, bottom + 5);
         fo_buf_reset(&label);
         (fx ? fx : fo_fmt_plain)(&label, ticks[i]);
-        fo_svg_text(b, x, bottom + 19, "middle", "tick", "%s", fo_buf_str(&label));
+        tick_text(b, x, bottom + 19, "middle", fo_buf_str(&label));
     }
     fo_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
                   p->left, bottom, p->left + p->width, bottom);
@@ -227,15 +252,76 @@ void fo_plot_polyline(const fo_plot *p, const double *xs, const double *ys, size
     fo_buf_puts(p->b, "\"/>");
 }
 
+static size_t glyphs_n(const char *s, size_t n) { /* UTF-8 code points, not bytes */
+    size_t g = 0;
+    for (size_t i = 0; i < n && s[i]; i++)
+        g += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return g;
+}
+
+static double cls_px(const char *cls) {
+    static const char *const names[] = {"title", "subtitle", "label", "tick", "strong"};
+    static const double px[] = {17, 12.5, 13, 11.5, 12.5};
+    for (size_t i = 0; i < 5; i++)
+        if (strcmp(cls, names[i]) == 0) return px[i];
+    return 12; /* note */
+}
+
+static double span_w(const char *s, size_t n, const char *cls) {
+    return 0.58 * cls_px(cls) * (double)glyphs_n(s, n);
+}
+
+double fo_svg_text_w(const char *s, const char *cls) {
+    return span_w(s, strlen(s), cls);
+}
+
+int fo_svg_wrap(fo_buf *b, double x, double y, double maxw, double lh, const char *cls,
+                const char *s) {
+    int lines = 0;
+    while (*s) {
+        size_t fit = 0, i = 0; /* the longest prefix ending before a space that fits */
+        for (;;) {
+            while (s[i] && s[i] != ' ')
+                i++;
+            if (fit && span_w(s, i, cls) > maxw) break;
+            fit = i;
+            if (!s[i]) break;
+            i++;
+        }
+        if (b) {
+            fo_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\">", x, y + lh * lines, cls);
+            fo_buf tmp;
+            fo_buf_init(&tmp);
+            fo_buf_printf(&tmp, "%.*s", (int)fit, s);
+            fo_svg_escape(b, fo_buf_str(&tmp));
+            fo_buf_free(&tmp);
+            fo_buf_puts(b, "</text>");
+        }
+        lines++;
+        s += fit;
+        while (*s == ' ')
+            s++;
+    }
+    return lines;
+}
+
+int fo_svg_legend_rows(fo_buf *b, double x, double y, double right, const char *const *labels,
+                       const char *const *colors, const char *const *dashes, size_t n) {
+    double x0 = x;
+    int rows = 1;
+    for (size_t i = 0; i < n; i++) {
+        double w = 30 + fo_svg_text_w(labels[i], "note");
+        if (x > x0 && x + w > right) x = x0, y += 20, rows++;
+        if (b) {
+            fo_svg_line(b, x, y, x + 24, y, colors[i], 3, dashes ? dashes[i] : NULL);
+            fo_svg_text(b, x + 30, y + 4, "start", "note", "%s", labels[i]);
+        }
+        x += w + 20;
+    }
+    return rows;
+}
+
 void fo_svg_legend(fo_buf *b, double x, double y, const char *const *labels,
                    const char *const *colors, const char *const *dashes, size_t n) {
-    /* One row of swatches; ~6.4 px per glyph of the 12 px note font. */
-    for (size_t i = 0; i < n; i++) {
-        fo_svg_line(b, x, y, x + 24, y, colors[i], 3, dashes ? dashes[i] : NULL);
-        fo_svg_text(b, x + 30, y + 4, "start", "note", "%s", labels[i]);
-        size_t glyphs = 0; /* UTF-8 code points, not bytes */
-        for (const char *c = labels[i]; *c; c++)
-            glyphs += ((unsigned char)*c & 0xC0) != 0x80;
-        x += 30 + 6.4 * (double)glyphs + 26;
-    }
+    fo_svg_legend_rows(b, x, y, 1e9, labels, colors, dashes, n);
 }

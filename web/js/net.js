@@ -48,11 +48,21 @@ export function decodeEntities(t) {
     return named[e.toLowerCase()] ?? m;
   });
 }
+/* The width (CSS px) the engine lays a figure out for (issue 15): the page's figure column,
+ * rounded DOWN to a breakpoint so a figure is never drawn wider than it is shown (its text never
+ * shrinks below its size) and a resize within a breakpoint asks for nothing new. */
+const FIG_BREAKPOINTS = [340, 480, 650, 860];
+export function figureWidth() {
+  const el = typeof document !== 'undefined' && (document.querySelector('.fig') || document.querySelector('main'));
+  const w = el ? el.clientWidth - 16 : 860; /* the figure's padding and border */
+  return FIG_BREAKPOINTS.filter((b) => b <= w).pop() || 280;
+}
 /* Loads one channel: the JSON and, when the command draws a figure, its SVG, committed
  * together so the figure and its table always show the same request. */
 export async function load(ch, cmd, params, opts = {}) {
   const c = chan(ch);
-  const key = `${cmd}?${JSON.stringify(params)}`;
+  const figW = opts.svg !== false && command(cmd) && command(cmd).figure ? figureWidth() : 0;
+  const key = `${cmd}?${JSON.stringify(params)}@${figW}`;
   /* `ifChanged`: the channel already asked for exactly this (answered or on its way) */
   if (opts.ifChanged && c.key === key && store.state.server.results[ch]) return null;
   c.key = key;
@@ -66,7 +76,8 @@ export async function load(ch, cmd, params, opts = {}) {
     st.server.results[ch] = Object.assign({}, old || {}, { status: 'loading', seq });
   });
   try {
-    const { data, svg } = await net.transport.run(cmd, params, { svg: wantSvg, signal: ctrl.signal });
+    const sent = figW ? Object.assign({}, params, { width: figW }) : params;
+    const { data, svg } = await net.transport.run(cmd, sent, { svg: wantSvg, signal: ctrl.signal });
     if (seq !== c.seq) return null; /* a newer request owns this channel */
     c.ctrl = null;
     store.update((st) => {
