@@ -120,15 +120,17 @@ void fo_draw_confidence_clock(fo_buf *b, int width, const fo_canary_params *p,
     /* The release limit: a line at the longest window, labelled along it, inside the shade. */
     if (r->max_window_hours > 0) {
         fo_svg_line(b, xlim, pl.top, xlim, bottom, FO_COLOR_BAD, 2, NULL);
-        fo_buf_printf(&t, "%g h cycle limit: window \xe2\x89\xa4 ", p->release_limit_hours);
-        hours_text(&t, r->max_window_hours);
+        /* while the student searches, the limit is named, not the longest window it leaves */
+        fo_buf_printf(&t, "%g h cycle limit%s", p->release_limit_hours,
+                      hide ? "" : ": window \xe2\x89\xa4 ");
+        if (!hide) hours_text(&t, r->max_window_hours);
         /* Above the plot, beside the line: clear of the curve and of the target's label; on a
          * narrow figure shortened to "limit: window <= 72 h" when the whole does not fit. */
         double lw = fo_svg_text_w(fo_buf_str(&t), "note");
         if (xlim - 4 - lw < pl.left && xlim + 4 + lw > W - 8) {
             fo_buf_reset(&t);
-            fo_buf_puts(&t, "limit: window \xe2\x89\xa4 ");
-            hours_text(&t, r->max_window_hours);
+            fo_buf_puts(&t, hide ? "cycle limit" : "limit: window \xe2\x89\xa4 ");
+            if (!hide) hours_text(&t, r->max_window_hours);
             lw = fo_svg_text_w(fo_buf_str(&t), "note");
         }
         int before = xlim - 4 - lw >= pl.left;
