@@ -15,6 +15,11 @@ const $ = (tag, attrs = {}, ...kids) => {
   return el;
 };
 
+/* The box a table scrolls in on a narrow screen: a named region that takes keyboard focus, so it
+ * can be scrolled without a mouse (axe: scrollable-region-focusable). */
+const scroll = (t) => $('div', { class: 'scroll', tabindex: '0', role: 'region',
+  'aria-label': (t.querySelector('caption')?.textContent || 'table').trim() }, t);
+
 const CHOICE_WORDS = { drop: 'accuracy drops', 'no-drop': 'accuracy holds' };
 const BIN_LABELS = ['more than 10 times under', '3 to 10 times under', '1.5 to 3 times under',
   'close (within 1.5 times)', '1.5 to 3 times over', '3 to 10 times over', 'more than 10 times over'];
@@ -50,7 +55,7 @@ function countTable(caption, head, labels, counts, marked = -1) {
   labels.forEach((l, i) => body.append($('tr', i === marked ? { class: 'answer' } : {},
     $('th', { scope: 'row' }, l), $('td', {}, String(counts[i])))));
   t.append(body);
-  return $('div', { class: 'scroll' }, t);
+  return scroll(t);
 }
 
 function progress(data) {
@@ -74,7 +79,7 @@ function progress(data) {
     body.append(row);
   }
   t.append(body);
-  sec.append($('div', { class: 'scroll' }, t));
+  sec.append(scroll(t));
   return sec;
 }
 
@@ -113,7 +118,7 @@ function trackNumbers(part, t, projector) {
         $('td', {}, p.close ? 'yes' : 'no')));
     }
     tbl.append(body);
-    wrap.append($('div', { class: 'scroll' }, tbl));
+    wrap.append(scroll(tbl));
   }
   return wrap;
 }
@@ -156,7 +161,7 @@ function governance(data) {
     $('h2', { id: 'gov-h' }, 'Part 3: the governance split'),
     $('p', { class: 'summary' }, `${g.loose} chose Loose Versioning (${g.loose_justified} justified it in ${w} words or more), ` +
       `${g.strict} chose Strict Immutable Contracts (${g.strict_justified} justified), ${g.undecided} ${g.undecided === 1 ? 'has' : 'have'} not decided yet.`),
-    bars(labels, counts, { caption: 'The class\'s governance choices.' }), $('div', { class: 'scroll' }, t));
+    bars(labels, counts, { caption: 'The class\'s governance choices.' }), scroll(t));
 }
 
 function stuck(data, projector) {
@@ -177,7 +182,7 @@ function stuck(data, projector) {
     body.append($('tr', { 'data-session': String(s.session) }, $('th', { scope: 'row' }, who(s)),
       $('td', {}, trackName(s.track)), $('td', {}, plural(s.idle_minutes, 'minute')), $('td', {}, s.next)));
   t.append(body);
-  sec.append($('div', { class: 'scroll' }, t));
+  sec.append(scroll(t));
   return sec;
 }
 
@@ -197,7 +202,7 @@ function students(data) {
   }
   t.append(body);
   return $('section', { id: 'students', 'aria-labelledby': 'students-h' },
-    $('h2', { id: 'students-h' }, 'Students'), $('div', { class: 'scroll' }, t));
+    $('h2', { id: 'students-h' }, 'Students'), scroll(t));
 }
 
 function render(data, projector) {

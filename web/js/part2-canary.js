@@ -14,7 +14,7 @@ import { fmtHours, fmtNum, fmtPct, fmtSig, oneIn } from './format.js';
 import { load, net, setNote, write } from './net.js';
 import { capture } from './parts.js';
 import { attemptsOf, busyWith, command, has, MAX_ATTEMPTS, noteOf, param, paramValue, query, RELEASE_LIMIT_HOURS, result, store, view, withoutTrack } from './store.js';
-import { banner, busy, errorNote, gridTable, instrument, kvTable, statCards } from './widgets.js';
+import { banner, busy, errorNote, gridTable, instrument, kvTable, scrollBox, statCards } from './widgets.js';
 
 export const PART2_COMMANDS = ['canary', 'sprt', 'rollout'];
 
@@ -389,7 +389,7 @@ function threeTests(d) {
     ? `Against the fixed-n test with the same α and β, the SPRT saves ${hoursOf(seq.hours_saved_h0)} on average with a good model and ${hoursOf(seq.hours_saved_h1)} with a bad one. The demonstration needs fewer requests still, but it rolls back a good model ${pct(demo.rollback_probability_at_p0)} of the time.`
     : `The SPRT's exact figures were not computed${why}, so no saving is claimed.`;
   return [
-    h('div', { class: 'table-scroll three-tests' },
+    scrollBox(`Three tests${rate}`, 'three-tests',
       h('table', { class: 'grid' }, h('caption', { text: `Three tests${rate}` }),
         h('thead', {}, h('tr', {}, ['Test', 'Requests', 'Hours', 'Rolls back a good model'].map((c) => h('th', { scope: 'col', text: c })))),
         h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row', text: r.name }),

@@ -13,9 +13,14 @@ export function kvTable(caption, rows) {
     h('tbody', {}, rows.filter(Boolean).map(([k, v, cls]) => h('tr', { class: cls || null },
       h('th', { scope: 'row', text: k }), h('td', { text: v })))));
 }
+/* The box a wide or tall table scrolls in on a small screen: a named region that takes keyboard
+ * focus, so the table can be scrolled without a mouse (axe: scrollable-region-focusable). */
+export function scrollBox(caption, cls, ...kids) {
+  return h('div', { class: 'table-scroll' + (cls ? ' ' + cls : ''), tabindex: 0, role: 'region', 'aria-label': caption || 'table' }, ...kids);
+}
 /* A table whose every column the caller names: cols are {key, label, fmt(value, row)}. */
 export function gridTable(caption, cols, rows, opts = {}) {
-  return h('div', { class: 'table-scroll' + (opts.tall ? ' tall' : ''), tabindex: opts.tall ? 0 : null, role: opts.tall ? 'region' : null, 'aria-label': opts.tall ? caption : null },
+  return scrollBox(caption, opts.tall ? 'tall' : '',
     h('table', { class: 'grid' }, caption ? h('caption', { text: caption }) : null,
       h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: c.label })))),
       h('tbody', {}, rows.map((r, i) => h('tr', { class: opts.rowClass ? opts.rowClass(r, i) : null },
