@@ -15,12 +15,35 @@
 #include "fleetops/json.h"
 #include "fleetops/lab.h"
 #include "fleetops/store.h"
+#include "store_impl.h"
 
 #define CLOSE_FACTOR      1.5
 #define JUSTIFIED_WORDS   5 /* a justification "counts" from a short sentence up */
 #define LAB_PARTS         3 /* the parts with a lock: roi, canary, ensemble */
 #define COMPLETION_ITEMS  7 /* 3 locks, 3 reflections, the governance choice */
 #define DEFAULT_STUCK_MIN 10.0
+
+/* The row of session `id` in rows sorted by session (NULL when absent): both backends fill
+ * their class rows through it. */
+fo_class_row *fo_class_row_of(fo_class_row *rows, size_t n, long long id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rows[mid].session < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && rows[lo].session == id ? &rows[lo] : NULL;
+}
+
+/* A part's index in fo_class_row.part (-1 for an unknown part). */
+int fo_class_part_index(const char *part) {
+    static const char *const names[FO_CLASS_PARTS] = {"roi", "canary", "ensemble", "crisis"};
+    for (int i = 0; i < FO_CLASS_PARTS; i++)
+        if (strcmp(part, names[i]) == 0) return i;
+    return -1;
+}
 
 long long fo_class_words(const char *t) {
     long long n = 0;

@@ -1193,26 +1193,6 @@ static long long step_count(sqlite3_stmt *st, int *ok) {
     return n;
 }
 
-/* The row of session `id` in rows sorted by session (NULL when absent). */
-static fo_class_row *row_of(fo_class_row *rows, size_t n, long long id) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (rows[mid].session < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && rows[lo].session == id ? &rows[lo] : NULL;
-}
-
-static int part_index(const char *part) {
-    static const char *const names[FO_CLASS_PARTS] = {"roi", "canary", "ensemble", "crisis"};
-    for (int i = 0; i < FO_CLASS_PARTS; i++)
-        if (strcmp(part, names[i]) == 0) return i;
-    return -1;
-}
-
 /* Six reads in one snapshot: sessions, predictions, entry counts, the latest reflection and
  * governance revisions, and the attempts' verdicts. Each is one pass (no query per session). */
 static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *n_out,
@@ -1257,8 +1237,8 @@ static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                               "locked_at FROM predictions")) == NULL)
         ok = 0;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
-        int k = part_index(col_text(st, 1));
+        fo_class_row *r = fo_class_row_of(rows, n, sqlite3_column_int64(st, 0));
+        int k = fo_class_part_index(col_text(st, 1));
         if (!r || k < 0) continue;
         fo_class_part_row *p = &r->part[k];
         p->locked = 1;
@@ -1277,9 +1257,9 @@ static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                         "GROUP BY session_id, kind, part")) == NULL)
         ok = 0;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        fo_class_row *r = fo_class_row_of(rows, n, sqlite3_column_int64(st, 0));
         const char *kind = col_text(st, 1);
-        int k = part_index(col_text(st, 2));
+        int k = fo_class_part_index(col_text(st, 2));
         long long c = sqlite3_column_int64(st, 3);
         if (!r || k < 0) continue;
         if (strcmp(kind, "evidence") == 0) {
@@ -1303,8 +1283,8 @@ static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                               "part")) == NULL)
         ok = 0;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
-        int k = part_index(col_text(st, 1));
+        fo_class_row *r = fo_class_row_of(rows, n, sqlite3_column_int64(st, 0));
+        int k = fo_class_part_index(col_text(st, 1));
         if (r && k >= 0) r->part[k].reflection_words = fo_class_words(col_text(st, 3));
     }
     if (ok) release(st);
@@ -1315,7 +1295,7 @@ static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                               "'governance' GROUP BY session_id")) == NULL)
         ok = 0;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        fo_class_row *r = fo_class_row_of(rows, n, sqlite3_column_int64(st, 0));
         if (!r) continue;
         snprintf(r->policy, sizeof r->policy, "%s", col_text(st, 2));
         r->justification_words = fo_class_words(col_text(st, 3));
@@ -1329,7 +1309,7 @@ static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                               "'attempt' AND part = 'canary' GROUP BY session_id")) == NULL)
         ok = 0;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        fo_class_row *r = row_of(rows, n, sqlite3_column_int64(st, 0));
+        fo_class_row *r = fo_class_row_of(rows, n, sqlite3_column_int64(st, 0));
         if (!r || sqlite3_column_type(st, 2) == SQLITE_NULL) continue;
         /* the first try that worked: its number among the session's attempts */
         long long first = sqlite3_column_int64(st, 2);

@@ -70,4 +70,8 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
 /* The session key a client sent for a write (Idempotency-Key): 1 to 64 of [A-Za-z0-9._:-]. */
 #define FO_IDEM_KEY_MAX 64
 
+/* Shared by the backends' class rows (classbook.c). */
+fo_class_row *fo_class_row_of(fo_class_row *rows, size_t n, long long id);
+int fo_class_part_index(const char *part);
+
 #endif

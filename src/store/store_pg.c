@@ -1113,26 +1113,6 @@ static int pg_figure(fo_store *base, long long entry, fo_buf *out) {
     return found;
 }
 
-/* The row of session `id` in rows sorted by session (NULL when absent). */
-static fo_class_row *row_of(fo_class_row *rows, size_t n, long long id) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (rows[mid].session < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && rows[lo].session == id ? &rows[lo] : NULL;
-}
-
-static int part_index(const char *part) {
-    static const char *const names[FO_CLASS_PARTS] = {"roi", "canary", "ensemble", "crisis"};
-    for (int i = 0; i < FO_CLASS_PARTS; i++)
-        if (strcmp(part, names[i]) == 0) return i;
-    return -1;
-}
-
 /* The six reads of the SQLite backend (store.c) in one REPEATABLE READ snapshot: sessions,
  * predictions, entry counts, the latest reflection and governance revisions, and the
  * attempts' verdicts. Each is one pass (no query per session). */
@@ -1181,8 +1161,8 @@ static fo_status pg_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                   0, NULL, &rc, err)))
         goto done;
     for (int i = 0; i < PQntuples(r); i++) {
-        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
-        int k = part_index(tx(r, i, 1));
+        fo_class_row *w = fo_class_row_of(rows, n, ll(r, i, 0));
+        int k = fo_class_part_index(tx(r, i, 1));
         if (!w || k < 0) continue;
         fo_class_part_row *p = &w->part[k];
         p->locked = 1;
@@ -1200,9 +1180,9 @@ static fo_status pg_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                   0, NULL, &rc, err)))
         goto done;
     for (int i = 0; i < PQntuples(r); i++) {
-        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
+        fo_class_row *w = fo_class_row_of(rows, n, ll(r, i, 0));
         const char *kind = tx(r, i, 1);
-        int k = part_index(tx(r, i, 2));
+        int k = fo_class_part_index(tx(r, i, 2));
         long long cnt = ll(r, i, 3);
         if (!w || k < 0) continue;
         if (strcmp(kind, "evidence") == 0) {
@@ -1224,8 +1204,8 @@ static fo_status pg_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                   0, NULL, &rc, err)))
         goto done;
     for (int i = 0; i < PQntuples(r); i++) {
-        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
-        int k = part_index(tx(r, i, 1));
+        fo_class_row *w = fo_class_row_of(rows, n, ll(r, i, 0));
+        int k = fo_class_part_index(tx(r, i, 1));
         if (w && k >= 0) w->part[k].reflection_words = fo_class_words(tx(r, i, 2));
     }
     PQclear(r);
@@ -1237,7 +1217,7 @@ static fo_status pg_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                   0, NULL, &rc, err)))
         goto done;
     for (int i = 0; i < PQntuples(r); i++) {
-        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
+        fo_class_row *w = fo_class_row_of(rows, n, ll(r, i, 0));
         if (!w) continue;
         snprintf(w->policy, sizeof w->policy, "%s", tx(r, i, 1));
         w->justification_words = fo_class_words(tx(r, i, 2));
@@ -1254,7 +1234,7 @@ static fo_status pg_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                   0, NULL, &rc, err)))
         goto done;
     for (int i = 0; i < PQntuples(r); i++) {
-        fo_class_row *w = row_of(rows, n, ll(r, i, 0));
+        fo_class_row *w = fo_class_row_of(rows, n, ll(r, i, 0));
         if (w && !PQgetisnull(r, i, 1)) w->window_try = ll(r, i, 1);
     }
     PQclear(r);
