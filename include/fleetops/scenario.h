@@ -77,8 +77,8 @@ fo_hypotheses fo_scenario_hypotheses(double failure_rate, double confidence, dou
 /* The rule in one sentence, for JSON and help. */
 #define FO_HYPOTHESES_RULE                                                                         \
     "A bad model, the regression to catch, fails at the rate you set (the Safety Lead's line); "   \
-    "a good model fails half as often. The test may pass a bad model at most 100% minus your "    \
-    "confidence of the time, as the zero-failure demonstration does, and may roll back a good "   \
+    "a good model fails half as often. The test may pass a bad model at most 100% minus your "     \
+    "confidence of the time, as the zero-failure demonstration does, and may roll back a good "    \
     "model at most as often as your track tolerates (5% on most tracks)."
 
 /* The healthy rate the rule assigns to a failure rate (p/2). */
