@@ -144,54 +144,72 @@ static void who(fo_json *j, const fo_class_row *r, const fo_class_opts *o) {
         fo_json_null(j, "identity");
 }
 
+/* Part k's locked predictions on one track, counted once for the JSON and the text: close (the
+ * ledger's rule), under/over by more than that and the seven bins for a number part, the answer
+ * when every student shares it, and the median of predicted / answer (two middle ones: their
+ * geometric mean; NAN when there is none). ratios holds n doubles (the caller's scratch). */
+typedef struct track_tally {
+    long long count, close, under, over, bins[7];
+    const char *answer; /* the first student's answer (NULL when none) */
+    int same;           /* every student has that answer (not so with per-student variants) */
+    double median;      /* predicted / answer */
+} track_tally;
+
+static track_tally tally_track(const fo_class_row *rows, size_t n, int k, const char *track,
+                               int number, double *ratios) {
+    track_tally t = {.same = 1, .median = NAN};
+    size_t nr = 0;
+    for (size_t i = 0; i < n; i++) {
+        const fo_class_part_row *p = &rows[i].part[k];
+        if (!p->locked || strcmp(rows[i].track, track) != 0) continue;
+        t.count++;
+        t.close += p->correct;
+        if (!t.answer)
+            t.answer = p->actual;
+        else if (strcmp(t.answer, p->actual) != 0)
+            t.same = 0;
+        if (number) {
+            int d = direction_of(p);
+            t.under += d < 0 && !p->correct;
+            t.over += d > 0 && !p->correct;
+            t.bins[bin_of(p)]++;
+            double a = strtod(p->actual, NULL);
+            if (a > 0) ratios[nr++] = strtod(p->predicted, NULL) / a;
+        }
+    }
+    if (nr) {
+        qsort(ratios, nr, sizeof *ratios, cmp_double);
+        t.median = nr % 2 ? ratios[nr / 2] : sqrt(ratios[nr / 2 - 1] * ratios[nr / 2]);
+    }
+    return t;
+}
+
 /* Part k's predictions for one track (a number part): the figure's bins, the counts, the
  * median factor, every prediction. */
 static void track_block(fo_json *j, const fo_class_row *rows, size_t n, int k, const char *track,
                         const fo_lab_part *part, const fo_class_opts *o, double *ratios) {
     int number = strcmp(part->lock_kind, "number") == 0;
-    long long count = 0, close = 0, under = 0, over = 0, bins[7] = {0};
-    const char *answer = NULL;
-    int same_answer = 1;
-    size_t nr = 0;
-    for (size_t i = 0; i < n; i++) {
-        const fo_class_part_row *p = &rows[i].part[k];
-        if (!p->locked || strcmp(rows[i].track, track) != 0) continue;
-        count++;
-        close += p->correct;
-        if (!answer)
-            answer = p->actual;
-        else if (strcmp(answer, p->actual) != 0)
-            same_answer = 0;
-        if (number) {
-            int d = direction_of(p);
-            under += d < 0 && !p->correct;
-            over += d > 0 && !p->correct;
-            bins[bin_of(p)]++;
-            double a = strtod(p->actual, NULL);
-            if (a > 0) ratios[nr++] = strtod(p->predicted, NULL) / a;
-        }
-    }
-    if (!count) return;
+    track_tally tl = tally_track(rows, n, k, track, number, ratios);
+    if (!tl.count) return;
     const fo_track *t = fo_lab_track(track);
     fo_json_object_begin(j, NULL);
     fo_json_string(j, "track", track);
     fo_json_string(j, "track_name", t ? t->name : track);
-    if (same_answer)
-        fo_json_string(j, "answer", answer);
+    if (tl.same)
+        fo_json_string(j, "answer", tl.answer);
     else
         fo_json_null(j, "answer"); /* per-student variants: each has their own */
-    fo_json_int(j, "count", count);
-    fo_json_int(j, "close", close);
+    fo_json_int(j, "count", tl.count);
+    fo_json_int(j, "close", tl.close);
     if (number) {
-        fo_json_int(j, "under", under);
-        fo_json_int(j, "over", over);
+        fo_json_int(j, "under", tl.under);
+        fo_json_int(j, "over", tl.over);
         fo_json_array_begin(j, "bins");
         for (int b = 0; b < 7; b++)
-            fo_json_int(j, NULL, bins[b]);
+            fo_json_int(j, NULL, tl.bins[b]);
         fo_json_array_end(j);
-        if (nr) { /* the median of predicted / answer (two middle ones: their geometric mean) */
-            qsort(ratios, nr, sizeof *ratios, cmp_double);
-            double m = nr % 2 ? ratios[nr / 2] : sqrt(ratios[nr / 2 - 1] * ratios[nr / 2]);
+        if (!isnan(tl.median)) {
+            double m = tl.median;
             fo_json_number(j, "median_factor", m >= 1 ? m : 1 / m);
             fo_json_string(j, "median_direction", m > 1 ? "over" : m < 1 ? "under" : "on");
         }
@@ -212,7 +230,7 @@ static void track_block(fo_json *j, const fo_class_row *rows, size_t n, int k, c
             fo_json_object_begin(j, NULL);
             fo_json_string(j, "choice", choices[c]);
             fo_json_int(j, "count", m);
-            fo_json_bool(j, "answer", answer && strcmp(answer, choices[c]) == 0);
+            fo_json_bool(j, "answer", tl.answer && strcmp(tl.answer, choices[c]) == 0);
             fo_json_object_end(j);
         }
         fo_json_array_end(j);
@@ -466,46 +484,25 @@ void fo_class_render_text(const fo_class_row *rows, size_t n, const fo_class_opt
                       parts[k].number, parts[k].title);
         int any = 0;
         for (const char *const *t = fo_track_ids; *t; t++) {
-            long long count = 0, close = 0, under = 0, over = 0, bins[7] = {0};
-            size_t nr = 0;
-            const char *answer = NULL;
-            int same = 1;
-            for (size_t i = 0; i < n; i++) {
-                const fo_class_part_row *p = &rows[i].part[k];
-                if (!p->locked || strcmp(rows[i].track, *t) != 0) continue;
-                count++;
-                close += p->correct;
-                if (!answer)
-                    answer = p->actual;
-                else if (strcmp(answer, p->actual) != 0)
-                    same = 0;
-                if (number) {
-                    int d = direction_of(p);
-                    under += d < 0 && !p->correct;
-                    over += d > 0 && !p->correct;
-                    bins[bin_of(p)]++;
-                    double a = strtod(p->actual, NULL);
-                    if (a > 0) ratios[nr++] = strtod(p->predicted, NULL) / a;
-                }
-            }
-            if (!count) continue;
+            track_tally tl = tally_track(rows, n, k, *t, number, ratios);
+            if (!tl.count) continue;
             any = 1;
             const fo_track *tr = fo_lab_track(*t);
             char grouped[96];
             fo_buf_printf(out, "  %s, answer %s: %lld prediction%s, ", tr ? tr->name : *t,
-                          same ? choice_text(answer, grouped, sizeof grouped) : "each their own",
-                          count, plural_s(count));
+                          tl.same ? choice_text(tl.answer, grouped, sizeof grouped)
+                                  : "each their own",
+                          tl.count, plural_s(tl.count));
             if (!number) {
-                fo_buf_printf(out, "%lld right.\n", close);
+                fo_buf_printf(out, "%lld right.\n", tl.close);
                 continue;
             }
             fo_buf_printf(out,
                           "%lld close (within 1.5 times the answer, either way), %lld under by "
                           "more than that, %lld over by more than that",
-                          close, under, over);
-            if (nr) {
-                qsort(ratios, nr, sizeof *ratios, cmp_double);
-                double m = nr % 2 ? ratios[nr / 2] : sqrt(ratios[nr / 2 - 1] * ratios[nr / 2]);
+                          tl.close, tl.under, tl.over);
+            if (!isnan(tl.median)) {
+                double m = tl.median;
                 if (m == 1) {
                     fo_buf_puts(out, "; the middle prediction is the answer");
                 } else {
@@ -516,7 +513,7 @@ void fo_class_render_text(const fo_class_row *rows, size_t n, const fo_class_opt
             }
             fo_buf_puts(out, ".\n");
             for (int b = 0; b < 7; b++)
-                fo_buf_printf(out, "    %-26s %5lld\n", bin_words[b], bins[b]);
+                fo_buf_printf(out, "    %-26s %5lld\n", bin_words[b], tl.bins[b]);
         }
         if (!any) fo_buf_puts(out, "  No prediction locked yet.\n");
     }
