@@ -144,6 +144,20 @@ static void who(fo_json *j, const fo_class_row *r, const fo_class_opts *o) {
         fo_json_null(j, "identity");
 }
 
+/* Part k's progress, counted once for the JSON and the text: students who started, locked,
+ * explored (evidence), reflected, finished it. */
+static void part_progress(const fo_class_row *rows, size_t n, int k, long long c[5]) {
+    for (int m = 0; m < 5; m++)
+        c[m] = 0;
+    for (size_t i = 0; i < n; i++) {
+        c[0] += part_started(&rows[i], k);
+        c[1] += rows[i].part[k].locked;
+        c[2] += rows[i].part[k].evidence > 0;
+        c[3] += rows[i].part[k].reflections > 0;
+        c[4] += part_finished(&rows[i], k);
+    }
+}
+
 /* Part k's locked predictions on one track, counted once for the JSON and the text: close (the
  * ledger's rule), under/over by more than that and the seven bins for a number part, the answer
  * when every student shares it, and the median of predicted / answer (two middle ones: their
@@ -280,14 +294,8 @@ void fo_class_render_json(const fo_class_row *rows, size_t n, const fo_class_opt
     fo_json_int(&j, "justified_words", JUSTIFIED_WORDS);
     fo_json_array_begin(&j, "parts");
     for (int k = 0; k < LAB_PARTS && (size_t)k < np; k++) {
-        long long c[5] = {0};
-        for (size_t i = 0; i < n; i++) {
-            c[0] += part_started(&rows[i], k);
-            c[1] += rows[i].part[k].locked;
-            c[2] += rows[i].part[k].evidence > 0;
-            c[3] += rows[i].part[k].reflections > 0;
-            c[4] += part_finished(&rows[i], k);
-        }
+        long long c[5];
+        part_progress(rows, n, k, c);
         fo_json_object_begin(&j, NULL);
         fo_json_string(&j, "part", parts[k].id);
         fo_json_int(&j, "number", parts[k].number);
@@ -464,14 +472,8 @@ void fo_class_render_text(const fo_class_row *rows, size_t n, const fo_class_opt
     fo_buf_printf(out, "Where the class is (students at each step)\n  %-34s %8s %8s %9s %10s %9s\n",
                   "part", "started", "locked", "explored", "reflected", "finished");
     for (int k = 0; k < LAB_PARTS && (size_t)k < np; k++) {
-        long long c[5] = {0};
-        for (size_t i = 0; i < n; i++) {
-            c[0] += part_started(&rows[i], k);
-            c[1] += rows[i].part[k].locked;
-            c[2] += rows[i].part[k].evidence > 0;
-            c[3] += rows[i].part[k].reflections > 0;
-            c[4] += part_finished(&rows[i], k);
-        }
+        long long c[5];
+        part_progress(rows, n, k, c);
         char name[64];
         snprintf(name, sizeof name, "Part %d: %s", parts[k].number, parts[k].title);
         fo_buf_printf(out, "  %-34s %8lld %8lld %9lld %10lld %9lld\n", name, c[0], c[1], c[2], c[3],
