@@ -49,7 +49,11 @@ typedef struct fo_quota {
 /* How fo_store_open treats a missing file. */
 typedef enum fo_store_mode {
     FO_STORE_EXISTING, /* the file must exist (report, class; serve without --create) */
-    FO_STORE_CREATE    /* created when missing (serve --create, or the default path) */
+    FO_STORE_CREATE,   /* created when missing (serve --create, or the default path) */
+    FO_STORE_READ      /* the file must exist and is only read (report, class, the source of
+                        * `ledger copy`): a read-only file, directory or copy is fine; nothing is
+                        * written, so an older ledger is not upgraded but refused with the way to
+                        * upgrade it */
 } fo_store_mode;
 
 typedef enum fo_entry_kind {
@@ -67,7 +71,8 @@ const char *fo_store_backend(const fo_store *s);
 /* Opens the ledger: a libpq URI opens PostgreSQL (FO_STORE_CREATE creates the schema in an
  * empty database; FO_STORE_EXISTING wants one a fleetops already wrote), any other string the
  * SQLite file at that path. Refuses (FO_EUSAGE, one clear message naming "db") a missing file in
- * FO_STORE_EXISTING mode, a read-only file, and a file PRAGMA quick_check finds corrupt.
+ * FO_STORE_EXISTING or FO_STORE_READ mode, a read-only file (except in FO_STORE_READ), and a file
+ * PRAGMA quick_check finds corrupt.
  * *created is set when the file did not exist (may be NULL). */
 fo_status fo_store_open_mode(const char *path, fo_store_mode mode, int *created, fo_store **out,
                              fo_error *err);

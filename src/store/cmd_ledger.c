@@ -43,8 +43,9 @@ static const fo_param report_params_spec[] = {
 };
 
 static fo_status open_existing(const char *path, fo_store **s, fo_error *err) {
-    /* never create an empty ledger by asking for a report */
-    fo_status st = fo_store_open_mode(path, FO_STORE_EXISTING, NULL, s, err);
+    /* never create an empty ledger by asking for a report, and never write to one: a read-only
+     * copy the teacher took home reports as well as the live file */
+    fo_status st = fo_store_open_mode(path, FO_STORE_READ, NULL, s, err);
     if (st == FO_EUSAGE && strcmp(err->error, "no ledger at this path") == 0)
         snprintf(err->allowed, sizeof err->allowed, "the file `fleetops serve --db PATH` wrote");
     return st;

@@ -3,6 +3,7 @@
  * (the cost is microseconds and keeps the mutex region obvious). */
 #include "store_impl.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -302,44 +303,9 @@ static fo_status open_refusal(sq_store *s, fo_error *err, const char *path, cons
 
 static const fo_store_ops sq_ops;
 
-fo_status fo_store_sqlite_open(const char *path, fo_store_mode mode, int *created, fo_store **out,
-                               fo_error *err) {
-    *out = NULL;
-    struct stat pst;
-    int exists = stat(path, &pst) == 0;
-    if (created) *created = !exists;
-    if (!exists && mode == FO_STORE_EXISTING)
-        return fo_error_set(err, FO_EUSAGE, "no ledger at this path", "db", path,
-                            "an existing ledger, or --create yes to start a new one");
-    sq_store *s = calloc(1, sizeof *s);
-    if (s) s->base.ops = &sq_ops;
-    if (!s || !(s->path = strdup(path))) {
-        free(s);
-        return fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
-    }
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_mutex_init(&s->stop_mu, NULL);
-    pthread_cond_init(&s->stop_cv, NULL);
-    if (sqlite3_open_v2(path, &s->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        NULL) != SQLITE_OK)
-        return open_refusal(s, err, path, "cannot open the ledger database",
-                            "a writable file path");
-    if (sqlite3_db_readonly(s->db, "main") == 1)
-        return open_refusal(s, err, path, "the ledger file is read-only",
-                            "a ledger file (and directory) the server can write");
-    sqlite3_busy_timeout(s->db, 5000);
-    /* WAL: readers never block the writer; synchronous=NORMAL keeps every committed
-     * transaction across a process crash (only a power loss can drop the last ones). */
-    if (exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON;") != SQLITE_OK) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "cannot use the ledger: %s", sqlite3_errmsg(s->db));
-        return open_refusal(s, err, path, msg,
-                            "a fleetops ledger that passes PRAGMA quick_check (docs/SERVING.md)");
-    }
-    /* quick_check reads every page (about 10 ms per 10 MB): a corrupt ledger is refused here,
-     * with one line, instead of answering empty ledgers later. */
+/* quick_check reads every page (about 10 ms per 10 MB): a corrupt ledger is refused at open,
+ * with one line, instead of answering empty ledgers later. On refusal s is closed. */
+static fo_status quick_check(sq_store *s, const char *path, fo_error *err) {
     sqlite3_stmt *qc;
     char verdict[80] = "";
     int rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &qc, NULL);
@@ -359,6 +325,110 @@ fo_status fo_store_sqlite_open(const char *path, fo_store_mode mode, int *create
                             "a ledger that passes PRAGMA quick_check: restore a backup "
                             "(docs/SERVING.md)");
     }
+    return FO_OK;
+}
+
+/* The schema version a ledger was written with (PRAGMA user_version); -1 when unreadable. */
+static int schema_version(sqlite3 *db) {
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* FO_STORE_READ: the ledger opened read-only. A WAL ledger needs its -shm index; where that
+ * cannot be made (a read-only copy in a directory this user cannot write) and no -wal holds
+ * unmerged writes (a server that stopped cleanly merged them and removed it), the file is
+ * opened as immutable: read as it is, no index, no locks. Nothing is written, so the ledger
+ * is not migrated: one written by an older fleetops is refused with the way to upgrade it. */
+static fo_status open_for_reading(sq_store *s, const char *path, fo_store **out, fo_error *err) {
+    const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
+    int v = -1;
+    if (sqlite3_open_v2(path, &s->db, flags & ~SQLITE_OPEN_URI, NULL) == SQLITE_OK)
+        v = schema_version(s->db);
+    char wal[PATH_MAX + 8];
+    struct stat wst;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    if (v < 0 && (stat(wal, &wst) != 0 || wst.st_size == 0)) {
+        sqlite3_close(s->db);
+        s->db = NULL;
+        /* file:PATH?immutable=1, with the path's reserved characters percent-encoded */
+        fo_buf uri;
+        fo_buf_init(&uri);
+        fo_buf_puts(&uri, "file:");
+        for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+            if (*c == '%' || *c == '?' || *c == '#' || *c <= ' ' || *c >= 0x7f)
+                fo_buf_printf(&uri, "%%%02X", *c);
+            else
+                fo_buf_putc(&uri, (char)*c);
+        fo_buf_puts(&uri, "?immutable=1");
+        if (sqlite3_open_v2(fo_buf_str(&uri), &s->db, flags, NULL) == SQLITE_OK)
+            v = schema_version(s->db);
+        fo_buf_free(&uri);
+    }
+    if (v < 0)
+        return open_refusal(s, err, path, "cannot read the ledger database",
+                            "a fleetops ledger this user can read (and, while a server writes "
+                            "it, the directory holding it)");
+    sqlite3_busy_timeout(s->db, 5000);
+    if (quick_check(s, path, err) != FO_OK) return FO_EUSAGE;
+    int latest = (int)(sizeof migrations / sizeof migrations[0]);
+    if (v == 0)
+        return open_refusal(s, err, path, "no fleetops ledger in this file",
+                            "the file `fleetops serve --db PATH` wrote");
+    if (v != latest) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "the ledger was written by %s fleetops (schema %d, this one %d)",
+                 v > latest ? "a newer" : "an older", v, latest);
+        return open_refusal(s, err, path, msg,
+                            v > latest ? "the fleetops that wrote it"
+                                       : "a ledger upgraded by starting `fleetops serve --db PATH` "
+                                         "on it once (a writable copy)");
+    }
+    *out = &s->base;
+    return FO_OK;
+}
+
+fo_status fo_store_sqlite_open(const char *path, fo_store_mode mode, int *created, fo_store **out,
+                               fo_error *err) {
+    *out = NULL;
+    struct stat pst;
+    int exists = stat(path, &pst) == 0;
+    if (created) *created = !exists;
+    if (!exists && mode != FO_STORE_CREATE)
+        return fo_error_set(err, FO_EUSAGE, "no ledger at this path", "db", path,
+                            "an existing ledger, or --create yes to start a new one");
+    sq_store *s = calloc(1, sizeof *s);
+    if (s) s->base.ops = &sq_ops;
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return fo_error_set(err, FO_ENOMEM, "out of memory", "", "", "");
+    }
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->stop_mu, NULL);
+    pthread_cond_init(&s->stop_cv, NULL);
+    if (mode == FO_STORE_READ) return open_for_reading(s, path, out, err);
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK)
+        return open_refusal(s, err, path, "cannot open the ledger database",
+                            "a writable file path");
+    if (sqlite3_db_readonly(s->db, "main") == 1)
+        return open_refusal(s, err, path, "the ledger file is read-only",
+                            "a ledger file (and directory) the server can write");
+    sqlite3_busy_timeout(s->db, 5000);
+    /* WAL: readers never block the writer; synchronous=NORMAL keeps every committed
+     * transaction across a process crash (only a power loss can drop the last ones). */
+    if (exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON;") != SQLITE_OK) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "cannot use the ledger: %s", sqlite3_errmsg(s->db));
+        return open_refusal(s, err, path, msg,
+                            "a fleetops ledger that passes PRAGMA quick_check (docs/SERVING.md)");
+    }
+    if (quick_check(s, path, err) != FO_OK) return FO_EUSAGE;
     /* A write at start: a ledger (or directory) the server cannot write is refused now, not
      * discovered as a 500 on every student's first write. */
     if (exec(s->db, "BEGIN IMMEDIATE; COMMIT") != SQLITE_OK) {

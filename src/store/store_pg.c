@@ -414,7 +414,7 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
     else if (version > latest)
         snprintf(msg, sizeof msg, "the ledger database is from a newer fleetops (schema %d)",
                  version);
-    else if (version == 0 && mode == FO_STORE_EXISTING)
+    else if (version == 0 && mode != FO_STORE_CREATE)
         snprintf(msg, sizeof msg, "no fleetops ledger in this database");
     for (int v = version; !*msg && v < latest; v++) {
         char bump[80];
@@ -442,7 +442,7 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
     PQclear(PQexec(c, "SELECT pg_advisory_unlock(" ADVISORY_KEY ")"));
     if (*msg)
         return open_refusal(s, err, msg,
-                            mode == FO_STORE_EXISTING && version == 0
+                            mode != FO_STORE_CREATE && version == 0
                                 ? "a database a fleetops ledger was created in, or --create yes"
                                 : "a fleetops ledger database (docs/SCALING.md)");
     if (created) *created = version == 0;

@@ -219,6 +219,81 @@ static void test_read_only_ledger_refused(void **state) {
     assert_non_null(strstr(err, "read-only"));
 }
 
+/* `fleetops ARGS` run as `prefix`: its exit status, stdout in out. */
+static int run_as(char *out, size_t n, const char *prefix, const char *args) {
+    char file[600], cmd[2400];
+    snprintf(file, sizeof file, "%s/run.out", fo_test_tmpdir());
+    snprintf(cmd, sizeof cmd, "timeout 20 %s %s %s >%s 2>&1", prefix, FLEETOPS_BIN, args, file);
+    int st = system(cmd);
+    FILE *f = fopen(file, "rb");
+    size_t got = f ? fread(out, 1, n - 1, f) : 0;
+    out[got] = '\0';
+    if (f) fclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* The teacher's copy of a ledger, read-only in a read-only directory (a USB stick, an archive):
+ * `fleetops report` and `fleetops class` read it, write nothing next to it, and leave it as it
+ * was. They used to refuse it ("the ledger file is read-only"), because opening made a test
+ * write. As root they run as nobody (setpriv), for whom the copy and its directory are
+ * read-only; the server's cleanly stopped ledger has no -wal, so it is read as immutable. */
+static void test_read_only_copy_reported(void **state) {
+    (void)state;
+    SQLITE_ONLY();
+    char cookie[256], out[16384], args[1400];
+    const char *prefix = "";
+    if (geteuid() == 0) {
+        if (access("/usr/bin/setpriv", X_OK) != 0) {
+            printf("read-only copy: skipped (root, and no setpriv to run as nobody)\n");
+            skip();
+        }
+        prefix = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups";
+    }
+    fresh_db("rocopy");
+    loaded_ledger(cookie, sizeof cookie);
+    fo_server_kill(&srv, SIGTERM);
+    char dir[700], copy[800], cmd[3200];
+    snprintf(dir, sizeof dir, "%s/rocopy-dir", fo_test_tmpdir());
+    snprintf(copy, sizeof copy, "%s/class.db", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir %s && cp %s %s", dir, dir, db_path, copy);
+    assert_int_equal(system(cmd), 0);
+    chmod(copy, 0444);
+    chmod(dir, 0555);
+    struct stat before, after;
+    assert_int_equal(stat(copy, &before), 0);
+
+    snprintf(args, sizeof args, "report --db %s --session 1 --format md", copy);
+    int status = run_as(out, sizeof out, prefix, args);
+    printf("report on a read-only copy: exit %d, %zu bytes\n", status, strlen(out));
+    if (status != 0) fail_msg("report refused the copy: %s", out);
+    assert_non_null(strstr(out, "revision 13")); /* the latest of the 14 revisions */
+    snprintf(args, sizeof args, "class --db %s", copy);
+    status = run_as(out, sizeof out, prefix, args);
+    if (status != 0) fail_msg("class refused the copy: %s", out);
+    assert_non_null(strstr(out, "1 student"));
+
+    /* nothing written: no -wal or -shm beside it, the file untouched */
+    assert_int_equal(stat(copy, &after), 0);
+    assert_int_equal(after.st_mtime, before.st_mtime);
+    assert_int_equal(after.st_size, before.st_size);
+    char side[900];
+    snprintf(side, sizeof side, "%s-wal", copy);
+    assert_int_not_equal(access(side, F_OK), 0);
+    snprintf(side, sizeof side, "%s-shm", copy);
+    assert_int_not_equal(access(side, F_OK), 0);
+
+    /* a ledger this user cannot read at all is refused in one line naming the ledger */
+    chmod(copy, 0000);
+    snprintf(args, sizeof args, "report --db %s --session 1", copy);
+    status = run_as(out, sizeof out, prefix, args);
+    printf("report on an unreadable ledger: exit %d: %s", status, out);
+    assert_int_equal(status, 2);
+    assert_int_equal(count_lines(out), 1);
+    assert_non_null(strstr(out, "db"));
+    chmod(dir, 0755);
+    chmod(copy, 0644);
+}
+
 /* Issue 16 #4: after rm of the db, -wal and -shm, writes answered 201 and were lost; a restart
  * made a new empty ledger without a word. Now: 503 naming the ledger, and a restart without
  * --create is refused. --create yes says on stdout that it made a new ledger, with its path. */
@@ -706,6 +781,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_teardown(test_pg_refusals, teardown),
         cmocka_unit_test_teardown(test_corrupt_ledger_refused, teardown),
         cmocka_unit_test_teardown(test_read_only_ledger_refused, teardown),
+        cmocka_unit_test_teardown(test_read_only_copy_reported, teardown),
         cmocka_unit_test_teardown(test_removed_ledger_stops_writes, teardown),
         cmocka_unit_test_teardown(test_long_values_refused_not_cut, teardown),
         cmocka_unit_test_teardown(test_quotas_and_rates, teardown),
