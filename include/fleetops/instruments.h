@@ -94,4 +94,10 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
 void fo_draw_psi_bars(fo_buf *b, double px, double py, double pw, double ph, double label_x,
                       const fo_fs_check_result *c, const fo_fs_view *names, const char *ink);
 
+/* The same chart laid out for a box of width w whose top is y (the Ensemble Trace): the axis
+ * titles carry their scale or categories in parentheses and are marked as axes (svg.h); names
+ * too wide for their bar are shortened by rule. Returns the height used. */
+double fo_draw_psi_chart(fo_buf *b, double x, double y, double w, const fo_fs_check_result *c,
+                         const fo_fs_view *names, const char *ink);
+
 #endif

@@ -72,7 +72,9 @@ double fo_plot_py(const fo_plot *p, double y);
 int fo_nice_ticks(double lo, double hi, int target, double *ticks, int max);
 /* Nice bounds for an axis that must include [lo, hi]. */
 void fo_nice_range(double *lo, double *hi, int target);
-/* Grid, axes, ticks and labels; a NULL formatter prints plain numbers. */
+/* Grid, axes, ticks and labels; a NULL formatter prints plain numbers. Each axis title ends
+ * with its unit in parentheses, "Weekly accuracy (%)" (tests/web/legibility.test.mjs checks it
+ * by the titles' data-axis attribute). */
 void fo_plot_axes(const fo_plot *p, const char *xlabel, const char *ylabel, fo_tick_format fx,
                   fo_tick_format fy);
 void fo_plot_polyline(const fo_plot *p, const double *xs, const double *ys, size_t n,

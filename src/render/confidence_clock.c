@@ -107,7 +107,7 @@ void fo_draw_confidence_clock(fo_buf *b, int width, const fo_canary_params *p,
     /* Beyond the longest window the limit allows, the release cycle is over the limit. */
     double xlim = r->max_window_hours > 0 ? fo_plot_px(&pl, r->max_window_hours) : pl.left;
     if (xlim < right) fo_svg_rect(b, xlim, pl.top, right - xlim, pl.height, "#fdeeea", NULL);
-    fo_plot_axes(&pl, "Hours of shadow mode (t)", "Confidence C(t)", fmt_hours_tick,
+    fo_plot_axes(&pl, "Shadow mode t (hours)", "Confidence C(t) (%)", fmt_hours_tick,
                  fo_fmt_percent);
 
     /* Target line. */

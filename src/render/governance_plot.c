@@ -109,7 +109,7 @@ void fo_draw_governance(fo_buf *b, int width, const fo_governance_params *p,
             fo_svg_rect(b, fo_plot_px(&pl, (double)w), pl.top,
                         fo_plot_px(&pl, (double)w + 1) - fo_plot_px(&pl, (double)w), pl.height,
                         "#fbe5d9", NULL);
-    fo_plot_axes(&pl, "Week", "Weekly accuracy", fmt_weeks, fo_fmt_percent);
+    fo_plot_axes(&pl, "Time (weeks)", "Weekly accuracy (%)", fmt_weeks, fo_fmt_percent);
 
     /* Releases: a dotted rule and the version above the plot. */
     int last_label_x = -100;

@@ -100,7 +100,7 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
         double x0 = fo_plot_px(&pl, (double)r->break_even_models);
         fo_svg_rect(b, x0, pl.top, pl.left + pl.width - x0, pl.height, "#e8f3fa", NULL);
     }
-    fo_plot_axes(&pl, "Number of concurrent models (N)",
+    fo_plot_axes(&pl, "Concurrent models N (count)",
                  p->horizon_years == 1.0 ? "Cost over 1 year (USD)" : "Cost over the horizon (USD)",
                  NULL, fo_fmt_usd);
 

@@ -201,7 +201,8 @@ void fo_plot_axes(const fo_plot *p, const char *xlabel, const char *ylabel, fo_t
     fo_buf label;
     fo_buf_init(&label);
     int n = p->ylog ? log_ticks(p->ymin, p->ymax, ticks, 32)
-                    : fo_nice_ticks(p->ymin, p->ymax, 6, ticks, 32);
+                    : fo_nice_ticks(p->ymin, p->ymax, 6, ticks, 32),
+        ny = n, nx;
     for (int i = 0; i < n; i++) {
         double y = fo_plot_py(p, ticks[i]);
         fo_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
@@ -210,8 +211,8 @@ void fo_plot_axes(const fo_plot *p, const char *xlabel, const char *ylabel, fo_t
         (fy ? fy : fo_fmt_plain)(&label, ticks[i]);
         tick_text(b, p->left - 8, y + 4, "end", fo_buf_str(&label));
     }
-    n = p->xlog ? log_ticks(p->xmin, p->xmax, ticks, 32)
-                : fo_nice_ticks(p->xmin, p->xmax, p->width < 560 ? 4 : 8, ticks, 32);
+    n = nx = p->xlog ? log_ticks(p->xmin, p->xmax, ticks, 32)
+                     : fo_nice_ticks(p->xmin, p->xmax, p->width < 560 ? 4 : 8, ticks, 32);
     for (int i = 0; i < n; i++) {
         double x = fo_plot_px(p, ticks[i]);
         fo_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
@@ -224,13 +225,21 @@ void fo_plot_axes(const fo_plot *p, const char *xlabel, const char *ylabel, fo_t
                   p->left, bottom, p->left + p->width, bottom);
     fo_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
                   p->left, p->top, p->left, bottom);
-    fo_svg_text(b, p->left + p->width / 2, bottom + 42, "middle", "label", "%s", xlabel);
+    /* The axis titles are marked (data-axis, data-ticks: how many tick labels the axis has)
+     * for tests/web/legibility.test.mjs: a title ends with its unit in parentheses, and an
+     * axis with tick labels has a title. */
+    fo_buf_printf(b,
+                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"label\" "
+                  "data-axis=\"x\" data-ticks=\"%d\">",
+                  p->left + p->width / 2, bottom + 42, nx);
+    fo_svg_escape(b, xlabel ? xlabel : "");
+    fo_buf_puts(b, "</text>");
     double cx = p->left - 62, cy = p->top + p->height / 2;
     fo_buf_printf(b,
                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"label\" "
-                  "transform=\"rotate(-90 %.1f %.1f)\">",
-                  cx, cy, cx, cy);
-    fo_svg_escape(b, ylabel);
+                  "data-axis=\"y\" data-ticks=\"%d\" transform=\"rotate(-90 %.1f %.1f)\">",
+                  cx, cy, ny, cx, cy);
+    fo_svg_escape(b, ylabel ? ylabel : "");
     fo_buf_puts(b, "</text>");
     fo_buf_free(&label);
 }

@@ -8,6 +8,12 @@
 //   - its rendered font size in CSS px (the computed font-size times the scale of its screen CTM);
 //   - its box (getBoundingClientRect) lies inside the figure's box;
 //   - no two text boxes overlap (by more than OVERLAP_PX in both directions).
+//   - units: every axis title (a <text data-axis="x|y" data-ticks="N">, as fo_plot_axes in
+//     src/render/svg.c writes them; a figure drawing its own axes marks them the same way) ends
+//     with its unit in parentheses, /\([^()]+\)$/: "Weekly accuracy (%)", "Cost over 1 year
+//     (USD)", "Shadow mode t (hours)"; a count says so, "Concurrent models N (count)"; a
+//     dimensionless quantity names its scale, "PSI (log scale)"; a categorical axis names its
+//     categories, "Feature (mel0–mel7)". An axis with tick labels (data-ticks > 0) has a title.
 // Thresholds: MIN_FONT_PX = 11 CSS px, nothing outside, no overlapping pairs. They are not
 // loosened: a figure that does not meet them yet is listed in KNOWN_FAILING with what was
 // measured, and its subtest is marked `todo` (reported, not hidden); every other figure asserts.
@@ -97,6 +103,11 @@ async function measure(svg, width) {
         if (w > overlapPx && h > overlapPx) overlaps.push([a.s, b.s]);
       }
     }
+    /* Axis titles: a unit in parentheses at the end; no untitled axis with tick labels. */
+    const axes = [...root.querySelectorAll('text[data-axis]')].map((t) => ({
+      axis: t.dataset.axis, s: t.textContent.trim(), ticks: Number(t.dataset.ticks || 0) }));
+    const unitless = axes.filter((a) => a.s && !/\([^()]+\)$/.test(a.s)).map((a) => a.s);
+    const untitled = axes.filter((a) => !a.s && a.ticks > 0).map((a) => `${a.axis} (${a.ticks} ticks)`);
     const small = texts.filter((t) => t.size < 11 - 1e-6);
     return {
       width: fr.width,
@@ -106,6 +117,8 @@ async function measure(svg, width) {
       smallest: small.sort((a, b) => a.size - b.size).slice(0, 3).map((t) => `${t.s} (${t.size.toFixed(1)} px)`),
       clipped,
       overlaps,
+      unitless,
+      untitled,
     };
   }, { overlapPx: OVERLAP_PX, insidePx: INSIDE_PX });
 }
@@ -115,6 +128,8 @@ function verdict(m) {
   if (m.minFont !== null && m.minFont < MIN_FONT_PX) bad.push(`${m.small} texts under ${MIN_FONT_PX} px (smallest ${m.minFont.toFixed(1)} px: ${m.smallest.join('; ')})`);
   if (m.clipped.length) bad.push(`${m.clipped.length} text boxes outside the figure: ${m.clipped.slice(0, 4).map((s) => JSON.stringify(s)).join(', ')}`);
   if (m.overlaps.length) bad.push(`${m.overlaps.length} overlapping text pairs: ${m.overlaps.slice(0, 4).map(([a, b]) => `${JSON.stringify(a)} x ${JSON.stringify(b)}`).join(', ')}`);
+  if (m.unitless.length) bad.push(`${m.unitless.length} axis titles without a unit in parentheses: ${m.unitless.map((s) => JSON.stringify(s)).join(', ')}`);
+  if (m.untitled.length) bad.push(`${m.untitled.length} axes with tick labels but no title: ${m.untitled.join(', ')}`);
   return bad;
 }
 
