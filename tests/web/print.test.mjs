@@ -97,12 +97,17 @@ async function fullSession(track) {
   return cookie;
 }
 
-/* The texts of each figure of a report, in document order (as the browser lays them out). */
+/* The texts of each figure of a report, in document order: each text node of its <text>s on
+ * its own (a <tspan> set as a superscript lands on another line of the PDF's text). */
 async function figureTexts(page) {
-  return page.evaluate(() => [...document.querySelectorAll('figure svg')].map((svg) => ({
-    title: svg.querySelector('title')?.textContent || '',
-    texts: [...svg.querySelectorAll('text')].map((t) => t.textContent.replace(/\s+/g, '')).filter(Boolean),
-  })));
+  return page.evaluate(() => [...document.querySelectorAll('figure svg')].map((svg) => {
+    const texts = [];
+    for (const t of svg.querySelectorAll('text')) {
+      const walk = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) texts.push(n.nodeValue.replace(/\s+/g, ''));
+    }
+    return { title: svg.querySelector('title')?.textContent || '', texts: texts.filter(Boolean) };
+  }));
 }
 
 const squash = (s) => s.replace(/\s+/g, '');
