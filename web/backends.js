@@ -586,6 +586,8 @@
     reportStyle ||= fetch('report.css').then((r) => (r.ok ? r.text() : '')).catch(() => '');
     return reportStyle;
   }
+  /* figures drawn for the report's printed column, as the server keeps them (report.h) */
+  const REPORT_FIGURE_WIDTH = '680';
   const DARK_QUERY = '@media (prefers-color-scheme:dark)';
   const DARK_QUERY_SCREEN = '@media screen and (prefers-color-scheme:dark)';
 
@@ -615,7 +617,7 @@
       b += esc(` (captured ${when(e.created_at)}, fingerprint ${e.fingerprint})`, f);
       if (html) { /* inside the item it illustrates; its dark scheme on screens only, as report.c */
         try {
-          const svg = await transport.get(body.command, params, { svg: true });
+          const svg = await transport.get(body.command, Object.assign({}, params, { width: REPORT_FIGURE_WIDTH }), { svg: true });
           b += `<figure>${String(svg).split(DARK_QUERY).join(DARK_QUERY_SCREEN)}</figure>`;
         } catch (err) { /* a command without a figure */ }
       }
