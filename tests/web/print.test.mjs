@@ -49,6 +49,7 @@ before(async () => {
 });
 
 after(async () => {
+  writeFileSync(shotPath('print.json'), JSON.stringify(printed, null, 1));
   await browser?.close();
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -170,6 +171,19 @@ async function printReport(html, name, colorScheme = 'light') {
       await page.pdf({ path: pdf, format });
       out[format] = pdf;
     }
+    /* the size each figure's text prints at on A4 (its printed column: 180 mm = 680 CSS px;
+     * 1 CSS px = 0.75 pt), measured as legibility.test.mjs measures the page's: reported in
+     * print.json, not asserted here (legibility.test.mjs holds the figures to 11 px at 650 px) */
+    await page.emulateMedia({ media: 'print', colorScheme });
+    await page.setViewportSize({ width: 680, height: 1000 });
+    const sizes = await page.evaluate(() => [...document.querySelectorAll('figure svg')].map((svg) => {
+      const pt = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => {
+        const m = t.getScreenCTM();
+        return 0.75 * parseFloat(getComputedStyle(t).fontSize) * Math.sqrt(m.a * m.a + m.b * m.b);
+      });
+      return { title: svg.querySelector('title')?.textContent || '', drawnWidth: Number(svg.getAttribute('width')), minPt: Math.min(...pt), under8pt: pt.filter((x) => x < 8 - 1e-6).length, texts: pt.length };
+    }));
+    printed.push({ report: name, figures: sizes });
     let dark = null;
     if (colorScheme === 'dark') {
       await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
@@ -222,6 +236,7 @@ function problemsOf(name, figs, pdfs, longWord = true) {
 }
 
 const reports = {};
+const printed = [];
 const ledgers = {};
 
 for (const track of TRACKS) {
