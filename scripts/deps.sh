@@ -15,8 +15,9 @@ pkgs_test="$pkgs_build libxml2-utils cppcheck clang-tidy clang-format"
 pkgs_bench="$pkgs_build wrk curl python3-numpy python3-threadpoolctl libopenblas0-pthread"
 pkgs_wasm="clang lld wasi-libc libclang-rt-14-dev-wasm32 binaryen nodejs"
 # The web tests: Node.js and npm (playwright-core comes from npm, see tests/web) and Debian's
-# Chromium for the browser (never a browser downloaded by a test tool).
-pkgs_web="nodejs npm chromium"
+# Chromium for the browser (never a browser downloaded by a test tool); poppler-utils reads back
+# the report Chromium prints to PDF (pdftotext, pdftoppm: tests/web/print.test.mjs).
+pkgs_web="nodejs npm chromium poppler-utils"
 # The course deployment (issue 17, docs/SCALING.md): the PostgreSQL ledger (libpq-dev builds
 # src/store/store_pg.c; postgresql's initdb and pg_ctl run the tests' throwaway clusters), nginx
 # in front of the replicas (deploy/, tests/deploy), openssl for the tests' certificates, curl for

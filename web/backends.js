@@ -579,6 +579,18 @@
     return d.toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
   }
 
+  /* The report's stylesheet: web/report.css, the one the server's report inlines too (it is
+   * beside this file in dist/), so both reports look and print alike. */
+  let reportStyle = null;
+  function reportCss() {
+    reportStyle ||= fetch('report.css').then((r) => (r.ok ? r.text() : '')).catch(() => '');
+    return reportStyle;
+  }
+  /* figures drawn for the report's printed column, as the server keeps them (report.h) */
+  const REPORT_FIGURE_WIDTH = '680';
+  const DARK_QUERY = '@media (prefers-color-scheme:dark)';
+  const DARK_QUERY_SCREEN = '@media screen and (prefers-color-scheme:dark)';
+
   async function buildReport(ledger, f, lab, transport) {
     const complete = ledger.missing.length === 0;
     if (f === 'json') return JSON.stringify(Object.assign({}, ledger, { complete })) + '\n';
@@ -603,12 +615,13 @@
       const keys = (KEY_RESULTS[body.command] || []).filter(([k]) => res[k] !== undefined && res[k] !== null);
       b += esc(keys.map(([k, label, fmt]) => `${label}: ${fmt(res[k])}`).join('; '), f);
       b += esc(` (captured ${when(e.created_at)}, fingerprint ${e.fingerprint})`, f);
-      b += html ? '</li>\n' : '\n';
-      if (html) {
+      if (html) { /* inside the item it illustrates; its dark scheme on screens only, as report.c */
         try {
-          b += `<figure>${await transport.get(body.command, params, { svg: true })}</figure>\n`;
+          const svg = await transport.get(body.command, Object.assign({}, params, { width: REPORT_FIGURE_WIDTH }), { svg: true });
+          b += `<figure>${String(svg).split(DARK_QUERY).join(DARK_QUERY_SCREEN)}</figure>`;
         } catch (err) { /* a command without a figure */ }
       }
+      b += html ? '</li>\n' : '\n';
     };
     const latest = (kind, part) => {
       const all = ledger.entries.filter((e) => e.kind === kind && e.part === part);
@@ -616,13 +629,9 @@
     };
     const track = lab.tracks.find((t) => t.id === ledger.track);
     if (html) {
-      b += '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>fleetops lab report</title><style>' +
-        'body{font:15px/1.5 system-ui,sans-serif;max-width:900px;margin:2rem auto;padding:0 1rem;color:#1f2937}' +
-        'h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #e5e7eb}table{border-collapse:collapse}' +
-        'td,th{border:1px solid #d1d5db;padding:.25rem .5rem}blockquote{border-left:4px solid #0072b2;margin:0;' +
-        'padding:.25rem 1rem;background:#f3f4f6}.incomplete{background:#fdecea;border:1px solid #d55e00;padding:.5rem 1rem}' +
-        '.complete{background:#e8f3fa;border:1px solid #0072b2;padding:.5rem 1rem}figure{margin:1rem 0}' +
-        'figure svg{max-width:100%;height:auto}.meta{color:#6b7280}</style></head><body>\n';
+      b += '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+        `<title>fleetops lab report</title><style>\n${await reportCss()}</style></head><body>\n`;
     }
     heading(1, 'fleetops lab report');
     para('Chapter:', lab.chapter.title);

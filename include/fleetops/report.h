@@ -9,6 +9,12 @@
 #include "fleetops/command.h"
 #include "fleetops/store.h"
 
+/* The CSS px width evidence figures are kept drawn at: the HTML report's printed column (A4
+ * less web/report.css's 15 mm margins: 180 mm = 680 px at 96 px/in; US Letter's is wider), so
+ * a figure prints at its own size and its text at the sizes it was drawn with. web/backends.js
+ * asks the static build's figures at the same width. */
+#define FO_REPORT_FIGURE_WIDTH_TEXT "680"
+
 typedef enum fo_report_format { FO_REPORT_MD, FO_REPORT_HTML, FO_REPORT_JSON } fo_report_format;
 
 int fo_report_parse_format(const char *name, fo_report_format *f); /* 0, or -1 if unknown */

@@ -529,7 +529,22 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
     fo_buf figure;
     fo_buf_init(&figure);
     int draw = !attempt && command && command->figure;
-    char *result = run_command(cmd, &rp, draw ? &figure : NULL, &e);
+    /* The figure kept for the report is drawn for the report's printed column
+     * (FO_REPORT_FIGURE_WIDTH), not for wherever the evidence was asked from: the width is not a
+     * parameter of the evidence (its params and fingerprint stay as asked; no result depends
+     * on it). */
+    run_params drawn = rp;
+    if (draw) {
+        size_t w = 0;
+        while (w < drawn.n && strcmp(drawn.names[w], "width") != 0)
+            w++;
+        if (w < FO_MAX_PARAMS) {
+            drawn.names[w] = "width";
+            drawn.values[w] = FO_REPORT_FIGURE_WIDTH_TEXT;
+            drawn.n += w == drawn.n;
+        }
+    }
+    char *result = run_command(cmd, draw ? &drawn : &rp, draw ? &figure : NULL, &e);
     if (!result) {
         fo_buf_free(&figure);
         return refuse(c, &e);

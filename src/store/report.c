@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "fleetops/lab.h"
+#include "fleetops/server.h"
 
 int fo_report_parse_format(const char *name, fo_report_format *f) {
     static const char *const names[] = {"md", "html", "json"};
@@ -210,15 +211,27 @@ static void key_words(fo_buf *b, const char *key) {
     }
 }
 
+/* A figure's dark scheme, which the report keeps for screens: on paper a figure is light. */
+static const char dark_query[] = "@media (prefers-color-scheme:dark)";
+static const char dark_query_screen[] = "@media screen and (prefers-color-scheme:dark)";
+
 /* The figure kept with the evidence when it was captured: the report never runs a command. */
 static void evidence_figure(fo_buf *b, fo_store *s, json_t *entry) {
     json_t *id = json_object_get(entry, "id");
     fo_buf svg;
     fo_buf_init(&svg);
     const fo_command *c = fo_command_find(str(json_object_get(entry, "body"), "command"));
-    if (json_is_integer(id) && fo_store_figure(s, json_integer_value(id), &svg))
-        fo_buf_printf(b, "<figure>%s</figure>\n", fo_buf_str(&svg));
-    else if (c && c->figure) /* captured before figures were kept: never redrawn here */
+    if (json_is_integer(id) && fo_store_figure(s, json_integer_value(id), &svg)) {
+        fo_buf_puts(b, "<figure>");
+        const char *p = fo_buf_str(&svg), *q;
+        while ((q = strstr(p, dark_query)) != NULL) {
+            fo_buf_append(b, p, (size_t)(q - p));
+            fo_buf_puts(b, dark_query_screen);
+            p = q + strlen(dark_query);
+        }
+        fo_buf_puts(b, p);
+        fo_buf_puts(b, "</figure>");
+    } else if (c && c->figure) /* captured before figures were kept: never redrawn here */
         fo_buf_puts(b,
                     "<p class=\"meta\">(figure not kept: captured by an earlier fleetops)</p>\n");
     fo_buf_free(&svg);
@@ -257,8 +270,8 @@ static void evidence(fo_buf *b, fo_store *s, fo_report_format f, json_t *entry) 
     char when[64];
     readable_time(when, sizeof when, str(entry, "created_at"));
     fo_buf_printf(b, " (captured %s, fingerprint %s)", when, str(entry, "fingerprint"));
+    if (f == FO_REPORT_HTML) evidence_figure(b, s, entry); /* inside the item it illustrates */
     fo_buf_puts(b, f == FO_REPORT_HTML ? "</li>\n" : "\n");
-    if (f == FO_REPORT_HTML) evidence_figure(b, s, entry);
     fo_buf_free(&line);
 }
 
@@ -355,17 +368,20 @@ static void render_part(fo_buf *b, fo_store *s, fo_report_format f, json_t *ledg
     }
 }
 
-static const char html_head[] =
-    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-    "<title>fleetops lab report</title><style>"
-    "body{font:15px/1.5 system-ui,sans-serif;max-width:900px;margin:2rem auto;padding:0 1rem;"
-    "color:#1f2937}h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #e5e7eb}"
-    "table{border-collapse:collapse}td,th{border:1px solid #d1d5db;padding:.25rem .5rem}"
-    "blockquote{border-left:4px solid #0072b2;margin:0;padding:.25rem 1rem;background:#f3f4f6}"
-    ".incomplete{background:#fdecea;border:1px solid #d55e00;padding:.5rem 1rem}"
-    ".complete{background:#e8f3fa;border:1px solid #0072b2;padding:.5rem 1rem}"
-    "figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.meta{color:#6b7280}"
-    "</style></head><body>\n";
+/* The report's stylesheet is web/report.css (embedded with the page, so the static build's
+ * report in web/backends.js inlines the same file): inlined, the report is one self-contained
+ * file. */
+static void html_head(fo_buf *b) {
+    fo_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                   "<title>fleetops lab report</title><style>\n");
+    size_t n;
+    const fo_asset *a = fo_assets(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].path, "/report.css") == 0)
+            fo_buf_append(b, (const char *)a[i].data, a[i].size);
+    fo_buf_puts(b, "</style></head><body>\n");
+}
 
 fo_status fo_report_render(fo_store *s, long long session, fo_report_format f, fo_buf *out,
                            fo_error *err) {
@@ -392,7 +408,7 @@ fo_status fo_report_render(fo_store *s, long long session, fo_report_format f, f
     }
     const fo_lab_chapter *ch = fo_lab_chapter_info();
     const fo_track *t = fo_lab_track(str(ledger, "track"));
-    if (f == FO_REPORT_HTML) fo_buf_puts(out, html_head);
+    if (f == FO_REPORT_HTML) html_head(out);
     heading(out, f, 1, "fleetops lab report");
     para(out, f, "Chapter:", ch->title);
     char who[200];
