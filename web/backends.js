@@ -588,8 +588,6 @@
   }
   /* figures drawn for the report's printed column, as the server keeps them (report.h) */
   const REPORT_FIGURE_WIDTH = '680';
-  const DARK_QUERY = '@media (prefers-color-scheme:dark)';
-  const DARK_QUERY_SCREEN = '@media screen and (prefers-color-scheme:dark)';
 
   async function buildReport(ledger, f, lab, transport) {
     const complete = ledger.missing.length === 0;
@@ -618,7 +616,7 @@
       if (html) { /* inside the item it illustrates; its dark scheme on screens only, as report.c */
         try {
           const svg = await transport.get(body.command, Object.assign({}, params, { width: REPORT_FIGURE_WIDTH }), { svg: true });
-          b += `<figure>${String(svg).split(DARK_QUERY).join(DARK_QUERY_SCREEN)}</figure>`;
+          b += `<figure>${svg}</figure>`; /* its dark scheme is for screens only (svg.c) */
         } catch (err) { /* a command without a figure */ }
       }
       b += html ? '</li>\n' : '\n';

@@ -19,9 +19,10 @@
 #define FO_COLOR_PURPLE "#b8488a"
 #define FO_COLOR_REF    "#8a919c" /* reference lines: validation accuracy, limits */
 
-/* The dark scheme: each figure carries a `@media (prefers-color-scheme: dark)` rule that maps
- * every light colour it uses (fill and stroke attributes, inline fills) to its dark twin, so
- * the SVG stays self-contained for the CLI and the report and follows the page's scheme.
+/* The dark scheme: each figure carries a `@media screen and (prefers-color-scheme: dark)` rule
+ * that maps every light colour it uses (fill and stroke attributes, inline fills) to its dark
+ * twin, so the SVG stays self-contained for the CLI and the report, follows the page's scheme
+ * on screen, and stays light on paper.
  * Pairs of "light", "dark"; the first pair is the figure's background. */
 #define FO_SVG_DARK                                                                                \
     "#ffffff", "#161b22", "#d55e00", "#ff8c42", "#0072b2", "#56b4e9", "#009e73", "#2ecc9a",        \

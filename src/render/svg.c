@@ -57,7 +57,7 @@ void fo_svg_begin(fo_buf *b, int width, int height, const char *title, const cha
     fo_buf_puts(b, stylesheet);
     /* The dark scheme: every light colour to its twin (svg.h), text classes included. */
     static const char *const dark[] = {FO_SVG_DARK};
-    fo_buf_puts(b, "<style>@media (prefers-color-scheme:dark){text{fill:#e6edf3}"
+    fo_buf_puts(b, "<style>@media screen and (prefers-color-scheme:dark){text{fill:#e6edf3}"
                    ".subtitle,.tick{fill:#b6bec9}.label,.note{fill:#d1d5db}"
                    ".grid{stroke:#30363d}.axis{stroke:#d1d5db}");
     for (size_t i = 0; i < sizeof dark / sizeof *dark; i += 2)

@@ -211,7 +211,8 @@ static void key_words(fo_buf *b, const char *key) {
     }
 }
 
-/* A figure's dark scheme, which the report keeps for screens: on paper a figure is light. */
+/* A figure's dark scheme applies on screens only (fo_svg_begin), so on paper a figure is light;
+ * figures kept by an earlier fleetops carry the unqualified query, which is rewritten here. */
 static const char dark_query[] = "@media (prefers-color-scheme:dark)";
 static const char dark_query_screen[] = "@media screen and (prefers-color-scheme:dark)";
 

@@ -1,7 +1,7 @@
 // contrast.test.mjs: the figures' colours against their background, in both schemes (issue 15).
 // WCAG 2.2's contrast ratio: text >= 4.5:1 (1.4.3), lines and marks >= 3:1 (1.4.11). The light
 // colours are the palette of include/fleetops/svg.h and the stylesheet's text classes; the dark
-// ones are what the `@media (prefers-color-scheme: dark)` rule inside every figure maps them to,
+// ones are what the `@media screen and (prefers-color-scheme: dark)` rule inside every figure maps them to,
 // read from an SVG the CLI writes (so the test checks what ships, not a copy of it).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -38,7 +38,7 @@ function figure() {
 }
 
 const svg = figure();
-const dark = svg.slice(svg.indexOf('@media (prefers-color-scheme:dark)'));
+const dark = svg.slice(svg.indexOf('@media screen and (prefers-color-scheme:dark)'));
 const darkOf = (light) => {
   const m = new RegExp(`\\[fill="${light}"\\][^{]*\\{fill:(#[0-9a-f]{6})`).exec(dark);
   return m && m[1];
