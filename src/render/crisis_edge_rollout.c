@@ -111,7 +111,13 @@ static void ccdf_panel(fo_buf *b, const fo_edge_params *p, const fo_edge_result 
     }
     double xd = fo_plot_px(&pl, p->deadline_ms);
     fo_svg_line(b, xd, pl.top, xd, pl.top + pl.height, "#111827", 1.5, "6 3");
-    fo_svg_text(b, xd + 5, pl.top + 14, "start", "strong", "%g ms deadline", p->deadline_ms);
+    char dl[48];
+    snprintf(dl, sizeof dl, "%g\xc2\xa0ms deadline", p->deadline_ms);
+    double dw = fo_svg_text_w(dl, "strong"), room = pl.left + pl.width - xd - 5;
+    if (dw <= room || xd - 5 - dw < pl.left) /* on the right of the line, wrapped if need be */
+        fo_svg_wrap(b, xd + 5, pl.top + 14, fmax(room, 40), 15, "strong", dl);
+    else /* no room on its right: on its left */
+        fo_svg_text(b, xd - 5, pl.top + 14, "end", "strong", "%s", dl);
 
     double xs[CCDF_POINTS], ys[CCDF_POINTS], yo[CCDF_POINTS];
     for (size_t g = r->ngen; g-- > 0;) {
