@@ -432,7 +432,7 @@ static void accuracy_bar(fo_buf *b, const geo *g, double x, double y0, const fo_
     double bh = 22, y = y0 + g->acc;
     const char *col = outcome_color(c);
     double base = r->run.baseline_accuracy;
-    fo_svg_text(b, x, y - 12, "start", "strong", "Accuracy on the held-out requests");
+    fo_svg_text(b, x, y - 12, "start", "strong", "Accuracy on held-out requests (%%)");
     fo_svg_text(b, left - 10, y + 15, "end", "note", "%s", c->pinned ? "pinned" : "unpinned");
     fo_svg_rect(b, left, y, width, bh, LIGHT_GREY, NULL);
     fo_svg_rect(b, left, y, width * c->accuracy, bh, col, NULL);
