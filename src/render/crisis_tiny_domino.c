@@ -272,8 +272,8 @@ static int imax(int a, int b) {
 static geo layout(double cw, const fo_tiny_params *p, const fo_tiny_result *r,
                   const fo_ensemble_story *s, int sealed) {
     geo g = {.cw = cw, .narrow = cw < NARROW};
-    g.up_w = fmin(300, cw), g.view_w = fmin(240, cw), g.pview_w = fmin(196, (cw - 24) / 2);
-    g.gate_w = fmin(300, cw), g.det_w = fmin(300, cw);
+    g.up_w = fmin(340, cw), g.view_w = fmin(290, cw), g.pview_w = fmin(220, (cw - 24) / 2);
+    g.gate_w = fmin(320, cw), g.det_w = fmin(300, cw);
     const fo_tiny_column *cols[2] = {&r->unpinned, &r->pinned};
     int nh = 0;
     for (int c = 0; c < 2; c++) {
