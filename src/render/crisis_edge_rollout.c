@@ -297,7 +297,7 @@ void fo_draw_edge_rollout(fo_buf *b, int width, const fo_edge_params *p, const f
     fo_buf_grouped(&fleet, (double)p->fleet_size, 0);
     snprintf(sub, sizeof sub,
              "%s vehicles \xc2\xb7 %g\xc2\xa0ms deadline \xc2\xb7 per-generation gate p%g "
-             "\xe2\x89\xa4 deadline vs fleet-wide p99 \xc2\xb7 alpha %g \xc2\xb7 OTA mean "
+             "\xe2\x89\xa4 deadline vs fleet-wide p99 \xc2\xb7 alpha %g \xc2\xb7 OTA mean\xc2\xa0"
              "%g\xc2\xa0h",
              fo_buf_str(&fleet), p->deadline_ms, 100 * p->gate_quantile, p->alpha,
              p->ota_mean_hours);
