@@ -58,8 +58,8 @@ void fo_svg_rect(fo_buf *b, double x, double y, double w, double h, const char *
 void fo_svg_circle(fo_buf *b, double cx, double cy, double r, const char *fill, const char *stroke);
 
 /* Layout by rule, for the width a figure is drawn at. The advance of `s` in the stylesheet's
- * font of class `cls` is estimated (0.58 em a glyph: system-ui's widest common advance), so a
- * label measured short is never clipped. */
+ * font of class `cls` is estimated (0.58 em a glyph: system-ui's widest common advance; 0.64 em
+ * in the bold classes title and strong), so a label measured short is never clipped. */
 double fo_svg_text_w(const char *s, const char *cls);
 /* `s` wrapped at spaces to lines of at most `maxw` px, `lh` px apart, the first at (x, y);
  * returns the number of lines. b NULL: only counts them (to size the figure first). */
@@ -92,5 +92,11 @@ int fo_svg_legend_rows(fo_buf *b, double x, double y, double right, const char *
 void fo_fmt_plain(fo_buf *b, double v);   /* 1,500 */
 void fo_fmt_usd(fo_buf *b, double v);     /* $1.5M, $250k, $900 */
 void fo_fmt_percent(fo_buf *b, double v); /* 0.95 -> 95% */
+
+/* fo_svg_wrap_at: `s` wrapped as fo_svg_wrap does, each line anchored at x by `anchor` (start,
+ * middle, end) and filled with `fill` (NULL: the class's colour); returns the number of lines.
+ * b NULL: only counts them. */
+int fo_svg_wrap_at(fo_buf *b, double x, double y, double maxw, double lh, const char *cls,
+                   const char *anchor, const char *fill, const char *s);
 
 #endif
