@@ -121,37 +121,6 @@ static double plot_top(const frame *f, double hy, const char *heading) {
     return hy + 16 * (fo_svg_wrap(NULL, 0, 0, f->right - f->m, 16, "strong", heading) - 1) + 12;
 }
 
-/* `s` centred on cx in lines of at most `maxw` px (at spaces), `lh` apart; returns the lines.
- * b NULL: only counts them. */
-static int wrap_mid(fo_buf *b, double cx, double y, double maxw, double lh, const char *cls,
-                    const char *s) {
-    char line[128];
-    int lines = 0;
-    while (*s) {
-        size_t fit = 0, i = 0;
-        for (;;) {
-            while (s[i] && s[i] != ' ')
-                i++;
-            if (i >= sizeof line) break;
-            memcpy(line, s, i);
-            line[i] = '\0';
-            if (fit && fo_svg_text_w(line, cls) > maxw) break;
-            fit = i;
-            if (!s[i]) break;
-            i++;
-        }
-        if (fit == 0) fit = strlen(s) < sizeof line ? strlen(s) : sizeof line - 1;
-        memcpy(line, s, fit);
-        line[fit] = '\0';
-        if (b) fo_svg_text(b, cx, y + lh * lines, "middle", cls, "%s", line);
-        lines++;
-        s += fit;
-        while (*s == ' ')
-            s++;
-    }
-    return lines;
-}
-
 /* A dwell's header lines: the stage, its exposure, its hours. */
 static void header_lines(const fo_rollout_row *w, char l[3][64]) {
     snprintf(l[0], 64, "%s%s", w->stage, w->hold ? " (hold)" : "");
@@ -227,7 +196,7 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
     int rule_lines = 0;
     if (full)
         for (size_t i = 0; i < n; i++) {
-            int k = wrap_mid(NULL, 0, 0, cw - 8, 15, "tick", rule_label(r->row[i].rule));
+            int k = fo_svg_wrap(NULL, 0, 0, cw - 8, 15, "tick", rule_label(r->row[i].rule));
             if (k > rule_lines) rule_lines = k;
         }
     double band_h = yb + 22 + (full ? 8 + 15 * rule_lines : 0) + 6 - top;
@@ -445,7 +414,9 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
                       cx, yb + 15.5);
         fo_svg_escape(b, decision_label(w->decision));
         fo_buf_puts(b, "</text>");
-        wrap_mid(b, cx, yb + 38, cw - 8, 15, "tick", rule_label(w->rule));
+        fo_buf_puts(b, "<g text-anchor=\"middle\">"); /* its lines centred on cx */
+        fo_svg_wrap(b, cx, yb + 38, cw - 8, 15, "tick", rule_label(w->rule));
+        fo_buf_puts(b, "</g>");
     }
 
     /* Legend, the numbered list of dwells (narrow columns) and the outcome. */
