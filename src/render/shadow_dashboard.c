@@ -131,6 +131,38 @@ static void header_lines(const fo_rollout_row *w, char l[3][64]) {
     snprintf(l[2], 64, "%.0f\xe2\x80\x93%.0f h", w->start_hours, w->end_hours);
 }
 
+/* The numbered list of the dwells (and the stages not reached) under narrow columns, from the
+ * baseline y; returns the y after it. b NULL: only measures it. */
+static double dwell_list(fo_buf *b, const fo_rollout_result *r, const fo_stage *ladder,
+                         size_t reached, size_t cols, double m, double tw, double y) {
+    size_t n = r->rows;
+    char item[400], hl[3][64];
+    for (size_t i = 0; i < cols; i++) {
+        const fo_rollout_row *w = i < n ? &r->row[i] : NULL;
+        if (!w) {
+            snprintf(item, sizeof item, "%s: not reached", ladder[reached + (i - n)].name);
+        } else {
+            header_lines(w, hl);
+            snprintf(item, sizeof item, "%s, %s, %s: confidence %.1f%%; %s (%s)", hl[0], hl[1],
+                     hl[2], 100 * w->running_confidence, decision_label(w->decision),
+                     rule_label(w->rule));
+        }
+        if (b) {
+            const char *ink = w ? "#ffffff" : "#4b5563";
+            fo_buf_printf(b,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"18\" rx=\"4\" "
+                          "fill=\"%s\"/>",
+                          m, y - 13, w ? decision_color(w->decision) : "#f1f2f4");
+            fo_buf_printf(b,
+                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"strong\" "
+                          "fill=\"%s\" style=\"fill:%s\">%zu</text>",
+                          m + 11, y, ink, ink, i + 1);
+        }
+        y += 16 * fo_svg_wrap(b, m + 30, y, tw - 30, 16, "note", item) + 4;
+    }
+    return y + (cols ? 8 : 0);
+}
+
 void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
                               const fo_rollout_result *r, const char *track) {
     size_t n = r->rows, ns;
@@ -213,26 +245,8 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
     double ly = top + band_h + 26;
     int legend_rows = fo_svg_legend_rows(NULL, m, ly, W - m, labels, colors, dashes, nl);
     double y = ly + 20 * (legend_rows - 1) + 28; /* the list's (or the outcome's) first line */
-    char item[FO_ROLLOUT_MAX_ROWS + FO_STAGE_COUNT][400];
-    size_t items = 0;
-    if (!full) {
-        for (size_t i = 0; i < cols && items < sizeof item / sizeof *item; i++, items++) {
-            if (i >= n) {
-                snprintf(item[items], sizeof item[items], "%s: not reached",
-                         ladder[reached + (i - n)].name);
-                continue;
-            }
-            const fo_rollout_row *w = &r->row[i];
-            header_lines(w, hl);
-            snprintf(item[items], sizeof item[items], "%s, %s, %s: confidence %.1f%%; %s (%s)",
-                     hl[0], hl[1], hl[2], 100 * w->running_confidence, decision_label(w->decision),
-                     rule_label(w->rule));
-        }
-    }
     double list_y = y;
-    for (size_t i = 0; i < items; i++)
-        y += 16 * fo_svg_wrap(NULL, 0, 0, tw - 30, 16, "note", item[i]) + 4;
-    if (items) y += 8;
+    if (!full) y = dwell_list(NULL, r, ladder, reached, cols, m, tw, y);
     double oy = y, H = oy + 16 * (fo_svg_wrap(NULL, 0, 0, tw, 16, "note", outcome) - 1) + 14;
 
     fo_svg_begin(b, (int)W, (int)ceil(H), "ShadowModeDashboard: a staged rollout, stage by stage",
@@ -421,20 +435,7 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
 
     /* Legend, the numbered list of dwells (narrow columns) and the outcome. */
     fo_svg_legend_rows(b, m, ly, W - m, labels, colors, dashes, nl);
-    y = list_y;
-    for (size_t i = 0; i < items; i++) {
-        const char *fill = i < n ? decision_color(r->row[i].decision) : "#f1f2f4";
-        fo_buf_printf(b,
-                      "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"18\" rx=\"4\" "
-                      "fill=\"%s\"/>",
-                      m, y - 13, fill);
-        fo_buf_printf(b,
-                      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"strong\" "
-                      "fill=\"%s\" style=\"fill:%s\">%zu</text>",
-                      m + 11, y, i < n ? "#ffffff" : "#4b5563", i < n ? "#ffffff" : "#4b5563",
-                      i + 1);
-        y += 16 * fo_svg_wrap(b, m + 30, y, tw - 30, 16, "note", item[i]) + 4;
-    }
+    if (!full) dwell_list(b, r, ladder, reached, cols, m, tw, list_y);
     fo_svg_wrap(b, m, oy, tw, 16, "note", outcome);
     fo_svg_end(b);
 }
