@@ -277,12 +277,12 @@ void fo_draw_sprt(fo_buf *b, int width, const fo_sprt_params *p, const fo_sprt_r
                   .note = llr_note,
                   .x = m,
                   .w = two ? colw - 10 : tw};
-    panel oc = {.heading = "Operating characteristic: P(promote | p)",
+    panel oc = {.heading = "Operating characteristic: P(promote" NB "|" NB "p)",
                 .note = oc_note,
                 .x = two ? m + colw + 10 : m,
                 .w = two ? colw - 10 : tw,
                 .plot_h = 140};
-    panel asn = {.heading = "Expected requests to a decision, E[N | p]",
+    panel asn = {.heading = "Expected requests to a decision, E[N" NB "|" NB "p]",
                  .x = oc.x,
                  .w = oc.w,
                  .plot_h = 150};
