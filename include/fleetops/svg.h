@@ -94,8 +94,8 @@ void fo_fmt_usd(fo_buf *b, double v);     /* $1.5M, $250k, $900 */
 void fo_fmt_percent(fo_buf *b, double v); /* 0.95 -> 95% */
 
 /* fo_svg_wrap_at: `s` wrapped as fo_svg_wrap does, each line anchored at x by `anchor` (start,
- * middle, end) and filled with `fill` (NULL: the class's colour); returns the number of lines.
- * b NULL: only counts them. */
+ * middle, end; NULL: the default, start) and filled with `fill` (NULL: the class's colour);
+ * returns the number of lines. b NULL: only counts them. */
 int fo_svg_wrap_at(fo_buf *b, double x, double y, double maxw, double lh, const char *cls,
                    const char *anchor, const char *fill, const char *s);
 

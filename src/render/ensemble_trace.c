@@ -68,28 +68,7 @@ static void text_fill(fo_buf *b, double x, double y, const char *anchor, const c
 /* fo_svg_wrap in a colour (fill NULL: the stylesheet's); b NULL only counts the lines. */
 static int wrap_fill(fo_buf *b, double x, double y, double maxw, double lh, const char *cls,
                      const char *fill, const char *s) {
-    if (!fill) return fo_svg_wrap(b, x, y, maxw, lh, cls, s);
-    char line[512];
-    int lines = 0;
-    while (*s) {
-        size_t fit = 0, i = 0; /* the longest prefix ending before a space that fits */
-        for (;;) {
-            while (s[i] && s[i] != ' ')
-                i++;
-            snprintf(line, sizeof line, "%.*s", (int)i, s);
-            if (fit && fo_svg_text_w(line, cls) > maxw) break;
-            fit = i;
-            if (!s[i]) break;
-            i++;
-        }
-        snprintf(line, sizeof line, "%.*s", (int)fit, s);
-        if (b) text_fill(b, x, y + lh * lines, "start", cls, fill, line);
-        lines++;
-        s += fit;
-        while (*s == ' ')
-            s++;
-    }
-    return lines;
+    return fo_svg_wrap_at(b, x, y, maxw, lh, cls, fill ? "start" : NULL, fill, s);
 }
 
 /* A field of a card: its text, class and colour (NULL: the stylesheet's), a pill's background

@@ -289,32 +289,7 @@ double fo_svg_text_w(const char *s, const char *cls) {
 
 int fo_svg_wrap(fo_buf *b, double x, double y, double maxw, double lh, const char *cls,
                 const char *s) {
-    int lines = 0;
-    while (*s) {
-        size_t fit = 0, i = 0; /* the longest prefix ending before a space that fits */
-        for (;;) {
-            while (s[i] && s[i] != ' ')
-                i++;
-            if (fit && span_w(s, i, cls) > maxw) break;
-            fit = i;
-            if (!s[i]) break;
-            i++;
-        }
-        if (b) {
-            fo_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\">", x, y + lh * lines, cls);
-            fo_buf tmp;
-            fo_buf_init(&tmp);
-            fo_buf_printf(&tmp, "%.*s", (int)fit, s);
-            fo_svg_escape(b, fo_buf_str(&tmp));
-            fo_buf_free(&tmp);
-            fo_buf_puts(b, "</text>");
-        }
-        lines++;
-        s += fit;
-        while (*s == ' ')
-            s++;
-    }
-    return lines;
+    return fo_svg_wrap_at(b, x, y, maxw, lh, cls, NULL, NULL, s);
 }
 
 int fo_svg_legend_rows(fo_buf *b, double x, double y, double right, const char *const *labels,
@@ -338,7 +313,8 @@ void fo_svg_legend(fo_buf *b, double x, double y, const char *const *labels,
     fo_svg_legend_rows(b, x, y, 1e9, labels, colors, dashes, n);
 }
 
-/* fo_svg_wrap_at: fo_svg_wrap with an anchor and an optional fill (crisis figures). */
+/* The one line-breaking rule of every figure: the longest prefix ending before a space that
+ * fits in maxw (a word longer than maxw gets a line of its own). */
 int fo_svg_wrap_at(fo_buf *b, double x, double y, double maxw, double lh, const char *cls,
                    const char *anchor, const char *fill, const char *s) {
     int lines = 0;
@@ -353,8 +329,9 @@ int fo_svg_wrap_at(fo_buf *b, double x, double y, double maxw, double lh, const 
             i++;
         }
         if (b) {
-            fo_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\"", x,
-                          y + lh * lines, anchor ? anchor : "start", cls);
+            fo_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"", x, y + lh * lines);
+            if (anchor) fo_buf_printf(b, " text-anchor=\"%s\"", anchor);
+            fo_buf_printf(b, " class=\"%s\"", cls);
             if (fill) fo_buf_printf(b, " fill=\"%s\" style=\"fill:%s\"", fill, fill);
             fo_buf_putc(b, '>');
             fo_buf tmp;

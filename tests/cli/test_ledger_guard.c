@@ -96,19 +96,32 @@ static size_t entries_of(json_t *l) {
     return json_array_size(json_object_get(l, "entries"));
 }
 
-/* `fleetops serve ARGS` that must refuse to start: exit status, and its stderr (one line). A
- * server that starts anyway is stopped after 5 s (timeout's 124). */
-static int refused_start_as(char *err, size_t n, const char *prefix, const char *args) {
-    char out[600], cmd[2400];
-    snprintf(out, sizeof out, "%s/refused.err", fo_test_tmpdir());
-    snprintf(cmd, sizeof cmd, "timeout 5 %s %s serve --port 0 %s >/dev/null 2>%s", prefix,
-             FLEETOPS_BIN, args, out);
+/* `fleetops ARGS` run as `prefix` (stopped after `seconds`: timeout's 124): its exit status,
+ * and what it wrote to stderr (stdout too when `both`) in out. */
+static int run_as(char *out, size_t n, const char *prefix, const char *args, int seconds,
+                  int both) {
+    char file[600], cmd[2400];
+    snprintf(file, sizeof file, "%s/run.out", fo_test_tmpdir());
+    if (both)
+        snprintf(cmd, sizeof cmd, "timeout %d %s %s %s >%s 2>&1", seconds, prefix, FLEETOPS_BIN,
+                 args, file);
+    else
+        snprintf(cmd, sizeof cmd, "timeout %d %s %s %s >/dev/null 2>%s", seconds, prefix,
+                 FLEETOPS_BIN, args, file);
     int st = system(cmd);
-    FILE *f = fopen(out, "rb");
-    size_t got = f ? fread(err, 1, n - 1, f) : 0;
-    err[got] = '\0';
+    FILE *f = fopen(file, "rb");
+    size_t got = f ? fread(out, 1, n - 1, f) : 0;
+    out[got] = '\0';
     if (f) fclose(f);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* `fleetops serve ARGS` that must refuse to start: exit status, and its stderr (one line). A
+ * server that starts anyway is stopped after 5 s. */
+static int refused_start_as(char *err, size_t n, const char *prefix, const char *args) {
+    char a[2000];
+    snprintf(a, sizeof a, "serve --port 0 %s", args);
+    return run_as(err, n, prefix, a, 5, 0);
 }
 
 static int refused_start(char *err, size_t n, const char *args) {
@@ -191,6 +204,16 @@ static void test_corrupt_ledger_refused(void **state) {
     assert_non_null(strstr(err, "--db"));
 }
 
+/* The command prefix that runs a fleetops as a user for whom a root-owned 0644 file is
+ * read-only: none for a non-root user; as root, nobody (setpriv). NULL (say why) when neither. */
+static const char *unprivileged(void) {
+    if (geteuid() != 0) return "";
+    if (access("/usr/bin/setpriv", X_OK) == 0)
+        return "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups";
+    printf("skipped: root, and no setpriv to run as nobody\n");
+    return NULL;
+}
+
 /* Issue 16 #6: a read-only ledger "served" and answered 500 to everything. Root writes any
  * file, so as root the server runs as nobody (setpriv), for whom the root-owned 0644 file is
  * read-only. */
@@ -198,14 +221,8 @@ static void test_read_only_ledger_refused(void **state) {
     (void)state;
     SQLITE_ONLY();
     char cookie[256], err[2048], args[800];
-    const char *prefix = "";
-    if (geteuid() == 0) {
-        if (access("/usr/bin/setpriv", X_OK) != 0) {
-            printf("read-only ledger: skipped (root, and no setpriv to run as nobody)\n");
-            skip();
-        }
-        prefix = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups";
-    }
+    const char *prefix = unprivileged();
+    if (!prefix) skip();
     fresh_db("readonly");
     loaded_ledger(cookie, sizeof cookie);
     fo_server_kill(&srv, SIGTERM);
@@ -219,19 +236,6 @@ static void test_read_only_ledger_refused(void **state) {
     assert_non_null(strstr(err, "read-only"));
 }
 
-/* `fleetops ARGS` run as `prefix`: its exit status, stdout in out. */
-static int run_as(char *out, size_t n, const char *prefix, const char *args) {
-    char file[600], cmd[2400];
-    snprintf(file, sizeof file, "%s/run.out", fo_test_tmpdir());
-    snprintf(cmd, sizeof cmd, "timeout 20 %s %s %s >%s 2>&1", prefix, FLEETOPS_BIN, args, file);
-    int st = system(cmd);
-    FILE *f = fopen(file, "rb");
-    size_t got = f ? fread(out, 1, n - 1, f) : 0;
-    out[got] = '\0';
-    if (f) fclose(f);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 /* The teacher's copy of a ledger, read-only in a read-only directory (a USB stick, an archive):
  * `fleetops report` and `fleetops class` read it, write nothing next to it, and leave it as it
  * was. They used to refuse it ("the ledger file is read-only"), because opening made a test
@@ -241,14 +245,8 @@ static void test_read_only_copy_reported(void **state) {
     (void)state;
     SQLITE_ONLY();
     char cookie[256], out[16384], args[1400];
-    const char *prefix = "";
-    if (geteuid() == 0) {
-        if (access("/usr/bin/setpriv", X_OK) != 0) {
-            printf("read-only copy: skipped (root, and no setpriv to run as nobody)\n");
-            skip();
-        }
-        prefix = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups";
-    }
+    const char *prefix = unprivileged();
+    if (!prefix) skip();
     fresh_db("rocopy");
     loaded_ledger(cookie, sizeof cookie);
     fo_server_kill(&srv, SIGTERM);
@@ -263,12 +261,12 @@ static void test_read_only_copy_reported(void **state) {
     assert_int_equal(stat(copy, &before), 0);
 
     snprintf(args, sizeof args, "report --db %s --session 1 --format md", copy);
-    int status = run_as(out, sizeof out, prefix, args);
+    int status = run_as(out, sizeof out, prefix, args, 20, 1);
     printf("report on a read-only copy: exit %d, %zu bytes\n", status, strlen(out));
     if (status != 0) fail_msg("report refused the copy: %s", out);
     assert_non_null(strstr(out, "revision 13")); /* the latest of the 14 revisions */
     snprintf(args, sizeof args, "class --db %s", copy);
-    status = run_as(out, sizeof out, prefix, args);
+    status = run_as(out, sizeof out, prefix, args, 20, 1);
     if (status != 0) fail_msg("class refused the copy: %s", out);
     assert_non_null(strstr(out, "1 student"));
 
@@ -285,7 +283,7 @@ static void test_read_only_copy_reported(void **state) {
     /* a ledger this user cannot read at all is refused in one line naming the ledger */
     chmod(copy, 0000);
     snprintf(args, sizeof args, "report --db %s --session 1", copy);
-    status = run_as(out, sizeof out, prefix, args);
+    status = run_as(out, sizeof out, prefix, args, 20, 1);
     printf("report on an unreadable ledger: exit %d: %s", status, out);
     assert_int_equal(status, 2);
     assert_int_equal(count_lines(out), 1);
