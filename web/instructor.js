@@ -28,7 +28,12 @@ const syncScroll = (box) => {
   box.classList.toggle('at-end', box.scrollLeft + w >= box.scrollWidth - 1);
 };
 const overflowWatch = typeof ResizeObserver === 'function'
-  ? new ResizeObserver((seen) => { for (const e of seen) syncScroll(e.target.closest('.scroll') || e.target); }) : null;
+  ? new ResizeObserver((seen) => {
+    for (const e of seen) {
+      if (!e.target.isConnected) overflowWatch.unobserve(e.target); /* redrawn: no longer on the page */
+      else syncScroll(e.target.closest('.scroll') || e.target);
+    }
+  }) : null;
 const scroll = (t) => {
   const box = $('div', { class: 'scroll', tabindex: '0', role: 'region',
     'aria-label': (t.querySelector('caption')?.textContent || 'table').trim() },

@@ -91,7 +91,7 @@ async function measureTables(page) {
       const seenLeft = Math.max(0, br.left + box.clientLeft);
       const seenRight = Math.min(vw, br.left + box.clientLeft + box.clientWidth);
       const tw = t.getBoundingClientRect().width;
-      const fits = box.scrollWidth <= box.clientWidth + slack && tw <= box.clientWidth + slack && br.right <= vw + slack;
+      const fits = box.scrollWidth <= box.clientWidth + slack && br.right <= vw + slack;
       const scrolls = (bs.overflowX === 'auto' || bs.overflowX === 'scroll') && box.tabIndex >= 0;
       const cue = box.querySelector('.scroll-cue') || (box.parentElement && box.parentElement.querySelector(':scope > .scroll-cue'));
       let cueSeen = false;

@@ -87,7 +87,7 @@ export function syncEnsemble(el, out) {
           ['Producer', tv.producer ?? '—', sv.producer ?? '—'],
           ['Normalisation', tv.normalisation ?? '—', sv.normalisation ?? '—'],
           ['Feature basis', tv.basis ?? '—', sv.basis ?? '—'],
-        ].map(([k, a, b]) => h('tr', { class: a !== b ? 'differs' : null }, h('th', { scope: 'row', text: k }), h('td', { text: a }), h('td', { text: b }))))))),
+        ].map(([k, a, b]) => h('tr', { class: a !== b ? 'differs' : null }, h('th', { scope: 'row', text: k }), h('td', {}, breakable(a)), h('td', {}, breakable(b)))))))),
       gridTable('Served vs training statistics per feature (flagged at PSI, JS or L∞ ≥ 0.1)', [
         { key: 'name', label: 'Feature', fmt: (v) => v ?? '—' },
         { key: 'psi', label: 'PSI', fmt: (v) => fmtSig(v, 3) },
@@ -119,6 +119,13 @@ export function syncEnsemble(el, out) {
     ];
   });
   syncGovernance(el);
+}
+
+/* A long identifier (prompt_embedding@v1, z-score (upstream fit)) may break after _ @ / - or
+ * before ( on a narrow screen, so the trained and served columns sit side by side on a phone;
+ * <wbr> leaves the text as it is. */
+function breakable(text) {
+  return String(text).split(/(?<=[_@/-])|(?=\()/).flatMap((piece, i) => (i ? [h('wbr'), piece] : [piece]));
 }
 
 export function governanceBox(p) {

@@ -25,7 +25,8 @@ export function scrollBox(caption, cls, ...kids) {
   return box;
 }
 /* One observer for every scroll box: a box's width or its table's changes (a new result, a
- * rotated phone, a breakpoint) re-decide whether it overflows; a scroll moves the shadows. */
+ * rotated phone, a breakpoint) re-decide whether it overflows; a scroll moves the shadows. A box
+ * taken off the page (a result redrawn) is no longer watched. */
 let overflowWatch = null;
 function syncScroll(box) {
   const w = box.clientWidth;
@@ -39,7 +40,10 @@ function syncScroll(box) {
 function watchScroll(box) {
   if (typeof ResizeObserver !== 'function') return;
   overflowWatch = overflowWatch || new ResizeObserver((seen) => {
-    for (const e of seen) syncScroll(e.target.closest('.table-scroll') || e.target);
+    for (const e of seen) {
+      if (!e.target.isConnected) overflowWatch.unobserve(e.target);
+      else syncScroll(e.target.closest('.table-scroll') || e.target);
+    }
   });
   overflowWatch.observe(box);
   for (const t of box.querySelectorAll('table')) overflowWatch.observe(t);
