@@ -14,7 +14,8 @@
 //   - the page itself never scrolls sideways.
 // The walk is done once at desktop width; each step is measured at both widths (the viewport
 // is resized, the page lays itself out again and asks again for the figures drawn for another
-// breakpoint: every figure must then be asked for no wider than it is shown). At the end, each track's lab is photographed
+// breakpoint: every figure must then be asked for no wider than it is shown), and the figure the
+// page draws itself (the radar) is measured as legibility.test.mjs measures the engine's. At the end, each track's lab is photographed
 // whole at 390 px in light and dark: build/screenshots/phone-<track>-<scheme>.png.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -153,6 +154,39 @@ async function figuresAskedWide(page) {
 }
 const engineWide = new Set();
 
+/* The figures the page draws itself (Part 2's Risk-vs-Velocity Radar, inline SVG): measured
+ * as legibility.test.mjs measures the engine's: every text at >= 11 CSS px, inside the figure,
+ * no two overlapping. */
+async function pageFigures(page) {
+  return page.evaluate(() => {
+    const bad = [];
+    for (const svg of document.querySelectorAll('.fig-radar svg')) {
+      if (!svg.getClientRects().length) continue;
+      const fr = svg.getBoundingClientRect();
+      const boxes = [];
+      for (const t of svg.querySelectorAll('text')) {
+        const m = t.getScreenCTM();
+        const scale = Math.sqrt(m.a * m.a + m.b * m.b);
+        for (const part of [t, ...t.querySelectorAll('tspan')]) {
+          const size = parseFloat(getComputedStyle(part).fontSize) * scale;
+          if (size < 11 - 1e-6) bad.push(`radar: "${part.textContent.trim()}" at ${size.toFixed(1)} px`);
+        }
+        const r = t.getBoundingClientRect();
+        if (r.left < fr.left - 0.5 || r.right > fr.right + 0.5 || r.top < fr.top - 0.5 || r.bottom > fr.bottom + 0.5) bad.push(`radar: "${t.textContent.trim()}" outside the figure`);
+        boxes.push([t.textContent.trim(), r]);
+      }
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, ra] = boxes[i];
+          const [b, rb] = boxes[j];
+          if (Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left) > 1 && Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top) > 1) bad.push(`radar: "${a}" overlaps "${b}"`);
+        }
+      }
+    }
+    return bad;
+  });
+}
+
 /* Measures the page at both widths; returns the problems found. */
 async function atBothWidths(page, step) {
   const bad = [];
@@ -162,6 +196,7 @@ async function atBothWidths(page, step) {
     const figs = await figuresAskedWide(page);
     for (const f of figs.bad) bad.push(`${step}@${view}: figure ${f}`);
     for (const f of figs.engine) engineWide.add(`${view}: ${f}`);
+    for (const f of await pageFigures(page)) bad.push(`${step}@${view}: ${f}`);
     await settle(page);
     const m = await measureTables(page);
     found.push({ step, view, ...m });
@@ -173,7 +208,7 @@ async function atBothWidths(page, step) {
   return bad;
 }
 
-test('every table fits or shows that it scrolls and every figure is asked for the width it is shown at, every track and part, 390 px and 1280 px; phone screenshots', async (t) => {
+test('every table fits or shows that it scrolls and every figure is asked for the width it is shown at (the radar legible), every track and part, 390 px and 1280 px; phone screenshots', async (t) => {
   const { context: browser, close } = await launchBrowser(WIDTHS.desktop);
   const bad = [];
   try {
