@@ -7,7 +7,8 @@
 //   - it fits: the table is no wider than the box it sits in (its scroll container or its
 //     parent), or
 //   - it scrolls: its box is a horizontal scroll region that takes keyboard focus, and a cue a
-//     student sees says so (the `.scroll-cue` text, visible inside the screen);
+//     student sees says so (the `.scroll-cue` text, visible inside the screen); a box that cuts
+//     its rows short (a tall table) says so too;
 //   - its caption wraps inside what the student sees of the box (never runs past its visible
 //     right edge, never clipped by overflow: hidden), and no caption or header cell is clipped
 //     (scrollWidth > clientWidth with its overflow hidden);
@@ -103,6 +104,8 @@ async function measureTables(page) {
       const problems = [];
       if (!fits && !scrolls) problems.push(`${Math.round(tw)} px wide in a ${box.clientWidth} px box that does not scroll`);
       if (!fits && scrolls && !cueSeen) problems.push(`scrolls (${Math.round(tw)} px in ${box.clientWidth} px) with no visible cue`);
+      const cutShort = /auto|scroll/.test(bs.overflowY) && box.scrollHeight > box.clientHeight + slack;
+      if (cutShort && !cueSeen) problems.push(`rows cut short (${box.scrollHeight} px in ${box.clientHeight} px) with no visible cue`);
       if (box.scrollLeft === 0 && br.right > vw + slack) problems.push(`its box runs ${Math.round(br.right - vw)} px past the screen`);
       const cap = t.querySelector('caption');
       if (cap && visible(cap) && box.scrollLeft === 0) {

@@ -16,7 +16,8 @@ export function kvTable(caption, rows) {
 /* The box a wide or tall table scrolls in on a small screen: a named region that takes keyboard
  * focus, so the table can be scrolled without a mouse (axe: scrollable-region-focusable). When
  * its table is wider than the box, the box says so: a short line a student sees ("Scroll
- * sideways for more columns"), pinned to its left edge, and a shadow on the side that has more;
+ * sideways for more columns"; a tall box cut short: "Scroll down inside the table for more
+ * rows"), pinned to its left edge, and a shadow on the side that has more;
  * the caption wraps inside what is seen of the box (--seen-w), never running off-screen. */
 export function scrollBox(caption, cls, ...kids) {
   const box = h('div', { class: 'table-scroll' + (cls ? ' ' + cls : ''), tabindex: 0, role: 'region', 'aria-label': caption || 'table' },
@@ -31,9 +32,13 @@ let overflowWatch = null;
 function syncScroll(box) {
   const w = box.clientWidth;
   if (!w) return;
-  const over = box.scrollWidth > w + 1;
+  const wide = box.scrollWidth > w + 1;
+  const tall = box.classList.contains('tall') && box.scrollHeight > box.clientHeight + 1;
   box.style.setProperty('--seen-w', `${w}px`);
-  box.classList.toggle('overflows', over);
+  box.classList.toggle('overflows', wide || tall);
+  box.classList.toggle('scrolls-x', wide);
+  setText(box.querySelector(':scope > .scroll-cue'), wide && tall ? 'Scroll sideways and down for more \u2192'
+    : tall ? 'Scroll down inside the table for more rows \u2193' : 'Scroll sideways for more columns \u2192');
   box.classList.toggle('at-start', box.scrollLeft <= 1);
   box.classList.toggle('at-end', box.scrollLeft + w >= box.scrollWidth - 1);
 }
