@@ -31,7 +31,7 @@
 import { renderCrisis } from './js/crisis.js';
 import { initIdentity } from './js/identity.js';
 import { renderLedger } from './js/ledger-view.js';
-import { net } from './js/net.js';
+import { debounce, figuresOffWidth, net } from './js/net.js';
 import { refreshAll, renderParts, saveReflection } from './js/parts.js';
 import { renderStart } from './js/start.js';
 import { onRender, PART_ORDER, reflectionOf, restore, store, track, view } from './js/store.js';
@@ -81,6 +81,13 @@ async function boot() {
   /* a draft typed before the page went away: saved now */
   for (const p of PART_ORDER) if (typeof view()[p].draft === 'string' && view()[p].draft !== reflectionOf(p)) saveReflection(p);
 }
+/* A figure is drawn for the width it is shown at (issue 15): when the window's width crosses a
+ * breakpoint (a rotated phone, a resized window), the figures drawn for another width are asked
+ * again, once the resizing has stopped; within a breakpoint nothing is asked. */
+addEventListener('resize', () => debounce('figure-width', () => {
+  if (net.transport && track() && figuresOffWidth().length) refreshAll();
+}, 250));
+
 /* Leaving the page: unsaved reflections go to the ledger (keepalive requests). */
 addEventListener('pagehide', () => {
   if (net.ledger && view()) for (const p of PART_ORDER) if (typeof view()[p].draft === 'string') saveReflection(p);

@@ -16,9 +16,35 @@ const $ = (tag, attrs = {}, ...kids) => {
 };
 
 /* The box a table scrolls in on a narrow screen: a named region that takes keyboard focus, so it
- * can be scrolled without a mouse (axe: scrollable-region-focusable). */
-const scroll = (t) => $('div', { class: 'scroll', tabindex: '0', role: 'region',
-  'aria-label': (t.querySelector('caption')?.textContent || 'table').trim() }, t);
+ * can be scrolled without a mouse (axe: scrollable-region-focusable). When the table is wider
+ * than the box, a line pinned to its left edge says so and a shadow marks the side with more;
+ * the caption wraps inside what is seen of the box (--seen-w). */
+const syncScroll = (box) => {
+  const w = box.clientWidth;
+  if (!w) return;
+  box.style.setProperty('--seen-w', `${w}px`);
+  box.classList.toggle('overflows', box.scrollWidth > w + 1);
+  box.classList.toggle('at-start', box.scrollLeft <= 1);
+  box.classList.toggle('at-end', box.scrollLeft + w >= box.scrollWidth - 1);
+};
+const overflowWatch = typeof ResizeObserver === 'function'
+  ? new ResizeObserver((seen) => {
+    for (const e of seen) {
+      if (!e.target.isConnected) overflowWatch.unobserve(e.target); /* redrawn: no longer on the page */
+      else syncScroll(e.target.closest('.scroll') || e.target);
+    }
+  }) : null;
+const scroll = (t) => {
+  const box = $('div', { class: 'scroll', tabindex: '0', role: 'region',
+    'aria-label': (t.querySelector('caption')?.textContent || 'table').trim() },
+  $('p', { class: 'scroll-cue', 'aria-hidden': 'true' }, 'Scroll sideways for more columns \u2192'), t);
+  if (overflowWatch) {
+    overflowWatch.observe(box);
+    overflowWatch.observe(t);
+  }
+  box.addEventListener('scroll', () => syncScroll(box), { passive: true });
+  return box;
+};
 
 const CHOICE_WORDS = { drop: 'accuracy drops', 'no-drop': 'accuracy holds' };
 const BIN_LABELS = ['more than 10 times under', '3 to 10 times under', '1.5 to 3 times under',

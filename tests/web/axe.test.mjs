@@ -1,8 +1,11 @@
 // axe.test.mjs: axe-core (npm registry, tests/web's devDependency, injected from node_modules by
 // Playwright's addScriptTag: no CDN) on the page's states, light and dark, phone and desktop
 // (issue 15): zero violations of wcag2a, wcag2aa, wcag21aa and wcag22aa. States driven: the start;
-// a track chosen (its crisis and the parts before their locks); Part 1 after its lock; the
-// instructor's sign-in, class view and projector layout (issue 18). A state
+// a track chosen (its crisis and the parts before their locks); Part 1 after its lock; Part 2
+// after its lock, after one try of the 10-Iteration Rule, and with the rule spent (the SPRT and
+// the ShadowModeDashboard shown); Part 3 after its lock (the Ensemble Trace) and with the
+// governance year shown; the ledger with every part done; the HTML report its button downloads;
+// the instructor's sign-in, class view and projector layout (issue 18). A state
 // that does not meet it yet is listed in axe.known.json with what was found and its subtest is
 // marked `todo` (reported, never hidden); every other state asserts zero violations. Everything
 // found is written to build/screenshots/axe.json.
@@ -11,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 
-import { openPage } from './drive.mjs';
+import { openPage, waitText } from './drive.mjs';
 import { launchBrowser, shotPath, startServer } from './lib.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -22,11 +25,14 @@ const TRACK = 'tiny-pioneer';
 
 const TOKEN = '9c1d4e7a2b8f3065d1e4a7c2b9f08e13'; /* the instructor's, 128 bits */
 let server;
+let schema;
 const found = [];
+const has = (name) => schema.commands.some((c) => c.name === name);
 before(async () => {
   process.env.FLEETOPS_INSTRUCTOR_TOKEN = TOKEN;
   server = await startServer();
   delete process.env.FLEETOPS_INSTRUCTOR_TOKEN;
+  schema = await (await fetch(server.url + 'api/schema')).json();
   /* a small class for the instructor's view: three students, one lock each, one reflection */
   for (const [track, n] of [['tiny-pioneer', 10], ['cloud-titan', 40], ['edge-guardian', 5]]) {
     const r = await fetch(`${server.url}api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ track }) });
@@ -82,6 +88,63 @@ for (const scheme of ['light', 'dark']) {
         await page.waitForSelector('#results-roi .instrument img[src^="data:image/svg+xml"]', { timeout: 15000 });
         await t.test(`part 1 after its lock@${view}-${scheme}`, async (st) =>
           check(st, `part 1 after its lock@${view}-${scheme}`, await axe(page)));
+        const state = async (name) => t.test(`${name}@${view}-${scheme}`, async (st) => check(st, `${name}@${view}-${scheme}`, await axe(page)));
+
+        /* Part 2 after its lock; then one try of the 10-Iteration Rule; then the rule spent, with
+         * the sequential test (SPRT) and the ShadowModeDashboard shown */
+        await page.fill('#lock-canary', '1000');
+        await page.press('#lock-canary', 'Enter');
+        await page.waitForSelector('#results-canary .instrument img[src^="data:image/svg+xml"]', { timeout: 15000 });
+        await state('part 2 after its lock');
+        for (let n = 1; n <= 10; n++) {
+          if (await page.locator('#attempt-submit').isDisabled()) break;
+          await page.fill('#attempt-hours', String(0.01 * n));
+          await page.click('#attempt-submit');
+          await waitText(page, '#attempt-counter', `Attempts used: ${n} of 10`);
+          if (n === 1) await state('part 2 after one try of the 10-Iteration Rule');
+        }
+        await waitText(page, '#attempt-counter', /solved at attempt|out of tries/);
+        if (has('sprt')) await waitText(page, '#sprt-result', /Three tests at/, 15000);
+        if (has('rollout')) await waitText(page, '#rollout-result', /Decision: /, 15000);
+        await page.waitForSelector('#results-canary .instrument img[src^="data:image/svg+xml"]');
+        await state('part 2 with the rule spent, SPRT and dashboard shown');
+
+        /* Part 3 after its lock: the Ensemble Trace of a silent failure; then the governance year */
+        await page.click('#part-ensemble [data-choice="drop"]');
+        await page.waitForSelector('#results-ensemble .instrument img[src^="data:image/svg+xml"]', { timeout: 15000 });
+        await page.check('#part-ensemble input[value="v2"]');
+        await page.check('#part-ensemble input[value="no"]');
+        await waitText(page, '#results-ensemble .banner-fail', /Silent failure/, 15000);
+        await page.waitForSelector('#results-ensemble .instrument img[src^="data:image/svg+xml"]');
+        await state('part 3 after its lock, Ensemble Trace');
+        if (has('governance')) {
+          await page.click('.policy-btn[data-policy="strict"]');
+          await waitText(page, '#gov-result', /Weeks in silent failure/, 15000);
+          await page.waitForSelector('#gov-result .instrument img[src^="data:image/svg+xml"]');
+          await state('part 3 governance shown');
+        }
+
+        /* the ledger with every part in it (reflections written, a decision recorded) */
+        for (const part of ['canary']) {
+          await page.fill(`#reflect-${part}`, 'Stop as soon as the evidence is in.');
+          await page.click(`#reflect-save-${part}`);
+          await waitText(page, `#reflect-status-${part}`, /Saved in your ledger/);
+        }
+        await page.fill('#reflect-ensemble', 'A view version is a contract.');
+        await page.click('#record-decision');
+        await waitText(page, '#decision-status', /In your ledger/);
+        await page.locator('#ledger').scrollIntoViewIfNeeded();
+        await waitText(page, '#ledger', /You predicted/);
+        await state('the ledger, every part done');
+
+        /* the report the ledger's button downloads (an attachment), opened as the student opens
+         * the saved file */
+        const cookie = (await browser.context.cookies(server.url)).map((c) => `${c.name}=${c.value}`).join('; ');
+        const res = await fetch(server.url + 'api/report?format=html', { headers: { Cookie: cookie } });
+        assert.equal(res.status, 200, 'the report downloads');
+        const report = await browser.context.newPage();
+        await report.setContent(await res.text());
+        await t.test(`the report (HTML)@${view}-${scheme}`, async (st) => check(st, `the report (HTML)@${view}-${scheme}`, await axe(report)));
       } finally {
         await browser.close();
       }

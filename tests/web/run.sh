@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=$1
 shots=$2
 shift 2
-[ $# -gt 0 ] || set -- api.test.mjs page.test.mjs contract.test.mjs ledger.test.mjs static.test.mjs class.test.mjs legibility.test.mjs contrast.test.mjs axe.test.mjs print.test.mjs
+[ $# -gt 0 ] || set -- api.test.mjs page.test.mjs contract.test.mjs ledger.test.mjs static.test.mjs class.test.mjs legibility.test.mjs contrast.test.mjs axe.test.mjs print.test.mjs tables.test.mjs
 command -v node >/dev/null || { echo "run.sh: node is missing: run scripts/deps.sh web" >&2; exit 1; }
 command -v npm >/dev/null || { echo "run.sh: npm is missing: run scripts/deps.sh web" >&2; exit 1; }
 cd "$here"

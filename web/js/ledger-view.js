@@ -104,7 +104,8 @@ export function ledgerView(lab, l) {
     ], rows),
     h('ul', { class: 'ledger-facts' },
       h('li', {}, h('strong', { text: '10-Iteration Rule: ' }), at.length === 0 ? 'no attempts yet.'
-        : `${at.length} of ${MAX_ATTEMPTS} attempts` + (solved >= 0 ? `; solved at attempt ${solved + 1} with ${fmtHours(at[solved].hours)} of shadow mode.` : '; not solved yet.')),
+        : `${at.length} of ${MAX_ATTEMPTS} attempts` + (solved >= 0 ? `; solved at attempt ${solved + 1} with ${fmtHours(at[solved].hours)} of shadow mode.`
+          : at.length >= MAX_ATTEMPTS ? '; not solved: no tries left.' : '; not solved yet.')),
       h('li', {}, h('strong', { text: 'Governance policy: ' }), gov ? `${choiceLabel(gov.body.policy)}${govs.length > 1 ? ` (decision ${govs.length})` : ''}: “${gov.body.justification}”` : 'not chosen yet.')),
     ev.length ? gridTable(`Evidence (${ev.length})`, [
       { key: 'part', label: 'Part', fmt: (v) => partName(v) },

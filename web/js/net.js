@@ -48,20 +48,64 @@ export function decodeEntities(t) {
     return named[e.toLowerCase()] ?? m;
   });
 }
-/* The width (CSS px) the engine lays a figure out for (issue 15): the page's figure column,
- * rounded DOWN to a breakpoint so a figure is never drawn wider than it is shown (its text never
- * shrinks below its size) and a resize within a breakpoint asks for nothing new. */
+/* The width (CSS px) the engine lays a figure out for (issue 15): the width the channel's figure
+ * is shown at, rounded DOWN to a breakpoint so a figure is never drawn wider than it is shown (its
+ * text never shrinks below its size) and a resize within a breakpoint asks for nothing new. A
+ * 390 px phone shows figures at 340 px, a 1280 px desktop at 650 px (beside their table) or 860 px
+ * (a figure too dense to share the width: `wide`). The width is measured, not guessed: the
+ * channel's own figure when it is on the page, else a hidden stand-in of the same instrument laid
+ * out for a moment where the figure will sit. */
 const FIG_BREAKPOINTS = [340, 480, 650, 860];
-export function figureWidth() {
-  const el = typeof document !== 'undefined' && (document.querySelector('.fig') || document.querySelector('main'));
-  const w = el ? el.clientWidth - 16 : 860; /* the figure's padding and border */
-  return FIG_BREAKPOINTS.filter((b) => b <= w).pop() || 280;
+const FIG_MIN = 280;
+const FIG_HOME = {
+  crisis: ['#crisis-result', '#crisis'], roi: ['#results-roi', '#part-roi'], canary: ['#results-canary', '#part-canary'],
+  sprt: ['#sprt-result', '#part-canary'], rollout: ['#rollout-result', '#part-canary'],
+  ensemble: ['#results-ensemble', '#part-ensemble'], governance: ['#gov-result', '#part-ensemble'],
+};
+const FIG_WIDE = new Set(['crisis', 'ensemble', 'governance']);
+function contentWidth(el) {
+  const s = getComputedStyle(el);
+  return el.clientWidth - (parseFloat(s.paddingLeft) || 0) - (parseFloat(s.paddingRight) || 0);
+}
+function shownWidth(ch) {
+  const [own, section] = FIG_HOME[ch] || [];
+  const home = (own && document.querySelector(own)) || (section && document.querySelector(section)) || document.querySelector('main');
+  if (!home) return 0;
+  const img = own && home.matches(own) ? home.querySelector('.instrument .fig img') : null;
+  if (img && img.clientWidth) return img.clientWidth;
+  const fig = document.createElement('div');
+  fig.className = 'fig';
+  const col = document.createElement('div');
+  col.className = 'fig-col';
+  col.append(fig);
+  const probe = document.createElement('div');
+  probe.className = 'instrument' + (FIG_WIDE.has(ch) ? ' wide' : '');
+  probe.setAttribute('aria-hidden', 'true');
+  probe.style.visibility = 'hidden';
+  probe.append(col, document.createElement('div'));
+  home.append(probe);
+  const w = contentWidth(fig);
+  probe.remove();
+  return w;
+}
+export function figureWidth(ch) {
+  if (typeof document === 'undefined') return FIG_BREAKPOINTS[FIG_BREAKPOINTS.length - 1];
+  const w = Math.floor(shownWidth(ch) + 0.5);
+  if (!w) return FIG_BREAKPOINTS[FIG_BREAKPOINTS.length - 1];
+  return FIG_BREAKPOINTS.filter((b) => b <= w).pop() || FIG_MIN;
+}
+/* The channels whose figure is on the page drawn for another breakpoint than it is shown at
+ * now (a rotated phone, a resized window): the caller asks them again. */
+export function figuresOffWidth() {
+  return Object.entries(store.state.server.results)
+    .filter(([ch, r]) => r && r.status === 'ok' && r.svg && r.figW && figureWidth(ch) !== r.figW)
+    .map(([ch]) => ch);
 }
 /* Loads one channel: the JSON and, when the command draws a figure, its SVG, committed
  * together so the figure and its table always show the same request. */
 export async function load(ch, cmd, params, opts = {}) {
   const c = chan(ch);
-  const figW = opts.svg !== false && command(cmd) && command(cmd).figure ? figureWidth() : 0;
+  const figW = opts.svg !== false && command(cmd) && command(cmd).figure ? figureWidth(ch) : 0;
   const key = `${cmd}?${JSON.stringify(params)}@${figW}`;
   /* `ifChanged`: the channel already asked for exactly this (answered or on its way) */
   if (opts.ifChanged && c.key === key && store.state.server.results[ch]) return null;
@@ -82,7 +126,7 @@ export async function load(ch, cmd, params, opts = {}) {
     c.ctrl = null;
     store.update((st) => {
       st.server.results[ch] = {
-        status: 'ok', seq, data, params,
+        status: 'ok', seq, data, params, figW,
         svg: svg ? 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg) : null,
         alt: svg ? svgAlt(svg) : '',
         error: null,

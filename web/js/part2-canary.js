@@ -170,30 +170,63 @@ export function radarAxes(radar) {
   }
   return [];
 }
+/* The radar is laid out for a phone's figure width (340 px, shown 1:1 or larger, so its 13 px
+ * labels never shrink): each axis name wraps by words to the room beside its spoke (at most
+ * RADAR_CHAR px a character, a bold 13 px glyph's width with margin), the height follows from
+ * the label blocks above and below the rings. */
+const RADAR_CHAR = 8.5;
+const RADAR_LH = 14;
+function wrapWords(text, maxChars) {
+  const lines = [];
+  for (const w of String(text).split(/\s+/).filter(Boolean)) {
+    const last = lines.length ? lines[lines.length - 1] : null;
+    if (last !== null && last.length + 1 + w.length <= maxChars) lines[lines.length - 1] = `${last} ${w}`;
+    else lines.push(w);
+  }
+  return lines.length ? lines : [''];
+}
 export function radarFigure(radar) {
   const axes = radarAxes(radar);
   if (axes.length < 3) return h('div', { class: 'fig fig-empty', text: 'Risk-vs-Velocity Radar: —' });
-  const W = 420;
-  const H = 340;
+  const W = 340;
+  const R = 72;
+  const GAP = 14; /* from the outer ring to its label */
   const cx = W / 2;
-  const cy = H / 2 + 6;
-  const R = 120;
-  const pt = (i, r) => {
-    const a = -Math.PI / 2 + (2 * Math.PI * i) / axes.length;
-    return [cx + r * Math.cos(a), cy + r * Math.sin(a)];
-  };
+  const angle = (i) => -Math.PI / 2 + (2 * Math.PI * i) / axes.length;
+  const score = (a) => Math.min(1, Math.max(0, typeof a.score === 'number' ? a.score : 0));
+  /* each label: its lines, its anchor and where its block sits against its point */
+  const blocks = axes.map((a, i) => {
+    const c = Math.cos(angle(i));
+    const sn = Math.sin(angle(i));
+    const x = cx + (R + GAP) * c;
+    const anchor = Math.abs(c) < 0.1 ? 'middle' : c > 0 ? 'start' : 'end';
+    const room = anchor === 'middle' ? 2 * Math.min(x, W - x) - 8 : anchor === 'start' ? W - x - 4 : x - 4;
+    const lines = wrapWords(a.name, Math.max(6, Math.floor(room / RADAR_CHAR)));
+    const n = lines.length + 1; /* the name's lines and its score */
+    const place = sn < -0.5 ? 'above' : sn > 0.5 ? 'below' : 'beside';
+    return { a, i, x, c, sn, anchor, lines, n, place };
+  });
+  const above = Math.max(0, ...blocks.filter((b) => b.place === 'above').map((b) => b.n * RADAR_LH));
+  const cy = 8 + above + GAP + R;
+  const pt = (i, r) => [cx + r * Math.cos(angle(i)), cy + r * Math.sin(angle(i))];
+  let bottom = cy + R;
+  const labels = blocks.map((b) => {
+    const y = cy + (R + GAP) * b.sn;
+    /* the first line's baseline: a block above ends at its point, one below starts there, one
+     * beside is centred on it */
+    const first = b.place === 'above' ? y - (b.n - 1) * RADAR_LH - 3 : b.place === 'below' ? y + 11 : y - (b.n * RADAR_LH) / 2 + 10;
+    bottom = Math.max(bottom, first + (b.n - 1) * RADAR_LH + 4);
+    return svgEl('text', { class: 'radar-label', x: b.x, y: first, 'text-anchor': b.anchor },
+      b.lines.map((l, k) => svgEl('tspan', { x: b.x, dy: k ? RADAR_LH : 0 }, l)),
+      svgEl('tspan', { x: b.x, dy: RADAR_LH, class: 'radar-sub' }, `score ${fmtSig(score(b.a), 2)}`));
+  });
+  const H = Math.ceil(bottom + 8);
   const rings = [0.25, 0.5, 0.75, 1].map((f) => svgEl('polygon', {
     class: 'radar-ring', points: axes.map((_, i) => pt(i, R * f).join(',')).join(' '),
   }));
   const spokes = axes.map((_, i) => svgEl('line', { class: 'radar-spoke', x1: cx, y1: cy, x2: pt(i, R)[0], y2: pt(i, R)[1] }));
-  const score = (a) => Math.min(1, Math.max(0, typeof a.score === 'number' ? a.score : 0));
   const poly = svgEl('polygon', { class: 'radar-area', points: axes.map((a, i) => pt(i, R * score(a)).join(',')).join(' ') });
   const dots = axes.map((a, i) => svgEl('circle', { class: 'radar-dot', cx: pt(i, R * score(a))[0], cy: pt(i, R * score(a))[1], r: 4 }));
-  const labels = axes.map((a, i) => {
-    const [x, y] = pt(i, R + 18);
-    const anchor = Math.abs(x - cx) < 8 ? 'middle' : x > cx ? 'start' : 'end';
-    return svgEl('text', { class: 'radar-label', x, y: y + (y > cy ? 10 : 0), 'text-anchor': anchor }, String(a.name), svgEl('tspan', { x, dy: 14, class: 'radar-sub' }, `score ${fmtSig(score(a), 2)}`));
-  });
   const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Risk-vs-Velocity Radar: ' + axes.map((a) => `${a.name} ${fmtSig(score(a), 2)}`).join(', ') },
     svgEl('title', {}, 'Risk-vs-Velocity Radar'), rings, spokes, poly, dots, labels);
   return h('figure', { class: 'fig fig-radar' }, svg, h('figcaption', { text: 'Risk-vs-Velocity Radar: each axis scored 0 (worst) to 1 (best)' }));

@@ -7,7 +7,7 @@ import { choiceLabel, clock, fmtFixed, fmtNum, fmtPct, fmtSig, yesNo } from './f
 import { load, setNote, write } from './net.js';
 import { capture, reflectBox, saveReflection } from './parts.js';
 import { busyWith, decisionOf, entries, has, noteOf, param, query, reflectionText, result, store, view } from './store.js';
-import { banner, busy, errorNote, gridTable, instrument, kvTable, statCards, syncCaptures } from './widgets.js';
+import { banner, busy, errorNote, gridTable, instrument, kvTable, scrollBox, statCards, syncCaptures } from './widgets.js';
 
 /* Asked only after the Part 3 lock (parts.js refreshPart); governance once a policy is chosen. */
 export function refreshEnsemble() {
@@ -78,7 +78,7 @@ export function syncEnsemble(el, out) {
         `Version contract: ${d.contract_ok === undefined ? '—' : d.contract_ok ? 'the served view is the one the classifier was trained on' : 'BROKEN: the classifier is served a view it was not trained on'}. ` +
         `Skew flagged: ${yesNo(skew.flagged)}${typeof skew.flagged_features === 'number' ? ` (${skew.flagged_features} of ${feats.length} features)` : ''}.`),
       Array.isArray(d.reasons) && d.reasons.length ? h('ul', { class: 'reasons' }, d.reasons.map((r) => h('li', { text: r }))) : null,
-      h('div', { class: 'contract' }, h('table', { class: 'grid' },
+      h('div', { class: 'contract' }, scrollBox(`The view the ${story.downstream || 'classifier'} was trained on vs the view it is served`, '', h('table', { class: 'grid' },
         h('caption', { text: `The view the ${story.downstream || 'classifier'} was trained on vs the view it is served` }),
         h('thead', {}, h('tr', {}, ['', 'Trained on', 'Served'].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, [
@@ -87,7 +87,7 @@ export function syncEnsemble(el, out) {
           ['Producer', tv.producer ?? '—', sv.producer ?? '—'],
           ['Normalisation', tv.normalisation ?? '—', sv.normalisation ?? '—'],
           ['Feature basis', tv.basis ?? '—', sv.basis ?? '—'],
-        ].map(([k, a, b]) => h('tr', { class: a !== b ? 'differs' : null }, h('th', { scope: 'row', text: k }), h('td', { text: a }), h('td', { text: b })))))),
+        ].map(([k, a, b]) => h('tr', { class: a !== b ? 'differs' : null }, h('th', { scope: 'row', text: k }), h('td', {}, breakable(a)), h('td', {}, breakable(b)))))))),
       gridTable('Served vs training statistics per feature (flagged at PSI, JS or L∞ ≥ 0.1)', [
         { key: 'name', label: 'Feature', fmt: (v) => v ?? '—' },
         { key: 'psi', label: 'PSI', fmt: (v) => fmtSig(v, 3) },
@@ -119,6 +119,13 @@ export function syncEnsemble(el, out) {
     ];
   });
   syncGovernance(el);
+}
+
+/* A long identifier (prompt_embedding@v1, z-score (upstream fit)) may break after _ @ / - or
+ * before ( on a narrow screen, so the trained and served columns sit side by side on a phone;
+ * <wbr> leaves the text as it is. */
+function breakable(text) {
+  return String(text).split(/(?<=[_@/-])|(?=\()/).flatMap((piece, i) => (i ? [h('wbr'), piece] : [piece]));
 }
 
 export function governanceBox(p) {
@@ -182,12 +189,12 @@ export function syncGovernance(el) {
       silent ? banner('fail', `${fmtNum(d.silent_failure_weeks)} week${d.silent_failure_weeks === 1 ? '' : 's'} of silent failure in a year under ${name}.`)
         : banner('ok', `No week in silent failure under ${name}.`),
       instrument(res, `A simulated year under ${name}`, [
-        h('table', { class: 'grid' }, h('caption', { text: `${fmtNum(d.weeks)} weeks, an upstream release every ${fmtNum(d.release_every_weeks)} weeks` }),
+        scrollBox(`${fmtNum(d.weeks)} weeks, an upstream release every ${fmtNum(d.release_every_weeks)} weeks`, '', h('table', { class: 'grid' }, h('caption', { text: `${fmtNum(d.weeks)} weeks, an upstream release every ${fmtNum(d.release_every_weeks)} weeks` }),
           h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: '' }), h('th', { scope: 'col', text: name }),
             other.policy ? h('th', { scope: 'col', text: choiceLabel(other.policy) }) : null)),
           h('tbody', {}, rows.filter(([, k]) => d[k] !== undefined).map(([label, k, fmt]) => h('tr', {},
             h('th', { scope: 'row', text: label }), h('td', { text: fmt(d[k]) }),
-            other.policy ? h('td', { text: fmt(other[k]) }) : null)))),
+            other.policy ? h('td', { text: fmt(other[k]) }) : null))))),
         releases.length ? gridTable('Upstream releases', [
           { key: 'week', label: 'Week', fmt: (x) => fmtNum(x) },
           { key: 'version', label: 'Version', fmt: (x) => (x === undefined ? '—' : `v${x}`) },

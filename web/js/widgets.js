@@ -14,9 +14,45 @@ export function kvTable(caption, rows) {
       h('th', { scope: 'row', text: k }), h('td', { text: v })))));
 }
 /* The box a wide or tall table scrolls in on a small screen: a named region that takes keyboard
- * focus, so the table can be scrolled without a mouse (axe: scrollable-region-focusable). */
+ * focus, so the table can be scrolled without a mouse (axe: scrollable-region-focusable). When
+ * its table is wider than the box, the box says so: a short line a student sees ("Scroll
+ * sideways for more columns"; a tall box cut short: "Scroll down inside the table for more
+ * rows"), pinned to its left edge, and a shadow on the side that has more;
+ * the caption wraps inside what is seen of the box (--seen-w), never running off-screen. */
 export function scrollBox(caption, cls, ...kids) {
-  return h('div', { class: 'table-scroll' + (cls ? ' ' + cls : ''), tabindex: 0, role: 'region', 'aria-label': caption || 'table' }, ...kids);
+  const box = h('div', { class: 'table-scroll' + (cls ? ' ' + cls : ''), tabindex: 0, role: 'region', 'aria-label': caption || 'table' },
+    h('p', { class: 'scroll-cue', 'aria-hidden': 'true', text: 'Scroll sideways for more columns \u2192' }), ...kids);
+  watchScroll(box);
+  return box;
+}
+/* One observer for every scroll box: a box's width or its table's changes (a new result, a
+ * rotated phone, a breakpoint) re-decide whether it overflows; a scroll moves the shadows. A box
+ * taken off the page (a result redrawn) is no longer watched. */
+let overflowWatch = null;
+function syncScroll(box) {
+  const w = box.clientWidth;
+  if (!w) return;
+  const wide = box.scrollWidth > w + 1;
+  const tall = box.classList.contains('tall') && box.scrollHeight > box.clientHeight + 1;
+  box.style.setProperty('--seen-w', `${w}px`);
+  box.classList.toggle('overflows', wide || tall);
+  box.classList.toggle('scrolls-x', wide);
+  setText(box.querySelector(':scope > .scroll-cue'), wide && tall ? 'Scroll sideways and down for more \u2192'
+    : tall ? 'Scroll down inside the table for more rows \u2193' : 'Scroll sideways for more columns \u2192');
+  box.classList.toggle('at-start', box.scrollLeft <= 1);
+  box.classList.toggle('at-end', box.scrollLeft + w >= box.scrollWidth - 1);
+}
+function watchScroll(box) {
+  if (typeof ResizeObserver !== 'function') return;
+  overflowWatch = overflowWatch || new ResizeObserver((seen) => {
+    for (const e of seen) {
+      if (!e.target.isConnected) overflowWatch.unobserve(e.target);
+      else syncScroll(e.target.closest('.table-scroll') || e.target);
+    }
+  });
+  overflowWatch.observe(box);
+  for (const t of box.querySelectorAll('table')) overflowWatch.observe(t);
+  box.addEventListener('scroll', () => syncScroll(box), { passive: true });
 }
 /* A table whose every column the caller names: cols are {key, label, fmt(value, row)}. */
 export function gridTable(caption, cols, rows, opts = {}) {
