@@ -154,3 +154,13 @@ void fo_buf_fixed1(fo_buf *b, double v) {
     }
     fo_buf_printf(b, "%.1f", v);
 }
+
+const char *fo_strfind(const char *s, const char *sub) {
+    for (;; s++) {
+        size_t i = 0;
+        while (sub[i] && s[i] == sub[i])
+            i++;
+        if (!sub[i]) return s;
+        if (!*s) return NULL;
+    }
+}
