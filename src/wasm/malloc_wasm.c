@@ -3,11 +3,12 @@
  * holding k in its last byte, then the caller's bytes, 16-byte aligned); a freed block goes on its
  * size's free list and is handed out again as is, never split or merged. That suits the module: one
  * call runs one command, whose buffers are freed before it returns, and the next call asks for the
- * same sizes again, so the heap stops growing after the first runs of each command (at most
- * twice the bytes asked for: a block is at most twice its request). Memory grows by whole
- * WebAssembly pages and is never given back, as with dlmalloc. The module is single-threaded.
- * These are libc's own names (malloc, free, calloc, realloc): the linker then takes them from
- * here and leaves libc's allocator out. */
+ * same sizes again, so the heap stops growing after the first runs of each command. A request
+ * whose size has no free block takes one of the next size up when there is one (measured: the
+ * heap after every command at its defaults, 6 MB against dlmalloc's 3 MB; 8 MB without). Memory
+ * grows by whole WebAssembly pages and is never given back, as with dlmalloc. The module is
+ * single-threaded. These are libc's own names (malloc, free, calloc, realloc): the linker then
+ * takes them from here and leaves libc's allocator out. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -30,6 +31,7 @@ static void *take(size_t n) {
     unsigned k = 0;
     while (((size_t)32 << k) < n + HEADER)
         k++;
+    if (!free_lists[k] && k + 1 < CLASSES && free_lists[k + 1]) k++; /* a size up, not more */
     unsigned char *b = (unsigned char *)free_lists[k];
     if (b) {
         free_lists[k] = free_lists[k]->next;
