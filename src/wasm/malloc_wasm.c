@@ -9,12 +9,14 @@
  * grows by whole WebAssembly pages and is never given back, as with dlmalloc. The module is
  * single-threaded. These are libc's own names (malloc, free, calloc, realloc): the linker then
  * takes them from here and leaves libc's allocator out. */
+#define _GNU_SOURCE /* sbrk */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HEADER  16
-#define CLASSES 27 /* 32 << 26 = 2 GiB, above wasm32's reach */
+#define CLASSES 26 /* 32 << 25 = 1 GiB, the largest block */
 #define PAGE    65536
 
 extern unsigned char __heap_base;
@@ -39,11 +41,11 @@ static void *take(size_t n) {
         size_t size = (size_t)32 << k;
         if (!heap_top) {
             heap_top = ((uintptr_t)&__heap_base + HEADER - 1) & ~(uintptr_t)(HEADER - 1);
-            heap_end = __builtin_wasm_memory_size(0) * PAGE;
+            heap_end = (uintptr_t)sbrk(0); /* wasi-libc: the memory's end */
         }
         if (heap_end - heap_top < size) {
             size_t pages = (size - (heap_end - heap_top) + PAGE - 1) / PAGE;
-            if (__builtin_wasm_memory_grow(0, pages) == SIZE_MAX) return NULL;
+            if (sbrk((intptr_t)(pages * PAGE)) == (void *)-1) return NULL; /* whole pages */
             heap_end += pages * PAGE;
         }
         b = (unsigned char *)heap_top;
