@@ -42,6 +42,8 @@ cflags+=($nobuiltin)
 #   289,519  src/wasm/malloc_wasm.c in place of dlmalloc                               -8,903
 #            (size-class free lists: the heap after a sweep of every command's extreme
 #            parameters is 10.6 MB against dlmalloc's 5.6 MB, and stays there)
+# Already out: termplot, the help and the text writers (FO_NO_TEXT_OUTPUT: none is in the link
+# map); no string is stored twice (the long texts share no 60-character run).
 # Measured and not taken: wasm-opt --converge or -Oz twice (-71), -Os/-O3 (+0/+894);
 # --strip-producers (nothing: --strip-all already drops it); -Wl,--lto-O1 (-2 KB, ensemble
 # ~6-10% slower); pipeline.c at -Oz (-2 KB, governance ~25% slower); -mnontrapping-fptoint
