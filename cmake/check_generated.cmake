@@ -1,10 +1,10 @@
-# check_generated.cmake — runs GEN > OUT and fails unless OUT equals the committed WANT.
-execute_process(COMMAND ${GEN} OUTPUT_FILE ${OUT} RESULT_VARIABLE rc)
+# check_generated.cmake — runs GEN [ARG] > OUT and fails unless OUT equals the committed WANT.
+execute_process(COMMAND ${GEN} ${ARG} OUTPUT_FILE ${OUT} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${GEN} failed (${rc})")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT} ${WANT} RESULT_VARIABLE diff)
 if(NOT diff EQUAL 0)
-  message(FATAL_ERROR "${WANT} is stale: regenerate it with ${GEN} > ${WANT}")
+  message(FATAL_ERROR "${WANT} is stale: regenerate it with ${GEN} ${ARG} > ${WANT}")
 endif()
 message(STATUS "${WANT} matches its generator")

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fleetops/buf.h"
 #include "fleetops/scenario.h"
 
 const char *const fo_track_ids[] = {"cloud-titan", "edge-guardian", "mobile-nomad", "tiny-pioneer",
@@ -105,7 +106,7 @@ const fo_lab_part *fo_lab_parts(size_t *count) {
 void fo_lab_part_workbench(const fo_lab_part *part, const char *track, char *out, size_t n) {
     const fo_scenario *s = fo_scenario_get(track);
     if (!s) s = fo_scenario_get("tiny-pioneer");
-    const char *mark = "{downstream}", *at = strstr(part->workbench, mark);
+    const char *mark = "{downstream}", *at = fo_strfind(part->workbench, mark);
     if (!at) {
         snprintf(out, n, "%s", part->workbench);
         return;

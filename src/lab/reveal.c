@@ -124,8 +124,8 @@ static int answer_by_command(const reveal_spec *s, const char *track, const char
         fo_buf_free(&json);
         return err->status;
     }
-    const char *p = strstr(fo_buf_str(&json), "\"prediction\":{");
-    p = p ? strstr(p, "\"actual\":") : NULL;
+    const char *p = fo_strfind(fo_buf_str(&json), "\"prediction\":{");
+    p = p ? fo_strfind(p, "\"actual\":") : NULL;
     int rc = FO_OK;
     if (!p) {
         rc = fo_error_set(err, FO_EINTERNAL, "the command wrote no prediction.actual", "part",

@@ -182,7 +182,7 @@ void fo_fmt_percent(fo_buf *b, double v) {
 
 /* A tick label; "10^-1" typeset as 10 and a raised exponent (a minus sign, not a hyphen). */
 static void tick_text(fo_buf *b, double x, double y, const char *anchor, const char *s) {
-    const char *e = strstr(s, "^");
+    const char *e = strchr(s, '^');
     if (!e) {
         fo_svg_text(b, x, y, anchor, "tick", "%s", s);
         return;

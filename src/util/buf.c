@@ -1,7 +1,7 @@
 /* buf.c — the growable text buffer of buf.h. */
 #include "fleetops/buf.h"
 
-#include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,16 +113,32 @@ void fo_buf_grouped(fo_buf *b, double v, int decimals) {
     if (dot) fo_buf_puts(b, dot);
 }
 
-/* v * 10 is exact in long double (53 + 4 significant bits; the x87 format has 64, wasm32's
- * quad 113), so rounding it to an integer with ties to even is printf's correctly rounded
- * "%.1f" (glibc rounds an exact tie to even in the default rounding mode). Where long double
- * is no wider than double, or v is not finite or too large, printf itself. */
+/* |v| * 10 is exact as an integer times a power of two: |v| = m * 2^e with m < 2^53, so
+ * |v| * 10 = (10 m) * 2^e with 10 m < 2^57. Rounding it to an integer with ties to even, in
+ * integer arithmetic, is printf's correctly rounded "%.1f" (glibc rounds an exact tie to even in
+ * the default rounding mode), on every target alike. (It was a long double product and
+ * nearbyintl: exact too, but wasm32's quad long double is software, ~3.7 KB of fleetops.wasm.)
+ * Where v is not finite or too large, printf itself. */
 void fo_buf_fixed1(fo_buf *b, double v) {
-#if LDBL_MANT_DIG >= 64
     if (fabs(v) < 1e15) {
         int neg = signbit(v) != 0;
-        long double y = (long double)v * 10.0L;
-        unsigned long long n = (unsigned long long)nearbyintl(neg ? -y : y);
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        int exp2 = (int)(bits >> 52 & 0x7ff);
+        uint64_t m = bits & ((1ull << 52) - 1);
+        if (exp2)
+            m |= 1ull << 52;
+        else
+            exp2 = 1;
+        int shift = 1075 - exp2; /* |v| = m / 2^shift; shift > 0 since |v| < 2^50 */
+        uint64_t tm = m * 10, n;
+        if (shift >= 64) {
+            n = 0; /* tm / 2^shift < 2^57 / 2^64: below one half */
+        } else {
+            uint64_t rest = tm & ((1ull << shift) - 1), half = 1ull << (shift - 1);
+            n = tm >> shift;
+            n += rest > half || (rest == half && (n & 1));
+        }
         char tmp[24];
         size_t i = sizeof tmp;
         tmp[--i] = (char)('0' + n % 10);
@@ -136,6 +152,15 @@ void fo_buf_fixed1(fo_buf *b, double v) {
         fo_buf_append(b, tmp + i, sizeof tmp - i);
         return;
     }
-#endif
     fo_buf_printf(b, "%.1f", v);
+}
+
+const char *fo_strfind(const char *s, const char *sub) {
+    for (;; s++) {
+        size_t i = 0;
+        while (sub[i] && s[i] == sub[i])
+            i++;
+        if (!sub[i]) return s;
+        if (!*s) return NULL;
+    }
 }

@@ -58,7 +58,26 @@ void fo_json_array_end(fo_json *j) {
  * plus a strtod check, which mattered: JSON numbers dominate the server's time per request.
  * tests/unit/test_json_format.c compares it with a printf-based reference on millions of
  * doubles. */
+#ifdef FO_POW5_COMPACT /* the WebAssembly build: the same entries, rebuilt (pow5_compact.h) */
+#include "pow5_compact.h"
+#include "pow5_compact_tables.h"
+#define FO_POW5_BITCOUNT     125
+#define FO_POW5_INV_BITCOUNT 125
+static void pow5_of(uint32_t i, uint64_t out[2]) {
+    fo_pow5_entry(fo_pow5_bases, fo_pow5_errors, FO_POW5_ERROR_BIAS, 0, i, out);
+}
+static void pow5_inv_of(uint32_t i, uint64_t out[2]) {
+    fo_pow5_entry(fo_pow5_inv_bases, fo_pow5_inv_errors, FO_POW5_INV_ERROR_BIAS, 1, i, out);
+}
+#else
 #include "pow5_tables.h"
+static void pow5_of(uint32_t i, uint64_t out[2]) {
+    out[0] = fo_pow5[i][0], out[1] = fo_pow5[i][1];
+}
+static void pow5_inv_of(uint32_t i, uint64_t out[2]) {
+    out[0] = fo_pow5_inv[i][0], out[1] = fo_pow5_inv[i][1];
+}
+#endif
 
 static uint32_t pow5bits(int32_t e) { /* ceil(log2(5^e)), 0 <= e <= 3528 */
     return (uint32_t)(((uint32_t)e * 1217359u) >> 19) + 1;
@@ -120,9 +139,11 @@ static void shortest_decimal(double v, uint64_t *out, int32_t *e10out) {
         e10 = (int32_t)q;
         int32_t k = FO_POW5_INV_BITCOUNT + (int32_t)pow5bits((int32_t)q) - 1;
         int32_t i = -e2 + (int32_t)q + k;
-        vr = mul_shift(4 * m2, fo_pow5_inv[q], i);
-        vp = mul_shift(4 * m2 + 2, fo_pow5_inv[q], i);
-        vm = mul_shift(4 * m2 - 1 - mm_shift, fo_pow5_inv[q], i);
+        uint64_t mul[2];
+        pow5_inv_of(q, mul);
+        vr = mul_shift(4 * m2, mul, i);
+        vp = mul_shift(4 * m2 + 2, mul, i);
+        vm = mul_shift(4 * m2 - 1 - mm_shift, mul, i);
         if (q <= 21) {
             if (mv % 5 == 0)
                 vr_trailing_zeros = multiple_of_pow5(mv, q);
@@ -137,9 +158,11 @@ static void shortest_decimal(double v, uint64_t *out, int32_t *e10out) {
         int32_t i = -e2 - (int32_t)q;
         int32_t k = (int32_t)pow5bits(i) - FO_POW5_BITCOUNT;
         int32_t j = (int32_t)q - k;
-        vr = mul_shift(4 * m2, fo_pow5[i], j);
-        vp = mul_shift(4 * m2 + 2, fo_pow5[i], j);
-        vm = mul_shift(4 * m2 - 1 - mm_shift, fo_pow5[i], j);
+        uint64_t mul[2];
+        pow5_of((uint32_t)i, mul);
+        vr = mul_shift(4 * m2, mul, j);
+        vp = mul_shift(4 * m2 + 2, mul, j);
+        vm = mul_shift(4 * m2 - 1 - mm_shift, mul, j);
         if (q <= 1) {
             vr_trailing_zeros = 1;
             if (accept_bounds)
