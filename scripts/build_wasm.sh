@@ -39,9 +39,8 @@ cflags+=($nobuiltin)
 #   302,845  FO_POW5_COMPACT: 668 entries of 16 bytes become 28 bases + 2-bit errors   -9,492
 #   299,747  fo_quantiles without qsort (fo_sort_doubles), fo_strfind for strstr       -3,098
 #   298,422  integer parameters read without strtoll                                   -1,325
-#   289,519  src/wasm/malloc_wasm.c in place of dlmalloc                               -8,903
-#            (size-class free lists: the heap after a sweep of every command's extreme
-#            parameters is 10.6 MB against dlmalloc's 5.6 MB, and stays there)
+# Measured and not kept: an allocator of our own in place of wasi-libc's dlmalloc (-8.9 KB, but
+# a hand-written malloc that never coalesces, twice dlmalloc's heap): the library stays.
 # Already out: termplot, the help and the text writers (FO_NO_TEXT_OUTPUT: none is in the link
 # map); no string is stored twice (the long texts share no 60-character run).
 # Measured and not taken: wasm-opt --converge or -Oz twice (-71), -Os/-O3 (+0/+894);
