@@ -2,6 +2,7 @@
  * number of models, the manual-toil line against the platform line (CapEx + platform toil),
  * the break-even N* and the student's current N marked. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "fleetops/instruments.h"
@@ -12,6 +13,29 @@
 static void usd(fo_buf *b, double v) {
     fo_buf_puts(b, "$");
     fo_buf_grouped(b, v, 0);
+}
+
+/* The labels inside the plot, as boxes, so a later one is placed clear of the earlier ones. */
+typedef struct label_box {
+    double x0, x1, y0, y1;
+} label_box;
+
+/* Records the box of a `note`/`strong` label drawn at (x, y) with `anchor`; returns it. */
+static label_box note_box(label_box *placed, int *n, double x, double y, const char *anchor,
+                          const char *cls, const char *s) {
+    double w = fo_svg_text_w(s, cls);
+    double x0 = anchor[0] == 'e' ? x - w : anchor[0] == 'm' ? x - w / 2 : x;
+    label_box bx = {x0, x0 + w, y - 13, y + 4};
+    if (placed) placed[(*n)++] = bx;
+    return bx;
+}
+
+static int clear_of(const label_box *placed, int n, label_box c) {
+    for (int i = 0; i < n; i++)
+        if (c.x0 < placed[i].x1 && placed[i].x0 < c.x1 && c.y0 < placed[i].y1 &&
+            placed[i].y0 < c.y1)
+            return 0;
+    return 1;
 }
 
 void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const fo_roi_result *r,
@@ -110,6 +134,8 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
 
     fo_plot_polyline(&pl, xs, plat, n, FO_COLOR_GOOD, 3, NULL);
     fo_plot_polyline(&pl, xs, man, n, FO_COLOR_BAD, 3, NULL);
+    label_box placed[4];
+    int np = 0;
 
     if (r->break_even_models) {
         double nstar = (double)r->break_even_models;
@@ -119,12 +145,18 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
         double yv = p->capex_usd + t.total * p->engineer_cost_usd_per_hour * p->horizon_years;
         fo_svg_line(b, x, pl.top, x, pl.top + pl.height, "#111827", 1.5, "6 4");
         fo_svg_circle(b, x, fo_plot_py(&pl, yv), 5.5, "#111827", "#ffffff");
-        fo_svg_text(b, x + 8, pl.top + 16, "start", "strong", "N* = %lld models",
-                    r->break_even_models);
+        char ns_[64];
+        snprintf(ns_, sizeof ns_, "N* = %lld models", r->break_even_models);
+        fo_svg_text(b, x + 8, pl.top + 16, "start", "strong", "%s", ns_);
         fo_svg_text(b, x + 8, pl.top + 32, "start", "note", "platform pays off \xe2\x86\x92");
+        note_box(placed, &np, x + 8, pl.top + 16, "start", "strong", ns_);
+        note_box(placed, &np, x + 8, pl.top + 32, "start", "note",
+                 "platform pays off \xe2\x86\x92");
     } else {
-        fo_svg_text(b, pl.left + pl.width - 8, pl.top + 16, "end", "strong",
-                    "No break-even up to %d models", FO_ROI_MAX_MODELS);
+        char nb[64];
+        snprintf(nb, sizeof nb, "No break-even up to %d models", FO_ROI_MAX_MODELS);
+        fo_svg_text(b, pl.left + pl.width - 8, pl.top + 16, "end", "strong", "%s", nb);
+        note_box(placed, &np, pl.left + pl.width - 8, pl.top + 16, "end", "strong", nb);
     }
 
     /* The student's N: a thin rule and a dot on each line. */
@@ -138,22 +170,45 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
         int crowded = xn > xs_ - 60 && xn < xs_ + 150;
         /* Centred on its rule unless that would reach the y-axis, then beside it; never over
          * the tick labels left of the axis. */
-        double lw = fo_svg_text_w("N = 00 (yours)", "note");
+        char yours[64];
+        snprintf(yours, sizeof yours, "N = %lld (yours)", p->models);
+        double lw = fo_svg_text_w("N = 00 (yours)", "note"), lx = xn + 6, ly = pl.top + 68;
+        const char *la = "start";
         if (!crowded && xn - lw / 2 >= pl.left + 4)
-            fo_svg_text(b, xn, pl.top + 52, "middle", "note", "N = %lld (yours)", p->models);
+            lx = xn, ly = pl.top + 52, la = "middle";
         else if (!crowded || xn >= xs_)
-            fo_svg_text(b, xn + 6, pl.top + 52, "start", "note", "N = %lld (yours)", p->models);
+            ly = pl.top + 52;
         else if (xn - 6 - lw >= pl.left + 4)
-            fo_svg_text(b, xn - 6, pl.top + 16, "end", "note", "N = %lld (yours)", p->models);
-        else
-            fo_svg_text(b, xn + 6, pl.top + 68, "start", "note", "N = %lld (yours)", p->models);
+            lx = xn - 6, ly = pl.top + 16, la = "end";
+        fo_svg_text(b, lx, ly, la, "note", "%s", yours);
+        note_box(placed, &np, lx, ly, la, "note", yours);
     }
 
-    /* The locked prediction: a dashed rule with its label at the top, left of the rule. */
+    /* The locked prediction: a dashed rule, its label beside it (left, else right) at the first
+     * height where it stays inside the plot and clear of the labels above; where the words do
+     * not fit beside the rule at any height, "predicted N"; failing that, centred on the rule. */
     if (predicted >= 1 && predicted <= xmax) {
         double xp = fo_plot_px(&pl, predicted);
         fo_svg_line(b, xp, pl.top + pl.height, xp, pl.top + 30, FO_COLOR_ACCENT, 1.5, "5 3");
-        fo_svg_text(b, xp - 6, pl.top + 34, "end", "note", "your prediction: %.0f", predicted);
+        char words[2][64];
+        snprintf(words[0], sizeof words[0], "your prediction: %.0f", predicted);
+        snprintf(words[1], sizeof words[1], "predicted %.0f", predicted);
+        const double dy[] = {34, 86, 120, 154, 188};
+        const char *pw = words[1];
+        double px = xp, py = pl.top + 86;
+        const char *pa = "middle";
+        int found = 0;
+        for (int v = 0; !found && v < 2; v++)
+            for (size_t k = 0; !found && k < sizeof dy / sizeof *dy; k++)
+                for (int side = 0; !found && side < 2; side++) {
+                    double cx = side ? xp + 6 : xp - 6, cy = pl.top + dy[k];
+                    const char *ca = side ? "start" : "end";
+                    label_box c = note_box(NULL, NULL, cx, cy, ca, "note", words[v]);
+                    if (c.x0 >= pl.left + 4 && c.x1 <= pl.left + pl.width - 2 &&
+                        cy <= pl.top + pl.height - 8 && clear_of(placed, np, c))
+                        pw = words[v], px = cx, py = cy, pa = ca, found = 1;
+                }
+        fo_svg_text(b, px, py, pa, "note", "%s", pw);
     }
 
     fo_svg_legend_rows(b, 24, legy, W - 24, labels, colors, dashes, 3);
