@@ -138,7 +138,7 @@ export async function reflect(page, part, text) {
 export async function captureEvidence(page, ch) {
   const n = await page.evaluate(() => window.fleetops.state().ledger.entries.filter((e) => e.kind === 'evidence').length);
   await page.click(`#capture-${ch}`);
-  await waitText(page, `.capture[data-ch="${ch}"] .capture-status`, /Captured: evidence \d+ from \w+, fingerprint [0-9a-f]{16}\./);
+  await waitText(page, `.capture[data-ch="${ch}"] .capture-status`, /^Captured: evidence \d+ from the [A-Z][\w ()-]+, fingerprint [0-9a-f]{16}\.$/);
   const st = await page.evaluate(() => window.fleetops.state());
   const ev = st.ledger.entries.filter((e) => e.kind === 'evidence');
   assert.equal(ev.length, n + 1, 'one more evidence entry');
@@ -194,7 +194,7 @@ export async function driveRoi(page, ctx, track, shotName) {
   assert.match(alt, /OpsBreakEvenPlot/, 'the figure has its SVG title as alt text');
   const figBefore = await page.getAttribute('#results-roi .instrument img', 'src');
   assert.match(decodeURIComponent(figBefore), new RegExp(`N\\* = ${truth.break_even_models} models`), 'the figure marks N*');
-  assert.match(decodeURIComponent(figBefore), new RegExp(`your prediction: ${predicted}\\b`, 'i'), 'the figure marks the locked prediction');
+  assert.match(decodeURIComponent(figBefore), new RegExp(`>(your prediction: |predicted )${predicted}<`), 'the figure marks the locked prediction');
   assert.equal(await textOf(page, '#results-roi tr.mark-pred th'), String(predicted), 'the curve table marks the locked prediction');
   /* the reveal's three readings: the one that answers the lock, the literal one, the toil cap */
   const rd = truth.readings;

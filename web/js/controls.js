@@ -74,7 +74,40 @@ export const LABELS = {
   sessions_per_hour: 'Sessions per hour',
   static_latency_max_ms: 'Static latency threshold',
   static_quality_min: 'Static quality threshold',
+  predict: 'Your locked prediction',
+  seed: 'Random seed',
+  figure: 'Figure',
+  outcome: 'Outcome',
+  attempt_hours: 'Hours of shadow mode tried',
+  attempt_number: 'Try number',
 };
+
+/* The instruments by command, as the page titles them (the ledger's evidence, capture notes). */
+export const INSTRUMENTS = {
+  crisis: 'Crisis simulation',
+  roi: 'OpsBreakEvenPlot',
+  canary: 'Confidence Clock',
+  bound: 'Zero-failure bound',
+  sprt: 'Sequential validation (SPRT)',
+  rollout: 'ShadowModeDashboard',
+  ensemble: 'Ensemble Trace',
+  governance: 'Governance year',
+};
+export const instrumentName = (cmd) => INSTRUMENTS[cmd] || cmd;
+
+/* Parameters that say how an answer is drawn or asked, not what was simulated. */
+const PRESENTATION = new Set(['track', 'width', 'format', 'window']);
+
+/* A command's parameters in the student's words: "Number of models (N) 200 models; ...". */
+export function paramsText(cmd, params) {
+  return Object.entries(params || {}).filter(([k]) => !PRESENTATION.has(k)).map(([k, v]) => {
+    const p = param(cmd, k);
+    const label = LABELS[k] || (p && p.help) || k.replace(/_/g, ' ');
+    if (!p || typeof v === 'boolean') return `${label} ${v}`;
+    if (p.type === 'choice' || Number.isNaN(Number(v))) return `${label}: ${choiceLabel(v)}`;
+    return `${label} ${displayValue(p, sliderShape(p), Number(v))}`;
+  }).join('; ');
+}
 export const HINTS = {
   heterogeneity: { pct: true, step: 0.01 },
   confidence: { scale: 'clog', lo: 0.5, hi: 0.99999, pct: true },

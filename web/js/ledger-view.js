@@ -1,5 +1,6 @@
 /* ledger-view.js: the ledger section (predictions, attempts, evidence, reflections, the
  * governance decision as the ledger keeps them) and the report download. */
+import { instrumentName, paramsText } from './controls.js';
 import { $, h, keyed, memo, setText } from './dom.js';
 import { choiceLabel, clock, fmtHours, fmtNum } from './format.js';
 import { abortAll, describe, net, setNote } from './net.js';
@@ -109,7 +110,7 @@ export function ledgerView(lab, l) {
       h('li', {}, h('strong', { text: 'Governance policy: ' }), gov ? `${choiceLabel(gov.body.policy)}${govs.length > 1 ? ` (decision ${govs.length})` : ''}: “${gov.body.justification}”` : 'not chosen yet.')),
     ev.length ? gridTable(`Evidence (${ev.length})`, [
       { key: 'part', label: 'Part', fmt: (v) => partName(v) },
-      { key: 'body', label: 'Instrument and parameters', fmt: (b) => `${b.command}: ${Object.entries(b.params || {}).filter(([k]) => k !== 'track').map(([k, v]) => `${k} = ${v}`).join(', ') || 'presets'}` },
+      { key: 'body', label: 'Instrument and parameters', text: true, fmt: (b) => `${instrumentName(b.command)}: ${paramsText(b.command, b.params) || 'the track’s presets'}` },
       { key: 'created_at', label: 'Captured', fmt: (v) => clock(v) },
       { key: 'fingerprint', label: 'Fingerprint', fmt: (v) => v || '—' },
     ], ev, { tall: ev.length > 8 }) : h('p', { class: 'muted', text: 'Evidence: none captured yet (each instrument has a Capture evidence button).' }),

@@ -1,7 +1,7 @@
 /* parts.js: what the three parts share: the panel frame, the lock (a prediction locked in the
  * ledger before any of the part's answers is asked for), the workbench frame, reflections (every
  * revision saved in the ledger), evidence capture, and the per-part refresh. */
-import { control, syncControls } from './controls.js';
+import { control, instrumentName, syncControls } from './controls.js';
 import { refreshCrisis, refreshCrisisAfter } from './crisis.js';
 import { $, append, h, keyed, memo, setText } from './dom.js';
 import { choiceLabel, clock, fmtNum, withSeparators } from './format.js';
@@ -56,7 +56,7 @@ export async function capture(part, cmd, ch) {
   const res = result(ch);
   if (!res || res.status !== 'ok' || busyWith(`capture:${ch}`)) return;
   const r = await write(`capture:${ch}`, (lg) => lg.evidence(part, cmd, withoutTrack(res.params)));
-  if (r) store.update((st) => setNote(st, `capture:${ch}`, 'ok', `Captured: evidence ${r.count} from ${cmd}, fingerprint ${r.fingerprint}.`));
+  if (r) store.update((st) => setNote(st, `capture:${ch}`, 'ok', `Captured: evidence ${r.count} from the ${instrumentName(cmd)}, fingerprint ${r.fingerprint}.`));
 }
 
 

@@ -54,13 +54,14 @@ function watchScroll(box) {
   for (const t of box.querySelectorAll('table')) overflowWatch.observe(t);
   box.addEventListener('scroll', () => syncScroll(box), { passive: true });
 }
-/* A table whose every column the caller names: cols are {key, label, fmt(value, row)}. */
+/* A table whose every column the caller names: cols are {key, label, fmt(value, row), text}
+ * (text: a column of words, read left-aligned; numbers stay right-aligned). */
 export function gridTable(caption, cols, rows, opts = {}) {
   return scrollBox(caption, opts.tall ? 'tall' : '',
     h('table', { class: 'grid' }, caption ? h('caption', { text: caption }) : null,
-      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: c.label })))),
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', class: c.text ? 'words' : null, text: c.label })))),
       h('tbody', {}, rows.map((r, i) => h('tr', { class: opts.rowClass ? opts.rowClass(r, i) : null },
-        cols.map((c, j) => h(j === 0 ? 'th' : 'td', { scope: j === 0 ? 'row' : null, text: c.fmt(r[c.key], r) })))))));
+        cols.map((c, j) => h(j === 0 ? 'th' : 'td', { scope: j === 0 ? 'row' : null, class: c.text ? 'words' : null, text: c.fmt(r[c.key], r) })))))));
 }
 export function figure(res, caption) {
   if (!res || !res.svg) return h('div', { class: 'fig fig-empty', text: res && res.status === 'loading' ? 'Drawing…' : 'Figure not available.' });
