@@ -586,8 +586,22 @@
     reportStyle ||= fetch('report.css').then((r) => (r.ok ? r.text() : '')).catch(() => '');
     return reportStyle;
   }
-  /* figures drawn for the report's printed column, as the server keeps them (report.h) */
-  const REPORT_FIGURE_WIDTH = '680';
+  /* A figure drawn for the report's printed page as the server keeps them (report.h, read from
+   * the schema's report_figure): the column's width, wider while its panels stack taller than
+   * a page allows; the drawing that prints largest. */
+  async function reportFigure(transport, cmd, params) {
+    const rf = (await transport.get('schema', {})).report_figure;
+    const heightOf = (svg) => Number((/ height="([\d.]+)"/.exec(svg) || [])[1]) || 0;
+    const scale = (w, svg) => Math.min(rf.column_px / w, heightOf(svg) > 0 ? rf.max_height_px / heightOf(svg) : 1);
+    let best = null;
+    for (const w of rf.widths) {
+      const svg = String(await transport.get(cmd, Object.assign({}, params, { width: String(w) }), { svg: true }));
+      const s = scale(w, svg);
+      if (!best || s > best.s) best = { svg, s };
+      if (s >= rf.column_px / w) break; /* it fits the page at this width: wider only shrinks it */
+    }
+    return best.svg;
+  }
 
   async function buildReport(ledger, f, lab, transport) {
     const complete = ledger.missing.length === 0;
@@ -615,8 +629,7 @@
       b += esc(` (captured ${when(e.created_at)}, fingerprint ${e.fingerprint})`, f);
       if (html) { /* inside the item it illustrates; its dark scheme on screens only, as report.c */
         try {
-          const svg = await transport.get(body.command, Object.assign({}, params, { width: REPORT_FIGURE_WIDTH }), { svg: true });
-          b += `<figure>${svg}</figure>`; /* its dark scheme is for screens only (svg.c) */
+          b += `<figure>${await reportFigure(transport, body.command, params)}</figure>`; /* its dark scheme is for screens only (svg.c) */
         } catch (err) { /* a command without a figure */ }
       }
       b += html ? '</li>\n' : '\n';

@@ -9,11 +9,16 @@
 #include "fleetops/command.h"
 #include "fleetops/store.h"
 
-/* The CSS px width evidence figures are kept drawn at: the HTML report's printed column (A4
- * less web/report.css's 15 mm margins: 180 mm = 680 px at 96 px/in; US Letter's is wider), so
- * a figure prints at its own size and its text at the sizes it was drawn with. web/backends.js
- * asks the static build's figures at the same width. */
-#define FO_REPORT_FIGURE_WIDTH_TEXT "680"
+/* How evidence figures are kept drawn for the HTML report. Its printed column is A4 less
+ * web/report.css's 15 mm margins: 180 mm = 680 CSS px at 96 px/in (US Letter's is wider), and a
+ * figure may take at most 240 mm of a page's height (report.css), 907 px at that scale. A figure
+ * is drawn for the first width of FO_REPORT_FIGURE_WIDTHS and, while it comes out taller than
+ * the page allows (its panels stacked), for the wider ones, keeping the width it prints largest
+ * at (min(680 / width, 907 / height)). Both builds read these from the schema ("report_figure":
+ * src/api/command.c), so the server's kept figures and the static build's are drawn alike. */
+#define FO_REPORT_FIGURE_WIDTHS     680, 860, 1000, 1200
+#define FO_REPORT_FIGURE_COLUMN_PX  680
+#define FO_REPORT_FIGURE_MAX_HEIGHT 907
 
 typedef enum fo_report_format { FO_REPORT_MD, FO_REPORT_HTML, FO_REPORT_JSON } fo_report_format;
 

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "fleetops/lab.h"
+#include "fleetops/report.h" /* the report figure's widths, for the schema */
 
 /* Order here is the order of `fleetops help`: the lab first, then the parts in plan order. One
  * command a line (clang-format would pack them). */
@@ -443,5 +444,15 @@ void fo_schema_json(fo_json *j) {
         fo_json_object_end(j);
     }
     fo_json_array_end(j);
+    /* how the report's evidence figures are drawn (report.h): the page's static build reads it */
+    fo_json_object_begin(j, "report_figure");
+    static const int widths[] = {FO_REPORT_FIGURE_WIDTHS};
+    fo_json_array_begin(j, "widths");
+    for (size_t i = 0; i < FO_COUNT(widths); i++)
+        fo_json_int(j, NULL, widths[i]);
+    fo_json_array_end(j);
+    fo_json_int(j, "column_px", FO_REPORT_FIGURE_COLUMN_PX);
+    fo_json_int(j, "max_height_px", FO_REPORT_FIGURE_MAX_HEIGHT);
+    fo_json_object_end(j);
     fo_json_object_end(j);
 }

@@ -25,6 +25,7 @@
  *   GET  /api/class                  (the instructor's cookie: sign in at /instructor, server.c) */
 #include <arpa/inet.h>
 #include <jansson.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -424,6 +425,53 @@ static char *run_command(const char *cmd, const run_params *rp, fo_buf *figure, 
     return out.data;
 }
 
+/* The height an SVG was drawn at (its root's height attribute); 0 when it has none. */
+static double svg_height(const fo_buf *svg) {
+    const char *h = svg->data ? strstr(svg->data, " height=\"") : NULL;
+    return h ? strtod(h + 9, NULL) : 0;
+}
+
+/* How large a figure drawn `width` px wide prints in the report's column (report.h). */
+static double print_scale(double width, const fo_buf *svg) {
+    double h = svg_height(svg);
+    return fmin(FO_REPORT_FIGURE_COLUMN_PX / width, h > 0 ? FO_REPORT_FIGURE_MAX_HEIGHT / h : 1.0);
+}
+
+/* The kept figure, drawn at FO_REPORT_FIGURE_WIDTHS' first width into `figure`, is redrawn at
+ * the wider ones while it comes out taller than a printed page allows (its panels stacked);
+ * the drawing that prints largest is kept. drawn->values[w] is the width parameter. */
+static void widen_for_print(const char *cmd, run_params *drawn, size_t w, fo_buf *figure) {
+    static const int widths[] = {FO_REPORT_FIGURE_WIDTHS};
+    const char *asked = drawn->values[w];
+    double best = print_scale(widths[0], figure), last = best;
+    for (size_t i = 1; i < sizeof widths / sizeof *widths; i++) {
+        if (last >= FO_REPORT_FIGURE_COLUMN_PX / (double)widths[i - 1]) break; /* fits the page */
+        char text[16];
+        snprintf(text, sizeof text, "%d", widths[i]);
+        drawn->values[w] = text;
+        fo_buf out, svg;
+        fo_buf_init(&out);
+        fo_buf_init(&svg);
+        fo_output o = {&out, &svg, NULL};
+        fo_error e;
+        if (fo_command_run_kv(cmd, drawn->names, drawn->values, drawn->n, &o, &e) != FO_OK) {
+            fo_buf_free(&out);
+            fo_buf_free(&svg);
+            break;
+        }
+        last = print_scale(widths[i], &svg);
+        if (last > best) {
+            best = last;
+            fo_buf t = *figure;
+            *figure = svg;
+            svg = t;
+        }
+        fo_buf_free(&out);
+        fo_buf_free(&svg);
+    }
+    drawn->values[w] = asked;
+}
+
 static void params_json(fo_json *j, const run_params *rp) {
     fo_json_object_begin(j, "params");
     for (size_t i = 0; i < rp->n; i++)
@@ -529,18 +577,21 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
     fo_buf figure;
     fo_buf_init(&figure);
     int draw = !attempt && command && command->figure;
-    /* The figure kept for the report is drawn for the report's printed column
-     * (FO_REPORT_FIGURE_WIDTH), not for wherever the evidence was asked from: the width is not a
-     * parameter of the evidence (its params and fingerprint stay as asked; no result depends
-     * on it). */
+    /* The figure kept for the report is drawn for the report's printed page (report.h: the
+     * column's width, wider while its panels stack too tall for a page), not for wherever the
+     * evidence was asked from: the width is not a parameter of the evidence (its params and
+     * fingerprint stay as asked; no result depends on it). */
     run_params drawn = rp;
+    static const int first_width[] = {FO_REPORT_FIGURE_WIDTHS};
+    char first[16];
+    snprintf(first, sizeof first, "%d", first_width[0]);
     if (draw) {
         size_t w = 0;
         while (w < drawn.n && strcmp(drawn.names[w], "width") != 0)
             w++;
         if (w < FO_MAX_PARAMS) {
             drawn.names[w] = "width";
-            drawn.values[w] = FO_REPORT_FIGURE_WIDTH_TEXT;
+            drawn.values[w] = first;
             drawn.n += w == drawn.n;
         }
     }
@@ -548,6 +599,12 @@ static enum MHD_Result post_evidence(const fo_http_ctx *ctx, struct MHD_Connecti
     if (!result) {
         fo_buf_free(&figure);
         return refuse(c, &e);
+    }
+    if (draw) {
+        size_t w = 0;
+        while (w < drawn.n && strcmp(drawn.names[w], "width") != 0)
+            w++;
+        if (w < drawn.n) widen_for_print(cmd, &drawn, w, &figure);
     }
     fo_buf b;
     fo_buf_init(&b);

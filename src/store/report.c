@@ -139,18 +139,52 @@ static void para(fo_buf *b, fo_report_format f, const char *label, const char *s
 }
 
 /* The headline numbers of each command's result, in the order a reader wants them. */
-static const char *const key_results[][7] = {
-    {"roi", "break_even_models", "roi_usd", "manual_toil_usd", "platform_total_usd", "ftes_needed",
-     NULL},
-    {"canary", "requests_needed", "shadow_hours", "release_cycle_hours", "meets_release_limit",
-     NULL},
-    {"bound", "upper_bound", NULL},
-    {"sprt", "asn_h0", "asn_h1", "exact_asn_h0", "exact_asn_h1", "fixed_n", NULL},
-    {"rollout", "decision", "reason", NULL},
-    {"ensemble", "accuracy", "baseline_accuracy", "retrained_accuracy", "silent_failure", NULL},
-    {"governance", "silent_failure_weeks", "incidents", "mean_accuracy", "upgrade_delay_days",
-     NULL},
-    {"crisis", "summary", NULL},
+/* The key results of each command's evidence, in words and with their units: the same words
+ * as the static build's report (web/backends.js, KEY_RESULTS). */
+typedef enum result_kind {
+    R_TEXT,
+    R_YESNO,
+    R_INT,      /* 1,234 */
+    R_MODELS,   /* 32 models */
+    R_REQUESTS, /* 2,995 requests */
+    R_USD,      /* -$525,000 */
+    R_FTE,      /* 1.38 FTE */
+    R_HOURS,    /* 52.6 h */
+    R_DAYS,     /* 28.0 days */
+    R_WEEKS,    /* 7 weeks */
+    R_PCT       /* 49.6% (four significant digits) */
+} result_kind;
+
+typedef struct key_result {
+    const char *cmd, *key, *words;
+    result_kind kind;
+} key_result;
+
+static const key_result key_results[] = {
+    {"roi", "break_even_models", "break-even", R_MODELS},
+    {"roi", "roi_usd", "ROI", R_USD},
+    {"roi", "manual_toil_usd", "manual toil", R_USD},
+    {"roi", "platform_total_usd", "platform total", R_USD},
+    {"roi", "ftes_needed", "toil needs", R_FTE},
+    {"canary", "requests_needed", "requests needed", R_REQUESTS},
+    {"canary", "shadow_hours", "shadow duration", R_HOURS},
+    {"canary", "release_cycle_hours", "release cycle", R_HOURS},
+    {"canary", "meets_release_limit", "within one week", R_YESNO},
+    {"bound", "upper_bound", "upper bound on the failure rate", R_PCT},
+    {"sprt", "exact_asn_h0", "expected requests with a good model", R_REQUESTS},
+    {"sprt", "exact_asn_h1", "expected requests with a bad model", R_REQUESTS},
+    {"sprt", "fixed_n", "fixed-n test", R_REQUESTS},
+    {"rollout", "decision", "decision", R_TEXT},
+    {"rollout", "reason", "reason", R_TEXT},
+    {"ensemble", "accuracy", "accuracy", R_PCT},
+    {"ensemble", "baseline_accuracy", "baseline accuracy", R_PCT},
+    {"ensemble", "retrained_accuracy", "retrained accuracy", R_PCT},
+    {"ensemble", "silent_failure", "silent failure", R_YESNO},
+    {"governance", "silent_failure_weeks", "weeks in silent failure", R_WEEKS},
+    {"governance", "incidents", "incidents", R_INT},
+    {"governance", "mean_accuracy", "mean accuracy", R_PCT},
+    {"governance", "upgrade_delay_days", "upgrade delay", R_DAYS},
+    {"crisis", "summary", "summary", R_TEXT},
 };
 
 /* An integer with thousands separators: 15703 -> "15,703". */
@@ -172,6 +206,55 @@ static int ends_with(const char *s, const char *tail) {
 
 /* A result in a reader's words, with its unit from its name: _usd dollars, _hours, _days,
  * _weeks, accuracies and confidences as percents, counts with separators. */
+/* A key result's value in words (key_results' kinds). */
+static void result_text(fo_buf *b, result_kind kind, json_t *v) {
+    if (json_is_string(v)) {
+        fo_buf_puts(b, json_string_value(v));
+        return;
+    }
+    if (json_is_boolean(v)) {
+        fo_buf_puts(b, json_is_true(v) ? "yes" : "no");
+        return;
+    }
+    double x = json_is_number(v) ? json_number_value(v) : NAN;
+    if (!isfinite(x)) {
+        fo_buf_puts(b, "n/a");
+        return;
+    }
+    switch (kind) {
+    case R_USD:
+        fo_buf_puts(b, x < 0 ? "-$" : "$");
+        grouped(b, fabs(x));
+        break;
+    case R_FTE: {
+        char t[40];
+        snprintf(t, sizeof t, "%.2f", x);
+        for (char *end = t + strlen(t) - 1;
+             end > t && strchr(t, '.') && (*end == '0' || *end == '.'); end--) {
+            int dot = *end == '.';
+            *end = '\0';
+            if (dot) break;
+        }
+        fo_buf_printf(b, "%s FTE", t);
+        break;
+    }
+    case R_HOURS:
+        fo_buf_printf(b, "%.1f h", x);
+        break;
+    case R_DAYS:
+        fo_buf_printf(b, "%.1f days", x);
+        break;
+    case R_PCT:
+        fo_buf_printf(b, "%.4g%%", 100.0 * x);
+        break;
+    default:
+        grouped(b, x);
+        if (kind == R_MODELS) fo_buf_puts(b, " models");
+        if (kind == R_REQUESTS) fo_buf_puts(b, " requests");
+        if (kind == R_WEEKS) fo_buf_puts(b, " weeks");
+    }
+}
+
 static void value_text_key(fo_buf *b, const char *key, json_t *v) {
     if (json_is_string(v)) {
         fo_buf_puts(b, json_string_value(v));
@@ -200,14 +283,6 @@ static void value_text_key(fo_buf *b, const char *key, json_t *v) {
         }
     } else {
         fo_buf_puts(b, "n/a");
-    }
-}
-
-/* A result key in words: "break_even_models" -> "break-even models". */
-static void key_words(fo_buf *b, const char *key) {
-    for (const char *k = key; *k; k++) {
-        if (strcmp(k, "_usd") == 0 || strcmp(k, "_hours") == 0) break;
-        fo_buf_putc(b, *k == '_' ? ' ' : *k);
     }
 }
 
@@ -257,15 +332,11 @@ static void evidence(fo_buf *b, fo_store *s, fo_report_format f, json_t *entry) 
     fo_buf_puts(b, f == FO_REPORT_HTML ? "</code>: " : "`: ");
     fo_buf_reset(&line);
     for (size_t i = 0; i < sizeof key_results / sizeof key_results[0]; i++) {
-        if (strcmp(key_results[i][0], cmd) != 0) continue;
-        for (size_t j = 1; j < 7 && key_results[i][j]; j++) {
-            json_t *r = json_object_get(result, key_results[i][j]);
-            if (!r) continue;
-            fo_buf_puts(&line, line.len ? ", " : "");
-            key_words(&line, key_results[i][j]);
-            fo_buf_puts(&line, " = ");
-            value_text_key(&line, key_results[i][j], r);
-        }
+        const key_result *kr = &key_results[i];
+        json_t *r = strcmp(kr->cmd, cmd) == 0 ? json_object_get(result, kr->key) : NULL;
+        if (!r || json_is_null(r)) continue;
+        fo_buf_printf(&line, "%s%s: ", line.len ? "; " : "", kr->words);
+        result_text(&line, kr->kind, r);
     }
     text(b, f, fo_buf_str(&line));
     char when[64];

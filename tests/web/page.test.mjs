@@ -258,7 +258,7 @@ test('dark theme follows the system; the figures follow it too', async () => {
     const [fr, fg, fb] = frame.match(/\d+/g).map(Number);
     assert.ok(0.2126 * fr + 0.7152 * fg + 0.0722 * fb < 60, `the figure's frame is dark in dark mode: ${frame}`);
     const svg = decodeURIComponent(await page.getAttribute('#results-roi .instrument img', 'src'));
-    assert.match(svg, /@media \(prefers-color-scheme: ?dark\)/, 'the figure has its dark scheme');
+    assert.match(svg, /@media screen and \(prefers-color-scheme: ?dark\)/, 'the figure has its dark scheme');
     await shoot(page, '#part-roi', 'dark-part1.png');
     assert.deepEqual(problems, []);
   } finally {

@@ -8,8 +8,8 @@
 //     together on one page, pages never going backwards from one figure to the next; a figure
 //     split across two pages has its texts on two pages, a figure cut off loses some;
 //   - no text is cut: every word's box (pdftotext -bbox) lies inside the page, within its margins;
-//   - the page count is sane (more pages than figures would need at one per page is a sign of
-//     blank pages or of figures each pushed alone onto a page).
+//   - the page count is sane (no blank page; at most a page per figure and one for the text
+//     between each two).
 // On paper the report is light even when the system is dark: printed with the dark scheme, the
 // figures' backgrounds stay white and the text dark. The PDFs and their pages as PNG
 // (pdftoppm) are kept in build/screenshots/print-*.
@@ -212,8 +212,10 @@ function problemsOf(name, figs, pdfs, longWord = true) {
       if (p.missing.length) problems.push(`${where}: ${p.title}: ${p.missing.length} texts missing from the PDF (${p.missing.slice(0, 3).join(', ')})`);
       else if (p.page < 0) problems.push(`${where}: ${p.title}: split across pages (starts on page ${p.first + 1}, no page holds all its texts)`);
     }
-    /* sane: at least one page per two figures, at most one per figure plus the text pages */
-    if (pages.length < Math.ceil(figs.length / 2) || pages.length > figs.length + 6) problems.push(`${where}: ${pages.length} pages for ${figs.length} figures`);
+    /* sane: at least one page per two figures; at most a page per figure (a figure taller than
+     * what is left of a page starts the next one whole) and a page of the text between each two,
+     * plus the report's opening and closing text */
+    if (pages.length < Math.ceil(figs.length / 2) || pages.length > 2 * figs.length + 4) problems.push(`${where}: ${pages.length} pages for ${figs.length} figures`);
     const blank = pages.map((p, k) => (p.length ? 0 : k + 1)).filter(Boolean);
     if (blank.length) problems.push(`${where}: blank pages ${blank.join(', ')}`);
     const paper = PAPER[format];
