@@ -39,13 +39,16 @@ cflags+=($nobuiltin)
 #   302,845  FO_POW5_COMPACT: 668 entries of 16 bytes become 28 bases + 2-bit errors   -9,492
 #   299,747  fo_quantiles without qsort (fo_sort_doubles), fo_strfind for strstr       -3,098
 #   298,422  integer parameters read without strtoll                                   -1,325
+#   (then the page's later words, the report's figure rule and the sealed crisis/workbench texts
+#   brought it to 299,891)
+#   297,891  -Wl,--lto-O1: the link-time code generation at -O1 (ensemble ~6-10% slower in the
+#            browser, ~10 ms for Cloud Titan, still inside a 16 ms frame and in its worker)  -2,000
 # Measured and not kept: an allocator of our own in place of wasi-libc's dlmalloc (-8.9 KB, but
 # a hand-written malloc that never coalesces, twice dlmalloc's heap): the library stays.
 # Already out: termplot, the help and the text writers (FO_NO_TEXT_OUTPUT: none is in the link
 # map); no string is stored twice (the long texts share no 60-character run).
 # Measured and not taken: wasm-opt --converge or -Oz twice (-71), -Os/-O3 (+0/+894);
-# --strip-producers (nothing: --strip-all already drops it); -Wl,--lto-O1 (-2 KB, ensemble
-# ~6-10% slower); pipeline.c at -Oz (-2 KB, governance ~25% slower); -mnontrapping-fptoint
+# --strip-producers (nothing: --strip-all already drops it); pipeline.c at -Oz (-2 KB, governance ~25% slower); -mnontrapping-fptoint
 # (-1.9 KB, but the link's own wasm-opt pass then needs the target_features section that
 # --strip-all drops: +0.4 KB to keep it, and a newer-browser feature for 1.5 KB).
 tmp=$(mktemp -d)
@@ -57,7 +60,7 @@ for f in "$root"/src/util/*.c "$root"/src/engine/*.c "$root"/src/api/*.c "$root"
     [ "$f" = "$root/src/engine/pipeline.c" ] || cold+=("$f")
 done
 clang "${cflags[@]}" -Oz -mexec-model=reactor \
-    -L/usr/lib/wasm32-wasi -Wl,--gc-sections -Wl,--strip-all -Wl,--global-base=1024 \
+    -L/usr/lib/wasm32-wasi -Wl,--gc-sections -Wl,--lto-O1 -Wl,--strip-all -Wl,--global-base=1024 \
     -o "$out/fleetops.wasm.tmp" "${cold[@]}" "$tmp/pipeline.o" -lm
 # binaryen's optimiser shrinks the module a further ~12% (no change to what it computes: no
 # fast-math passes; tests/wasm/parity.mjs runs on the optimised module). --low-memory-unused

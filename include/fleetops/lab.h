@@ -15,6 +15,9 @@ typedef struct fo_track {
     const char *mission; /* the fixed North Star mission */
     const char *crisis_title;
     const char *crisis; /* the Ops crisis, as the plan words it */
+    /* the crisis as told before a later part's lock where the plan's words would answer it
+     * (Tiny Pioneer's "it broke the downstream detector" is Part 3's answer); NULL: crisis */
+    const char *crisis_before_lock;
 } fo_track;
 
 typedef struct fo_lab_part {
@@ -31,6 +34,9 @@ typedef struct fo_lab_part {
     const char *instrument; /* the named figures */
     const char *reflect;    /* the reflection prompt */
     const char *commands;   /* the CLI commands that compute it */
+    /* the workbench as told before this part's lock where the plan's words would answer it
+     * (Part 3's "prove that this will cause a Silent Failure"); NULL: workbench */
+    const char *workbench_before_lock;
 } fo_lab_part;
 
 typedef struct fo_lab_chapter {
@@ -50,6 +56,9 @@ const fo_lab_part *fo_lab_parts(size_t *count);
 /* A part's workbench in the track's words (Part 3 names the track's downstream model; NULL
  * track: the plan's, Tiny Pioneer's wake-word detector). Use this, not part->workbench. */
 void fo_lab_part_workbench(const fo_lab_part *part, const char *track, char *out, size_t n);
+/* The same for the words shown before the part's lock (workbench_before_lock). */
+void fo_lab_part_workbench_before_lock(const fo_lab_part *part, const char *track, char *out,
+                                       size_t n);
 
 /* The reveal after a locked prediction, computed by the engine for the student's track (never
  * taken from the page), so the ledger's "how far off" cannot be edited. */

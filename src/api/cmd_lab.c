@@ -48,6 +48,8 @@ static void json_tracks(fo_json *j) {
         fo_json_string(j, "mission", t[i].mission);
         fo_json_string(j, "crisis_title", t[i].crisis_title);
         fo_json_string(j, "crisis", t[i].crisis);
+        fo_json_string(j, "crisis_before_lock",
+                       t[i].crisis_before_lock ? t[i].crisis_before_lock : t[i].crisis);
         const fo_scenario *s = fo_scenario_get(t[i].id);
         fo_json_string(j, "upstream_model", s->upstream);
         fo_json_string(j, "downstream_model", s->downstream);
@@ -58,6 +60,8 @@ static void json_tracks(fo_json *j) {
             char wb[1024];
             fo_lab_part_workbench(&p[k], t[i].id, wb, sizeof wb);
             fo_json_string(j, "part3_workbench", wb);
+            fo_lab_part_workbench_before_lock(&p[k], t[i].id, wb, sizeof wb);
+            fo_json_string(j, "part3_workbench_before_lock", wb);
         }
         json_track_presets(j, t[i].id);
         fo_json_object_end(j);
@@ -143,6 +147,8 @@ static fo_status run_lab(const fo_args *a, fo_output *out, fo_error *err) {
         char wb[1024];
         fo_lab_part_workbench(&p[i], track, wb, sizeof wb);
         fo_json_string(&j, "workbench", wb);
+        fo_lab_part_workbench_before_lock(&p[i], track, wb, sizeof wb);
+        fo_json_string(&j, "workbench_before_lock", wb);
         fo_json_string(&j, "instrument", p[i].instrument);
         fo_json_string(&j, "reflect", p[i].reflect);
         fo_json_string(&j, "commands", p[i].commands);

@@ -16,19 +16,26 @@ static const fo_track tracks[] = {
     {"cloud-titan", "Cloud Titan", "LLM Architect", "Maximize Llama-3-70B serving.",
      "The N-Models Explosion",
      "You are serving 50 different LLM versions for different customers. Your 'Alert Noise' has "
-     "made it impossible to find real drift. You must automate 'Threshold Discovery'."},
+     "made it impossible to find real drift. You must automate 'Threshold Discovery'.",
+     NULL},
     {"edge-guardian", "Edge Guardian", "AV Systems Lead", "Deterministic 10ms safety loop.",
      "The Rollout Jitter",
      "You are updating the perception model on 500,000 AVs. A 'Shadow Mode' test reveals that "
      "the new model has a 100ms latency tail on older hardware versions. You must 'Rollback' the "
-     "fleet."},
+     "fleet.",
+     NULL},
     {"mobile-nomad", "Mobile Nomad", "AR Glasses Dev", "60FPS AR translation.", "The App-OS Skew",
      "A system update changed the NPU power-policy. Now, the AR filter's 'FPS' is drifting "
-     "differently across 10 regions. You must implement 'Slice-level Monitoring'."},
+     "differently across 10 regions. You must implement 'Slice-level Monitoring'.",
+     NULL},
     {"tiny-pioneer", "Tiny Pioneer", "Hearable Lead", "Neural isolation in <10ms under 1mW.",
      "The Dependency Domino",
      "You updated the noise-isolation model, but it broke the downstream 'Wake-Word' detector. "
-     "You must fix the 'Feature Store' versioning to prevent 'Training-Serving Skew'."},
+     "You must fix the 'Feature Store' versioning to prevent 'Training-Serving Skew'.",
+     /* before Part 3's lock: whether the detector broke is what that lock asks */
+     "You updated the noise-isolation model that feeds the downstream 'Wake-Word' detector, "
+     "which was trained on the old model's features. You must fix the 'Feature Store' versioning "
+     "to prevent 'Training-Serving Skew'."},
 };
 
 static const fo_lab_part parts[] = {
@@ -43,7 +50,7 @@ static const fo_lab_part parts[] = {
      "OpsBreakEvenPlot (the Ops Cost Curve)",
      "Patterson asks: 'Why does heterogeneity (O(N^2)) kill productivity faster than simple scale "
      "(O(N))?' (Reference the dependency entanglement.)",
-     "fleetops roi"},
+     "fleetops roi", NULL},
     {"canary", 2, "The Canary Duration", "Trade-off", 15,
      "Optimize the \"Canary Deployment\" window to balance safety vs. release velocity.",
      "If you want to be 95% confident that your new model hasn't regressed on a '1-in-1,000' edge "
@@ -55,7 +62,7 @@ static const fo_lab_part parts[] = {
      "Confidence Clock, Risk-vs-Velocity Radar, ShadowModeDashboard",
      "Jeff Dean observes: 'Your shadow window is 3 months long. By the time you deploy, the world "
      "has already drifted.' Propose a 'Sequential Validation' strategy to speed up the loop.",
-     "fleetops canary, fleetops bound, fleetops sprt, fleetops rollout"},
+     "fleetops canary, fleetops bound, fleetops sprt, fleetops rollout", NULL},
     {"ensemble", 3, "The Ensemble Lockdown", "Synthesis", 15,
      "Manage a \"Model Handshake\" between upstream and downstream dependencies in an ensemble.",
      "If you update the 'Feature Extractor' without retraining the 'Classifier', will the system "
@@ -67,7 +74,11 @@ static const fo_lab_part parts[] = {
      "Ensemble Trace, Feature Store Consistency Check",
      "Defend your final 'Governance Policy.' Did you choose 'Loose Versioning' or 'Strict "
      "Immutable Contracts'? Justify using the Training-Serving Skew Invariant.",
-     "fleetops ensemble, fleetops governance"},
+     "fleetops ensemble, fleetops governance",
+     /* before the lock: whether the system's accuracy drops is what the lock asks */
+     "Upstream Version Selector, Downstream Retrain Toggle, Feature Store Consistency Check. The "
+     "Software Lead wants to deploy the new extractor tonight: use the Ensemble Trace to show "
+     "what it will do to the downstream {downstream}."},
 };
 
 static const fo_lab_chapter chapter = {
@@ -101,16 +112,25 @@ const fo_lab_part *fo_lab_parts(size_t *count) {
     return parts;
 }
 
-/* The workbench with the track's own downstream model in place of {downstream} (the plan's
- * words name Tiny Pioneer's wake-word detector; without a track, that is what it says). */
-void fo_lab_part_workbench(const fo_lab_part *part, const char *track, char *out, size_t n) {
+/* `text` with the track's own downstream model in place of {downstream} (the plan's words name
+ * Tiny Pioneer's wake-word detector; without a track, that is what it says). */
+static void with_downstream(const char *text, const char *track, char *out, size_t n) {
     const fo_scenario *s = fo_scenario_get(track);
     if (!s) s = fo_scenario_get("tiny-pioneer");
-    const char *mark = "{downstream}", *at = fo_strfind(part->workbench, mark);
+    const char *mark = "{downstream}", *at = fo_strfind(text, mark);
     if (!at) {
-        snprintf(out, n, "%s", part->workbench);
+        snprintf(out, n, "%s", text);
         return;
     }
-    snprintf(out, n, "%.*s%s%s", (int)(at - part->workbench), part->workbench, s->downstream,
-             at + strlen(mark));
+    snprintf(out, n, "%.*s%s%s", (int)(at - text), text, s->downstream, at + strlen(mark));
+}
+
+void fo_lab_part_workbench(const fo_lab_part *part, const char *track, char *out, size_t n) {
+    with_downstream(part->workbench, track, out, n);
+}
+
+void fo_lab_part_workbench_before_lock(const fo_lab_part *part, const char *track, char *out,
+                                       size_t n) {
+    with_downstream(part->workbench_before_lock ? part->workbench_before_lock : part->workbench,
+                    track, out, n);
 }

@@ -18,6 +18,7 @@ static void usd(fo_buf *b, double v) {
 /* The labels inside the plot, as boxes, so a later one is placed clear of the earlier ones. */
 typedef struct label_box {
     double x0, x1, y0, y1;
+    int rule; /* a vertical rule: a label may cross one when nothing else fits */
 } label_box;
 
 /* Records the box of a `note`/`strong` label drawn at (x, y) with `anchor`; returns it. */
@@ -25,15 +26,15 @@ static label_box note_box(label_box *placed, int *n, double x, double y, const c
                           const char *cls, const char *s) {
     double w = fo_svg_text_w(s, cls);
     double x0 = anchor[0] == 'e' ? x - w : anchor[0] == 'm' ? x - w / 2 : x;
-    label_box bx = {x0, x0 + w, y - 13, y + 4};
+    label_box bx = {x0, x0 + w, y - 13, y + 4, 0};
     if (placed) placed[(*n)++] = bx;
     return bx;
 }
 
-static int clear_of(const label_box *placed, int n, label_box c) {
+static int clear_of(const label_box *placed, int n, label_box c, int cross_rules) {
     for (int i = 0; i < n; i++)
-        if (c.x0 < placed[i].x1 && placed[i].x0 < c.x1 && c.y0 < placed[i].y1 &&
-            placed[i].y0 < c.y1)
+        if (!(cross_rules && placed[i].rule) && c.x0 < placed[i].x1 && placed[i].x0 < c.x1 &&
+            c.y0 < placed[i].y1 && placed[i].y0 < c.y1)
             return 0;
     return 1;
 }
@@ -134,7 +135,7 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
 
     fo_plot_polyline(&pl, xs, plat, n, FO_COLOR_GOOD, 3, NULL);
     fo_plot_polyline(&pl, xs, man, n, FO_COLOR_BAD, 3, NULL);
-    label_box placed[4];
+    label_box placed[6]; /* the labels and the vertical rules inside the plot */
     int np = 0;
 
     if (r->break_even_models) {
@@ -149,6 +150,7 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
         snprintf(ns_, sizeof ns_, "N* = %lld models", r->break_even_models);
         fo_svg_text(b, x + 8, pl.top + 16, "start", "strong", "%s", ns_);
         fo_svg_text(b, x + 8, pl.top + 32, "start", "note", "platform pays off \xe2\x86\x92");
+        placed[np++] = (label_box){x - 3, x + 3, pl.top, pl.top + pl.height, 1}; /* its rule */
         note_box(placed, &np, x + 8, pl.top + 16, "start", "strong", ns_);
         note_box(placed, &np, x + 8, pl.top + 32, "start", "note",
                  "platform pays off \xe2\x86\x92");
@@ -163,6 +165,7 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
     double xn = fo_plot_px(&pl, (double)p->models);
     if ((double)p->models <= xmax) {
         fo_svg_line(b, xn, pl.top + pl.height, xn, pl.top + 58, FO_COLOR_MUTED, 1, "1 3");
+        placed[np++] = (label_box){xn - 3, xn + 3, pl.top + 58, pl.top + pl.height, 1};
         fo_svg_circle(b, xn, fo_plot_py(&pl, r->manual_toil_usd), 4.5, FO_COLOR_BAD, "#ffffff");
         fo_svg_circle(b, xn, fo_plot_py(&pl, r->platform_total_usd), 4.5, FO_COLOR_GOOD, "#ffffff");
         /* Keep the label clear of the N* label, which runs rightwards from N*. */
@@ -186,7 +189,7 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
 
     /* The locked prediction: a dashed rule, its label beside it (left, else right) at the first
      * height where it stays inside the plot and clear of the labels above; where the words do
-     * not fit beside the rule at any height, "predicted N"; failing that, centred on the rule. */
+     * not fit beside the rule at any height, "predicted N"; only then across another rule. */
     if (predicted >= 1 && predicted <= xmax) {
         double xp = fo_plot_px(&pl, predicted);
         fo_svg_line(b, xp, pl.top + pl.height, xp, pl.top + 30, FO_COLOR_ACCENT, 1.5, "5 3");
@@ -198,16 +201,18 @@ void fo_draw_ops_breakeven(fo_buf *b, int width, const fo_roi_params *p, const f
         double px = xp, py = pl.top + 86;
         const char *pa = "middle";
         int found = 0;
-        for (int v = 0; !found && v < 2; v++)
+        for (int pass = 0; !found && pass < 4; pass++) { /* words, short words; then over rules */
+            int v = pass % 2, cross = pass >= 2;
             for (size_t k = 0; !found && k < sizeof dy / sizeof *dy; k++)
                 for (int side = 0; !found && side < 2; side++) {
                     double cx = side ? xp + 6 : xp - 6, cy = pl.top + dy[k];
                     const char *ca = side ? "start" : "end";
                     label_box c = note_box(NULL, NULL, cx, cy, ca, "note", words[v]);
                     if (c.x0 >= pl.left + 4 && c.x1 <= pl.left + pl.width - 2 &&
-                        cy <= pl.top + pl.height - 8 && clear_of(placed, np, c))
+                        cy <= pl.top + pl.height - 8 && clear_of(placed, np, c, cross))
                         pw = words[v], px = cx, py = cy, pa = ca, found = 1;
                 }
+        }
         fo_svg_text(b, px, py, pa, "note", "%s", pw);
     }
 

@@ -150,7 +150,8 @@ export async function driveStory(t, browser, url, ctx, track, has) {
     if (win) {
       const b = (v) => v.toFixed(1);
       const g = (v) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(v);
-      const both = (f) => [...new Set([f(b), f(g)])];
+      const s3 = (v) => new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 }).format(v);
+      const both = (f) => [...new Set([f(b), f(g), f(s3)])];
       const formats = [...both((x) => `${x(win.min_hours)} h to ${x(win.max_hours)} h`), ...both((x) => `at least ${x(win.min_hours)} h`),
         ...both((x) => `from ${x(win.min_hours)} h`), 'Windows that satisfy both', 'windows that satisfy both', '"min_hours":'];
       await t.test(`${track}: the 10-Iteration Rule's window (${b(win.min_hours)} h to ${b(win.max_hours)} h) is not seen before the first try`,

@@ -119,14 +119,16 @@ export function renderCrisis(st) {
   const el = $('#crisis');
   const t = labTrack(track());
   const built = has('crisis');
-  keyed(el, `${track()}|${built}|${!!st.server.lab}`, () => {
+  /* before the lock a crisis is sealed until, its story in words that do not answer it */
+  const before = !!(t && sealedPart(t.id) && !lockOf(sealedPart(t.id)));
+  keyed(el, `${track()}|${built}|${!!st.server.lab}|${before}`, () => {
     if (!t) {
       return [h('h2', { id: 'crisis-title', text: 'The Ops crisis' }),
         h('p', { class: 'muted', text: 'Choose a track above: its crisis opens here.' })];
     }
     const head = [h('p', { class: 'kicker', text: `Ops crisis · ${t.name}` }),
       h('h2', { id: 'crisis-title', text: t.crisis_title }),
-      h('p', { class: 'story', text: t.crisis })];
+      h('p', { class: 'story', text: before && t.crisis_before_lock ? t.crisis_before_lock : t.crisis })];
     if (!built) return [...head, h('p', { class: 'not-built', text: '(this part’s model is not built yet)' })];
     const c = command('crisis');
     const ctrls = c.params.filter((p) => p.name !== 'track' && p.name !== 'seed' && p.presets && p.presets[t.id] !== undefined)

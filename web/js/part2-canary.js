@@ -274,8 +274,18 @@ export function iterationBox() {
  * much (confidence reached against the target, the release cycle against one week). The window
  * that works is never named here; it comes only with the attempt's `window`, which the engine
  * states after a success or on the tenth try. */
-const hoursOf = (v) => `${fmtNum(v, 1)} h`;
-const points = (v) => `${fmtNum(v * 100, 1)} percentage points`;
+/* hours: three significant digits under 100 h (9.98 h, not 10 h), one decimal above */
+const hoursOf = (v) => `${Math.abs(v) < 100 ? fmtSig(v, 3) : fmtNum(v, 1)} h`;
+/* a shortfall never reads "0 percentage points": small ones keep two significant digits */
+const points = (v) => `${v * 100 >= 0.1 ? fmtNum(v * 100, 1) : fmtSig(v * 100, 2)} percentage points`;
+/* a confidence short of its target never reads as the target: as many decimals as that takes */
+function pctBelow(v, target) {
+  for (let d = 0; d < 4; d++) {
+    const text = fmtPct(v, d);
+    if (parseFloat(text) / 100 < target) return text;
+  }
+  return fmtPct(v, 4);
+}
 function verdict(a) {
   const target = typeof a.target_confidence === 'number' ? a.target_confidence : Number.isFinite(a.target) ? a.target : null;
   const limit = typeof a.release_limit_hours === 'number' ? a.release_limit_hours : RELEASE_LIMIT_HOURS;
@@ -283,7 +293,7 @@ function verdict(a) {
     : target !== null && typeof a.achieved_confidence === 'number' ? Math.max(0, target - a.achieved_confidence) : null;
   const safety = a.safety_ok === true
     ? `Safety Lead: satisfied, ${fmtPct(a.achieved_confidence)} confidence${target !== null ? ` reaches the ${fmtPct(target)} target` : ''}.`
-    : `Safety Lead: not satisfied, ${fmtPct(a.achieved_confidence)} confidence${target !== null ? `, ${short !== null ? points(short) + ' ' : ''}short of the ${fmtPct(target)} target` : ''}.`;
+    : `Safety Lead: not satisfied, ${target !== null ? pctBelow(a.achieved_confidence, target) : fmtPct(a.achieved_confidence)} confidence${target !== null ? `, ${short !== null ? points(short) + ' ' : ''}short of the ${fmtPct(target)} target` : ''}.`;
   const cycle = a.release_cycle_hours;
   const excess = typeof a.release_excess_hours === 'number' ? a.release_excess_hours : typeof cycle === 'number' ? Math.max(0, cycle - limit) : null;
   const release = typeof cycle !== 'number' ? `Release: ${a.release_ok ? 'within a week' : 'over a week'}.`

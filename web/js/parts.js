@@ -9,7 +9,7 @@ import { debounce, net, setNote, write } from './net.js';
 import { refreshRoi, syncRoi } from './part1-roi.js';
 import { iterationBox, refreshCanary, rolloutBox, sprtBox, syncCanary } from './part2-canary.js';
 import { ensembleSelectors, governanceBox, refreshEnsemble, syncEnsemble } from './part3-ensemble.js';
-import { AUTOSAVE_MS, busyWith, entries, has, latestOf, lockOf, noteOf, param, paramSet, PART_ORDER, PARTS, reflectionOf, reflectionText, result, save, store, track, view, withoutTrack } from './store.js';
+import { AUTOSAVE_MS, busyWith, entries, has, labTrack, latestOf, lockOf, noteOf, param, paramSet, PART_ORDER, PARTS, reflectionOf, reflectionText, result, save, store, track, view, withoutTrack } from './store.js';
 import { mathPeekBox, syncCaptures, syncMathPeek } from './widgets.js';
 
 export const locked = (part) => !!lockOf(part);
@@ -132,7 +132,7 @@ export function renderPart(st, p, el) {
     if (!built) {
       return [...head, h('div', { class: 'plan' },
         h('p', {}, h('strong', { text: 'The Lock: ' }), p.lock),
-        h('p', {}, h('strong', { text: 'The Workbench: ' }), p.workbench),
+        h('p', {}, h('strong', { text: 'The Workbench: ' }), workbenchText(p, true)),
         h('p', {}, h('strong', { text: 'Instruments: ' }), p.instrument),
         h('p', {}, h('strong', { text: 'Reflect: ' }), p.reflect)),
       h('p', { class: 'not-built', text: '(this part’s model is not built yet)' })];
@@ -193,7 +193,7 @@ export function lockBox(p) {
       if (!Number.isFinite(v) || v <= 0) problem = `Enter a positive number of ${p.lock_unit}.`;
       else if (pp && pp.type === 'integer' && !Number.isInteger(v)) problem = `Enter a whole number of ${p.lock_unit}.`;
       else if (pp && typeof pp.max === 'number' && v > pp.max) problem = `At most ${fmtNum(pp.max)} ${p.lock_unit}.`;
-      else if (pp && typeof pp.min === 'number' && v < pp.min) problem = `At least ${fmtNum(pp.min)} ${p.lock_unit}.`;
+      else if (pp && typeof pp.min === 'number' && v < pp.min) problem = `At least ${fmtNum(pp.min)} ${pp.min === 1 ? p.lock_unit.replace(/s$/, '') : p.lock_unit}.`;
       if (problem) {
         note.hidden = false;
         note.textContent = problem;
@@ -228,10 +228,18 @@ export function syncLock(p, el) {
   if (btn) setText(btn, busyWith(key) ? 'Locking…' : 'Lock it');
 }
 
+/* A part's workbench in the track's words (Part 3 names the track's downstream model), before
+ * the lock in words that do not answer it. */
+function workbenchText(p, beforeLock) {
+  const t = labTrack(track());
+  if (p.id === 'ensemble' && t && t.part3_workbench) return beforeLock ? t.part3_workbench_before_lock || t.part3_workbench : t.part3_workbench;
+  return beforeLock ? p.workbench_before_lock || p.workbench : p.workbench;
+}
+
 export function closedWorkbench(p) {
   return h('div', { class: 'workbench closed' },
     h('h3', { text: 'Workbench' }),
-    h('p', { class: 'muted' }, 'The workbench opens when your prediction is locked. ', h('em', { text: p.workbench })),
+    h('p', { class: 'muted' }, 'The workbench opens when your prediction is locked. ', h('em', { text: workbenchText(p, true) })),
     h('fieldset', { class: 'closed-controls', disabled: true, 'aria-label': 'Workbench (locked until you predict)' },
       Object.entries(PARTS[p.id].sliders).flatMap(([cmd, names]) => names.map((n) => control(p.id, cmd, n)))),
     h('p', { class: 'muted' }, h('strong', { text: 'Reflect (after the lock): ' }), p.reflect));
@@ -245,7 +253,7 @@ export function workbench(p) {
     p.id === 'roi' ? h('div', { class: 'readings', id: 'readings-roi' }) : null,
     h('div', { class: 'workbench open' },
       h('h3', { text: 'Workbench' }),
-      h('p', { class: 'muted', text: p.workbench }),
+      h('p', { class: 'muted', text: workbenchText(p, false) }),
       p.id === 'ensemble' ? ensembleSelectors() : null,
       h('div', { class: 'controls' }, sliders),
       more.length ? h('details', { class: 'more' }, h('summary', { text: 'More parameters' }), h('div', { class: 'controls boxes' }, more)) : null),
