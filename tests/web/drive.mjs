@@ -402,7 +402,10 @@ export async function lastParams(page, ch) {
 /* ---------------------------------------------------------------- Part 3 */
 
 export async function driveEnsemble(page, ctx, track, shotName) {
-  await assertNothingBeforeLock(page, ctx.api, 'ensemble', track, ['Silent failure:', 'Feature Store Consistency Check</h4>']);
+  /* nor the plan's words that answer the lock: the workbench's "prove that this will cause a
+   * 'Silent Failure'", Tiny Pioneer's crisis "it broke the downstream 'Wake-Word' detector" */
+  await assertNothingBeforeLock(page, ctx.api, 'ensemble', track, ['Silent failure:', 'Feature Store Consistency Check</h4>',
+    'will cause a \'Silent Failure\'', 'will cause a &#39;Silent Failure&#39;', 'it broke the downstream']);
   await page.click('#part-ensemble [data-choice="drop"]');
   await waitText(page, '#reveal-ensemble', 'You predicted that accuracy drops; the pipeline shows accuracy drops: right.');
   await page.check('#part-ensemble input[value="v2"]');
