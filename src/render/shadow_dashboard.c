@@ -3,7 +3,8 @@
  *   the stage (its exposure and hours),
  *   the running confidence that the failure rate is below p, against the target C,
  *   the SPRT's log-likelihood ratio between its boundaries, request by request,
- *   p99 latency (bar) and p50 (tick) per hardware generation, against the deadline,
+ *   the gate quantile's latency (bar: p99, or p99.9) and p50 (tick) per hardware generation,
+ *   against the deadline,
  *   the decision badge and the rule that made it. */
 #include <math.h>
 #include <stdio.h>
@@ -53,12 +54,20 @@ static const char *decision_label(fo_rollout_decision d) {
     return "";
 }
 
-static const char *rule_label(fo_rollout_rule r) {
+/* A generation's latency at the gate's quantile (its p99 where the gate has none). */
+static double gate_ms(const fo_rollout_latency *l) {
+    return isfinite(l->gate_ms) ? l->gate_ms : l->p99_ms;
+}
+
+/* The rule that decided a dwell, in words; the latency gate names its own quantile (p99,
+ * p99.9: the track's gate_quantile), written into buf. */
+static const char *rule_label(fo_rollout_rule r, double gate_quantile, char *buf, size_t n) {
     switch (r) {
     case FO_RULE_SPRT_REJECT:
         return "SPRT: LLR" NB "\xe2\x89\xa5" NB "ln" NB "A";
     case FO_RULE_LATENCY:
-        return "p99 over deadline";
+        snprintf(buf, n, "p%g over deadline", 100 * gate_quantile);
+        return buf;
     case FO_RULE_SPRT_ACCEPT:
         return "SPRT: LLR" NB "\xe2\x89\xa4" NB "ln" NB "B";
     case FO_RULE_CONFIDENCE:
@@ -133,10 +142,11 @@ static void header_lines(const fo_rollout_row *w, char l[3][64]) {
 
 /* The numbered list of the dwells (and the stages not reached) under narrow columns, from the
  * baseline y; returns the y after it. b NULL: only measures it. */
-static double dwell_list(fo_buf *b, const fo_rollout_result *r, const fo_stage *ladder,
-                         size_t reached, size_t cols, double m, double tw, double y) {
+static double dwell_list(fo_buf *b, const fo_rollout_params *p, const fo_rollout_result *r,
+                         const fo_stage *ladder, size_t reached, size_t cols, double m, double tw,
+                         double y) {
     size_t n = r->rows;
-    char item[400], hl[3][64];
+    char item[400], hl[3][64], rule[48];
     for (size_t i = 0; i < cols; i++) {
         const fo_rollout_row *w = i < n ? &r->row[i] : NULL;
         if (!w) {
@@ -145,7 +155,7 @@ static double dwell_list(fo_buf *b, const fo_rollout_result *r, const fo_stage *
             header_lines(w, hl);
             snprintf(item, sizeof item, "%s, %s, %s: confidence %.1f%%; %s (%s)", hl[0], hl[1],
                      hl[2], 100 * w->running_confidence, decision_label(w->decision),
-                     rule_label(w->rule));
+                     rule_label(w->rule, p->gate_quantile, rule, sizeof rule));
         }
         if (b) {
             const char *ink = w ? "#ffffff" : "#4b5563";
@@ -208,14 +218,18 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
                   "Candidate's true failure rate %g  \xc2\xb7  SPRT p0" NB "=" NB "%g vs p1" NB
                   "=" NB "%g  \xc2\xb7  confidence about p" NB "=" NB "%g, target %.4g%%",
                   p->true_failure_rate, p->p0, p->p1, p->failure_rate, 100 * p->confidence);
+    /* the latency gate's own quantile (p99, or Edge Guardian's p99.9): what decides a roll back */
+    char gate[16];
+    snprintf(gate, sizeof gate, "p%g", 100 * p->gate_quantile);
     if (p->deadline_ms > 0)
-        fo_buf_printf(&sub, "  \xc2\xb7  p99 deadline %g" NB "ms", p->deadline_ms);
+        fo_buf_printf(&sub, "  \xc2\xb7  %s deadline %g" NB "ms", gate, p->deadline_ms);
     char outcome[400];
     snprintf(outcome, sizeof outcome, "Outcome after %.1f h: %s", r->hours, r->reason);
     static const char h_conf[] = "Running confidence that the failure rate is below p (%)";
     static const char h_llr[] =
         "SPRT log-likelihood ratio: roll back at ln A, accept at ln B (log units)";
-    static const char h_lat[] = "Latency per hardware generation: p99 bar, p50 tick (ms)";
+    char h_lat[96];
+    snprintf(h_lat, sizeof h_lat, "Latency per hardware generation: %s bar, p50 tick (ms)", gate);
 
     /* Heights first. */
     int nt = fo_svg_wrap(NULL, 0, 0, TITLE_W(tw), 21, "title", title),
@@ -226,9 +240,11 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
     double hy_t = lt_top + lt_h + 30, tt_top = plot_top(&f, hy_t, h_lat), tt_h = 120;
     double yb = tt_top + tt_h + 16;
     int rule_lines = 0;
+    char rule[48];
     if (full)
         for (size_t i = 0; i < n; i++) {
-            int k = fo_svg_wrap(NULL, 0, 0, cw - 8, 15, "tick", rule_label(r->row[i].rule));
+            int k = fo_svg_wrap(NULL, 0, 0, cw - 8, 15, "tick",
+                                rule_label(r->row[i].rule, p->gate_quantile, rule, sizeof rule));
             if (k > rule_lines) rule_lines = k;
         }
     double band_h = yb + 22 + (full ? 8 + 15 * rule_lines : 0) + 6 - top;
@@ -246,7 +262,7 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
     int legend_rows = fo_svg_legend_rows(NULL, m, ly, W - m, labels, colors, dashes, nl);
     double y = ly + 20 * (legend_rows - 1) + 28; /* the list's (or the outcome's) first line */
     double list_y = y;
-    if (!full) y = dwell_list(NULL, r, ladder, reached, cols, m, tw, y);
+    if (!full) y = dwell_list(NULL, p, r, ladder, reached, cols, m, tw, y);
     double oy = y, H = oy + 16 * (fo_svg_wrap(NULL, 0, 0, tw, 16, "note", outcome) - 1) + 14;
 
     fo_svg_begin(b, (int)W, (int)ceil(H), "ShadowModeDashboard: a staged rollout, stage by stage",
@@ -375,7 +391,7 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
             const fo_rollout_latency *l = &r->row[i].latency[g];
             if (l->samples == 0) continue;
             if (l->p50_ms < lo) lo = l->p50_ms;
-            if (l->p99_ms > hi) hi = l->p99_ms;
+            if (gate_ms(l) > hi) hi = gate_ms(l);
         }
     if (p->generations == 0 || !isfinite(lo)) {
         fo_svg_wrap(b, m, hy_t, tw, 16, "strong", "Latency per hardware generation");
@@ -396,7 +412,7 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
             for (size_t g = 0; g < p->generations; g++) {
                 const fo_rollout_latency *l = &r->row[i].latency[g];
                 if (l->samples == 0) continue;
-                double x = x0 + bw * (double)g, y99 = fo_plot_py(&pt, l->p99_ms);
+                double x = x0 + bw * (double)g, y99 = fo_plot_py(&pt, gate_ms(l));
                 fo_svg_rect(b, x + 0.5, y99, bw - 1, base - y99, gen_colors[g], NULL);
                 double y50 = fo_plot_py(&pt, l->p50_ms);
                 fo_svg_line(b, x, y50, x + bw, y50, "#111827", 2, NULL);
@@ -429,13 +445,14 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
         fo_svg_escape(b, decision_label(w->decision));
         fo_buf_puts(b, "</text>");
         fo_buf_puts(b, "<g text-anchor=\"middle\">"); /* its lines centred on cx */
-        fo_svg_wrap(b, cx, yb + 38, cw - 8, 15, "tick", rule_label(w->rule));
+        fo_svg_wrap(b, cx, yb + 38, cw - 8, 15, "tick",
+                    rule_label(w->rule, p->gate_quantile, rule, sizeof rule));
         fo_buf_puts(b, "</g>");
     }
 
     /* Legend, the numbered list of dwells (narrow columns) and the outcome. */
     fo_svg_legend_rows(b, m, ly, W - m, labels, colors, dashes, nl);
-    if (!full) dwell_list(b, r, ladder, reached, cols, m, tw, list_y);
+    if (!full) dwell_list(b, p, r, ladder, reached, cols, m, tw, list_y);
     fo_svg_wrap(b, m, oy, tw, 16, "note", outcome);
     fo_svg_end(b);
 }

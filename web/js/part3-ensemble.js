@@ -195,9 +195,12 @@ export function syncGovernance(el) {
           h('tbody', {}, rows.filter(([, k]) => d[k] !== undefined).map(([label, k, fmt]) => h('tr', {},
             h('th', { scope: 'row', text: label }), h('td', { text: fmt(d[k]) }),
             other.policy ? h('td', { text: fmt(other[k]) }) : null))))),
-        releases.length ? gridTable('Upstream releases', [
+        /* each release of the year shifts the features by its own amount around the mean severity,
+         * so its accuracies differ from the Ensemble Trace's v2 at the severity on its slider */
+        releases.length ? gridTable(`Upstream releases of the year (each shifts the features by its own amount around the mean shift of ${fmtNum(d.severity, 2)}; the Ensemble Trace above shows v2 at its slider's shift)`, [
           { key: 'week', label: 'Week', fmt: (x) => fmtNum(x) },
           { key: 'version', label: 'Version', fmt: (x) => (x === undefined ? '—' : `v${x}`) },
+          { key: 'severity', label: 'Feature shift (severity)', fmt: (x) => (typeof x === 'number' ? fmtNum(x, 2) : '—') },
           { key: 'accuracy_unretrained', label: 'Accuracy, not retrained', fmt: (x) => fmtPct(x, 1) },
           { key: 'accuracy_retrained', label: 'Accuracy, retrained', fmt: (x) => fmtPct(x, 1) },
           { key: 'strict_adopted_day', label: 'Adopted under strict (day)', fmt: (x) => (typeof x === 'number' ? `day ${fmtNum(x)}` : 'not adopted') },
