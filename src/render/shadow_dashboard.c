@@ -130,13 +130,15 @@ static double plot_top(const frame *f, double hy, const char *heading) {
     return hy + 16 * (fo_svg_wrap(NULL, 0, 0, f->right - f->m, 16, "strong", heading) - 1) + 12;
 }
 
-/* A dwell's header lines: the stage, its exposure, its hours. */
-static void header_lines(const fo_rollout_row *w, char l[3][64]) {
+/* A dwell's header lines: the stage, its exposure, its hours. The shadow stage says the share
+ * of traffic it watches and scores (the mirror's share times the scored share: Part 2's shadow
+ * fraction), not the mirror's. */
+static void header_lines(const fo_rollout_params *p, const fo_rollout_row *w, char l[3][64]) {
     snprintf(l[0], 64, "%s%s", w->stage, w->hold ? " (hold)" : "");
     if (w->traffic_fraction > 0)
         snprintf(l[1], 64, "%g%% of users", 100 * w->traffic_fraction);
     else
-        snprintf(l[1], 64, "%g%% mirrored", 100 * w->observed_fraction);
+        snprintf(l[1], 64, "%.3g%% watched", 100 * w->observed_fraction * p->scored_fraction);
     snprintf(l[2], 64, "%.0f\xe2\x80\x93%.0f h", w->start_hours, w->end_hours);
 }
 
@@ -152,7 +154,7 @@ static double dwell_list(fo_buf *b, const fo_rollout_params *p, const fo_rollout
         if (!w) {
             snprintf(item, sizeof item, "%s: not reached", ladder[reached + (i - n)].name);
         } else {
-            header_lines(w, hl);
+            header_lines(p, w, hl);
             snprintf(item, sizeof item, "%s, %s, %s: confidence %.1f%%; %s (%s)", hl[0], hl[1],
                      hl[2], 100 * w->running_confidence, decision_label(w->decision),
                      rule_label(w->rule, p->gate_quantile, rule, sizeof rule));
@@ -188,7 +190,7 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
     char hl[3][64];
     double need = 0;
     for (size_t i = 0; i < n; i++) {
-        header_lines(&r->row[i], hl);
+        header_lines(p, &r->row[i], hl);
         for (int k = 0; k < 3; k++) {
             double w = fo_svg_text_w(hl[k], k ? "tick" : "strong");
             if (w > need) need = w;
@@ -297,7 +299,7 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
             fo_svg_text(b, cx, top + 16, "middle", "strong", "%zu", i + 1);
             continue;
         }
-        header_lines(w, hl);
+        header_lines(p, w, hl);
         fo_svg_text(b, cx, top + 16, "middle", "strong", "%s", hl[0]);
         fo_svg_text(b, cx, top + 31, "middle", "tick", "%s", hl[1]);
         fo_svg_text(b, cx, top + 45, "middle", "tick", "%s", hl[2]);

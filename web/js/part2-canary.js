@@ -468,6 +468,8 @@ export function syncRollout(el) {
     const replay = isNum(d.shadow_hours)
       ? (d.shadow_hours_from_attempt && tried > 0 ? `It replays your last try's window, ${hoursOf(tried)} of shadow mode` : `It replays a ${hoursOf(d.shadow_hours)} shadow stage (a daily cycle) until you make a try`)
         + (gens.length ? `, on your fleet's hardware: ${gens.map((g) => g.name).join(', ')}.` : '.')
+        + ` The replay judges safety only: the release cycle against the week is the try's verdict above.`
+        + (isNum(d.true_failure_rate) ? ` The candidate replayed really fails on ${fmtPct(d.true_failure_rate)}${oneIn(d.true_failure_rate)} of the edge-case requests.` : '')
       : null;
     return [errorNote(res),
       h('p', { class: 'summary' }, h('strong', { text: `Decision: ${cap(d.decision)}. ` }), cap(plainReason(d.reason)).replace(/([^.])$/, '$1.')),
