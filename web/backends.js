@@ -518,7 +518,8 @@
   const intText = (v) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(v);
   const numText = (v, d = 1) => new Intl.NumberFormat('en-US', { maximumFractionDigits: d }).format(v);
   const usdText = (v) => (v < 0 ? '-$' : '$') + intText(Math.abs(v));
-  const hoursText = (v) => `${numText(v, 1)} h`;
+  /* minutes under an hour, as the page writes them (and report.c's hours_text) */
+  const hoursText = (v) => (v > 0 && v < 1 ? `${+(v * 60).toPrecision(3)} min` : `${numText(v, 1)} h`);
   const yes = (v) => (v ? 'yes' : 'no');
   const KEY_RESULTS = {
     roi: [['break_even_models', 'break-even', (v) => `${intText(v)} models`], ['roi_usd', 'ROI', usdText],

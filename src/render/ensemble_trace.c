@@ -198,7 +198,7 @@ static double table_rows(fo_buf *b, const layout *L, double top, const fo_ensemb
     for (int k = 0; k < r->trace_len; k++) {
         const fo_ens_trace *t = &r->trace[k];
         double y = top + k * ROW_H, cy = y + ROW_H / 2;
-        row_text o;
+        row_text o = {0};
         row_strings(&o, t, s);
         if (k % 2 == 0) fo_svg_rect(b, 16, y, L->W - 32, ROW_H, "#fafafa", NULL);
         fo_svg_line(b, 16, y + ROW_H, L->W - 16, y + ROW_H, "#e5e7eb", 1, NULL);
@@ -266,7 +266,7 @@ static double stack_rows(fo_buf *b, const layout *L, double y, const fo_ensemble
                              "expects, and its score");
     for (int k = 0; k < r->trace_len; k++) {
         const fo_ens_trace *t = &r->trace[k];
-        row_text o;
+        row_text o = {0};
         row_strings(&o, t, s);
         char base[48];
         snprintf(base, sizeof base, "v1 baseline %s", o.base);

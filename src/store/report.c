@@ -206,6 +206,15 @@ static int ends_with(const char *s, const char *tail) {
 
 /* A result in a reader's words, with its unit from its name: _usd dollars, _hours, _days,
  * _weeks, accuracies and confidences as percents, counts with separators. */
+/* Hours as the page and the static build's report write them: minutes under an hour (three
+ * significant digits), else one decimal. */
+static void hours_text(fo_buf *b, double x) {
+    if (x > 0 && x < 1)
+        fo_buf_printf(b, "%.3g min", 60 * x);
+    else
+        fo_buf_printf(b, "%.1f h", x);
+}
+
 /* A key result's value in words (key_results' kinds). */
 static void result_text(fo_buf *b, result_kind kind, json_t *v) {
     if (json_is_string(v)) {
@@ -239,7 +248,7 @@ static void result_text(fo_buf *b, result_kind kind, json_t *v) {
         break;
     }
     case R_HOURS:
-        fo_buf_printf(b, "%.1f h", x);
+        hours_text(b, x);
         break;
     case R_DAYS:
         fo_buf_printf(b, "%.1f days", x);
@@ -269,13 +278,13 @@ static void value_text_key(fo_buf *b, const char *key, json_t *v) {
             fo_buf_putc(b, '$');
             grouped(b, fabs(x));
         } else if (ends_with(key, "_hours") || strcmp(key, "hours") == 0) {
-            fo_buf_printf(b, "%.1f h", x);
+            hours_text(b, x);
         } else if (ends_with(key, "_days")) {
             fo_buf_printf(b, "%.1f days", x);
         } else if (ends_with(key, "_weeks")) {
             fo_buf_printf(b, "%.0f weeks", x);
         } else if (strstr(key, "accuracy") || strstr(key, "confidence")) {
-            fo_buf_printf(b, "%.1f%%", 100.0 * x);
+            fo_buf_printf(b, "%.4g%%", 100.0 * x); /* 99.96%, never a rounded 100.0% */
         } else if (x == floor(x) && fabs(x) < 1e15) {
             grouped(b, x);
         } else {

@@ -160,7 +160,7 @@ test('the static lab: no server, the engine in WebAssembly, the ledger in the br
     }
     if (has('canary')) {
       assert.match(m, /\| Shadow duration \| Confidence reached \| Safety Lead \| Release cycle \| Verdict \|/);
-      assert.match(m, /\| 1 \| [\d,.]+ h \| [\d.]+% \(target 95%\) \| (not )?satisfied \| [\d,.]+ h, (within|over) a week \| (both hold|too short|too long|neither holds) \|/,
+      assert.match(m, /\| 1 \| [\d,.]+ (h|min) \| [\d.]+% \(target 95%\) \| (not )?satisfied \| [\d,.]+ h, (within|over) a week \| (both hold|too short|too long|neither holds) \|/,
         'attempts as hours with their verdict');
     }
     assert.match(m, /break-even: [\d,]+ models; ROI: -?\$[\d,]+/, 'key results named, with units');
