@@ -248,10 +248,12 @@ void fo_draw_cloud_alerts(fo_buf *b, int width, const fo_cloud_params *p,
                                                    : "mean \xc2\xb1 k\xc2\xb7sd",
              p->threshold_k, p->cusum_k, p->cusum_h);
 #undef NB
-    static const char *const gtitle[4] = {"false alerts a day (all models)", "precision",
-                                          "recall (drifts caught)", "mean detection delay (h)"};
-    static const char *const gfmt[4] = {"%.1f", "%.2f", "%.2f", "%.1f"};
-    static const double gscale[4] = {0, 1.0, 1.0, 0};
+    /* in the units the crisis's table uses: percents and minutes */
+    static const char *const gtitle[4] = {"false alerts a day (all models)", "precision (%)",
+                                          "recall: drifts caught (%)",
+                                          "mean detection delay (min)"};
+    static const char *const gfmt[4] = {"%.1f", "%.3g%%", "%.3g%%", "%.0f"};
+    static const double gscale[4] = {0, 100.0, 100.0, 0};
     const char *mlabels[] = {"static threshold", "discovered thresholds", "CUSUM"};
     int per_row = L.W >= BARS_4 ? 4 : 2;
     double gx0 = L.wide ? L.left - 60 : 24, gright = L.W - (L.wide ? 40 : 24), ggap = 28;
@@ -295,9 +297,9 @@ void fo_draw_cloud_alerts(fo_buf *b, int width, const fo_cloud_params *p,
     for (int k = 0; k < 4; k++) {
         for (int m = 0; m < FO_CLOUD_METHODS; m++)
             v[m] = k == 0   ? r->method[m].false_alerts_per_day
-                   : k == 1 ? r->method[m].precision
-                   : k == 2 ? r->method[m].recall
-                            : r->method[m].mean_detection_delay_minutes / 60.0;
+                   : k == 1 ? 100 * r->method[m].precision
+                   : k == 2 ? 100 * r->method[m].recall
+                            : r->method[m].mean_detection_delay_minutes;
         int row = k / per_row, col = k % per_row;
         bar_group(b, gx0 + col * (gw + ggap), row_y[row], gw, bh, gnt[row], gtitle[k], v, gfmt[k],
                   gscale[k]);

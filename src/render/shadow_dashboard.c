@@ -216,10 +216,13 @@ void fo_draw_shadow_dashboard(fo_buf *b, int width, const fo_rollout_params *p,
     const fo_track *tr = track ? fo_lab_track(track) : NULL;
     char title[160];
     snprintf(title, sizeof title, "ShadowModeDashboard%s%s", tr ? ": " : "", tr ? tr->name : "");
+    /* rates as percents, as the page's boxes show them */
     fo_buf_printf(&sub,
-                  "Candidate's true failure rate %g  \xc2\xb7  SPRT p0" NB "=" NB "%g vs p1" NB
-                  "=" NB "%g  \xc2\xb7  confidence about p" NB "=" NB "%g, target %.4g%%",
-                  p->true_failure_rate, p->p0, p->p1, p->failure_rate, 100 * p->confidence);
+                  "Candidate's true failure rate %.3g%%  \xc2\xb7  SPRT p0" NB "=" NB
+                  "%.3g%% vs p1" NB "=" NB "%.3g%%  \xc2\xb7  confidence that p" NB "<" NB
+                  "%.3g%%, target %.4g%%",
+                  100 * p->true_failure_rate, 100 * p->p0, 100 * p->p1, 100 * p->failure_rate,
+                  100 * p->confidence);
     /* the latency gate's own quantile (p99, or Edge Guardian's p99.9): what decides a roll back */
     char gate[16];
     snprintf(gate, sizeof gate, "p%g", 100 * p->gate_quantile);
