@@ -20,7 +20,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { fleetopsBin, launchBrowser } from './lib.mjs';
 import {
-  captureEvidence, chooseTrack, driveCanary, driveEnsemble, driveRoi, openPage, waitText,
+  captureEvidence, chooseTrack, driveCanary, driveContext, driveEnsemble, driveRoi, openPage, waitText,
 } from './drive.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -96,19 +96,7 @@ const has = (name) => schema.commands.some((c) => c.name === name);
  * checks the two byte for byte). `static: true` only tells driveIterations not to count the
  * page's requests: a try the page retried after the kill is two requests for one try. The
  * tries are counted here instead, by their Idempotency-Keys and in the database. */
-function context(api) {
-  return {
-    api,
-    static: true,
-    has: async (name) => has(name),
-    param: async (cmd, name) => schema.commands.find((c) => c.name === cmd).params.find((p) => p.name === name),
-    answer: async (cmd, params) => {
-      const args = [cmd];
-      for (const [k, v] of Object.entries(params)) args.push(`--${k.replace(/_/g, '-')}`, String(v));
-      return JSON.parse(execFileSync(fleetopsBin(), [...args, '--json'], { encoding: 'utf8' }));
-    },
-  };
-}
+const context = (api) => driveContext(schema, api);
 
 test('a student walks the whole lab over HTTPS through nginx while a replica is SIGKILLed', async (t) => {
   const t0 = Date.now();

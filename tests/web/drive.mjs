@@ -4,7 +4,33 @@
 // numbers never come from the page: `ctx.answer(cmd, params)` asks the API (or the stand-in)
 // directly, so a page that shows a different number than the engine fails.
 import assert from 'node:assert/strict';
-import { PART_COMMANDS, shotPath } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { fleetopsBin, PART_COMMANDS, shotPath } from './lib.mjs';
+
+/* What a driver asks besides the page (its ctx): the schema's commands and parameters, and the
+ * expected answers, from the server's API at `url`, or, without one, from the native CLI (the
+ * static and the deployed builds must show the CLI's numbers; `static: true` also tells
+ * driveIterations not to count the page's requests, which a retry may double). */
+export function driveContext(schema, api, url = null) {
+  const commandOf = (n) => schema.commands.find((c) => c.name === n);
+  return {
+    api,
+    ...(url ? {} : { static: true }),
+    has: async (name) => !!commandOf(name),
+    param: async (cmd, name) => commandOf(cmd).params.find((p) => p.name === name),
+    answer: url
+      ? async (cmd, params) => {
+        const r = await fetch(`${url}api/${cmd}?${new URLSearchParams(params)}`);
+        assert.equal(r.status, 200, `${cmd} ${JSON.stringify(params)}`);
+        return r.json();
+      }
+      : async (cmd, params) => {
+        const args = [cmd];
+        for (const [k, v] of Object.entries(params)) args.push(`--${k.replace(/_/g, '-')}`, String(v));
+        return JSON.parse(execFileSync(fleetopsBin(), [...args, '--json'], { encoding: 'utf8' }));
+      },
+  };
+}
 
 const nf = (opts) => new Intl.NumberFormat('en-US', opts);
 export const fmtInt = (v) => nf({ maximumFractionDigits: 0 }).format(v);

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, shotPath, startServer, TRACKS } from './lib.mjs';
 import {
-  chooseTrack, driveCanary, driveCrisis, driveEnsemble, driveRoi, openPage, shoot, textOf, waitText,
+  chooseTrack, driveCanary, driveContext, driveCrisis, driveEnsemble, driveRoi, openPage, shoot, textOf, waitText,
 } from './drive.mjs';
 import { driveStale, driveStory } from './story.mjs';
 
@@ -21,18 +21,7 @@ after(async () => {
 });
 
 const has = (name) => schema.commands.some((c) => c.name === name);
-function context(api) {
-  return {
-    api,
-    has: async (name) => has(name),
-    param: async (cmd, name) => schema.commands.find((c) => c.name === cmd).params.find((p) => p.name === name),
-    answer: async (cmd, params) => {
-      const r = await fetch(`${srv.url}api/${cmd}?${new URLSearchParams(params)}`);
-      assert.equal(r.status, 200, `${cmd} ${JSON.stringify(params)}`);
-      return r.json();
-    },
-  };
-}
+const context = (api) => driveContext(schema, api, srv.url);
 
 test('a new user walks every track: crisis, locks, reveals, sliders, Math Peek, evidence, reflections, ledger', async (t) => {
   const { context: browser, close } = await launchBrowser();

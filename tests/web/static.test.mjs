@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fleetopsBin, launchBrowser, startStatic, TRACKS } from './lib.mjs';
 import {
-  chooseTrack, driveCanary, driveCrisis, driveEnsemble, driveRoi, openPage, reflect, shoot, waitText,
+  chooseTrack, driveCanary, driveContext, driveCrisis, driveEnsemble, driveRoi, openPage, reflect, shoot, waitText,
 } from './drive.mjs';
 import { driveStale, driveStory } from './story.mjs';
 
@@ -38,19 +38,7 @@ after(async () => {
 
 const has = (name) => schema.commands.some((c) => c.name === name);
 /* Expected numbers from the native CLI: the WebAssembly module must show the same. */
-function context(api) {
-  return {
-    api,
-    static: true,
-    has: async (name) => has(name),
-    param: async (cmd, name) => schema.commands.find((c) => c.name === cmd).params.find((p) => p.name === name),
-    answer: async (cmd, params) => {
-      const args = [cmd];
-      for (const [k, v] of Object.entries(params)) args.push(`--${k.replace(/_/g, '-')}`, String(v));
-      return JSON.parse(execFileSync(fleetopsBin(), [...args, '--json'], { encoding: 'utf8' }));
-    },
-  };
-}
+const context = (api) => driveContext(schema, api);
 
 /* The module's size is a budget (issue 10: under 300 KB), deterministic for a given toolchain,
  * so it is asserted (300,000 bytes: the stricter reading of KB). */

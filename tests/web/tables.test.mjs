@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
-import { chooseTrack, driveCanary, driveCrisis, driveEnsemble, driveRoi, openPage } from './drive.mjs';
+import { chooseTrack, driveCanary, driveContext, driveCrisis, driveEnsemble, driveRoi, openPage } from './drive.mjs';
 import { launchBrowser, shotPath, startServer, TRACKS } from './lib.mjs';
 
 const WIDTHS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } };
@@ -41,18 +41,7 @@ after(async () => {
 });
 
 const has = (name) => schema.commands.some((c) => c.name === name);
-function context(api) {
-  return {
-    api,
-    has: async (name) => has(name),
-    param: async (cmd, name) => schema.commands.find((c) => c.name === cmd).params.find((p) => p.name === name),
-    answer: async (cmd, params) => {
-      const r = await fetch(`${srv.url}api/${cmd}?${new URLSearchParams(params)}`);
-      assert.equal(r.status, 200, `${cmd} ${JSON.stringify(params)}`);
-      return r.json();
-    },
-  };
-}
+const context = (api) => driveContext(schema, api, srv.url);
 
 async function settle(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
