@@ -4,7 +4,7 @@ import { instrumentName, paramsText } from './controls.js';
 import { $, h, keyed, memo, setText } from './dom.js';
 import { choiceLabel, clock, fmtHours, fmtNum } from './format.js';
 import { abortAll, describe, net, setNote } from './net.js';
-import { flushReflections } from './parts.js';
+import { flushReflections, readingsList } from './parts.js';
 import { busyWith, labTrack, MAX_ATTEMPTS, noteOf, store } from './store.js';
 import { gridTable } from './widgets.js';
 
@@ -103,6 +103,12 @@ export function ledgerView(lab, l) {
       { key: 'off', label: 'How far off', fmt: (v) => v },
       { key: 'at', label: 'Locked at', fmt: (v) => v },
     ], rows),
+    /* Part 1's answer counts the platform's own toil; the literal reading is kept beside it */
+    ...(() => {
+      const roi = l.predictions.find((x) => x.part === 'roi');
+      const list = roi ? readingsList(roi.readings) : null;
+      return list ? [h('p', { class: 'readings-title', text: 'Part 1’s question, read three ways (kept with your lock):' }), list] : [];
+    })(),
     h('ul', { class: 'ledger-facts' },
       h('li', {}, h('strong', { text: '10-Iteration Rule: ' }), at.length === 0 ? 'no attempts yet.'
         : `${at.length} of ${MAX_ATTEMPTS} attempts` + (solved >= 0 ? `; solved at attempt ${solved + 1} with ${fmtHours(at[solved].hours)} of shadow mode.`
