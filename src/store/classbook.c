@@ -45,6 +45,38 @@ int fo_class_part_index(const char *part) {
     return -1;
 }
 
+void fo_class_put_lock(fo_class_row *rows, size_t n, long long session, const char *part,
+                       const char *predicted, const char *actual, double off_by_factor, int correct,
+                       const char *locked_at) {
+    fo_class_row *w = fo_class_row_of(rows, n, session);
+    int k = fo_class_part_index(part);
+    if (!w || k < 0) return;
+    fo_class_part_row *p = &w->part[k];
+    p->locked = 1;
+    snprintf(p->predicted, sizeof p->predicted, "%s", predicted);
+    snprintf(p->actual, sizeof p->actual, "%s", actual);
+    p->off_by_factor = off_by_factor;
+    p->correct = correct;
+    snprintf(p->locked_at, sizeof p->locked_at, "%s", locked_at);
+}
+
+void fo_class_put_entries(fo_class_row *rows, size_t n, long long session, const char *kind,
+                          const char *part, long long count, const char *first_at) {
+    fo_class_row *w = fo_class_row_of(rows, n, session);
+    int k = fo_class_part_index(part);
+    if (!w || k < 0) return;
+    if (strcmp(kind, "evidence") == 0) {
+        w->part[k].evidence = count;
+    } else if (strcmp(kind, "reflection") == 0) {
+        w->part[k].reflections = count;
+        snprintf(w->part[k].reflected_at, sizeof w->part[k].reflected_at, "%s", first_at);
+    } else if (strcmp(kind, "governance") == 0) {
+        snprintf(w->decided_at, sizeof w->decided_at, "%s", first_at);
+    } else if (k == 1) {
+        w->tries = count;
+    }
+}
+
 long long fo_class_words(const char *t) {
     long long n = 0;
     int in = 0;

@@ -1306,19 +1306,11 @@ static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
     if (ok && (st = cached(s, "SELECT session_id, part, predicted, actual, off_by_factor, correct, "
                               "locked_at FROM predictions")) == NULL)
         ok = 0;
-    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        fo_class_row *r = fo_class_row_of(rows, n, sqlite3_column_int64(st, 0));
-        int k = fo_class_part_index(col_text(st, 1));
-        if (!r || k < 0) continue;
-        fo_class_part_row *p = &r->part[k];
-        p->locked = 1;
-        snprintf(p->predicted, sizeof p->predicted, "%s", col_text(st, 2));
-        snprintf(p->actual, sizeof p->actual, "%s", col_text(st, 3));
-        p->off_by_factor =
-            sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 4);
-        p->correct = sqlite3_column_int(st, 5);
-        snprintf(p->locked_at, sizeof p->locked_at, "%s", col_text(st, 6));
-    }
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW)
+        fo_class_put_lock(
+            rows, n, sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3),
+            sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 4),
+            sqlite3_column_int(st, 5), col_text(st, 6));
     if (ok) release(st);
     if (ok && step != SQLITE_DONE) ok = 0;
 
@@ -1326,24 +1318,9 @@ static fo_status sq_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
         (st = cached(s, "SELECT session_id, kind, part, count(*), min(created_at) FROM entries "
                         "GROUP BY session_id, kind, part")) == NULL)
         ok = 0;
-    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        fo_class_row *r = fo_class_row_of(rows, n, sqlite3_column_int64(st, 0));
-        const char *kind = col_text(st, 1);
-        int k = fo_class_part_index(col_text(st, 2));
-        long long c = sqlite3_column_int64(st, 3);
-        if (!r || k < 0) continue;
-        if (strcmp(kind, "evidence") == 0) {
-            r->part[k].evidence = c;
-        } else if (strcmp(kind, "reflection") == 0) {
-            r->part[k].reflections = c;
-            snprintf(r->part[k].reflected_at, sizeof r->part[k].reflected_at, "%s",
-                     col_text(st, 4));
-        } else if (strcmp(kind, "governance") == 0) {
-            snprintf(r->decided_at, sizeof r->decided_at, "%s", col_text(st, 4));
-        } else if (k == 1) {
-            r->tries = c;
-        }
-    }
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW)
+        fo_class_put_entries(rows, n, sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
+                             sqlite3_column_int64(st, 3), col_text(st, 4));
     if (ok) release(st);
     if (ok && step != SQLITE_DONE) ok = 0;
 

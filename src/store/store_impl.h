@@ -73,5 +73,13 @@ fo_status fo_store_pg_open(const char *uri, fo_store_mode mode, int *created, fo
 /* Shared by the backends' class rows (classbook.c). */
 fo_class_row *fo_class_row_of(fo_class_row *rows, size_t n, long long id);
 int fo_class_part_index(const char *part);
+/* One row of the predictions table into its session's class row (an unknown session or part
+ * is skipped); off_by_factor 0 when the table holds NULL. */
+void fo_class_put_lock(fo_class_row *rows, size_t n, long long session, const char *part,
+                       const char *predicted, const char *actual, double off_by_factor, int correct,
+                       const char *locked_at);
+/* One (session, kind, part) group of the entries table, with its count and first time. */
+void fo_class_put_entries(fo_class_row *rows, size_t n, long long session, const char *kind,
+                          const char *part, long long count, const char *first_at);
 
 #endif

@@ -1160,18 +1160,10 @@ static fo_status pg_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                   "FROM predictions",
                   0, NULL, &rc, err)))
         goto done;
-    for (int i = 0; i < PQntuples(r); i++) {
-        fo_class_row *w = fo_class_row_of(rows, n, ll(r, i, 0));
-        int k = fo_class_part_index(tx(r, i, 1));
-        if (!w || k < 0) continue;
-        fo_class_part_row *p = &w->part[k];
-        p->locked = 1;
-        snprintf(p->predicted, sizeof p->predicted, "%s", tx(r, i, 2));
-        snprintf(p->actual, sizeof p->actual, "%s", tx(r, i, 3));
-        p->off_by_factor = PQgetisnull(r, i, 4) ? 0 : strtod(tx(r, i, 4), NULL);
-        p->correct = (int)ll(r, i, 5);
-        snprintf(p->locked_at, sizeof p->locked_at, "%s", tx(r, i, 6));
-    }
+    for (int i = 0; i < PQntuples(r); i++)
+        fo_class_put_lock(rows, n, ll(r, i, 0), tx(r, i, 1), tx(r, i, 2), tx(r, i, 3),
+                          PQgetisnull(r, i, 4) ? 0 : strtod(tx(r, i, 4), NULL), (int)ll(r, i, 5),
+                          tx(r, i, 6));
     PQclear(r);
 
     if (!(r = run(s, c,
@@ -1179,23 +1171,9 @@ static fo_status pg_class_rows(fo_store *base, fo_class_row **rows_out, size_t *
                   "BY session_id, kind, part",
                   0, NULL, &rc, err)))
         goto done;
-    for (int i = 0; i < PQntuples(r); i++) {
-        fo_class_row *w = fo_class_row_of(rows, n, ll(r, i, 0));
-        const char *kind = tx(r, i, 1);
-        int k = fo_class_part_index(tx(r, i, 2));
-        long long cnt = ll(r, i, 3);
-        if (!w || k < 0) continue;
-        if (strcmp(kind, "evidence") == 0) {
-            w->part[k].evidence = cnt;
-        } else if (strcmp(kind, "reflection") == 0) {
-            w->part[k].reflections = cnt;
-            snprintf(w->part[k].reflected_at, sizeof w->part[k].reflected_at, "%s", tx(r, i, 4));
-        } else if (strcmp(kind, "governance") == 0) {
-            snprintf(w->decided_at, sizeof w->decided_at, "%s", tx(r, i, 4));
-        } else if (k == 1) {
-            w->tries = cnt;
-        }
-    }
+    for (int i = 0; i < PQntuples(r); i++)
+        fo_class_put_entries(rows, n, ll(r, i, 0), tx(r, i, 1), tx(r, i, 2), ll(r, i, 3),
+                             tx(r, i, 4));
     PQclear(r);
 
     if (!(r = run(s, c,
