@@ -199,13 +199,6 @@ static void grouped(fo_buf *b, double v) {
     }
 }
 
-static int ends_with(const char *s, const char *tail) {
-    size_t a = strlen(s), b = strlen(tail);
-    return a >= b && strcmp(s + a - b, tail) == 0;
-}
-
-/* A result in a reader's words, with its unit from its name: _usd dollars, _hours, _days,
- * _weeks, accuracies and confidences as percents, counts with separators. */
 /* Hours as the page and the static build's report write them: minutes under an hour (three
  * significant digits), else one decimal. */
 static void hours_text(fo_buf *b, double x) {
@@ -261,37 +254,6 @@ static void result_text(fo_buf *b, result_kind kind, json_t *v) {
         if (kind == R_MODELS) fo_buf_puts(b, " models");
         if (kind == R_REQUESTS) fo_buf_puts(b, " requests");
         if (kind == R_WEEKS) fo_buf_puts(b, " weeks");
-    }
-}
-
-static void value_text_key(fo_buf *b, const char *key, json_t *v) {
-    if (json_is_string(v)) {
-        fo_buf_puts(b, json_string_value(v));
-    } else if (json_is_boolean(v)) {
-        fo_buf_puts(b, json_is_true(v) ? "yes" : "no");
-    } else if (json_is_number(v)) {
-        double x = json_number_value(v);
-        if (!isfinite(x)) {
-            fo_buf_puts(b, "n/a");
-        } else if (ends_with(key, "_usd")) {
-            if (x < 0) fo_buf_putc(b, '-');
-            fo_buf_putc(b, '$');
-            grouped(b, fabs(x));
-        } else if (ends_with(key, "_hours") || strcmp(key, "hours") == 0) {
-            hours_text(b, x);
-        } else if (ends_with(key, "_days")) {
-            fo_buf_printf(b, "%.1f days", x);
-        } else if (ends_with(key, "_weeks")) {
-            fo_buf_printf(b, "%.0f weeks", x);
-        } else if (strstr(key, "accuracy") || strstr(key, "confidence")) {
-            fo_buf_printf(b, "%.4g%%", 100.0 * x); /* 99.96%, never a rounded 100.0% */
-        } else if (x == floor(x) && fabs(x) < 1e15) {
-            grouped(b, x);
-        } else {
-            fo_buf_printf(b, "%.3g", x);
-        }
-    } else {
-        fo_buf_puts(b, "n/a");
     }
 }
 
@@ -374,8 +336,8 @@ static void attempts(fo_buf *b, fo_report_format f, json_t *entries, const char 
         fo_buf cell[3];
         for (int k = 0; k < 3; k++)
             fo_buf_init(&cell[k]);
-        value_text_key(&cell[0], "hours", json_object_get(a, "hours"));
-        value_text_key(&cell[1], "confidence", json_object_get(a, "achieved_confidence"));
+        result_text(&cell[0], R_HOURS, json_object_get(a, "hours"));
+        result_text(&cell[1], R_PCT, json_object_get(a, "achieved_confidence"));
         int safe = json_is_true(json_object_get(a, "safety_ok"));
         int fits = json_is_true(json_object_get(a, "release_ok"));
         fo_buf_puts(&cell[2], safe && fits ? "passes: confident enough and fits the release cycle"
