@@ -590,8 +590,7 @@
   /* A figure drawn for the report's printed page as the server keeps them (report.h, read from
    * the schema's report_figure): the column's width, wider while its panels stack taller than
    * a page allows; the drawing that prints largest. */
-  async function reportFigure(transport, cmd, params) {
-    const rf = (await transport.get('schema', {})).report_figure;
+  async function reportFigure(transport, rf, cmd, params) {
     const heightOf = (svg) => Number((/ height="([\d.]+)"/.exec(svg) || [])[1]) || 0;
     const scale = (w, svg) => Math.min(rf.column_px / w, heightOf(svg) > 0 ? rf.max_height_px / heightOf(svg) : 1);
     let best = null;
@@ -608,6 +607,7 @@
     const complete = ledger.missing.length === 0;
     if (f === 'json') return JSON.stringify(Object.assign({}, ledger, { complete })) + '\n';
     const html = f === 'html';
+    const rf = html ? (await transport.get('schema', {})).report_figure : null; /* once a report */
     let b = '';
     const heading = (level, s) => {
       b += html ? `<h${level}>${esc(s, f)}</h${level}>\n` : `${'#'.repeat(level)} ${esc(s, f)}\n\n`;
@@ -630,7 +630,7 @@
       b += esc(` (captured ${when(e.created_at)}, fingerprint ${e.fingerprint})`, f);
       if (html) { /* inside the item it illustrates; its dark scheme on screens only, as report.c */
         try {
-          b += `<figure>${await reportFigure(transport, body.command, params)}</figure>`; /* its dark scheme is for screens only (svg.c) */
+          b += `<figure>${await reportFigure(transport, rf, body.command, params)}</figure>`; /* its dark scheme is for screens only (svg.c) */
         } catch (err) { /* a command without a figure */ }
       }
       b += html ? '</li>\n' : '\n';
